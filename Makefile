@@ -1,0 +1,48 @@
+# evac: every target installs what it needs on first use.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: demo serve test bench lint format chromium clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+demo: $(STAMP)  ## generate a realistic scenario and run evac on it (SQLite)
+	$(BIN)/evac demo
+
+serve: $(STAMP)  ## serve the pages and the API on http://127.0.0.1:8000
+	$(BIN)/evac init
+	$(BIN)/evac serve
+
+# Debian's Chromium for the browser tests; Playwright never downloads a browser here.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null; \
+	  else \
+	    echo "Chromium is missing: run 'sudo apt-get install chromium fonts-noto-core'"; exit 1; \
+	  fi; \
+	fi
+
+test: $(STAMP) chromium  ## all tests, on SQLite and on a throwaway PostgreSQL
+	$(BIN)/pytest
+
+bench: $(STAMP)  ## every benchmark in bench/, each printing its figure and ratio
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+clean:
+	rm -rf $(VENV) evac-demo.db* .pytest_cache

@@ -1,0 +1,59 @@
+"""The FastAPI application: API routes, pages and static files."""
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
+
+from evac import __version__
+from evac.config import Settings
+from evac.db import make_engine, make_sessionmaker
+from evac.deps import make_templates
+from evac.people.views import router as people_router
+
+STATIC_DIR = Path(__file__).parent / "web" / "static"
+
+
+class Health(BaseModel):
+    status: str
+    database: str
+
+
+class Version(BaseModel):
+    name: str
+    version: str
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    app = FastAPI(
+        title="evac",
+        version=__version__,
+        description="Register, link, decide, plan, call forward, check in and account for "
+        "evacuees of a noncombatant evacuation operation.",
+    )
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.database_url)
+    app.state.sessionmaker = make_sessionmaker(app.state.engine)
+    app.state.templates = make_templates()
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/health", response_model=Health, tags=["system"])
+    def health() -> Health:
+        """Whether the service runs and reaches its database."""
+        with app.state.engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+        return Health(status="ok", database=app.state.engine.dialect.name)
+
+    @app.get("/version", response_model=Version, tags=["system"])
+    def version() -> Version:
+        return Version(name="evac", version=__version__)
+
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        return RedirectResponse("/status")
+
+    app.include_router(people_router)
+    return app

@@ -1,0 +1,135 @@
+"""The `evac` command line."""
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from evac import __version__
+from evac.config import Settings
+from evac.db import make_engine, make_sessionmaker, migrate, session_scope
+from evac.people.models import State
+from evac.people.service import count_by_category_and_state
+from evac.vault.keys import create_master_key_file
+
+app = typer.Typer(
+    help="evac: run a noncombatant evacuation, from the first list of names to the last flight.\n\n"
+    "Start with `evac init` (creates the database and a master key), or `evac demo` for a "
+    "complete example on a generated scenario.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # locals may hold decrypted personal data
+    rich_markup_mode="rich",
+)
+console = Console()
+
+
+def settings_from(ctx: typer.Context) -> Settings:
+    return ctx.obj
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url",
+            envvar="EVAC_DATABASE_URL",
+            show_envvar=True,
+            help="SQLAlchemy URL of the database (default: sqlite:///evac.db in this folder).",
+        ),
+    ] = None,
+) -> None:
+    overrides = {"database_url": database_url} if database_url else {}
+    ctx.obj = Settings(**overrides)
+
+
+@app.command()
+def init(ctx: typer.Context) -> None:
+    """Create the database or bring it to the newest schema, and a master key if there is none."""
+    settings = settings_from(ctx)
+    initialise(settings)
+    console.print(f"[green]Database ready[/] at {settings.masked()['database_url']}")
+    console.print("Next: [bold]evac status[/] to see counts, [bold]evac serve[/] for the pages.")
+
+
+def initialise(settings: Settings) -> None:
+    """Migrate the database and make sure a master key exists."""
+    if settings.master_key is None and create_master_key_file(settings.master_key_file):
+        console.print(
+            f"[yellow]Created master key[/] {settings.master_key_file} (owner-only). Keep a copy "
+            "offline: without it no personal data can be read."
+        )
+    migrate(settings.database_url)
+
+
+@app.command()
+def status(ctx: typer.Context) -> None:
+    """Count persons by category and lifecycle state."""
+    print_status(settings_from(ctx))
+
+
+def print_status(settings: Settings) -> None:
+    factory = make_sessionmaker(make_engine(settings.database_url))
+    with session_scope(factory) as session:
+        counts = count_by_category_and_state(session)
+    if not counts:
+        console.print("No persons yet. Run [bold]evac demo[/] or import a list.")
+        return
+    categories = sorted({category for category, _ in counts})
+    states = [s for s in State if any((c, s) in counts for c in categories)]
+    table = Table(title="Persons by category and state", show_footer=True)
+    table.add_column("category", footer="total")
+    for state in states:
+        total = sum(counts.get((c, state), 0) for c in categories)
+        table.add_column(state.value, justify="right", footer=f"{total:,}")
+    table.add_column("total", justify="right", footer=f"{sum(counts.values()):,}")
+    for category in categories:
+        cells = [counts.get((category, state), 0) for state in states]
+        table.add_row(category, *(f"{n:,}" for n in cells), f"{sum(cells):,}")
+    console.print(table)
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the pages and the API (OpenAPI at /docs)."""
+    import uvicorn
+
+    from evac.app import create_app
+
+    console.print(f"evac on http://{host}:{port}/  (API docs at /docs; Ctrl-C stops)")
+    uvicorn.run(create_app(settings_from(ctx)), host=host, port=port, log_level="info")
+
+
+@app.command()
+def config(ctx: typer.Context) -> None:
+    """Show the settings in force (secrets masked)."""
+    table = Table(title="Settings (from EVAC_* variables, .env or defaults)")
+    table.add_column("setting")
+    table.add_column("value")
+    for name, value in settings_from(ctx).masked().items():
+        table.add_row(f"EVAC_{name.upper()}", value)
+    console.print(table)
+
+
+@app.command()
+def demo(
+    database_url: Annotated[
+        str, typer.Option(help="Database for the demo; it is emptied first.")
+    ] = "sqlite:///evac-demo.db",
+) -> None:
+    """Run evac end to end on a generated scenario, in a database of its own."""
+    from evac.demo import run_demo
+
+    run_demo(database_url=database_url, console=console)
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    console.print(__version__)

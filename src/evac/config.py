@@ -1,0 +1,40 @@
+"""Settings in force, from EVAC_* environment variables (or a .env file)."""
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+
+
+class Settings(BaseSettings):
+    """Everything evac reads from its environment; secrets are never printed whole."""
+
+    model_config = SettingsConfigDict(env_prefix="EVAC_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///evac.db"
+    master_key: SecretStr | None = None
+    master_key_file: Path = Path("evac-master.key")
+    secret_key: SecretStr | None = None
+    default_language: str = "en"
+    log_level: str = "INFO"
+
+    @cached_property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def masked(self) -> dict[str, str]:
+        """Settings as text, with passwords and keys hidden, for `evac config`."""
+        shown: dict[str, str] = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if name == "database_url":
+                shown[name] = make_url(value).render_as_string(hide_password=True)
+            elif isinstance(value, SecretStr):
+                shown[name] = "******** (set)"
+            elif value is None:
+                shown[name] = "(not set)"
+            else:
+                shown[name] = str(value)
+        return shown

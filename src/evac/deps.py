@@ -1,0 +1,63 @@
+"""What every HTTP route needs: the settings, a database session, the language, templates."""
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+
+from evac.config import Settings
+from evac.i18n import LANGUAGES, Language, language, negotiate
+
+TEMPLATES_DIR = Path(__file__).parent / "web" / "templates"
+LANGUAGE_COOKIE = "evac_lang"
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """A session for one request: committed if the route returns, rolled back if it raises."""
+    session = request.app.state.sessionmaker()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def get_language(request: Request) -> Language:
+    chosen = request.query_params.get("lang") or request.cookies.get(LANGUAGE_COOKIE)
+    return language(negotiate(chosen, request.headers.get("accept-language")))
+
+
+def get_templates(request: Request) -> Jinja2Templates:
+    return request.app.state.templates
+
+
+def make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=TEMPLATES_DIR)
+    templates.env.globals["LANGUAGES"] = [language(code) for code in LANGUAGES]
+    return templates
+
+
+def render(request: Request, name: str, lang: Language, **context) -> object:
+    """A page in the request's language; the chosen language is remembered in a cookie."""
+    templates = get_templates(request)
+    response = templates.TemplateResponse(
+        request, name, {"lang": lang, "_": lang.gettext, **context}
+    )
+    if request.query_params.get("lang") in LANGUAGES:
+        response.set_cookie(LANGUAGE_COOKIE, lang.code, max_age=365 * 86400, samesite="lax")
+    return response
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+LanguageDep = Annotated[Language, Depends(get_language)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]

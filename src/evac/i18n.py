@@ -1,0 +1,65 @@
+"""Languages of the interface and of messages: English, Dari (fa-AF) and Pashto (ps).
+
+Translations live in Babel/gettext catalogues under `locales/<locale>/LC_MESSAGES/messages.po`.
+"""
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.pofile import read_po
+
+LOCALES_DIR = Path(__file__).parent / "locales"
+LANGUAGES = ("en", "fa-AF", "ps")
+# Babel calls fa-AF "فارسی (افغانستان)"; Afghans call their language Dari.
+OWN_NAMES = {"fa-AF": "دری"}
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # the BCP 47 tag used in URLs and the html lang attribute
+    name: str  # its own name, in its own script
+    direction: str  # "ltr" or "rtl"
+    messages: dict[str, str]
+
+    def gettext(self, message: str) -> str:
+        return self.messages.get(message) or message
+
+
+@cache
+def language(code: str) -> Language:
+    """The language for a tag; unknown tags fall back to English."""
+    if code not in LANGUAGES:
+        code = "en"
+    locale = Locale.parse(code, sep="-")
+    return Language(
+        code=code,
+        name=OWN_NAMES.get(code, locale.get_display_name(locale)),
+        direction="rtl" if locale.character_order == "right-to-left" else "ltr",
+        messages=_catalogue(str(locale)),
+    )
+
+
+def _catalogue(locale: str) -> dict[str, str]:
+    path = LOCALES_DIR / locale / "LC_MESSAGES" / "messages.po"
+    if not path.exists():
+        return {}
+    with path.open("rb") as handle:
+        catalogue = read_po(handle, locale=locale)
+    return {m.id: m.string for m in catalogue if m.id and m.string and not m.fuzzy}
+
+
+def negotiate(requested: str | None, accept_language: str | None) -> str:
+    """Pick a language from an explicit choice, else the browser's Accept-Language header."""
+    if requested in LANGUAGES:
+        return requested
+    for part in (accept_language or "").split(","):
+        tag = part.split(";")[0].strip()
+        for code in LANGUAGES:
+            if (
+                tag.lower() == code.lower()
+                or tag.lower().split("-")[0] == code.lower().split("-")[0]
+            ):
+                return code
+    return "en"

@@ -1,0 +1,25 @@
+"""Every table of every domain, imported in one place for migrations and tests."""
+
+from evac.operation.models import Operation
+from evac.people.models import (
+    Contact,
+    Document,
+    Event,
+    Group,
+    GroupMember,
+    Person,
+    Registration,
+)
+from evac.vault.models import OperationKey
+
+__all__ = [
+    "Contact",
+    "Document",
+    "Event",
+    "Group",
+    "GroupMember",
+    "Operation",
+    "OperationKey",
+    "Person",
+    "Registration",
+]

@@ -1,0 +1,1 @@
+"""Operations: country, airport, deadline, time zone (sites, gates, sorties and hubs later)."""

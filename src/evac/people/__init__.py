@@ -1,0 +1,1 @@
+"""Persons, groups, documents, contacts, registrations, the lifecycle and events."""

@@ -1,0 +1,176 @@
+"""Create and read persons, groups, documents and contacts through the operation's cipher."""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from evac.people.models import (
+    Contact,
+    ContactKind,
+    Document,
+    DocumentKind,
+    Group,
+    GroupMember,
+    Person,
+    Role,
+    Sex,
+    State,
+)
+from evac.vault.service import OperationCipher
+
+NAME_FIELDS = ("given_name", "father_name", "family_name", "name_native")
+
+
+@dataclass(frozen=True)
+class PersonNames:
+    """A person's names in clear text: held in memory only, never logged."""
+
+    given_name: str | None = None
+    father_name: str | None = None
+    family_name: str | None = None
+    name_native: str | None = None
+
+    def __repr__(self) -> str:  # keep names out of tracebacks and logs
+        return "PersonNames(<redacted>)"
+
+
+def create_person(
+    session: Session,
+    *,
+    cipher: OperationCipher,
+    names: PersonNames,
+    sex: Sex = Sex.unknown,
+    birth_year: int | None = None,
+    birth_month: int | None = None,
+    birth_day: int | None = None,
+    birth_date_default: bool = False,
+    province: str | None = None,
+    category: str | None = None,
+) -> Person:
+    """A new person in state `registered`, names encrypted."""
+    person = Person(
+        operation_id=cipher.operation_id,
+        state=State.registered,
+        category=category,
+        sex=sex,
+        birth_year=birth_year,
+        birth_month=birth_month,
+        birth_day=birth_day,
+        birth_date_default=birth_date_default,
+        province=province,
+        **{f: cipher.encrypt(getattr(names, f), field=f"person.{f}") for f in NAME_FIELDS},
+    )
+    session.add(person)
+    session.flush()
+    return person
+
+
+def read_names(person: Person, *, cipher: OperationCipher) -> PersonNames:
+    return PersonNames(
+        **{f: cipher.decrypt(getattr(person, f), field=f"person.{f}") for f in NAME_FIELDS}
+    )
+
+
+def create_group(
+    session: Session,
+    *,
+    operation_id: int,
+    members: list[tuple[Person, Role]],
+    reference: str | None = None,
+) -> Group:
+    """A group with its members; exactly one of them is the principal."""
+    principals = sum(1 for _, role in members if role == Role.principal)
+    if principals != 1:
+        raise ValueError(f"a group needs exactly one principal, got {principals}")
+    group = Group(operation_id=operation_id, reference=reference)
+    group.members = [GroupMember(person=person, role=role) for person, role in members]
+    session.add(group)
+    session.flush()
+    return group
+
+
+def add_document(
+    session: Session,
+    *,
+    cipher: OperationCipher,
+    person: Person,
+    kind: DocumentKind,
+    number: str,
+    issuing_country: str | None = None,
+    expiry: date | None = None,
+    registration_id: int | None = None,
+) -> Document:
+    document = Document(
+        person_id=person.id,
+        kind=kind,
+        number=cipher.encrypt(number, field="document.number"),
+        number_index=cipher.blind_index(number, kind=f"document:{kind.value}"),
+        issuing_country=issuing_country,
+        expiry=expiry,
+        registration_id=registration_id,
+    )
+    session.add(document)
+    session.flush()
+    return document
+
+
+def add_contact(
+    session: Session,
+    *,
+    cipher: OperationCipher,
+    person: Person,
+    kind: ContactKind,
+    value: str,
+    registration_id: int | None = None,
+) -> Contact:
+    contact = Contact(
+        person_id=person.id,
+        kind=kind,
+        value=cipher.encrypt(value, field="contact.value"),
+        value_index=cipher.blind_index(value, kind=f"contact:{kind.value}"),
+        registration_id=registration_id,
+    )
+    session.add(contact)
+    session.flush()
+    return contact
+
+
+def find_by_document(
+    session: Session, *, cipher: OperationCipher, kind: DocumentKind, number: str
+) -> list[Person]:
+    """Persons holding a document with exactly this number (through its blind index)."""
+    index = cipher.blind_index(number, kind=f"document:{kind.value}")
+    return list(
+        session.scalars(
+            select(Person)
+            .join(Document)
+            .where(Document.kind == kind, Document.number_index == index)
+            .where(Person.operation_id == cipher.operation_id)
+        )
+    )
+
+
+def count_by_state(session: Session, *, operation_id: int | None = None) -> Counter[State]:
+    query = select(Person.state, func.count()).group_by(Person.state)
+    if operation_id is not None:
+        query = query.where(Person.operation_id == operation_id)
+    return Counter({State(state): n for state, n in session.execute(query)})
+
+
+def count_by_category_and_state(
+    session: Session, *, operation_id: int | None = None
+) -> Counter[tuple[str, State]]:
+    query = select(Person.category, Person.state, func.count()).group_by(
+        Person.category, Person.state
+    )
+    if operation_id is not None:
+        query = query.where(Person.operation_id == operation_id)
+    return Counter(
+        {
+            (category or "undecided", State(state)): n
+            for category, state, n in session.execute(query)
+        }
+    )

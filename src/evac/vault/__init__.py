@@ -1,0 +1,1 @@
+"""Field encryption under per-operation keys, blind indexes, crypto-shred."""

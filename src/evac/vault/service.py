@@ -1,0 +1,136 @@
+"""Encrypt and decrypt personal fields, compute blind indexes, create and destroy keys."""
+
+import hashlib
+import hmac
+import secrets
+import struct
+import unicodedata
+from dataclasses import dataclass, field
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from evac.vault.keys import KeyProvider
+from evac.vault.models import OperationKey
+
+FORMAT = 1  # first byte of every ciphertext, so the layout can change later
+HEADER = struct.Struct(">BH")  # format, key version
+
+
+class KeysDestroyed(RuntimeError):
+    """The operation's keys are gone (crypto-shredded): its personal data is unreadable."""
+
+
+class DecryptionFailed(RuntimeError):
+    """A ciphertext was altered, moved to another field, or made under another key."""
+
+
+def _context(operation_id: int, version: int, purpose: str) -> bytes:
+    return f"evac:{operation_id}:{version}:{purpose}".encode()
+
+
+def create_operation_keys(session: Session, *, provider: KeyProvider, operation_id: int) -> None:
+    """Make the operation's first data key and its blind-index key."""
+    session.add(
+        OperationKey(
+            operation_id=operation_id,
+            version=1,
+            master_key_id=provider.key_id,
+            wrapped_data_key=provider.wrap(
+                AESGCM.generate_key(256), context=_context(operation_id, 1, "data")
+            ),
+            wrapped_index_key=provider.wrap(
+                secrets.token_bytes(32), context=_context(operation_id, 1, "index")
+            ),
+        )
+    )
+    session.flush()
+
+
+def shred_operation_keys(session: Session, *, operation_id: int) -> int:
+    """Destroy the operation's keys; returns how many key rows were destroyed."""
+    result = session.execute(delete(OperationKey).where(OperationKey.operation_id == operation_id))
+    return result.rowcount
+
+
+def normalise_for_index(value: str) -> str:
+    """The form of a value that exact look-ups compare: NFKC, no spaces or dashes, upper case."""
+    text = unicodedata.normalize("NFKC", value)
+    return "".join(ch for ch in text if ch.isalnum()).upper()
+
+
+@dataclass
+class OperationCipher:
+    """Encryption for one operation's personal fields, with its keys unwrapped in memory."""
+
+    operation_id: int
+    version: int
+    data_keys: dict[int, AESGCM]
+    index_key: bytes = field(repr=False)
+
+    def encrypt(self, text: str | None, *, field: str) -> bytes | None:
+        if text is None:
+            return None
+        nonce = secrets.token_bytes(12)
+        aad = _context(self.operation_id, self.version, field)
+        sealed = self.data_keys[self.version].encrypt(nonce, text.encode(), aad)
+        return HEADER.pack(FORMAT, self.version) + nonce + sealed
+
+    def decrypt(self, blob: bytes | None, *, field: str) -> str | None:
+        if blob is None:
+            return None
+        fmt, version = HEADER.unpack_from(blob)
+        if fmt != FORMAT or version not in self.data_keys:
+            raise DecryptionFailed(f"unknown ciphertext format {fmt} or key version {version}")
+        start = HEADER.size
+        nonce, sealed = blob[start : start + 12], blob[start + 12 :]
+        try:
+            plain = self.data_keys[version].decrypt(
+                nonce, sealed, _context(self.operation_id, version, field)
+            )
+        except InvalidTag as error:
+            raise DecryptionFailed(f"field {field!r} failed authentication") from error
+        return plain.decode()
+
+    def blind_index(self, value: str | None, *, kind: str) -> str | None:
+        """A keyed hash for exact look-up of `value` of `kind` (passport, phone, ...)."""
+        if value is None:
+            return None
+        normal = normalise_for_index(value)
+        if not normal:
+            return None
+        digest = hmac.new(self.index_key, f"{kind}:{normal}".encode(), hashlib.sha256)
+        return digest.hexdigest()[:32]
+
+
+def cipher_for(session: Session, *, provider: KeyProvider, operation_id: int) -> OperationCipher:
+    """Unwrap the operation's keys; raises KeysDestroyed after a crypto-shred."""
+    rows = session.scalars(
+        select(OperationKey)
+        .where(OperationKey.operation_id == operation_id)
+        .order_by(OperationKey.version)
+    ).all()
+    if not rows:
+        raise KeysDestroyed(
+            f"operation {operation_id} has no keys: its personal data was shredded or never keyed"
+        )
+    data_keys = {
+        row.version: AESGCM(
+            provider.unwrap(
+                row.wrapped_data_key, context=_context(operation_id, row.version, "data")
+            )
+        )
+        for row in rows
+    }
+    first = rows[0]
+    index_key = provider.unwrap(
+        first.wrapped_index_key, context=_context(operation_id, first.version, "index")
+    )
+    return OperationCipher(
+        operation_id=operation_id,
+        version=rows[-1].version,
+        data_keys=data_keys,
+        index_key=index_key,
+    )

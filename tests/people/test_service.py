@@ -1,0 +1,83 @@
+import pytest
+from sqlalchemy import select
+
+from evac.people.models import ContactKind, DocumentKind, GroupMember, Person, Role, Sex, State
+from evac.people.service import (
+    PersonNames,
+    add_contact,
+    add_document,
+    count_by_category_and_state,
+    count_by_state,
+    create_group,
+    create_person,
+    find_by_document,
+    read_names,
+)
+
+NAMES = PersonNames("Zabihullah", "Abdul Rahman", "Ahmadzai", "ذبیح الله")
+
+
+def test_names_are_stored_encrypted_and_read_back(session, cipher):
+    person = create_person(session, cipher=cipher, names=NAMES, sex=Sex.male, birth_year=1986)
+    session.commit()
+    stored = session.get(Person, person.id)
+    assert b"Zabihullah" not in stored.given_name
+    assert read_names(stored, cipher=cipher) == NAMES
+    assert "Zabihullah" not in repr(NAMES)
+
+
+def test_document_lookup_goes_through_the_blind_index(session, cipher):
+    person = create_person(session, cipher=cipher, names=NAMES)
+    add_document(
+        session,
+        cipher=cipher,
+        person=person,
+        kind=DocumentKind.passport,
+        number="P01234567",
+        issuing_country="AFG",
+    )
+    add_contact(session, cipher=cipher, person=person, kind=ContactKind.phone, value="+93701234567")
+    session.commit()
+    assert find_by_document(
+        session, cipher=cipher, kind=DocumentKind.passport, number="p0123 4567"
+    ) == [person]
+    assert (
+        find_by_document(session, cipher=cipher, kind=DocumentKind.passport, number="P01234568")
+        == []
+    )
+    assert (
+        find_by_document(session, cipher=cipher, kind=DocumentKind.tazkira, number="P01234567")
+        == []
+    )
+
+
+def test_group_needs_exactly_one_principal(session, cipher):
+    a = create_person(session, cipher=cipher, names=NAMES)
+    b = create_person(session, cipher=cipher, names=PersonNames("Parwana"))
+    with pytest.raises(ValueError, match="exactly one principal"):
+        create_group(
+            session, operation_id=cipher.operation_id, members=[(a, Role.spouse), (b, Role.spouse)]
+        )
+    group = create_group(
+        session,
+        operation_id=cipher.operation_id,
+        members=[(a, Role.principal), (b, Role.spouse)],
+        reference="F-1",
+    )
+    session.commit()
+    roles = session.execute(
+        select(GroupMember.person_id, GroupMember.role).where(GroupMember.group_id == group.id)
+    ).all()
+    assert sorted(roles) == sorted([(a.id, Role.principal), (b.id, Role.spouse)])
+
+
+def test_counts_by_state_and_category(session, cipher):
+    for category in ("siv", "siv", "us_citizen", None):
+        create_person(session, cipher=cipher, names=NAMES, category=category)
+    session.commit()
+    assert count_by_state(session) == {State.registered: 4}
+    assert count_by_category_and_state(session) == {
+        ("siv", State.registered): 2,
+        ("us_citizen", State.registered): 1,
+        ("undecided", State.registered): 1,
+    }

@@ -1,0 +1,52 @@
+import pytest
+from fastapi.testclient import TestClient
+
+from evac import __version__
+from evac.app import create_app
+from evac.people.service import PersonNames, create_person
+
+
+@pytest.fixture
+def client(settings):
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def test_health_reaches_the_database(client, database_url):
+    body = client.get("/health").json()
+    assert body["status"] == "ok"
+    assert body["database"] == database_url.split(":")[0].split("+")[0]
+
+
+def test_version_and_openapi(client):
+    assert client.get("/version").json() == {"name": "evac", "version": __version__}
+    spec = client.get("/openapi.json").json()
+    assert "/api/v1/persons/counts" in spec["paths"]
+
+
+def test_counts_api_lists_every_state(client, session, cipher):
+    create_person(session, cipher=cipher, names=PersonNames("Gul Ahmad"))
+    session.commit()
+    counts = {row["state"]: row["persons"] for row in client.get("/api/v1/persons/counts").json()}
+    assert counts["registered"] == 1 and counts["boarded"] == 0 and len(counts) == 16
+
+
+@pytest.mark.parametrize(
+    ("lang", "direction", "heading"),
+    [
+        ("en", "ltr", "Persons by lifecycle state"),
+        ("fa-AF", "rtl", "افراد بر اساس وضعیت"),
+        ("ps", "rtl", "کسان د حالت له مخې"),
+    ],
+)
+def test_status_page_in_each_language(client, lang, direction, heading):
+    page = client.get(f"/status?lang={lang}")
+    assert page.status_code == 200
+    assert f'lang="{lang}" dir="{direction}"' in page.text
+    assert heading in page.text
+    assert page.cookies.get("evac_lang") == lang
+
+
+def test_language_from_accept_language_header(client):
+    page = client.get("/status", headers={"Accept-Language": "ps-AF,ps;q=0.9,en;q=0.5"})
+    assert 'dir="rtl"' in page.text and "کسان" in page.text

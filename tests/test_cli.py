@@ -1,0 +1,41 @@
+from typer.testing import CliRunner
+
+from evac.cli import app
+
+runner = CliRunner()
+
+
+def test_help_lists_the_commands():
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("init", "status", "serve", "demo", "config"):
+        assert command in result.output
+
+
+def test_init_then_status_on_an_empty_database(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    assert runner.invoke(app, ["--database-url", url, "init"]).exit_code == 0
+    assert (tmp_path / "evac-master.key").stat().st_mode & 0o077 == 0
+    result = runner.invoke(app, ["--database-url", url, "status"])
+    assert result.exit_code == 0
+    assert "No persons yet" in result.output
+
+
+def test_config_masks_secrets(monkeypatch):
+    monkeypatch.setenv("EVAC_DATABASE_URL", "postgresql+psycopg://evac:hunter2@db/evac")
+    monkeypatch.setenv("EVAC_MASTER_KEY", "c2VjcmV0LWtleS1ub3QtdG8tcHJpbnQtYW55d2hlcmUh")
+    result = runner.invoke(app, ["config"])
+    assert result.exit_code == 0
+    assert "hunter2" not in result.output and "c2VjcmV0" not in result.output
+    assert "(set)" in result.output
+
+
+def test_demo_runs_to_the_end_and_says_where_to_look(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    result = runner.invoke(app, ["demo", "--database-url", url])
+    assert result.exit_code == 0, result.output
+    assert "Look next" in result.output
+    status = runner.invoke(app, ["--database-url", url, "status"])
+    assert "departed" in status.output
