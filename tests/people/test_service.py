@@ -2,16 +2,20 @@ import pytest
 from sqlalchemy import select
 
 from evac.people.models import ContactKind, DocumentKind, GroupMember, Person, Role, Sex, State
+from evac.people.records import RegistrationRecord
 from evac.people.service import (
     PersonNames,
     add_contact,
     add_document,
+    add_registration,
     count_by_category_and_state,
     count_by_state,
     create_group,
     create_person,
     find_by_document,
+    iter_registration_records,
     read_names,
+    read_registration,
 )
 
 NAMES = PersonNames("Zabihullah", "Abdul Rahman", "Ahmadzai", "ذبیح الله")
@@ -81,3 +85,35 @@ def test_counts_by_state_and_category(session, cipher):
         ("us_citizen", State.registered): 1,
         ("undecided", State.registered): 1,
     }
+
+
+def test_registration_is_kept_whole_and_not_added_twice(session, cipher):
+    raw = {"Full Name": "MOHD NABI", "Father Name": "Gul Ahmad", "DOB": "1365"}
+    record = RegistrationRecord(
+        given_name="Mohammad Nabi", father_name="Gul Ahmad", birth_year=1986, phone="+93701234567"
+    )
+    first, created = add_registration(
+        session,
+        cipher=cipher,
+        source="ngo-a",
+        raw=raw,
+        record=record,
+        file="list.csv",
+        row_number=2,
+    )
+    again, created_again = add_registration(
+        session, cipher=cipher, source="ngo-a", raw=dict(reversed(raw.items())), record=record
+    )
+    other, created_other = add_registration(
+        session, cipher=cipher, source="ngo-b", raw=raw, record=record
+    )
+    session.commit()
+    assert (created, created_again, created_other) == (True, False, True)
+    assert again.id == first.id != other.id
+    assert b"NABI" not in first.raw_payload and b"Nabi" not in first.record
+    assert read_registration(first, cipher=cipher) == (raw, record)
+    assert list(iter_registration_records(session, cipher=cipher)) == [
+        (first.id, record),
+        (other.id, record),
+    ]
+    assert "Nabi" not in repr(record)

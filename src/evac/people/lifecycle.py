@@ -99,6 +99,10 @@ def transition(
             session.flush()
     except _StateChanged:
         session.refresh(person)
+        # The one who moved the person first may have been a retry of this very request.
+        earlier = _event_for_key(session, idempotency_key)
+        if earlier is not None:
+            return _same_fact(earlier, person, to)
         raise IllegalTransition(person.id, State(person.state), to) from None
     except IntegrityError:
         # Someone else recorded this idempotency key first; the savepoint undid our part.

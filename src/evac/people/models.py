@@ -99,6 +99,7 @@ class Registration(Base):
     row_number: Mapped[int | None]
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     raw_payload: Mapped[bytes] = mapped_column(LargeBinary)  # encrypted JSON of the row
+    record: Mapped[bytes] = mapped_column(LargeBinary)  # encrypted RegistrationRecord JSON
     content_hash: Mapped[str] = mapped_column(String(64))  # keyed, so equal rows are findable
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
 

@@ -1,12 +1,15 @@
 """Create and read persons, groups, documents and contacts through the operation's cipher."""
 
+import json
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from evac.db import utcnow
 from evac.people.models import (
     Contact,
     ContactKind,
@@ -15,10 +18,12 @@ from evac.people.models import (
     Group,
     GroupMember,
     Person,
+    Registration,
     Role,
     Sex,
     State,
 )
+from evac.people.records import RegistrationRecord, canonical_json
 from evac.vault.service import OperationCipher
 
 NAME_FIELDS = ("given_name", "father_name", "family_name", "name_native")
@@ -174,3 +179,85 @@ def count_by_category_and_state(
             for category, state, n in session.execute(query)
         }
     )
+
+
+def registration_hash(cipher: OperationCipher, *, source: str, raw: dict) -> str:
+    """The keyed content hash of a source row: equal rows from one source hash equal."""
+    return cipher.blind_index(canonical_json(raw), kind=f"registration:{source}") or ""
+
+
+def seal_registration(
+    cipher: OperationCipher,
+    *,
+    source: str,
+    file: str | None,
+    row_number: int | None,
+    raw: dict,
+    record: RegistrationRecord,
+) -> dict:
+    """The column values of one registration row, encrypted; for bulk inserts and COPY."""
+    return {
+        "operation_id": cipher.operation_id,
+        "source": source,
+        "file": file,
+        "row_number": row_number,
+        "received_at": utcnow(),
+        "raw_payload": cipher.encrypt(canonical_json(raw), field="registration.raw_payload"),
+        "record": cipher.encrypt(record.to_json(), field="registration.record"),
+        "content_hash": registration_hash(cipher, source=source, raw=raw),
+    }
+
+
+def add_registration(
+    session: Session,
+    *,
+    cipher: OperationCipher,
+    source: str,
+    raw: dict,
+    record: RegistrationRecord,
+    file: str | None = None,
+    row_number: int | None = None,
+) -> tuple[Registration, bool]:
+    """Store one source row unless the same source already sent it; returns (row, created)."""
+    values = seal_registration(
+        cipher, source=source, file=file, row_number=row_number, raw=raw, record=record
+    )
+    existing = session.scalar(
+        select(Registration).where(
+            Registration.operation_id == cipher.operation_id,
+            Registration.source == source,
+            Registration.content_hash == values["content_hash"],
+        )
+    )
+    if existing is not None:
+        return existing, False
+    registration = Registration(**values)
+    session.add(registration)
+    session.flush()
+    return registration, True
+
+
+def read_registration(
+    registration: Registration, *, cipher: OperationCipher
+) -> tuple[dict, RegistrationRecord]:
+    """The raw row and its canonical record, decrypted."""
+    raw = json.loads(cipher.decrypt(registration.raw_payload, field="registration.raw_payload"))
+    record = RegistrationRecord.from_json(
+        cipher.decrypt(registration.record, field="registration.record")
+    )
+    return raw, record
+
+
+def iter_registration_records(
+    session: Session, *, cipher: OperationCipher, batch_size: int = 5000
+) -> Iterator[tuple[int, RegistrationRecord]]:
+    """Every registration of the operation as (registration id, record), in id order."""
+    query = (
+        select(Registration.id, Registration.record)
+        .where(Registration.operation_id == cipher.operation_id)
+        .order_by(Registration.id)
+        .execution_options(yield_per=batch_size)
+    )
+    for registration_id, sealed in session.execute(query):
+        text = cipher.decrypt(sealed, field="registration.record")
+        yield registration_id, RegistrationRecord.from_json(text)

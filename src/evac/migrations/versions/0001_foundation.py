@@ -215,6 +215,7 @@ def upgrade() -> None:
         sa.Column("row_number", sa.Integer(), nullable=True),
         sa.Column("received_at", evac.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("raw_payload", sa.LargeBinary(), nullable=False),
+        sa.Column("record", sa.LargeBinary(), nullable=False),
         sa.Column("content_hash", sa.String(length=64), nullable=False),
         sa.Column("person_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.ForeignKeyConstraint(

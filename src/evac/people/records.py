@@ -1,0 +1,55 @@
+"""The canonical registration record: what every source row becomes after intake.
+
+Intake turns a source row into a `RegistrationRecord`; the scenario generator writes them
+directly; linkage reads them back to resolve persons. Its fields are the columns of
+`evac link file` too. Values are already normalised: phones E.164, dates Gregorian.
+"""
+
+import json
+from dataclasses import asdict, dataclass, fields
+
+
+@dataclass(frozen=True)
+class RegistrationRecord:
+    source_record_id: str | None = None  # the source's own id for the row, if it has one
+    given_name: str | None = None
+    father_name: str | None = None
+    family_name: str | None = None
+    full_name: str | None = None  # when a source gives the whole name in one field
+    name_native: str | None = None  # Dari/Pashto script
+    sex: str | None = None  # "M", "F", "X"
+    birth_year: int | None = None
+    birth_month: int | None = None
+    birth_day: int | None = None
+    birth_date_default: bool = False  # 1 January that may stand for "unknown day"
+    phone: str | None = None  # E.164
+    email: str | None = None
+    passport_number: str | None = None
+    tazkira_number: str | None = None
+    siv_case_number: str | None = None
+    us_passport_number: str | None = None
+    province: str | None = None
+    household_ref: str | None = None  # the source's family, case or group number
+    relationship: str | None = None  # a people.models.Role value, relative to the principal
+    category_claimed: str | None = None  # what the source says the person is (SIV, LPR, ...)
+
+    def __repr__(self) -> str:  # keep personal data out of logs and tracebacks
+        return f"RegistrationRecord(source_record_id={self.source_record_id!r}, <redacted>)"
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {k: v for k, v in asdict(self).items() if v not in (None, False)},
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> "RegistrationRecord":
+        data = json.loads(text)
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def canonical_json(raw: dict) -> str:
+    """One text for one raw row, whatever the key order: the basis of the content hash."""
+    return json.dumps(raw, ensure_ascii=False, sort_keys=True, default=str)
