@@ -1,0 +1,1 @@
+"""Users, roles, scopes, sessions and API tokens."""
