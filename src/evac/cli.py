@@ -9,6 +9,7 @@ from rich.table import Table
 from evac import __version__
 from evac.config import Settings
 from evac.db import make_engine, make_sessionmaker, migrate, session_scope
+from evac.linkage import cli as linkage_cli
 from evac.people.models import State
 from evac.people.service import count_by_category_and_state
 from evac.vault.keys import create_master_key_file
@@ -133,3 +134,6 @@ def demo(
 def version() -> None:
     """Print the version."""
     console.print(__version__)
+
+
+app.add_typer(linkage_cli.app, name="link")

@@ -1,0 +1,157 @@
+"""File mode: link any labelled CSV without a database (`evac link file`)."""
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from evac.linkage.cluster import MERGE_THRESHOLD, REVIEW_THRESHOLD, Clustering, cluster
+from evac.linkage.dates import UnreadableDate, parse_birth_date
+from evac.linkage.model import LinkInput, prepare_frame, score
+
+FILE_COLUMNS = (
+    "record_id", "given_name", "father_name", "family_name", "full_name_native", "sex",
+    "date_of_birth", "phone", "passport_number", "tazkira_number", "province", "email",
+)  # fmt: skip
+# Not in the documented format, but read when present.
+OPTIONAL_COLUMNS = ("full_name",)
+
+
+class LinkFileError(ValueError):
+    """An input file that cannot be linked as it is; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}, row {self.row}, column {self.column}: {self.reason}"
+
+
+@dataclass
+class FileResult:
+    records: int
+    clusters: int
+    links: int
+    refused: int
+    review: int
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _text(row: dict, column: str) -> str | None:
+    value = (row.get(column) or "").strip()
+    return value or None
+
+
+def read_inputs(path: Path, *, strict: bool = False) -> tuple[list[LinkInput], list[Problem]]:
+    """The file's records; unreadable dates become missing and are listed (or, strict, fatal)."""
+    problems: list[Problem] = []
+    inputs: list[LinkInput] = []
+    seen: set[str] = set()
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        header = [h.strip() for h in reader.fieldnames or []]
+        if "record_id" not in header:
+            raise LinkFileError(
+                f"{path}: no record_id column (found: {', '.join(header) or 'nothing'}). "
+                f"The columns are: {', '.join(FILE_COLUMNS)}; all but record_id may be empty."
+            )
+        reader.fieldnames = header
+        for row_number, row in enumerate(reader, start=2):
+            record_id = _text(row, "record_id")
+            if record_id is None:
+                raise LinkFileError(f"{path}, row {row_number}, column record_id: empty")
+            if record_id in seen:
+                raise LinkFileError(
+                    f"{path}, row {row_number}, column record_id: {record_id!r} appears twice; "
+                    "every record needs its own id"
+                )
+            seen.add(record_id)
+            try:
+                birth = parse_birth_date(_text(row, "date_of_birth"))
+            except UnreadableDate as error:
+                problem = Problem(str(path), row_number, "date_of_birth", str(error))
+                if strict:
+                    raise LinkFileError(str(problem)) from None
+                problems.append(problem)
+                birth = None
+            inputs.append(
+                LinkInput(
+                    record_id=record_id,
+                    given_name=_text(row, "given_name"),
+                    father_name=_text(row, "father_name"),
+                    family_name=_text(row, "family_name"),
+                    full_name=_text(row, "full_name"),
+                    name_native=_text(row, "full_name_native"),
+                    sex=_text(row, "sex"),
+                    birth=birth,
+                    phone=_text(row, "phone"),
+                    passport_number=_text(row, "passport_number"),
+                    tazkira_number=_text(row, "tazkira_number"),
+                    province=_text(row, "province"),
+                    email=_text(row, "email"),
+                )
+            )
+    return inputs, problems
+
+
+def link_inputs(
+    inputs: list[LinkInput],
+    *,
+    merge_threshold: float = MERGE_THRESHOLD,
+    review_threshold: float = REVIEW_THRESHOLD,
+    progress: Callable[[str], None] = lambda step: None,
+) -> tuple[list[str], Clustering]:
+    """A cluster id for each input (in input order) and the clustering behind it."""
+    progress("preparing names")
+    frame = prepare_frame(inputs)
+    progress("blocking, training and scoring")
+    scored = score(frame)
+    progress("clustering")
+    clustering = cluster(
+        scored, frame, merge_threshold=merge_threshold, review_threshold=review_threshold
+    )
+    scored.connection.close()
+    ids = [inputs[root].record_id for root in clustering.cluster_of]
+    return ids, clustering
+
+
+def link_file(
+    source: Path,
+    out: Path,
+    *,
+    strict: bool = False,
+    merge_threshold: float = MERGE_THRESHOLD,
+    review_threshold: float = REVIEW_THRESHOLD,
+    progress: Callable[[str], None] = lambda step: None,
+) -> FileResult:
+    """Read `source`, link it, write record_id,cluster_id for every record to `out`."""
+    progress("reading")
+    inputs, problems = read_inputs(source, strict=strict)
+    cluster_ids, clustering = link_inputs(
+        inputs,
+        merge_threshold=merge_threshold,
+        review_threshold=review_threshold,
+        progress=progress,
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".partial")
+    with partial.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["record_id", "cluster_id"])
+        writer.writerows(
+            (item.record_id, cid) for item, cid in zip(inputs, cluster_ids, strict=True)
+        )
+    partial.replace(out)  # never leave half an output under the real name
+    return FileResult(
+        records=len(inputs),
+        clusters=len(set(cluster_ids)),
+        links=clustering.links,
+        refused=clustering.refused,
+        review=len(clustering.review),
+        problems=problems,
+    )

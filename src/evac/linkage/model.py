@@ -1,0 +1,321 @@
+"""The Splink model: prepared columns, comparisons, blocking rules, training and scoring.
+
+Every name comparison works on canonical keys from `names.py` (never on raw strings), so
+spelling variants agree and different names disagree. Evidence that a household shares (phone,
+father's name, family name, province) is weighed, but a link also needs the person's own given
+name or a personal document to agree: otherwise a Fellegi-Sunter model links siblings.
+"""
+
+import contextlib
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+from splink import DuckDBAPI, Linker, SettingsCreator
+from splink import comparison_library as cl
+
+from evac.linkage.dates import BirthDate
+from evac.linkage.names import digits_and_letters, key_text, prepare_name
+
+logging.getLogger("splink").setLevel(logging.ERROR)  # its hints are for notebooks
+
+
+@dataclass(frozen=True)
+class LinkInput:
+    """One record to link, in the columns of `evac link file` (dates already read)."""
+
+    record_id: str
+    given_name: str | None = None
+    father_name: str | None = None
+    family_name: str | None = None
+    full_name: str | None = None
+    name_native: str | None = None
+    sex: str | None = None
+    birth: BirthDate | None = None
+    phone: str | None = None
+    passport_number: str | None = None
+    tazkira_number: str | None = None
+    province: str | None = None
+    email: str | None = None
+
+    def __repr__(self) -> str:  # personal data stays out of logs
+        return f"LinkInput(record_id={self.record_id!r}, <redacted>)"
+
+
+def _sex(value: str | None) -> str | None:
+    code = (value or "").strip().upper()[:1]
+    return {"M": "M", "F": "F", "W": "F", "X": "X"}.get(code)
+
+
+def _phone(value: str | None) -> str | None:
+    digits = digits_and_letters(value)
+    if not digits or not digits.isdigit() or len(digits) < 7:
+        return None
+    return digits[-9:]  # national significant number: +93 70..., 0093 70..., 070... agree
+
+
+def prepare_frame(inputs: Iterable[LinkInput]) -> pd.DataFrame:
+    """The table Splink reads: one row per record, every column a comparable key."""
+    rows = []
+    for unique_id, item in enumerate(inputs):
+        name = prepare_name(
+            given_name=item.given_name,
+            father_name=item.father_name,
+            family_name=item.family_name,
+            full_name=item.full_name,
+            name_native=item.name_native,
+        )
+        core = sorted(name.given_core)
+        father_core = sorted(name.father - {"muamad", "abdul"}) or sorted(name.father)
+        birth = item.birth
+        rows.append(
+            {
+                "unique_id": unique_id,
+                "record_id": item.record_id,
+                "given_key": key_text(name.given),
+                "given_core": core or None,
+                "given_block": core[0] if core else None,
+                "father_key": key_text(name.father),
+                "father_core": father_core or None,
+                "father_block": father_core[0] if father_core else None,
+                "family_key": key_text(name.family),
+                "family_tokens": sorted(name.family) or None,
+                "family_block": min(name.family) if name.family else None,
+                "native_key": key_text(name.native),
+                "native_tokens": sorted(name.native) or None,
+                "native_father_key": key_text(name.native_father),
+                "sex": _sex(item.sex),
+                "year_low": birth.year_low if birth else None,
+                "year_high": birth.year_high if birth else None,
+                "dob_exact": birth.exact.isoformat() if birth and birth.exact else None,
+                "phone": _phone(item.phone),
+                "passport": digits_and_letters(item.passport_number),
+                "tazkira": digits_and_letters(item.tazkira_number),
+                "province": (item.province or "").strip().lower() or None,
+                "email": (item.email or "").strip().lower() or None,
+            }
+        )
+    return pd.DataFrame(rows, columns=PREPARED_COLUMNS)
+
+
+PREPARED_COLUMNS = [
+    "unique_id", "record_id", "given_key", "given_core", "given_block", "father_key",
+    "father_core", "father_block", "family_key", "family_tokens", "family_block", "native_key",
+    "native_tokens", "native_father_key", "sex", "year_low", "year_high", "dob_exact", "phone",
+    "passport", "tazkira", "province", "email",
+]  # fmt: skip
+
+
+def _level(sql: str, label: str, m: float, u: float, *, tf: str | None = None) -> dict:
+    """A comparison level with prior m and u (u is re-estimated when the data allow)."""
+    level = {
+        "sql_condition": sql,
+        "label_for_charts": label,
+        "m_probability": m,
+        "u_probability": u,
+    }
+    if tf:
+        level |= {"tf_adjustment_column": tf, "tf_adjustment_weight": 1.0}
+    return level
+
+
+def _null(*columns: str) -> dict:
+    condition = " OR ".join(f"{c}_l IS NULL OR {c}_r IS NULL" for c in columns)
+    return {"sql_condition": condition, "label_for_charts": "missing", "is_null_level": True}
+
+
+_ELSE = "ELSE"
+
+
+_TOKENS_U = (0.003, 0.02, 0.01, 0.967)
+
+
+def _tokens_comparison(
+    name: str, key: str, tokens: str, m: tuple[float, ...], *, swapped: dict | None = None
+) -> cl.CustomComparison:
+    """A name as a set of canonical words: same set, shared word, near spelling, different."""
+    return cl.CustomComparison(
+        output_column_name=name,
+        comparison_levels=[
+            _null(key),
+            _level(f"{key}_l = {key}_r", "same words", m[0], _TOKENS_U[0], tf=key),
+            *([swapped] if swapped else []),
+            _level(f"list_has_any({tokens}_l, {tokens}_r)", "a word in common", m[1], _TOKENS_U[1]),
+            _level(
+                f"jaro_winkler_similarity({key}_l, {key}_r) >= 0.9",
+                "near spelling",
+                m[2],
+                _TOKENS_U[2],
+            ),
+            _level(_ELSE, "different", m[3], _TOKENS_U[3]),
+        ],
+    )
+
+
+# Given and family name written in each other's fields.
+_SWAPPED = _level(
+    "(list_has_any(given_core_l, family_tokens_r) AND list_has_any(family_tokens_l, given_core_r))"
+    " OR (jaro_winkler_similarity(given_key_l, family_key_r) >= 0.9"
+    " AND jaro_winkler_similarity(family_key_l, given_key_r) >= 0.9)",
+    "given and family name swapped",
+    0.03,
+    1e-4,
+)
+
+
+def _document_comparison(column: str) -> cl.CustomComparison:
+    """A personal document number: equal, one typing error apart, or a different document."""
+    return cl.CustomComparison(
+        output_column_name=column,
+        comparison_levels=[
+            _null(column),
+            _level(f"{column}_l = {column}_r", "same number", 0.90, 1e-6),
+            _level(
+                f"damerau_levenshtein({column}_l, {column}_r) <= 2",
+                "a typing error apart",
+                0.07,
+                1e-4,
+            ),
+            _level(_ELSE, "different number", 0.03, 1 - 1.01e-4),
+        ],
+    )
+
+
+def _exact_comparison(
+    column: str, m_equal: float, u_equal: float, *, tf: bool = False
+) -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name=column,
+        comparison_levels=[
+            _null(column),
+            _level(f"{column}_l = {column}_r", "same", m_equal, u_equal, tf=column if tf else None),
+            _level(_ELSE, "different", 1 - m_equal, 1 - u_equal),
+        ],
+    )
+
+
+def _birth_comparison() -> cl.CustomComparison:
+    """Exact days are strong; a year (or a Solar Hijri year, or 1 January) is weak evidence."""
+    overlap = "year_low_l <= year_high_r AND year_low_r <= year_high_l"
+    near = "year_low_l - 2 <= year_high_r AND year_low_r - 2 <= year_high_l"
+    return cl.CustomComparison(
+        output_column_name="birth",
+        comparison_levels=[
+            _null("year_low"),
+            _level("dob_exact_l = dob_exact_r", "same day", 0.55, 1e-4),
+            _level(
+                f"dob_exact_l IS NOT NULL AND dob_exact_r IS NOT NULL AND {overlap}",
+                "same year, another day",
+                0.05,
+                0.015,
+            ),
+            _level(overlap, "years agree", 0.33, 0.03),
+            _level(near, "within two years", 0.05, 0.1),
+            _level(_ELSE, "different years", 0.02, 0.855),
+        ],
+    )
+
+
+BLOCKING_RULES = [
+    "l.passport = r.passport",
+    "l.tazkira = r.tazkira",
+    "l.phone = r.phone",
+    "l.given_block = r.given_block AND l.father_block = r.father_block",
+    "l.given_block = r.given_block AND l.year_low = r.year_low",
+    "l.given_block = r.given_block AND l.year_high = r.year_high",
+    "l.given_block = r.given_block AND l.family_key = r.family_key",
+    "l.given_block = r.family_block AND l.family_block = r.given_block",
+    "l.native_key = r.native_key",
+    "l.dob_exact = r.dob_exact AND l.family_key = r.family_key",
+    "l.dob_exact = r.dob_exact AND l.father_block = r.father_block",
+    "l.dob_exact = r.dob_exact AND l.province = r.province",
+]
+
+
+# Pairs surely the same person, to estimate how many pairs match at all (recall assumed 60%).
+SURE_RULES = [
+    "l.passport = r.passport",
+    "l.tazkira = r.tazkira",
+    "l.given_key = r.given_key AND l.father_key = r.father_key AND l.dob_exact = r.dob_exact",
+]
+
+
+def settings(*, blocking_rules: list[str] | None = None) -> SettingsCreator:
+    """The model: comparisons with prior m values; u and lambda are estimated from the data."""
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        probability_two_random_records_match=1e-5,
+        blocking_rules_to_generate_predictions=blocking_rules or BLOCKING_RULES,
+        comparisons=[
+            _tokens_comparison(
+                "given_key", "given_key", "given_core", (0.67, 0.18, 0.07, 0.05), swapped=_SWAPPED
+            ),
+            _tokens_comparison("father_key", "father_key", "father_core", (0.75, 0.12, 0.05, 0.08)),
+            _tokens_comparison(
+                "family_key", "family_key", "family_tokens", (0.60, 0.15, 0.05, 0.20)
+            ),
+            _tokens_comparison(
+                "native_key", "native_key", "native_tokens", (0.70, 0.20, 0.05, 0.05)
+            ),
+            _birth_comparison(),
+            _exact_comparison("sex", 0.98, 0.5),
+            _document_comparison("passport"),
+            _document_comparison("tazkira"),
+            _exact_comparison("phone", 0.75, 1e-5, tf=True),
+            _exact_comparison("email", 0.80, 1e-6),
+            _exact_comparison("province", 0.85, 0.1),
+        ],
+        retain_matching_columns=True,  # the gate reads each comparison's level (gamma_)
+        retain_intermediate_calculation_columns=True,  # match weights: why a pair scored
+        additional_columns_to_retain=[],
+    )
+
+
+@dataclass
+class ScoredPairs:
+    """Scored candidate pairs (a DuckDB table in `connection`) and the model that scored them."""
+
+    connection: duckdb.DuckDBPyConnection
+    table: str
+    linker: Linker
+    candidates: int
+
+
+def build_linker(frame: pd.DataFrame, *, connection: duckdb.DuckDBPyConnection) -> Linker:
+    db_api = DuckDBAPI(connection=connection)
+    records = db_api.register(frame, table_name="link_records")
+    return Linker(records, settings(), log_level=None)
+
+
+def train(linker: Linker, *, records: int, seed: int = 7) -> None:
+    """Unsupervised training: u from random pairs, the share of matches from documents.
+
+    The m values stay at their priors: on household-structured data EM learns "same household"
+    rather than "same person" (measured; see docs/linkage.md).
+    """
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=min(2e6, max(1e5, records * 4)), seed=seed
+    )
+    with contextlib.suppress(ValueError):  # raised when a small input has no sure pair
+        linker.training.estimate_probability_two_random_records_match(SURE_RULES, recall=0.6)
+    model = linker._settings_obj
+    if not 0 < model._probability_two_random_records_match < 1:
+        # Without any sure pair, assume one duplicate per record: a conservative prior.
+        model._probability_two_random_records_match = 1 / max(2, records)
+
+
+def score(frame: pd.DataFrame, *, seed: int = 7) -> ScoredPairs:
+    """Block, train and score every candidate pair of the prepared records."""
+    connection = duckdb.connect()
+    linker = build_linker(frame, connection=connection)
+    if len(frame) > 1:
+        train(linker, records=len(frame), seed=seed)
+    predictions = linker.inference.predict(threshold_match_probability=0.01)
+    connection.execute(
+        f"CREATE OR REPLACE TABLE scored_pairs AS SELECT * FROM {predictions.physical_name}"
+    )
+    candidates = connection.execute("SELECT count(*) FROM scored_pairs").fetchone()[0]
+    return ScoredPairs(connection, "scored_pairs", linker, candidates)
