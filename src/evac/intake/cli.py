@@ -1,0 +1,240 @@
+"""`evac import FILE --source NAME`: read, map, validate and store a partner's list."""
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from evac.auth.permissions import Actor, cli_actor
+from evac.config import Settings
+from evac.db import make_engine, make_sessionmaker
+from evac.intake.mapping import FIELDS, MappingError, load_mapping_file, propose_mapping
+from evac.intake.readers import SourceTable, UnreadableFile, read_source
+from evac.intake.service import (
+    ImportSummary,
+    import_tables,
+    save_mapping,
+    saved_mapping,
+    write_rejects,
+)
+from evac.operation.models import Operation
+from evac.operation.service import get_operation
+from evac.vault.keys import provider_from_settings
+from evac.vault.service import cipher_for
+
+
+class IntakeFailed(RuntimeError):
+    """An import that cannot start: no operation, unreadable file, bad mapping."""
+
+
+def choose_operation(session: Session, name: str | None) -> Operation:
+    """The named operation, or the only one there is."""
+    if name:
+        return get_operation(session, name=name)
+    operations = list(session.scalars(select(Operation).order_by(Operation.id)))
+    if len(operations) == 1:
+        return operations[0]
+    if not operations:
+        raise IntakeFailed("no operation yet: create one (or run `evac demo`) before importing")
+    names = ", ".join(o.name for o in operations)
+    raise IntakeFailed(f"several operations ({names}): choose one with --operation NAME")
+
+
+def run_import(
+    settings: Settings,
+    *,
+    path: Path,
+    source: str,
+    mapping_file: Path | None = None,
+    operation_name: str | None = None,
+    dry_run: bool = False,
+    accept_proposal: bool = False,
+    rejects_path: Path | None = None,
+    batch_size: int | None = None,
+    actor: Actor | None = None,
+    console: Console | None = None,
+) -> ImportSummary:
+    """Import one file as the CLI does: the function `evac import` and the demo call."""
+    console = console or Console()
+    actor = actor or cli_actor()
+    try:
+        tables = read_source(path)
+    except (UnreadableFile, OSError) as error:
+        raise IntakeFailed(str(error)) from None
+    factory = make_sessionmaker(make_engine(settings.database_url))
+    with factory() as session:
+        operation = choose_operation(session, operation_name)
+        cipher = cipher_for(
+            session, provider=provider_from_settings(settings), operation_id=operation.id
+        )
+        mapping = _mapping(
+            session,
+            actor=actor,
+            operation_id=operation.id,
+            source=source,
+            tables=tables,
+            mapping_file=mapping_file,
+            accept_proposal=accept_proposal or dry_run,
+            console=console,
+        )
+        with _progress(console) as progress:
+            task = progress.add_task(f"importing {path.name}", total=None)
+            summary = import_tables(
+                session,
+                actor=actor,
+                cipher=cipher,
+                source=source,
+                file=path.name,
+                tables=tables,
+                mapping=mapping,
+                dry_run=dry_run,
+                on_progress=lambda done: progress.update(task, completed=done),
+                **({"batch_size": batch_size} if batch_size else {}),
+            )
+            progress.update(task, total=summary.rows_read, completed=summary.rows_read)
+    if summary.rejects:
+        rejects_path = rejects_path or path.with_name(f"{path.stem}.rejected.csv")
+        write_rejects(rejects_path, summary.rejects)
+    print_summary(console, summary, rejects_path=rejects_path if summary.rejects else None)
+    return summary
+
+
+def _mapping(
+    session: Session,
+    *,
+    actor: Actor,
+    operation_id: int,
+    source: str,
+    tables: list[SourceTable],
+    mapping_file: Path | None,
+    accept_proposal: bool,
+    console: Console,
+) -> dict[str, str | None]:
+    """A given mapping file, else the source's saved profile, else a proposal to confirm."""
+    headers = list(dict.fromkeys(h for t in tables for h in t.headers))
+    if mapping_file is not None:
+        try:
+            mapping = load_mapping_file(mapping_file)
+        except MappingError as error:
+            raise IntakeFailed(str(error)) from None
+        save_mapping(
+            session, actor=actor, operation_id=operation_id, source=source, mapping=mapping
+        )
+        session.commit()
+        return mapping
+    saved = saved_mapping(session, operation_id=operation_id, source=source) or {}
+    if headers and all(h in saved for h in headers):
+        console.print(f"Using the saved mapping of source [bold]{source}[/].")
+        return saved
+    hxl = {h: t for table in tables for h, t in table.hxl_tags.items()}
+    proposal = {**propose_mapping(headers, hxl), **{h: f for h, f in saved.items() if h in headers}}
+    console.print(mapping_table(proposal))
+    if not accept_proposal:
+        if not sys.stdin.isatty():
+            raise IntakeFailed(
+                "confirm the proposed mapping: run again with --yes, or give your own with "
+                '--mapping FILE (a JSON object {"Column": "field"})'
+            )
+        if not typer.confirm("Use this mapping (it is saved for this source)?", default=True):
+            raise IntakeFailed(
+                'write the mapping you want as JSON {"Column": "field"} and pass --mapping FILE'
+            )
+    save_mapping(session, actor=actor, operation_id=operation_id, source=source, mapping=proposal)
+    session.commit()
+    return proposal
+
+
+def mapping_table(mapping: dict[str, str | None]) -> Table:
+    table = Table(title="Column mapping (column -> field)")
+    table.add_column("column in the file")
+    table.add_column("field")
+    table.add_column("meaning")
+    for header, field in mapping.items():
+        table.add_row(header, field or "[dim](not read)[/]", FIELDS.get(field or "", ""))
+    return table
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("rows"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+
+
+def print_summary(console: Console, summary: ImportSummary, *, rejects_path: Path | None) -> None:
+    title = "Dry run: nothing stored" if summary.dry_run else f"Import {summary.reference}"
+    table = Table(title=title)
+    table.add_column("")
+    table.add_column("rows", justify="right")
+    table.add_row("read", f"{summary.rows_read:,}")
+    table.add_row("accepted (new)", f"{summary.accepted:,}")
+    table.add_row("duplicates skipped", f"{summary.duplicates:,}")
+    for reason, count in summary.rejected_by_reason.most_common():
+        table.add_row(f"rejected: {reason}", f"{count:,}")
+    table.add_row("households", f"{summary.households:,}")
+    console.print(table)
+    if rejects_path:
+        console.print(
+            f"[yellow]{summary.rejected:,} rows rejected[/]; they are in {rejects_path} with an "
+            "evac_error column: fix them there and import that file again."
+        )
+
+
+def import_command(
+    ctx: typer.Context,
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="CSV, TSV, XLSX or JSON file.")
+    ],
+    source: Annotated[
+        str, typer.Option("--source", help="Who sent it (e.g. ngo-alpha); one name per partner.")
+    ],
+    mapping: Annotated[
+        Path | None,
+        typer.Option(exists=True, help='JSON {"Column header": "field"}; saved for the source.'),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option(help="Check every row, store nothing.")] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Accept the proposed mapping without asking.")
+    ] = False,
+    operation: Annotated[str | None, typer.Option(help="Operation name (if several).")] = None,
+    rejects: Annotated[
+        Path | None, typer.Option(help="Where to write rejected rows (default FILE.rejected.csv).")
+    ] = None,
+    batch_size: Annotated[int | None, typer.Option(hidden=True)] = None,
+) -> None:
+    """Import a partner's list: map its columns, validate each row, store the good ones.
+
+    Rows already imported from the same source are skipped, so an interrupted or repeated
+    import is safe to run again. Rejected rows are written to FILE.rejected.csv with the
+    reason, for the partner to fix and send back. The fields a column can map to are listed
+    in docs/intake.md (full_name, given_name, father_name, birth_date, phone, tazkira_number...).
+    """
+    settings: Settings = ctx.obj
+    console = Console()
+    try:
+        run_import(
+            settings,
+            path=file,
+            source=source,
+            mapping_file=mapping,
+            operation_name=operation,
+            dry_run=dry_run,
+            accept_proposal=yes,
+            rejects_path=rejects,
+            batch_size=batch_size,
+            console=console,
+        )
+    except (IntakeFailed, MappingError, LookupError) as error:
+        console.print(f"[red]Import failed:[/] {error}")
+        raise typer.Exit(1) from None

@@ -1,0 +1,184 @@
+"""Dates of birth as partners write them, converted exactly to the Gregorian calendar.
+
+Accepted: ISO (1986-05-12), day/month/year with / - . or spaces (the Afghan and British order,
+so 03/04/1990 is 3 April), month/day/year only when it cannot be day/month (05/13/1986), month
+names (12 May 1986, May 12, 1986), compact yyyymmdd, a year alone, Excel serial numbers, Python
+dates from spreadsheets, and the Solar Hijri calendar of Afghan tazkiras (1365/02/22,
+22-02-1365, or 1365 alone). Dari/Pashto digits are read too.
+
+Two conventions carry meaning and are flagged, not hidden: 1 January (and 1 Hamal, the Solar
+Hijri new year) is what clerks write when the day is unknown, so such dates set `default`;
+a Solar Hijri year alone spans two Gregorian years (1365 SH = 21 March 1986 to 20 March 1987),
+so it gives the year in which it began, 1986, and `spans_two_years`.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import jdatetime
+
+SOLAR_HIJRI_YEARS = range(1280, 1421)  # 1901..2042 Gregorian: no living person's SH year
+GREGORIAN_YEARS = range(1900, 2100)
+EXCEL_EPOCH = date(1899, 12, 30)  # Excel's day 0 (it counts a 29 February 1900 that never was)
+NATIVE_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+EMPTY = {"", "-", "n/a", "na", "none", "null", "nan", "unknown", "نامعلوم"}
+SOLAR_HIJRI_MARK = re.compile(r"\s*(sh|s\.h\.?|ه\.?\s*ش\.?|هـ\.?\s*ش\.?|هجری شمسی|شمسی)\s*$", re.I)
+
+
+class InvalidDate(ValueError):
+    """A date that cannot be read, or one that cannot exist (30 February, the future)."""
+
+
+@dataclass(frozen=True)
+class BirthDate:
+    year: int
+    month: int | None = None
+    day: int | None = None
+    default: bool = False  # 1 January / 1 Hamal: probably "day unknown"
+    spans_two_years: bool = False  # a Solar Hijri year alone
+    solar_hijri: bool = False  # written in the Solar Hijri calendar
+
+
+def parse_birth_date(value: object, *, today: date | None = None) -> BirthDate | None:
+    """The birth date a cell holds, or None when it is empty; raises InvalidDate."""
+    today = today or date.today()
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return _checked(_gregorian(value.date()), today)
+    if isinstance(value, date):
+        return _checked(_gregorian(value), today)
+    if isinstance(value, int | float):
+        return _checked(_from_number(value), today)
+    text = str(value).strip().translate(NATIVE_DIGITS)
+    if text.lower() in EMPTY:
+        return None
+    text = re.sub(r"[T ]\d{1,2}:\d{2}(:\d{2})?(\.\d+)?$", "", text)  # "1986-05-12 00:00:00"
+    marked, text = _strip_solar_hijri_mark(text)
+    return _checked(_from_text(text, solar_hijri=marked), today)
+
+
+def _strip_solar_hijri_mark(text: str) -> tuple[bool, str]:
+    stripped = SOLAR_HIJRI_MARK.sub("", text)
+    return stripped != text, stripped.strip()
+
+
+def _from_number(number: float) -> BirthDate:
+    if number != int(number):
+        raise InvalidDate(f"{number} is not a date (a fraction)")
+    whole = int(number)
+    if whole in GREGORIAN_YEARS or whole in SOLAR_HIJRI_YEARS:
+        return _year_only(whole, solar_hijri=whole in SOLAR_HIJRI_YEARS)
+    if 0 < whole < 80000:
+        return _gregorian(EXCEL_EPOCH + timedelta(days=whole))
+    raise InvalidDate(f"{whole} is neither a year nor an Excel date serial")
+
+
+def _from_text(text: str, *, solar_hijri: bool) -> BirthDate:
+    if re.fullmatch(r"\d{4}", text):
+        return _year_only(int(text), solar_hijri=solar_hijri or int(text) in SOLAR_HIJRI_YEARS)
+    if re.fullmatch(r"\d{8}", text):
+        return _three_numbers(int(text[:4]), int(text[4:6]), int(text[6:]), solar_hijri)
+    if re.fullmatch(r"\d{5}(\.0+)?", text):
+        return _from_number(float(text))
+    parts = [p for p in re.split(r"[\s/.,\-]+", text) if p]
+    if len(parts) == 3 and all(p.isdigit() for p in parts):
+        return _three_numbers(*(int(p) for p in parts), solar_hijri)
+    if len(parts) == 3:
+        return _with_month_name(parts)
+    raise InvalidDate(f"{text!r} is not a date; write it as YYYY-MM-DD, DD/MM/YYYY or a year")
+
+
+def _year_only(year: int, *, solar_hijri: bool) -> BirthDate:
+    if solar_hijri:
+        if year not in SOLAR_HIJRI_YEARS:
+            raise InvalidDate(f"{year} is not a plausible Solar Hijri birth year")
+        first_day = jdatetime.date(year, 1, 1).togregorian()
+        return BirthDate(first_day.year, spans_two_years=True, solar_hijri=True)
+    return BirthDate(year)
+
+
+def _three_numbers(a: int, b: int, c: int, solar_hijri: bool) -> BirthDate:
+    if a >= 1000:  # year first: y/m/d
+        year, month, day = a, b, c
+    elif c >= 1000:  # year last: day/month/year; month/day/year only when it cannot be d/m/y
+        year = c
+        day, month = (
+            (b, a) if (b > 12 and not solar_hijri and c not in SOLAR_HIJRI_YEARS) else (a, b)
+        )
+    else:
+        raise InvalidDate(f"{a}/{b}/{c} has no four-digit year; write the year in full")
+    if solar_hijri or year in SOLAR_HIJRI_YEARS:
+        return _solar_hijri(year, month, day)
+    return _gregorian(_real_date(year, month, day))
+
+
+def _with_month_name(parts: list[str]) -> BirthDate:
+    words = [p.lower() for p in parts]
+    names = [i for i, w in enumerate(words) if w[:3] in MONTHS and not w.isdigit()]
+    numbers = [p for p in parts if p.isdigit()]
+    if len(names) != 1 or len(numbers) != 2:
+        raise InvalidDate(f"{' '.join(parts)!r} is not a date")
+    month = MONTHS.get(words[names[0]]) or MONTHS[words[names[0]][:3]]
+    year = next((int(n) for n in numbers if len(n) == 4), None)
+    day = next((int(n) for n in numbers if len(n) <= 2), None)
+    if year is None or day is None:
+        raise InvalidDate(f"{' '.join(parts)!r} needs a day and a four-digit year")
+    return _gregorian(_real_date(year, month, day))
+
+
+def _real_date(year: int, month: int, day: int) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise InvalidDate(f"{year:04d}-{month:02d}-{day:02d} does not exist") from None
+
+
+def _solar_hijri(year: int, month: int, day: int) -> BirthDate:
+    try:
+        gregorian = jdatetime.date(year, month, day).togregorian()
+    except ValueError:
+        raise InvalidDate(f"{year}/{month:02d}/{day:02d} SH does not exist") from None
+    return BirthDate(
+        gregorian.year,
+        gregorian.month,
+        gregorian.day,
+        default=(month, day) == (1, 1),
+        solar_hijri=True,
+    )
+
+
+def _gregorian(day: date) -> BirthDate:
+    return BirthDate(day.year, day.month, day.day, default=(day.month, day.day) == (1, 1))
+
+
+def _checked(birth: BirthDate, today: date) -> BirthDate:
+    if birth.year < 1900:
+        raise InvalidDate(f"born in {birth.year}? a living person's birth year is after 1900")
+    if (birth.year, birth.month or 1, birth.day or 1) > (today.year, today.month, today.day):
+        raise InvalidDate(
+            f"{birth.year}-{birth.month or 1:02d}-{birth.day or 1:02d} is in the future"
+        )
+    return birth

@@ -1,0 +1,59 @@
+"""Tables of intake: saved column mappings, import batches and the rows they rejected."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from evac.db import Base, BigId, JSONData, UTCDateTime, utcnow
+
+
+class MappingProfile(Base):
+    """How a source's columns map to fields, confirmed once and reused for its next files."""
+
+    __tablename__ = "intake_mapping_profile"
+    __table_args__ = (UniqueConstraint("operation_id", "source"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operation.id"))
+    source: Mapped[str] = mapped_column(String(80))
+    mapping: Mapped[dict] = mapped_column(JSONData)  # {header: field or null}
+    updated_by: Mapped[str] = mapped_column(String(80))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class ImportBatch(Base):
+    """One file, API submission or self-registration, and what became of its rows."""
+
+    __tablename__ = "intake_batch"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operation.id"), index=True)
+    source: Mapped[str] = mapped_column(String(80), index=True)
+    file: Mapped[str | None] = mapped_column(String(255))
+    reference: Mapped[str] = mapped_column(String(24), unique=True)  # given to the submitter
+    actor: Mapped[str] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(16), default="running")  # running, done, failed
+    rows_read: Mapped[int] = mapped_column(Integer, default=0)
+    accepted: Mapped[int] = mapped_column(Integer, default=0)
+    duplicates: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    households: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RejectedRow(Base):
+    """A row intake could not take, with where and why; its content stays encrypted."""
+
+    __tablename__ = "intake_rejected_row"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(
+        ForeignKey("intake_batch.id", ondelete="CASCADE"), index=True
+    )
+    row_number: Mapped[int]
+    locator: Mapped[str] = mapped_column(String(120))
+    column: Mapped[str] = mapped_column(String(255))
+    reason: Mapped[str] = mapped_column(Text)
+    raw_payload: Mapped[bytes] = mapped_column(LargeBinary)  # encrypted JSON of the row

@@ -1,0 +1,424 @@
+"""Import source rows as registrations: map, validate, group households, store in batches.
+
+Guarantees: every accepted row is stored with its source, file, row and raw content (sealed by
+the vault); a row the same source already sent is skipped (keyed content hash + unique
+constraint); each batch commits on its own, so an import killed halfway leaves whole batches
+only and running it again completes it without duplicates. Rejected rows are kept (encrypted)
+with file, row, column and reason, and written back as a file the partner can fix.
+"""
+
+import csv
+import secrets
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import func, select, text
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from evac.auth.permissions import Actor, Forbidden, Permission
+from evac.db import utcnow
+from evac.intake.mapping import check_mapping
+from evac.intake.models import ImportBatch, MappingProfile, RejectedRow
+from evac.intake.readers import SourceRow, SourceTable
+from evac.intake.validate import FieldError, RowRejected, row_to_record, with_household
+from evac.people.models import Registration, Role
+from evac.people.records import RegistrationRecord, canonical_json
+from evac.people.service import registration_hash, seal_registration
+from evac.vault.service import OperationCipher
+
+BATCH_SIZE = 2000
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L: read over a phone
+REGISTRATION_COLUMNS = (
+    "operation_id",
+    "source",
+    "file",
+    "row_number",
+    "received_at",
+    "raw_payload",
+    "record",
+    "content_hash",
+)
+ERROR_COLUMN = "evac_error"
+ROW_COLUMN = "evac_row"
+
+
+@dataclass(frozen=True)
+class Reject:
+    table: SourceTable
+    row: SourceRow
+    errors: list[FieldError]
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(f"{e.column}: {e.reason}" for e in self.errors)
+
+
+@dataclass
+class ImportSummary:
+    reference: str
+    batch_id: int | None = None
+    rows_read: int = 0
+    accepted: int = 0  # new registrations stored (or that would be, in a dry run)
+    duplicates: int = 0  # rows this source had already sent
+    rejected_by_reason: Counter[str] = field(default_factory=Counter)
+    households: int = 0
+    rejects: list[Reject] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def rejected(self) -> int:
+        return len(self.rejects)
+
+
+def new_reference() -> str:
+    """A reference a person can read out: EV-XXXX-XXXX."""
+    body = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"EV-{body[:4]}-{body[4:]}"
+
+
+def check_source_access(actor: Actor, source: str, *, write: bool) -> None:
+    """Partners submit and read only their own source; staff need the matching permission."""
+    actor.require(Permission.registrations_write if write else Permission.registrations_read_own)
+    if actor.can(Permission.personal_read):
+        return
+    if actor.partner_source != source:
+        raise Forbidden(
+            f"{actor.username} may only use source {actor.partner_source!r}, not {source!r}"
+        )
+
+
+def saved_mapping(session: Session, *, operation_id: int, source: str) -> dict | None:
+    return session.scalar(
+        select(MappingProfile.mapping).where(
+            MappingProfile.operation_id == operation_id, MappingProfile.source == source
+        )
+    )
+
+
+def save_mapping(
+    session: Session, *, actor: Actor, operation_id: int, source: str, mapping: dict
+) -> None:
+    """Remember a confirmed mapping for the source (merged with the columns it already knew)."""
+    check_source_access(actor, source, write=True)
+    profile = session.scalar(
+        select(MappingProfile).where(
+            MappingProfile.operation_id == operation_id, MappingProfile.source == source
+        )
+    )
+    if profile is None:
+        profile = MappingProfile(operation_id=operation_id, source=source, mapping={})
+        session.add(profile)
+    profile.mapping = {**profile.mapping, **mapping}
+    profile.updated_by = actor.username
+    session.flush()
+
+
+def import_tables(
+    session: Session,
+    *,
+    actor: Actor,
+    cipher: OperationCipher,
+    source: str,
+    file: str | None,
+    tables: Iterable[SourceTable],
+    mapping: dict[str, str | None],
+    dry_run: bool = False,
+    batch_size: int = BATCH_SIZE,
+    on_progress: Callable[[int], None] | None = None,
+) -> ImportSummary:
+    """Import every row of the tables; commits batch by batch unless it is a dry run."""
+    check_source_access(actor, source, write=True)
+    summary = ImportSummary(reference=new_reference(), dry_run=dry_run)
+    batch = None
+    if not dry_run:
+        batch = ImportBatch(
+            operation_id=cipher.operation_id,
+            source=source,
+            file=file,
+            reference=summary.reference,
+            actor=actor.username,
+        )
+        session.add(batch)
+        session.commit()
+        summary.batch_id = batch.id
+    households: set[str] = set()
+    for table in tables:
+        table_mapping = check_mapping(mapping, table.headers)
+        pending: list[tuple[SourceRow, RegistrationRecord]] = []
+        for row, outcome in _records(table, table_mapping):
+            summary.rows_read += 1
+            if isinstance(outcome, RegistrationRecord):
+                pending.append((row, outcome))
+                if outcome.household_ref:
+                    households.add(outcome.household_ref)
+            else:
+                reject = Reject(table, row, outcome.errors)
+                summary.rejects.append(reject)
+                summary.rejected_by_reason[_reason_key(outcome.errors, table_mapping)] += 1
+                if batch is not None:
+                    session.add(_rejected_row(cipher, batch.id, reject))
+            if len(pending) >= batch_size:
+                _flush(session, cipher, summary, source=source, file=file, rows=pending)
+                pending = []
+                if on_progress:
+                    on_progress(summary.rows_read)
+        _flush(session, cipher, summary, source=source, file=file, rows=pending)
+        if on_progress:
+            on_progress(summary.rows_read)
+    summary.households = len(households)
+    if batch is not None:
+        _finish(session, batch, summary)
+    return summary
+
+
+def _records(
+    table: SourceTable, mapping: dict[str, str | None]
+) -> Iterator[tuple[SourceRow, RegistrationRecord | RowRejected]]:
+    """Each row's record (with its household) or the reason it was rejected."""
+    households = HouseholdTracker(table.name, mapping)
+    for row in table.rows:
+        try:
+            record = row_to_record(row.raw, mapping)
+        except RowRejected as rejected:
+            yield row, rejected
+            continue
+        yield row, households.place(row, record)
+
+
+class HouseholdTracker:
+    """Households from a family/case column, a web form's nesting, a relationship column, or
+    a serial-numbered principal followed by family rows without a serial number."""
+
+    def __init__(self, table_name: str, mapping: dict[str, str | None]) -> None:
+        self.table_name = table_name
+        fields = set(mapping.values())
+        self.by_relationship = "relationship" in fields
+        self.by_serial = "source_record_id" in fields and not self.by_relationship
+        self.current: str | None = None
+
+    def place(self, row: SourceRow, record: RegistrationRecord) -> RegistrationRecord:
+        relationship = record.relationship
+        if row.group_key is not None:
+            ref = record.household_ref or f"{self.table_name}#{row.group_key}"
+            if relationship is None:
+                relationship = Role.principal.value if row.is_principal else None
+            return with_household(record, household_ref=ref, relationship=relationship)
+        if record.household_ref:
+            return record
+        if record.siv_case_number:
+            return with_household(
+                record, household_ref=record.siv_case_number, relationship=relationship
+            )
+        if self.by_relationship and relationship:
+            if relationship == Role.principal.value:
+                self.current = f"{self.table_name}:{row.row_number}"
+            return with_household(record, household_ref=self.current, relationship=relationship)
+        if self.by_serial:
+            if record.source_record_id:
+                self.current = f"{self.table_name}:{row.row_number}"
+                relationship = Role.principal.value
+            return with_household(record, household_ref=self.current, relationship=relationship)
+        return record
+
+
+def _reason_key(errors: list[FieldError], mapping: dict[str, str | None]) -> str:
+    """What the summary groups rejects by: the field of the first bad column."""
+    first = errors[0]
+    field_name = mapping.get(first.column)
+    if field_name is None and "no name" in first.reason:
+        return "no name"
+    return f"invalid {field_name or first.column}"
+
+
+def _rejected_row(cipher: OperationCipher, batch_id: int, reject: Reject) -> RejectedRow:
+    return RejectedRow(
+        batch_id=batch_id,
+        row_number=reject.row.row_number,
+        locator=reject.row.locator[:120],
+        column=" | ".join(e.column for e in reject.errors)[:255],
+        reason=reject.reason,
+        raw_payload=cipher.encrypt(
+            canonical_json(reject.row.raw), field="intake_rejected_row.raw_payload"
+        ),
+    )
+
+
+def _flush(
+    session: Session,
+    cipher: OperationCipher,
+    summary: ImportSummary,
+    *,
+    source: str,
+    file: str | None,
+    rows: list[tuple[SourceRow, RegistrationRecord]],
+) -> None:
+    """Store one batch in one transaction; count what was new and what was a duplicate."""
+    if not rows:
+        if not summary.dry_run:
+            session.commit()  # the batch's rejected rows
+        return
+    if summary.dry_run:
+        new = _count_new(session, cipher, source=source, rows=rows)
+    else:
+        sealed = [
+            seal_registration(
+                cipher,
+                source=source,
+                file=file,
+                row_number=row.row_number,
+                raw=row.raw,
+                record=record,
+            )
+            for row, record in rows
+        ]
+        new = insert_registrations(session, sealed)
+        session.commit()
+    summary.accepted += new
+    summary.duplicates += len(rows) - new
+
+
+def _count_new(
+    session: Session,
+    cipher: OperationCipher,
+    *,
+    source: str,
+    rows: list[tuple[SourceRow, RegistrationRecord]],
+) -> int:
+    hashes = [registration_hash(cipher, source=source, raw=row.raw) for row, _ in rows]
+    known = set(
+        session.scalars(
+            select(Registration.content_hash).where(
+                Registration.operation_id == cipher.operation_id,
+                Registration.source == source,
+                Registration.content_hash.in_(set(hashes)),
+            )
+        )
+    )
+    return len(set(hashes) - known)
+
+
+def insert_registrations(session: Session, sealed: list[dict]) -> int:
+    """Insert sealed rows, skipping ones already there; returns how many were new."""
+    if session.get_bind().dialect.name == "postgresql":
+        return _copy_registrations(session, sealed)
+    before = session.scalar(text("SELECT total_changes()"))
+    statement = sqlite_insert(Registration.__table__).on_conflict_do_nothing(
+        index_elements=["operation_id", "source", "content_hash"]
+    )
+    session.execute(statement, sealed)
+    return session.scalar(text("SELECT total_changes()")) - before
+
+
+def _copy_registrations(session: Session, sealed: list[dict]) -> int:
+    """COPY into a temporary table, then INSERT ... ON CONFLICT DO NOTHING: COPY speed with
+    the unique constraint still deciding what is a duplicate."""
+    connection = session.connection().connection.driver_connection
+    columns = ", ".join(REGISTRATION_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS intake_stage (operation_id integer, "
+            "source varchar(80), file varchar(255), row_number integer, "
+            "received_at timestamptz, raw_payload bytea, record bytea, content_hash varchar(64)) "
+            "ON COMMIT DELETE ROWS"
+        )
+        with cursor.copy(f"COPY intake_stage ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(
+                ["int4", "varchar", "varchar", "int4", "timestamptz", "bytea", "bytea", "varchar"]
+            )
+            for values in sealed:
+                copy.write_row([values[c] for c in REGISTRATION_COLUMNS])
+        cursor.execute(
+            f"INSERT INTO registration ({columns}) SELECT {columns} FROM intake_stage "
+            "ON CONFLICT (operation_id, source, content_hash) DO NOTHING"
+        )
+        inserted = cursor.rowcount
+        cursor.execute("TRUNCATE intake_stage")
+    return inserted
+
+
+def _finish(session: Session, batch: ImportBatch, summary: ImportSummary) -> None:
+    batch.rows_read = summary.rows_read
+    batch.accepted = summary.accepted
+    batch.duplicates = summary.duplicates
+    batch.rejected = summary.rejected
+    batch.households = summary.households
+    batch.status = "done"
+    batch.finished_at = utcnow()
+    session.commit()
+
+
+def write_rejects(path: Path, rejects: list[Reject]) -> None:
+    """The rejected rows with their original columns, plus the row and the error to fix.
+
+    UTF-8 with a BOM, so Excel shows Dari names; the partner fixes the cells and sends the
+    file back (the two evac_ columns are ignored on import)."""
+    headers = list(dict.fromkeys(h for r in rejects for h in r.table.headers))
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([ROW_COLUMN, *headers, ERROR_COLUMN])
+        for reject in rejects:
+            writer.writerow(
+                [
+                    reject.row.locator,
+                    *(reject.row.raw.get(h, "") for h in headers),
+                    reject.reason,
+                ]
+            )
+
+
+def list_batches(
+    session: Session, *, actor: Actor, operation_id: int, source: str | None = None
+) -> list[ImportBatch]:
+    """Import batches, newest first; a partner sees only its own source's."""
+    if not actor.can(Permission.personal_read):
+        source = actor.partner_source
+        check_source_access(actor, source or "", write=False)
+    query = select(ImportBatch).where(ImportBatch.operation_id == operation_id)
+    if source is not None:
+        query = query.where(ImportBatch.source == source)
+    return list(session.scalars(query.order_by(ImportBatch.id.desc())))
+
+
+def get_batch(session: Session, *, actor: Actor, reference: str) -> ImportBatch | None:
+    batch = session.scalar(select(ImportBatch).where(ImportBatch.reference == reference))
+    if batch is not None:
+        check_source_access(actor, batch.source, write=False)
+    return batch
+
+
+def batch_rejections(
+    session: Session, *, actor: Actor, batch: ImportBatch
+) -> list[tuple[str, str, str]]:
+    """(where, column, reason) of each rejected row of a batch: no personal data."""
+    check_source_access(actor, batch.source, write=False)
+    return [
+        (r.locator, r.column, r.reason)
+        for r in session.scalars(
+            select(RejectedRow).where(RejectedRow.batch_id == batch.id).order_by(RejectedRow.id)
+        )
+    ]
+
+
+def count_registrations(session: Session, *, operation_id: int, source: str) -> int:
+    return session.scalar(
+        select(func.count())
+        .select_from(Registration)
+        .where(Registration.operation_id == operation_id, Registration.source == source)
+    )
+
+
+def rows_from_json(rows: list[dict]) -> SourceTable:
+    """Rows submitted through the API (keys are column names) as a table."""
+    headers = list(dict.fromkeys(key for row in rows for key in row))
+    source_rows = [
+        SourceRow(
+            number,
+            f"row {number}",
+            {k: "" if v is None else str(v) for k, v in row.items()},
+        )
+        for number, row in enumerate(rows, start=1)
+    ]
+    return SourceTable(name="api", headers=headers, rows=source_rows)

@@ -1,0 +1,246 @@
+"""Turn one mapped source row into a RegistrationRecord, or say exactly what is wrong with it.
+
+Formats are read and normalised (dates, phones, e-mails, passport zones, document numbers);
+spellings are never corrected: that is linkage's job, and the raw row is kept beside the record.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+
+import phonenumbers
+
+from evac.intake.dates import parse_birth_date
+from evac.intake.mrz import InvalidMRZ, parse_td3
+from evac.people.models import Role
+from evac.people.records import RegistrationRecord
+
+DEFAULT_REGION = "AF"
+EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[a-z]{2,}$", re.I)
+AFGHAN_PASSPORT = re.compile(r"^[A-Z]{1,2}\d{7,8}$")
+US_PASSPORT = re.compile(r"^([A-Z]\d{8}|\d{9})$")
+E_TAZKIRA = re.compile(r"^\d{4}-?\d{4}-?\d{5}$")  # 1400-0101-12345
+PAPER_TAZKIRA = re.compile(r"^\d{1,7}([-/ ]\d{1,7}){0,3}$")  # number, or volume/page/number
+SIV_CASE = re.compile(r"^([A-Z]{2,4}-?\d{4,12}|\d{6,12})$")
+ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]")
+NATIVE_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+
+SEXES = {
+    **dict.fromkeys(["m", "male", "man", "boy", "mr", "مرد", "ذکور", "پسر", "نارینه", "نر"], "M"),
+    **dict.fromkeys(
+        ["f", "female", "woman", "girl", "mrs", "ms", "زن", "اناث", "دختر", "ښځه", "ښځینه"], "F"
+    ),
+    **dict.fromkeys(["x", "other", "diverse"], "X"),
+}
+RELATIONSHIPS = {
+    Role.principal: (
+        "pa",
+        "principal",
+        "principal applicant",
+        "applicant",
+        "self",
+        "head",
+        "head of household",
+        "hoh",
+        "main applicant",
+        "سرپرست",
+        "خودش",
+        "متقاضی",
+        "سرپرست خانواده",
+    ),
+    Role.spouse: ("spouse", "wife", "husband", "همسر", "خانم", "شوهر", "میړه", "ښځه"),
+    Role.child: ("child", "son", "daughter", "kid", "پسر", "دختر", "فرزند", "زوی", "لور"),
+    Role.parent: ("parent", "father", "mother", "پدر", "مادر", "پلار", "مور"),
+    Role.sibling: ("sibling", "brother", "sister", "برادر", "خواهر", "ورور", "خور"),
+}
+RELATIONSHIP_WORDS = {word: role for role, words in RELATIONSHIPS.items() for word in words}
+NAME_FIELDS = ("full_name", "given_name", "family_name")
+PLAIN_FIELDS = (
+    "source_record_id",
+    "province",
+    "household_ref",
+    "category_claimed",
+)
+
+
+@dataclass(frozen=True)
+class FieldError:
+    column: str  # the source's header
+    reason: str
+
+
+class RowRejected(ValueError):
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__("; ".join(f"{e.column}: {e.reason}" for e in errors))
+        self.errors = errors
+
+
+def clean(value: object) -> str | None:
+    """Trimmed text with normalised Unicode and single spaces; None for an empty cell."""
+    if value is None:
+        return None
+    text = " ".join(unicodedata.normalize("NFC", str(value)).split())
+    return text or None
+
+
+def row_to_record(raw: dict[str, str], mapping: dict[str, str | None]) -> RegistrationRecord:
+    """The canonical record of a row; raises RowRejected listing every bad column."""
+    values: dict[str, tuple[str, str]] = {}  # field -> (header, cleaned text)
+    for header, field in mapping.items():
+        text = clean(raw.get(header))
+        if field and text and field not in values:
+            values[field] = (header, text)
+    fields: dict[str, object] = {}
+    errors: list[FieldError] = []
+    for field, (header, text) in values.items():
+        try:
+            converted = _convert(field, text)
+        except ValueError as error:
+            errors.append(FieldError(header, str(error)))
+            continue
+        if field == "mrz":  # the zone fills what the columns left empty, never overrides them
+            converted = {k: v for k, v in converted.items() if k not in fields}
+        fields.update(converted)
+    if errors:
+        raise RowRejected(errors)
+    record = RegistrationRecord(**_names_by_script(fields))
+    if not (record.full_name or record.given_name or record.name_native or record.family_name):
+        names = [h for h, f in mapping.items() if f in (*NAME_FIELDS, "name_native", "mrz")]
+        raise RowRejected([FieldError(" / ".join(names) or "(no name column)", "no name")])
+    return record
+
+
+def _convert(field: str, text: str) -> dict[str, object]:
+    if field in PLAIN_FIELDS or field in NAME_FIELDS or field in ("father_name", "name_native"):
+        return {field: text}
+    converters = {
+        "sex": lambda t: {"sex": parse_sex(t)},
+        "birth_date": _birth_fields,
+        "birth_year": _birth_fields,
+        "phone": lambda t: {"phone": normalise_phone(t)},
+        "email": lambda t: {"email": check_email(t)},
+        "passport_number": lambda t: {"passport_number": check_afghan_passport(t)},
+        "us_passport_number": lambda t: {"us_passport_number": check_us_passport(t)},
+        "tazkira_number": lambda t: {"tazkira_number": check_tazkira(t)},
+        "siv_case_number": lambda t: {"siv_case_number": check_siv_case(t)},
+        "relationship": lambda t: {"relationship": parse_relationship(t)},
+        "mrz": _mrz_fields,
+    }
+    return converters[field](text)
+
+
+def _names_by_script(fields: dict[str, object]) -> dict[str, object]:
+    """Names written in Dari/Pashto script belong in name_native, not in the Latin fields."""
+    native = [str(fields[f]) for f in NAME_FIELDS if f in fields and _is_native(fields[f])]
+    if not native or "name_native" in fields:
+        return fields
+    kept = {k: v for k, v in fields.items() if not (k in NAME_FIELDS and _is_native(v))}
+    return {**kept, "name_native": " ".join(native)}
+
+
+def _is_native(value: object) -> bool:
+    return bool(ARABIC_SCRIPT.search(str(value)))
+
+
+def _birth_fields(text: str) -> dict[str, object]:
+    birth = parse_birth_date(text)
+    if birth is None:
+        return {}
+    return {
+        "birth_year": birth.year,
+        "birth_month": birth.month,
+        "birth_day": birth.day,
+        "birth_date_default": birth.default,
+    }
+
+
+def parse_sex(text: str) -> str:
+    sex = SEXES.get(text.strip(". ").lower())
+    if sex is None:
+        raise ValueError(f"sex {text!r} is not M, F or X (or male/female, مرد/زن)")
+    return sex
+
+
+def parse_relationship(text: str) -> str:
+    """A Role value; a relation evac has no role for (uncle, cousin) is 'other'."""
+    key = re.sub(r"[^\w\s]", " ", text.lower()).strip()
+    key = " ".join(key.split())
+    return RELATIONSHIP_WORDS.get(key, Role.other).value
+
+
+def normalise_phone(text: str) -> str:
+    """The first valid number in the cell, in E.164 (+93...); Afghan numbers need no prefix."""
+    candidates = re.split(r"[/,;]|\bor\b|\band\b", text.translate(NATIVE_DIGITS))
+    for candidate in (c.strip() for c in candidates if c.strip()):
+        try:
+            number = phonenumbers.parse(candidate, DEFAULT_REGION)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    raise ValueError(
+        f"{text!r} is not a valid phone number; write it with its country code, e.g. +93 70..."
+    )
+
+
+def check_email(text: str) -> str:
+    address = text.strip().strip("<>").lower()
+    if not EMAIL.match(address):
+        raise ValueError(f"{text!r} is not an e-mail address (name@example.org)")
+    return address
+
+
+def _document(text: str) -> str:
+    return re.sub(r"[\s.]", "", text.translate(NATIVE_DIGITS)).upper()
+
+
+def check_afghan_passport(text: str) -> str:
+    number = _document(text)
+    if not AFGHAN_PASSPORT.match(number):
+        raise ValueError(f"{text!r} is not an Afghan passport number (a letter and 7-8 digits)")
+    return number
+
+
+def check_us_passport(text: str) -> str:
+    number = _document(text)
+    if not US_PASSPORT.match(number):
+        raise ValueError(f"{text!r} is not a US passport number (9 digits, or a letter + 8)")
+    return number
+
+
+def check_tazkira(text: str) -> str:
+    number = text.translate(NATIVE_DIGITS).strip()
+    if not (E_TAZKIRA.match(number) or PAPER_TAZKIRA.match(number)):
+        raise ValueError(
+            f"{text!r} is not a tazkira number (e-tazkira 1400-0101-12345, or paper digits)"
+        )
+    return number
+
+
+def check_siv_case(text: str) -> str:
+    number = _document(text)
+    if not SIV_CASE.match(number):
+        raise ValueError(f"{text!r} is not an SIV case number (e.g. KBL2021123456 or digits)")
+    return number
+
+
+def _mrz_fields(text: str) -> dict[str, object]:
+    try:
+        zone = parse_td3(text)
+    except InvalidMRZ as error:
+        raise ValueError(f"passport zone: {error}") from None
+    fields: dict[str, object] = {"passport_number": zone.document_number}
+    if zone.sex:
+        fields["sex"] = zone.sex
+    if zone.given_names or zone.surname:
+        fields["given_name"] = zone.given_names or None
+        fields["family_name"] = zone.surname or None
+    if zone.birth_date:
+        fields.update(_birth_fields(zone.birth_date.isoformat()))
+    return fields
+
+
+def with_household(
+    record: RegistrationRecord, *, household_ref: str | None, relationship: str | None
+) -> RegistrationRecord:
+    return replace(record, household_ref=household_ref, relationship=relationship)
