@@ -9,6 +9,7 @@ from rich.table import Table
 from evac import __version__
 from evac.config import Settings
 from evac.db import make_engine, make_sessionmaker, migrate, session_scope
+from evac.intake import cli as intake_cli
 from evac.linkage import cli as linkage_cli
 from evac.people.models import State
 from evac.people.service import count_by_category_and_state
@@ -137,3 +138,4 @@ def version() -> None:
 
 
 app.add_typer(linkage_cli.app, name="link")
+app.command("import")(intake_cli.import_command)

@@ -1,5 +1,6 @@
 """Every table of every domain, imported in one place for migrations and tests."""
 
+from evac.intake.models import ImportBatch, MappingProfile, RejectedRow
 from evac.operation.models import Operation
 from evac.people.models import (
     Contact,
@@ -18,8 +19,11 @@ __all__ = [
     "Event",
     "Group",
     "GroupMember",
+    "ImportBatch",
+    "MappingProfile",
     "Operation",
     "OperationKey",
     "Person",
     "Registration",
+    "RejectedRow",
 ]
