@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from evac.auth.permissions import Actor, cli_actor
 from evac.config import Settings
 from evac.db import make_engine, make_sessionmaker
-from evac.intake.mapping import FIELDS, MappingError, load_mapping_file, propose_mapping
+from evac.intake.mapping import FIELDS, MappingError, load_mapping_file, propose_for_tables
 from evac.intake.readers import SourceTable, UnreadableFile, read_source
 from evac.intake.service import (
     ImportSummary,
@@ -132,8 +132,7 @@ def _mapping(
     if headers and all(h in saved for h in headers):
         console.print(f"Using the saved mapping of source [bold]{source}[/].")
         return saved
-    hxl = {h: t for table in tables for h, t in table.hxl_tags.items()}
-    proposal = {**propose_mapping(headers, hxl), **{h: f for h, f in saved.items() if h in headers}}
+    proposal = {**propose_for_tables(tables), **{h: f for h, f in saved.items() if h in headers}}
     console.print(mapping_table(proposal))
     if not accept_proposal:
         if not sys.stdin.isatty():

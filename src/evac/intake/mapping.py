@@ -224,7 +224,8 @@ def propose_mapping(headers: list[str], hxl_tags: dict[str, str] | None = None) 
     proposal: dict[str, str | None] = {}
     taken: set[tuple[str, str]] = set()
     for header in headers:
-        field = guess_field(header, hxl_tags.get(header))
+        tag = hxl_tags.get(header) or (header if header.startswith("#") else None)
+        field = guess_field(header, tag)
         group = header.rpartition("/")[0]
         if field and (group, field) in taken:
             field = None
@@ -257,3 +258,13 @@ def load_mapping_file(path: Path) -> dict[str, str | None]:
     if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
         raise MappingError(f'{path} must hold one JSON object {{"Column header": "field"}}')
     return {key: value or None for key, value in data.items()}
+
+
+def propose_for_tables(tables: list) -> dict[str, str | None]:
+    """One mapping for every sheet of a file: proposed sheet by sheet, so a field taken on one
+    sheet is still proposed on another whose headers differ (an English and a Dari sheet)."""
+    proposal: dict[str, str | None] = {}
+    for table in tables:
+        for header, field in propose_mapping(table.headers, table.hxl_tags).items():
+            proposal.setdefault(header, field)
+    return proposal

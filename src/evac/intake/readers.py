@@ -159,7 +159,7 @@ def _header_position(rows: list[list[str]]) -> int | None:
     best, best_score = None, 0
     for index, cells in enumerate(rows):
         filled = [c for c in cells if str(c).strip()]
-        if len(filled) < 2:
+        if len(filled) < 2 or (index > 0 and _is_hashtag_row(cells)):
             continue
         score = sum(1 for c in filled if guess_field(str(c))) + 1
         if score > best_score:
@@ -293,8 +293,8 @@ def _flatten(
             for position, member in enumerate(value, start=1):
                 flat, _ = _flatten(member, path + "/")
                 members.append((path, position, flat))
-        elif isinstance(value, list):
+        elif isinstance(value, list) and value:
             scalars[path] = "; ".join(cell_text(v) for v in value)
-        else:
+        elif not isinstance(value, list):
             scalars[path] = cell_text(value)
     return scalars, members

@@ -23,7 +23,14 @@ from evac.db import utcnow
 from evac.intake.mapping import check_mapping
 from evac.intake.models import ImportBatch, MappingProfile, RejectedRow
 from evac.intake.readers import SourceRow, SourceTable
-from evac.intake.validate import FieldError, RowRejected, row_to_record, with_household
+from evac.intake.validate import (
+    FieldError,
+    RowRejected,
+    clean,
+    parse_relationship,
+    row_to_record,
+    with_household,
+)
 from evac.people.models import Registration, Role
 from evac.people.records import RegistrationRecord, canonical_json
 from evac.people.service import registration_hash, seal_registration
@@ -67,6 +74,7 @@ class ImportSummary:
     households: int = 0
     rejects: list[Reject] = field(default_factory=list)
     dry_run: bool = False
+    seen_hashes: set[str] = field(default_factory=set, repr=False)  # dry runs only
 
     @property
     def rejected(self) -> int:
@@ -183,6 +191,7 @@ def _records(
         try:
             record = row_to_record(row.raw, mapping)
         except RowRejected as rejected:
+            households.skip(row)  # a rejected principal still heads the rows that follow
             yield row, rejected
             continue
         yield row, households.place(row, record)
@@ -194,10 +203,24 @@ class HouseholdTracker:
 
     def __init__(self, table_name: str, mapping: dict[str, str | None]) -> None:
         self.table_name = table_name
-        fields = set(mapping.values())
-        self.by_relationship = "relationship" in fields
-        self.by_serial = "source_record_id" in fields and not self.by_relationship
+        self.columns = {field: header for header, field in mapping.items() if field}
+        self.by_relationship = "relationship" in self.columns
+        self.by_serial = "source_record_id" in self.columns and not self.by_relationship
         self.current: str | None = None
+
+    def _raw(self, row: SourceRow, field: str) -> str | None:
+        header = self.columns.get(field)
+        return clean(row.raw.get(header)) if header else None
+
+    def _starts_household(self, row: SourceRow, relationship: str | None) -> bool:
+        if self.by_relationship:
+            return relationship == Role.principal.value
+        return self.by_serial and self._raw(row, "source_record_id") is not None
+
+    def skip(self, row: SourceRow) -> None:
+        relationship = self._raw(row, "relationship")
+        if self._starts_household(row, relationship and parse_relationship(relationship)):
+            self.current = f"{self.table_name}:{row.row_number}"
 
     def place(self, row: SourceRow, record: RegistrationRecord) -> RegistrationRecord:
         relationship = record.relationship
@@ -212,16 +235,12 @@ class HouseholdTracker:
             return with_household(
                 record, household_ref=record.siv_case_number, relationship=relationship
             )
-        if self.by_relationship and relationship:
-            if relationship == Role.principal.value:
-                self.current = f"{self.table_name}:{row.row_number}"
-            return with_household(record, household_ref=self.current, relationship=relationship)
-        if self.by_serial:
-            if record.source_record_id:
-                self.current = f"{self.table_name}:{row.row_number}"
-                relationship = Role.principal.value
-            return with_household(record, household_ref=self.current, relationship=relationship)
-        return record
+        if not (self.by_relationship and relationship) and not self.by_serial:
+            return record
+        if self._starts_household(row, relationship):
+            self.current = f"{self.table_name}:{row.row_number}"
+            relationship = Role.principal.value
+        return with_household(record, household_ref=self.current, relationship=relationship)
 
 
 def _reason_key(errors: list[FieldError], mapping: dict[str, str | None]) -> str:
@@ -261,7 +280,7 @@ def _flush(
             session.commit()  # the batch's rejected rows
         return
     if summary.dry_run:
-        new = _count_new(session, cipher, source=source, rows=rows)
+        new = _count_new(session, cipher, source=source, rows=rows, seen=summary.seen_hashes)
     else:
         sealed = [
             seal_registration(
@@ -286,18 +305,21 @@ def _count_new(
     *,
     source: str,
     rows: list[tuple[SourceRow, RegistrationRecord]],
+    seen: set[str],
 ) -> int:
-    hashes = [registration_hash(cipher, source=source, raw=row.raw) for row, _ in rows]
+    """How many rows a real import would add: not stored, not seen earlier in this file."""
+    hashes = {registration_hash(cipher, source=source, raw=row.raw) for row, _ in rows} - seen
+    seen |= hashes
     known = set(
         session.scalars(
             select(Registration.content_hash).where(
                 Registration.operation_id == cipher.operation_id,
                 Registration.source == source,
-                Registration.content_hash.in_(set(hashes)),
+                Registration.content_hash.in_(hashes),
             )
         )
     )
-    return len(set(hashes) - known)
+    return len(hashes - known)
 
 
 def insert_registrations(session: Session, sealed: list[dict]) -> int:

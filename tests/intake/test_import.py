@@ -1,0 +1,200 @@
+"""Importing the messy partner files (tests/intake/files) on SQLite and PostgreSQL."""
+
+import csv
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from evac.auth.permissions import Actor, Forbidden, Role, cli_actor
+from evac.intake.mapping import propose_for_tables
+from evac.intake.models import ImportBatch, RejectedRow
+from evac.intake.readers import read_source
+from evac.intake.service import (
+    ERROR_COLUMN,
+    ROW_COLUMN,
+    count_registrations,
+    import_tables,
+    list_batches,
+    write_rejects,
+)
+from evac.people.models import Registration
+from evac.people.service import iter_registration_records, read_registration
+
+FILES = Path(__file__).parent / "files"
+
+
+def run(session, cipher, name: str, *, source: str = "ngo", dry_run=False, path=None, actor=None):
+    path = path or FILES / name
+    tables = read_source(path)
+    return import_tables(
+        session,
+        actor=actor or cli_actor(),
+        cipher=cipher,
+        source=source,
+        file=path.name,
+        tables=tables,
+        mapping=propose_for_tables(tables),
+        dry_run=dry_run,
+        batch_size=3,  # several batches even in these small files
+    )
+
+
+def records(session, cipher) -> dict[str, dict]:
+    """Stored records by name (Latin full name, else given name, else native name)."""
+    found = {}
+    for _, record in iter_registration_records(session, cipher=cipher):
+        key = record.full_name or record.given_name or record.name_native
+        found[key] = record
+    return found
+
+
+# file, rows read, accepted, duplicates, rejected by reason, households
+EXPECTED = [
+    (
+        "ngo_alpha.csv",
+        9,
+        5,
+        1,
+        {"invalid birth_date": 1, "invalid phone": 1, "no name": 1},
+        4,
+    ),
+    ("congress_office.csv", 5, 3, 0, {"invalid email": 1, "invalid us_passport_number": 1}, 1),
+    ("siv_cases.txt", 3, 2, 0, {"invalid mrz": 1}, 1),
+    ("hxl_list.csv", 2, 1, 0, {"invalid phone": 1}, 0),
+    ("ngo_beta.xlsx", 7, 5, 0, {"invalid sex": 1, "invalid birth_date": 1}, 2),
+    ("webform.json", 4, 3, 0, {"invalid birth_date": 1}, 2),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "read", "accepted", "duplicates", "reasons", "households"), EXPECTED
+)
+def test_each_format_imports_with_exact_counts(
+    session, cipher, name, read, accepted, duplicates, reasons, households
+):
+    summary = run(session, cipher, name)
+    assert summary.rows_read == read
+    assert summary.accepted == accepted
+    assert summary.duplicates == duplicates
+    assert dict(summary.rejected_by_reason) == reasons
+    assert summary.households == households
+    assert count_registrations(session, operation_id=cipher.operation_id, source="ngo") == accepted
+    batch = session.get(ImportBatch, summary.batch_id)
+    assert (batch.status, batch.accepted, batch.rejected) == (
+        "done",
+        accepted,
+        sum(reasons.values()),
+    )
+    stored_rejects = session.scalar(
+        select(func.count()).select_from(RejectedRow).where(RejectedRow.batch_id == batch.id)
+    )
+    assert stored_rejects == sum(reasons.values())
+
+
+def test_reimport_adds_nothing(session, cipher):
+    first = run(session, cipher, "ngo_alpha.csv")
+    again = run(session, cipher, "ngo_alpha.csv")
+    assert (first.accepted, again.accepted, again.duplicates) == (5, 0, 6)
+    assert count_registrations(session, operation_id=cipher.operation_id, source="ngo") == 5
+    # another source sending the same rows is a separate registration (linkage joins them)
+    other = run(session, cipher, "ngo_alpha.csv", source="other-ngo")
+    assert other.accepted == 5
+
+
+def test_dry_run_stores_nothing(session, cipher):
+    summary = run(session, cipher, "ngo_alpha.csv", dry_run=True)
+    assert (summary.accepted, summary.duplicates, summary.rejected) == (5, 1, 3)
+    assert session.scalar(select(func.count()).select_from(Registration)) == 0
+    assert session.scalar(select(func.count()).select_from(ImportBatch)) == 0
+
+
+def test_converted_values_are_exact(session, cipher):
+    for name, *_ in EXPECTED:
+        run(session, cipher, name)
+    found = records(session, cipher)
+    wali = found["Ahmad Wali Rahimi"]  # 1365/02/22 SH, Afghan mobile, relationship "PA"
+    assert (wali.birth_year, wali.birth_month, wali.birth_day) == (1986, 5, 12)
+    assert not wali.birth_date_default
+    assert wali.phone == "+93799123456"
+    assert wali.name_native == "احمد ولی"
+    assert (wali.relationship, wali.household_ref) == ("principal", "ngo_alpha.csv:2")
+    freshta = found["Freshta Rahimi"]  # 01/01/1990: the clerk's stand-in for "day unknown"
+    assert (freshta.birth_year, freshta.birth_month, freshta.birth_day) == (1990, 1, 1)
+    assert freshta.birth_date_default
+    assert (freshta.relationship, freshta.household_ref) == ("spouse", "ngo_alpha.csv:2")
+    laila = found["Laila Noori"]  # 1392 SH alone: the Gregorian year it began
+    assert (laila.birth_year, laila.birth_month) == (2013, None)
+    # her principal (row 7) was rejected: she stays in his household, not the one before
+    assert laila.household_ref == "ngo_alpha.csv:7"
+    jawad = found["Sayed Jawad"]  # 05/13/1986 can only be month/day
+    assert (jawad.birth_year, jawad.birth_month, jawad.birth_day) == (1986, 5, 13)
+    assert jawad.household_ref == "KBL2021004411"
+    assert found["José"].us_passport_number == "512345678"  # Windows-1252 é read right
+    khalid = found["KHALID"]  # from the passport zone, check digits verified
+    assert (khalid.passport_number, khalid.sex, khalid.birth_year) == ("P01234567", "M", 1985)
+    assert (khalid.birth_month, khalid.birth_day, khalid.phone) == (3, 14, "+93700111222")
+    assert found["SHABNAM"].passport_number == "P07654321"  # zone typed on one line
+    bibi = found["Bibi Gul"]  # HXL tags map the odd headers
+    assert (bibi.birth_year, bibi.phone, bibi.province) == (1981, "+93772345678", "Kandahar")
+    yama = found["Yama Popal"]  # Excel serial 31467, family number from a merged cell
+    assert (yama.birth_year, yama.birth_month, yama.birth_day) == (1986, 2, 24)
+    assert yama.household_ref == "F-17"
+    assert found["Sahar Popal"].birth_date_default
+    assert found["Gulalai Popal"].phone == "+93799000111"  # a number cell, no leading 0
+    khalida = found["Khalida"]  # the Dari sheet: 1369/05/15 SH
+    assert (khalida.birth_year, khalida.birth_month, khalida.birth_day) == (1990, 8, 6)
+    assert khalida.tazkira_number == "1399-0303-54321"
+    yasin = found["Mohammad Yasin Sadat"]  # nested web form; 1366-07-10 SH
+    assert (yasin.birth_year, yasin.birth_month, yasin.birth_day) == (1987, 10, 2)
+    shukria = found["Shukria Sadat"]
+    assert (shukria.relationship, shukria.household_ref) == ("spouse", "webform.json#9101")
+    najib = found["نجیب الله"]  # Dari digits; 1 Hamal is the Solar Hijri "day unknown"
+    assert (najib.birth_year, najib.birth_month, najib.birth_day) == (1981, 3, 21)
+    assert najib.birth_date_default and najib.phone == "+93799887766"
+
+
+def test_raw_row_and_provenance_are_kept(session, cipher):
+    run(session, cipher, "ngo_alpha.csv")
+    registration = session.scalar(select(Registration).where(Registration.row_number == 2))
+    raw, record = read_registration(registration, cipher=cipher)
+    assert registration.file == "ngo_alpha.csv" and registration.source == "ngo"
+    assert raw["Remarks"] == "worked for\nUSAID 2012-2019"  # the two-line cell, as sent
+    assert raw["DOB"] == "1365/02/22" and record.birth_year == 1986
+    assert b"Rahimi" not in registration.raw_payload  # sealed by the vault
+
+
+def test_rejects_file_can_be_fixed_and_sent_again(session, cipher, tmp_path):
+    summary = run(session, cipher, "ngo_alpha.csv")
+    rejects = tmp_path / "ngo_alpha.rejected.csv"
+    write_rejects(rejects, summary.rejects)
+    with rejects.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r[ROW_COLUMN] for r in rows] == ["row 6", "row 7", "row 8"]
+    assert rows[0][ERROR_COLUMN] == "DOB: 1985-02-30 does not exist"
+    assert rows[1]["Full Name (as in passport)"] == "Hamid Noori"
+    rows[0]["DOB"] = "28/02/1985"
+    rows[1]["Phone/WhatsApp"] = "0799 123 457"
+    rows[2]["Full Name (as in passport)"] = "Mina Noori"
+    with rejects.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    fixed = run(session, cipher, "ngo_alpha.rejected.csv", path=rejects)
+    assert (fixed.accepted, fixed.rejected) == (3, 0)
+    assert count_registrations(session, operation_id=cipher.operation_id, source="ngo") == 8
+
+
+def test_partners_import_and_read_only_their_own_source(session, cipher):
+    partner = Actor(username="ngo-alpha-bot", role=Role.partner, partner_source="ngo-alpha")
+    with pytest.raises(Forbidden):
+        run(session, cipher, "ngo_alpha.csv", source="ngo-beta", actor=partner)
+    run(session, cipher, "ngo_alpha.csv", source="ngo-alpha", actor=partner)
+    run(session, cipher, "hxl_list.csv", source="ngo-beta")
+    own = list_batches(session, actor=partner, operation_id=cipher.operation_id)
+    assert [b.source for b in own] == ["ngo-alpha"]
+    every = list_batches(session, actor=cli_actor(), operation_id=cipher.operation_id)
+    assert sorted(b.source for b in every) == ["ngo-alpha", "ngo-beta"]
+    planner = Actor(username="planner", role=Role.planner)
+    with pytest.raises(Forbidden):
+        run(session, cipher, "hxl_list.csv", source="ngo-beta", actor=planner)
