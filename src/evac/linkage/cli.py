@@ -63,13 +63,13 @@ def file_command(
                 progress=lambda step: progress.update(task, description=step),
             )
     except LinkFileError as error:
-        console.print(f"[red]Cannot link:[/] {error}")
+        console.print(f"[red]Cannot link:[/] {error}", soft_wrap=True)
         raise typer.Exit(2) from None
     except UnicodeDecodeError:
         console.print(f"[red]Cannot link:[/] {source} is not UTF-8 text; save it as CSV UTF-8.")
         raise typer.Exit(2) from None
     for problem in result.problems[:20]:
-        console.print(f"[yellow]Date ignored:[/] {problem}")
+        console.print(f"[yellow]Date ignored:[/] {problem}", soft_wrap=True)
     if len(result.problems) > 20:
         console.print(f"[yellow]... and {len(result.problems) - 20} more unreadable dates.")
     console.print(

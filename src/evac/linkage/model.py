@@ -17,7 +17,7 @@ from splink import DuckDBAPI, Linker, SettingsCreator
 from splink import comparison_library as cl
 
 from evac.linkage.dates import BirthDate
-from evac.linkage.names import digits_and_letters, key_text, prepare_name
+from evac.linkage.names import SUBORDINATE, digits_and_letters, key_text, prepare_name
 
 logging.getLogger("splink").setLevel(logging.ERROR)  # its hints are for notebooks
 
@@ -68,7 +68,7 @@ def prepare_frame(inputs: Iterable[LinkInput]) -> pd.DataFrame:
             name_native=item.name_native,
         )
         core = sorted(name.given_core)
-        father_core = sorted(name.father - {"muamad", "abdul"}) or sorted(name.father)
+        father_core = sorted(name.father - SUBORDINATE) or sorted(name.father)
         birth = item.birth
         rows.append(
             {
@@ -77,9 +77,11 @@ def prepare_frame(inputs: Iterable[LinkInput]) -> pd.DataFrame:
                 "given_key": key_text(name.given),
                 "given_core": core or None,
                 "given_block": core[0] if core else None,
+                "given_weak": bool(name.given) and name.given <= SUBORDINATE,
                 "father_key": key_text(name.father),
                 "father_core": father_core or None,
                 "father_block": father_core[0] if father_core else None,
+                "father_weak": bool(name.father) and name.father <= SUBORDINATE,
                 "family_key": key_text(name.family),
                 "family_tokens": sorted(name.family) or None,
                 "family_block": min(name.family) if name.family else None,
@@ -101,10 +103,10 @@ def prepare_frame(inputs: Iterable[LinkInput]) -> pd.DataFrame:
 
 
 PREPARED_COLUMNS = [
-    "unique_id", "record_id", "given_key", "given_core", "given_block", "father_key",
-    "father_core", "father_block", "family_key", "family_tokens", "family_block", "native_key",
-    "native_tokens", "native_father_key", "sex", "year_low", "year_high", "dob_exact", "phone",
-    "passport", "tazkira", "province", "email",
+    "unique_id", "record_id", "given_key", "given_core", "given_block", "given_weak",
+    "father_key", "father_core", "father_block", "father_weak", "family_key", "family_tokens",
+    "family_block", "native_key", "native_tokens", "native_father_key", "sex", "year_low",
+    "year_high", "dob_exact", "phone", "passport", "tazkira", "province", "email",
 ]  # fmt: skip
 
 
@@ -133,13 +135,27 @@ _TOKENS_U = (0.003, 0.02, 0.01, 0.967)
 
 
 def _tokens_comparison(
-    name: str, key: str, tokens: str, m: tuple[float, ...], *, swapped: dict | None = None
+    name: str,
+    key: str,
+    tokens: str,
+    m: tuple[float, ...],
+    *,
+    swapped: dict | None = None,
+    weak: str | None = None,
 ) -> cl.CustomComparison:
-    """A name as a set of canonical words: same set, shared word, near spelling, different."""
+    """A name as a set of canonical words: same set, shared word, near spelling, different.
+
+    With `weak`, agreement on nothing but common first parts (Mohammad, Ghulam, Abdul) is a
+    level of its own: two men called Mohammad son of Abdul are not evidence of one man.
+    """
+    weak_level = _level(
+        f"{key}_l = {key}_r AND {weak}_l", "same, but only a common first part", 0.05, 0.01
+    ) | {"fix_u_probability": True}  # a rare "Mohammad" in one list is still common in life
     return cl.CustomComparison(
         output_column_name=name,
         comparison_levels=[
             _null(key),
+            *([weak_level] if weak else []),
             _level(f"{key}_l = {key}_r", "same words", m[0], _TOKENS_U[0], tf=key),
             *([swapped] if swapped else []),
             _level(f"list_has_any({tokens}_l, {tokens}_r)", "a word in common", m[1], _TOKENS_U[1]),
@@ -171,7 +187,9 @@ def _document_comparison(column: str) -> cl.CustomComparison:
         output_column_name=column,
         comparison_levels=[
             _null(column),
-            _level(f"{column}_l = {column}_r", "same number", 0.90, 1e-6),
+            # One number, one person: u stays at its prior, however few numbers a list has.
+            _level(f"{column}_l = {column}_r", "same number", 0.90, 1e-6)
+            | {"fix_u_probability": True},
             _level(
                 f"damerau_levenshtein({column}_l, {column}_r) <= 2",
                 "a typing error apart",
@@ -251,9 +269,20 @@ def settings(*, blocking_rules: list[str] | None = None) -> SettingsCreator:
         blocking_rules_to_generate_predictions=blocking_rules or BLOCKING_RULES,
         comparisons=[
             _tokens_comparison(
-                "given_key", "given_key", "given_core", (0.67, 0.18, 0.07, 0.05), swapped=_SWAPPED
+                "given_key",
+                "given_key",
+                "given_core",
+                (0.63, 0.18, 0.07, 0.05),
+                swapped=_SWAPPED,
+                weak="given_weak",
             ),
-            _tokens_comparison("father_key", "father_key", "father_core", (0.75, 0.12, 0.05, 0.08)),
+            _tokens_comparison(
+                "father_key",
+                "father_key",
+                "father_core",
+                (0.71, 0.12, 0.05, 0.08),
+                weak="father_weak",
+            ),
             _tokens_comparison(
                 "family_key", "family_key", "family_tokens", (0.60, 0.15, 0.05, 0.20)
             ),
@@ -290,15 +319,19 @@ def build_linker(frame: pd.DataFrame, *, connection: duckdb.DuckDBPyConnection) 
     return Linker(records, settings(), log_level=None)
 
 
+MIN_RECORDS_TO_ESTIMATE_U = 1000
+
+
 def train(linker: Linker, *, records: int, seed: int = 7) -> None:
     """Unsupervised training: u from random pairs, the share of matches from documents.
 
     The m values stay at their priors: on household-structured data EM learns "same household"
     rather than "same person" (measured; see docs/linkage.md).
     """
-    linker.training.estimate_u_using_random_sampling(
-        max_pairs=min(2e6, max(1e5, records * 4)), seed=seed
-    )
+    if records >= MIN_RECORDS_TO_ESTIMATE_U:  # fewer pairs than this say nothing reliable
+        linker.training.estimate_u_using_random_sampling(
+            max_pairs=min(2e6, max(1e5, records * 4)), seed=seed
+        )
     with contextlib.suppress(ValueError):  # raised when a small input has no sure pair
         linker.training.estimate_probability_two_random_records_match(SURE_RULES, recall=0.6)
     model = linker._settings_obj

@@ -1,0 +1,159 @@
+"""The cases that decide whether staff can trust linkage, through the engine and the CLI."""
+
+import csv
+import random
+
+from typer.testing import CliRunner
+
+from evac.cli import app
+from evac.linkage.dates import parse_birth_date
+from evac.linkage.files import link_inputs
+from evac.linkage.model import LinkInput
+
+GIVEN = [
+    "Zaman",
+    "Nabi",
+    "Karim",
+    "Rahim",
+    "Hamid",
+    "Wahid",
+    "Nasir",
+    "Qasim",
+    "Jawad",
+    "Farid",
+    "Bashir",
+    "Latif",
+    "Sharif",
+    "Hakim",
+    "Rashid",
+    "Aziz",
+    "Majid",
+    "Khalil",
+    "Jalil",
+    "Salim",
+]
+FAMILY = ["Ahmadzai", "Wardak", "Safi", "Popal", "Stanekzai", "Noori", "Hotak", "Barakzai"]
+
+
+def crowd(n: int = 300) -> list[LinkInput]:
+    """Other synthetic people, some sent in twice: the model sees a list, not only the case."""
+    rng = random.Random(3)
+    records = []
+    for i in range(n):
+        year = rng.randint(1950, 2005)
+        person = dict(
+            given_name=f"{rng.choice(['Mohammad ', 'Ghulam ', ''])}{rng.choice(GIVEN)}",
+            father_name=rng.choice(GIVEN),
+            family_name=rng.choice(FAMILY),
+            sex="M",
+            phone=f"+9370{rng.randint(1000000, 9999999)}",
+            province=rng.choice(["Kabul", "Herat", "Kandahar", "Balkh"]),
+            tazkira_number=str(rng.randint(10**9, 10**10)) if rng.random() < 0.5 else None,
+        )
+        records.append(LinkInput(f"crowd-{i}", birth=parse_birth_date(str(year)), **person))
+        if rng.random() < 0.4:  # a second list with another spelling and the Solar Hijri year
+            person["given_name"] = person["given_name"].replace("Mohammad", "Muhammad")
+            records.append(
+                LinkInput(f"crowd-{i}-again", birth=parse_birth_date(str(year - 621)), **person)
+            )
+    return records
+
+
+def clusters(records: list[LinkInput]) -> dict[str, str]:
+    everyone = records + crowd()
+    cluster_ids, _ = link_inputs(everyone)
+    return {r.record_id: c for r, c in zip(everyone, cluster_ids, strict=True)}
+
+
+def test_two_men_called_mohammad_son_of_abdul_born_the_same_year_stay_apart():
+    found = clusters(
+        [
+            LinkInput("a", given_name="Mohammad", father_name="Abdul", sex="M",
+                      birth=parse_birth_date("1986"), phone="+93700111222", province="Kabul"),
+            LinkInput("b", given_name="Mohammad", father_name="Abdul", sex="M",
+                      birth=parse_birth_date("1986"), phone="+93799888777", province="Kabul"),
+        ]
+    )  # fmt: skip
+    assert found["a"] != found["b"]
+
+
+def test_the_same_interpreter_sent_in_four_times_is_one_person():
+    found = clusters(
+        [
+            LinkInput("ngo", given_name="Mohammad", father_name="Abdul Rahman", sex="M",
+                      birth=parse_birth_date("1365"), phone="0700 123 456",
+                      tazkira_number="1365-0401-12345"),
+            LinkInput("office1", given_name="Muhammad", father_name="Abdurrahman", sex="M",
+                      birth=parse_birth_date("1986"), phone="+93 700 123 456"),
+            LinkInput("office2", full_name="MOHD S/O ABD AL-RAHMAN", sex="M",
+                      birth=parse_birth_date("01/01/1986"), phone="0093700123456"),
+            LinkInput("self", given_name="Haji Mohammed", father_name="Abdorrahman",
+                      birth=parse_birth_date("1986"), tazkira_number="136504011 2345"),
+        ]
+    )  # fmt: skip
+    assert found["ngo"] == found["office1"] == found["office2"] == found["self"]
+
+
+def test_twins_sharing_everything_but_their_given_names_stay_apart():
+    common = dict(father_name="Ghulam Hazrat", family_name="Wardak", sex="M", province="Kabul",
+                  birth=parse_birth_date("1995-03-04"), phone="+93701555444")  # fmt: skip
+    found = clusters([LinkInput("twin1", given_name="Hasan", **common),
+                      LinkInput("twin2", given_name="Husain", **common)])  # fmt: skip
+    assert found["twin1"] != found["twin2"]
+
+
+def test_father_and_son_with_the_same_given_name_stay_apart():
+    found = clusters(
+        [
+            LinkInput("father", given_name="Mohammad Nabi", father_name="Ghulam Sakhi",
+                      family_name="Popal", sex="M", birth=parse_birth_date("1960"),
+                      phone="+93702333444", province="Kandahar"),
+            LinkInput("son", given_name="Mohammad Nabi", father_name="Mohammad Nabi",
+                      family_name="Popal", sex="M", birth=parse_birth_date("1990"),
+                      phone="+93702333444", province="Kandahar"),
+        ]
+    )  # fmt: skip
+    assert found["father"] != found["son"]
+
+
+def test_a_different_sex_is_never_merged():
+    found = clusters(
+        [
+            LinkInput("m", given_name="Rahmatullah", sex="M", passport_number="P1234567",
+                      birth=parse_birth_date("1990-05-05")),
+            LinkInput("f", given_name="Rahmatullah", sex="F", passport_number="P1234567",
+                      birth=parse_birth_date("1990-05-05")),
+        ]
+    )  # fmt: skip
+    assert found["m"] != found["f"]
+
+
+def test_file_mode_through_the_cli(tmp_path):
+    source, out = tmp_path / "in.csv", tmp_path / "clusters.csv"
+    header = ["record_id", "given_name", "father_name", "full_name_native", "sex",
+              "date_of_birth", "phone", "province"]  # fmt: skip
+    rows = [
+        ["1", "Zabihullah", "Abdul Haq", "ذبیح الله", "M", "1365", "+93700999888", "Kabul"],
+        ["2", "Zabiullah", "Abdulhaq", "ذبيح الله", "M", "1986", "0700999888", "Kabul"],
+        ["3", "Fatima", "Abdul Haq", "", "F", "01/01/1990", "+93700999888", "Kabul"],
+        ["4", "Zabihullah", "Abdul Haq", "", "M", "not a date", "", "Herat"],
+    ]  # fmt: skip
+    with source.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    result = CliRunner().invoke(app, ["link", "file", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "row 5, column date_of_birth" in result.output
+    with out.open(encoding="utf-8") as handle:
+        written = {row["record_id"]: row["cluster_id"] for row in csv.DictReader(handle)}
+    assert sorted(written) == ["1", "2", "3", "4"]
+    assert written["1"] == written["2"]
+    assert written["3"] != written["1"]
+
+
+def test_file_mode_refuses_a_file_without_record_ids(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("name,phone\nZaman,+93700000000\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["link", "file", str(source), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "no record_id column" in result.output
+    assert not (tmp_path / "o").exists()

@@ -1,0 +1,140 @@
+"""Name preparation: variants of one name share a key, different names do not."""
+
+from datetime import date
+
+import pytest
+
+from evac.linkage.dates import BirthDate, UnreadableDate, parse_birth_date
+from evac.linkage.names import canonical_token, digits_and_letters, key_text, prepare_name
+
+VARIANTS = [
+    ("Mohammad", "Muhammad"),
+    ("Mohammad", "Mohammed"),
+    ("Mohammad", "Mohd"),
+    ("Mohammad", "Md"),
+    ("Mohammad", "MOHAMED"),
+    ("Abdul Rahman", "Abdurrahman"),
+    ("Abdul Rahman", "Abdorrahman"),
+    ("Abdul Rahman", "Abd al-Rahman"),
+    ("Abdul Rahman", "Abdel Rahman"),
+    ("Abdul Rahman", "Abdulrahman"),
+    ("Abdul Haq", "Abdulhaq"),
+    ("Rahmatullah", "Rahmatulla"),
+    ("Rahmatullah", "Rahmatallah"),
+    ("Rahmatullah", "Rahmatollah"),
+    ("Zabihullah", "Zabiullah"),
+    ("Abdullah", "Abdulla"),
+    ("Jamaluddin", "Jamaloddin"),
+    ("Jamaluddin", "Jamal-ud-Din"),
+    ("Shamsuddin", "Shams al-Din"),
+    ("Ahmad", "Ahmed"),
+    ("Hosein", "Husain"),
+    ("Hussain", "Husayn"),
+    ("Yousuf", "Yusuf"),
+    ("Ghulam", "Gholam"),
+    ("Noor", "Nur"),
+    ("Sher", "Shir"),
+    ("Osman", "Usman"),
+    ("Javad", "Jawad"),
+    ("Mahmud", "Mahmood"),
+]
+DIFFERENT = [("Muhammad", "Mahmud"), ("Ahmad", "Mahmud"), ("Zaman", "Zamir"), ("Ali", "Wali")]
+
+
+def given(text: str) -> str | None:
+    return key_text(prepare_name(given_name=text).given)
+
+
+@pytest.mark.parametrize(("one", "other"), VARIANTS)
+def test_variants_share_a_key(one, other):
+    assert given(one) == given(other)
+
+
+@pytest.mark.parametrize(("one", "other"), DIFFERENT)
+def test_different_names_keep_different_keys(one, other):
+    assert given(one) != given(other)
+
+
+@pytest.mark.parametrize(
+    "title", ["Haji", "Mullah", "Mawlawi", "Mawlana", "Qari", "Hafiz", "Akhund", "Sayed", "Eng.",
+              "Engineer", "Dr", "Dr."]
+)  # fmt: skip
+def test_titles_are_stripped(title):
+    assert given(f"{title} Mohammad Zaman") == given("Mohammad Zaman")
+
+
+def test_a_title_alone_is_kept_as_the_name():
+    assert given("Amir") == "amir"
+
+
+def test_word_order_does_not_matter():
+    assert given("Zaman Mohammad") == given("Mohammad Zaman")
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["Mohammad s/o Abdul Rahman", "Mohammad son of Abdurrahman", "Mohammad walad Abdul Rahman",
+     "Mohammad bin Abd al-Rahman", "Mohammad ibn Abdul Rahman", "Mohammad zoy Abdorrahman"],
+)  # fmt: skip
+def test_father_marker_splits_the_name(written):
+    name = prepare_name(given_name=written)
+    assert key_text(name.given) == "muamad"
+    assert name.father == prepare_name(father_name="Abdul Rahman").father
+
+
+def test_full_name_in_one_field_is_split_at_the_marker():
+    name = prepare_name(full_name="Haji Mohammad Zaman s/o Ghulam Hazrat")
+    assert name.given == prepare_name(given_name="Mohammad Zaman").given
+    assert name.father == prepare_name(given_name="Ghulam Hazrat").given
+
+
+def test_subordinate_part_is_not_the_core():
+    assert prepare_name(given_name="Mohammad Zaman").given_core == {"zaman"}
+    assert prepare_name(given_name="Mohammad").given_core == {canonical_token("Mohammad")}
+
+
+def test_native_script_code_points_and_marks_are_unified():
+    arabic = prepare_name(name_native="مُحَمَّد علي")  # Arabic yeh, with harakat
+    persian = prepare_name(name_native="محمد علی")  # Persian yeh
+    assert arabic.native == persian.native
+    assert prepare_name(name_native="ملك").native == prepare_name(name_native="ملک").native
+
+
+def test_native_abd_compound_and_father_marker():
+    name = prepare_name(name_native="حاجی عبد الرحمن ولد محمد")
+    assert name.native == {"عبدالرحمن"}
+    assert name.native_father == {"محمد"}
+    assert name.native == prepare_name(name_native="عبدالرحمن").native
+
+
+def test_document_numbers_ignore_spacing_and_native_digits():
+    assert digits_and_letters("p 123-456") == "P123456"
+    assert digits_and_letters("۱۲۳۴") == "1234"
+    assert digits_and_letters(" - ") is None
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("1986-07-15", BirthDate(1986, 1986, date(1986, 7, 15))),
+        ("15/07/1986", BirthDate(1986, 1986, date(1986, 7, 15))),
+        ("07/15/1986", BirthDate(1986, 1986, date(1986, 7, 15))),
+        ("19860715", BirthDate(1986, 1986, date(1986, 7, 15))),
+        ("1986", BirthDate(1986, 1986)),
+        ("01/01/1986", BirthDate(1986, 1986)),  # 1 January: the day is unknown
+        ("1365", BirthDate(1986, 1987)),  # Solar Hijri year spans two Gregorian years
+        ("۱۳۶۵", BirthDate(1986, 1987)),
+        ("1365/04/24", BirthDate(1986, 1986, date(1986, 7, 15))),
+        ("31608", BirthDate(1986, 1986, date(1986, 7, 15))),  # Excel
+        ("19450493", BirthDate(1945, 1945)),  # a mistyped day: the year still counts
+        ("", None),
+    ],
+)
+def test_dates_of_birth(written, expected):
+    assert parse_birth_date(written) == expected
+
+
+@pytest.mark.parametrize("written", ["05/07/1986", "next year", "1986-13-40"])
+def test_unreadable_or_ambiguous_dates_are_refused(written):
+    with pytest.raises(UnreadableDate):
+        parse_birth_date(written)
