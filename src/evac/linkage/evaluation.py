@@ -1,0 +1,151 @@
+"""Measure linkage against a truth: pairwise precision, recall, F1, recall of blocking.
+
+Also the two baselines every figure is set against: exact matching on the written fields, and
+Splink with its default comparisons on raw names (no name preparation).
+"""
+
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink import comparison_library as cl
+
+from evac.linkage.files import link_inputs
+from evac.linkage.model import BLOCKING_RULES, LinkInput, prepare_frame
+
+
+@dataclass(frozen=True)
+class Quality:
+    method: str
+    precision: float
+    recall: float
+    f1: float
+    seconds: float
+    blocking_recall: float | None = None
+
+    def row(self) -> str:
+        blocking = f"{self.blocking_recall:.4f}" if self.blocking_recall is not None else "-"
+        return (
+            f"| {self.method} | {self.precision:.4f} | {self.recall:.4f} | {self.f1:.4f} "
+            f"| {blocking} | {self.seconds:.1f} |"
+        )
+
+
+def pair_count(labels: Sequence) -> int:
+    sizes: dict = defaultdict(int)
+    for label in labels:
+        sizes[label] += 1
+    return sum(n * (n - 1) // 2 for n in sizes.values())
+
+
+def pairwise_quality(predicted: Sequence, truth: Sequence) -> tuple[float, float, float]:
+    """Precision, recall and F1 over all pairs of records, as the literature counts them."""
+    both = pair_count([(p, t) for p, t in zip(predicted, truth, strict=True)])
+    found, true = pair_count(predicted), pair_count(truth)
+    precision = both / found if found else 1.0
+    recall = both / true if true else 1.0
+    f1 = 2 * both / (found + true) if found + true else 1.0
+    return precision, recall, f1
+
+
+def blocking_recall(frame: pd.DataFrame, truth: Sequence, rules: Iterable[str]) -> float:
+    """The share of true pairs that at least one blocking rule puts up for comparison."""
+    connection = duckdb.connect()
+    records = frame.assign(entity=list(truth))
+    connection.register("records", records)
+    condition = " OR ".join(f"({rule})" for rule in rules)
+    total, blocked = connection.execute(
+        f"""
+        SELECT count(*), count(*) FILTER (WHERE {condition})
+        FROM records l JOIN records r ON l.entity = r.entity AND l.unique_id < r.unique_id
+        """
+    ).fetchone()
+    connection.close()
+    return blocked / total if total else 1.0
+
+
+def _timed(method: str, truth: Sequence, run: Callable[[], Sequence]) -> Quality:
+    started = time.perf_counter()
+    predicted = run()
+    seconds = time.perf_counter() - started
+    return Quality(method, *pairwise_quality(predicted, truth), seconds)
+
+
+def exact_match_clusters(inputs: Sequence[LinkInput]) -> list[str]:
+    """Records equal in every written name field and date of birth are one person."""
+    first: dict[tuple, str] = {}
+    clusters = []
+    for item in inputs:
+        names = (item.given_name, item.father_name, item.family_name, item.full_name)
+        key = (*((value or "").strip().lower() for value in names), item.birth)
+        clusters.append(first.setdefault(key, item.record_id))
+    return clusters
+
+
+def splink_default_clusters(inputs: Sequence[LinkInput], *, threshold: float = 0.95) -> list:
+    """Splink as its documentation sets it up: default comparisons on raw names, EM training."""
+    frame = pd.DataFrame(
+        {
+            "unique_id": range(len(inputs)),
+            "given_name": [(i.given_name or i.full_name or "").lower() or None for i in inputs],
+            "father_name": [(i.father_name or "").lower() or None for i in inputs],
+            "family_name": [(i.family_name or "").lower() or None for i in inputs],
+            "birth_year": [i.birth.year_low if i.birth else None for i in inputs],
+            "dob": [
+                i.birth.exact.isoformat() if i.birth and i.birth.exact else None for i in inputs
+            ],
+            "phone": [i.phone for i in inputs],
+            "document": [i.tazkira_number or i.passport_number for i in inputs],
+        }
+    )
+    comparisons = [
+        cl.NameComparison("given_name"),
+        cl.NameComparison("father_name"),
+        cl.NameComparison("family_name"),
+        cl.ExactMatch("birth_year"),
+        cl.ExactMatch("dob"),
+        cl.ExactMatch("phone"),
+        cl.ExactMatch("document"),
+    ]
+    rules = [block_on("given_name", "birth_year"), block_on("family_name"), block_on("phone"),
+             block_on("document"), block_on("dob")]  # fmt: skip
+    model = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=comparisons,
+        blocking_rules_to_generate_predictions=rules,
+    )
+    connection = duckdb.connect()
+    linker = Linker(DuckDBAPI(connection=connection).register(frame), model, log_level=None)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("document")], recall=0.6
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("given_name"))
+    predictions = linker.inference.predict(threshold_match_probability=threshold)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, threshold_match_probability=threshold
+    ).as_pandas_dataframe()
+    connection.close()
+    cluster_of = dict(zip(clusters["unique_id"], clusters["cluster_id"], strict=True))
+    return [cluster_of.get(i, f"alone-{i}") for i in range(len(inputs))]
+
+
+def compare_methods(inputs: Sequence[LinkInput], truth: Sequence) -> list[Quality]:
+    """evac linkage, exact matching and default Splink on the same records and truth."""
+    evac = _timed("evac linkage", truth, lambda: link_inputs(list(inputs))[0])
+    frame = prepare_frame(inputs)
+    evac = Quality(
+        **{**evac.__dict__, "blocking_recall": blocking_recall(frame, truth, BLOCKING_RULES)}
+    )
+    return [
+        evac,
+        _timed("exact match on written fields", truth, lambda: exact_match_clusters(inputs)),
+        _timed(
+            "Splink defaults, no name preparation", truth, lambda: splink_default_clusters(inputs)
+        ),
+    ]
