@@ -1,6 +1,7 @@
 """Every table of every domain, imported in one place for migrations and tests."""
 
 from evac.intake.models import ImportBatch, MappingProfile, RejectedRow
+from evac.linkage.models import LinkDecision, LinkHistory, ModelRun, ReviewItem
 from evac.operation.models import Operation
 from evac.people.models import (
     Contact,
@@ -20,10 +21,14 @@ __all__ = [
     "Group",
     "GroupMember",
     "ImportBatch",
+    "LinkDecision",
+    "LinkHistory",
     "MappingProfile",
+    "ModelRun",
     "Operation",
     "OperationKey",
     "Person",
     "Registration",
     "RejectedRow",
+    "ReviewItem",
 ]
