@@ -156,7 +156,7 @@ def import_tables(
     for table in tables:
         table_mapping = check_mapping(mapping, table.headers)
         pending: list[tuple[SourceRow, RegistrationRecord]] = []
-        for row, outcome in _records(table, table_mapping):
+        for row, outcome in validated_records(table, table_mapping):
             summary.rows_read += 1
             if isinstance(outcome, RegistrationRecord):
                 pending.append((row, outcome))
@@ -182,7 +182,7 @@ def import_tables(
     return summary
 
 
-def _records(
+def validated_records(
     table: SourceTable, mapping: dict[str, str | None]
 ) -> Iterator[tuple[SourceRow, RegistrationRecord | RowRejected]]:
     """Each row's record (with its household) or the reason it was rejected."""
