@@ -149,8 +149,8 @@ def _tokens_comparison(
     level of its own: two men called Mohammad son of Abdul are not evidence of one man.
     """
     weak_level = _level(
-        f"{key}_l = {key}_r AND {weak}_l", "same, but only a common first part", 0.05, 0.01
-    ) | {"fix_u_probability": True}  # a rare "Mohammad" in one list is still common in life
+        f"{key}_l = {key}_r AND {weak}_l", "same, but only a common first part", 0.05, 0.0025
+    ) | {"fix_u_probability": True}  # about 5% go by a bare Mohammad: u = 0.05 squared
     return cl.CustomComparison(
         output_column_name=name,
         comparison_levels=[
@@ -313,10 +313,20 @@ class ScoredPairs:
     candidates: int
 
 
-def build_linker(frame: pd.DataFrame, *, connection: duckdb.DuckDBPyConnection) -> Linker:
+def build_linker(
+    frame: pd.DataFrame,
+    *,
+    connection: duckdb.DuckDBPyConnection,
+    blocking_rules: list[str] | None = None,
+) -> Linker:
     db_api = DuckDBAPI(connection=connection)
     records = db_api.register(frame, table_name="link_records")
-    return Linker(records, settings(), log_level=None)
+    return Linker(records, settings(blocking_rules=blocking_rules), log_level=None)
+
+
+def rules_touching_new(rules: list[str]) -> list[str]:
+    """Blocking rules that only pair a new record with any other (incremental runs)."""
+    return [f"({rule}) AND (l.is_new OR r.is_new)" for rule in rules]
 
 
 MIN_RECORDS_TO_ESTIMATE_U = 1000
@@ -340,10 +350,12 @@ def train(linker: Linker, *, records: int, seed: int = 7) -> None:
         model._probability_two_random_records_match = 1 / max(2, records)
 
 
-def score(frame: pd.DataFrame, *, seed: int = 7) -> ScoredPairs:
+def score(
+    frame: pd.DataFrame, *, seed: int = 7, blocking_rules: list[str] | None = None
+) -> ScoredPairs:
     """Block, train and score every candidate pair of the prepared records."""
     connection = duckdb.connect()
-    linker = build_linker(frame, connection=connection)
+    linker = build_linker(frame, connection=connection, blocking_rules=blocking_rules)
     if len(frame) > 1:
         train(linker, records=len(frame), seed=seed)
     predictions = linker.inference.predict(threshold_match_probability=0.01)
@@ -352,3 +364,32 @@ def score(frame: pd.DataFrame, *, seed: int = 7) -> ScoredPairs:
     )
     candidates = connection.execute("SELECT count(*) FROM scored_pairs").fetchone()[0]
     return ScoredPairs(connection, "scored_pairs", linker, candidates)
+
+
+def explain(scored: ScoredPairs, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], dict]:
+    """Why each pair scored as it did: per comparison, the level reached and its match weight."""
+    if not pairs:
+        return {}
+    comparisons = scored.linker._settings_obj.comparisons
+    labels = {
+        c.output_column_name: {
+            level.comparison_vector_value: level.label_for_charts for level in c.comparison_levels
+        }
+        for c in comparisons
+    }
+    wanted = pd.DataFrame(pairs, columns=["left", "right"])
+    scored.connection.register("wanted_pairs", wanted)
+    rows = scored.connection.execute(
+        f"""SELECT p.* FROM {scored.table} p JOIN wanted_pairs w
+            ON p.unique_id_l = w.left AND p.unique_id_r = w.right"""
+    ).df()
+    scored.connection.unregister("wanted_pairs")
+    explained = {}
+    for row in rows.to_dict("records"):
+        evidence = {}
+        for name, levels in labels.items():
+            weight = (row.get(f"mw_{name}") or 0.0) + (row.get(f"mw_tf_adj_{name}") or 0.0)
+            level = int(row[f"gamma_{name}"])
+            evidence[name] = {"level": levels.get(level, str(level)), "weight": round(weight, 2)}
+        explained[(int(row["unique_id_l"]), int(row["unique_id_r"]))] = evidence
+    return explained

@@ -1,0 +1,572 @@
+"""Resolve an operation's registrations into persons, and let reviewers correct the result.
+
+`run_linkage` is incremental: only pairs that involve a registration without a person are
+scored; registrations that already share a person stay together; reviewers' decisions are
+applied before the model and never overturned. Every merge and split is a lifecycle event and
+a history row, in the same transaction as the change.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from evac.auth.permissions import Actor, Permission
+from evac.db import utcnow
+from evac.linkage.cluster import MERGE_THRESHOLD, REVIEW_THRESHOLD, cluster
+from evac.linkage.dates import BirthDate
+from evac.linkage.model import (
+    BLOCKING_RULES,
+    LinkInput,
+    explain,
+    prepare_frame,
+    rules_touching_new,
+    score,
+)
+from evac.linkage.models import (
+    HistoryKind,
+    LinkDecision,
+    LinkHistory,
+    ModelRun,
+    ReviewItem,
+    ReviewStatus,
+    Verdict,
+)
+from evac.people.lifecycle import transition
+from evac.people.models import (
+    Contact,
+    ContactKind,
+    Document,
+    DocumentKind,
+    Event,
+    Group,
+    GroupMember,
+    Person,
+    Registration,
+    Role,
+    Sex,
+    State,
+)
+from evac.people.records import RegistrationRecord
+from evac.people.service import (
+    PersonNames,
+    add_contact,
+    add_document,
+    create_group,
+    create_person,
+    iter_registration_records,
+    read_registration,
+)
+from evac.vault.service import OperationCipher
+
+Progress = Callable[[str], None]
+
+
+class LinkageError(ValueError):
+    """A review or split that cannot be done as asked; the message says why."""
+
+
+@dataclass
+class RunSummary:
+    registrations: int
+    new_registrations: int
+    persons_created: int
+    merges: int
+    queued: int
+
+
+def record_input(registration_id: int, record: RegistrationRecord) -> LinkInput:
+    """A stored registration as the model reads it."""
+    return LinkInput(
+        record_id=str(registration_id),
+        given_name=record.given_name,
+        father_name=record.father_name,
+        family_name=record.family_name,
+        full_name=record.full_name,
+        name_native=record.name_native,
+        sex=record.sex,
+        birth=_birth(record),
+        phone=record.phone,
+        passport_number=record.passport_number or record.us_passport_number,
+        tazkira_number=record.tazkira_number,
+        province=record.province,
+        email=record.email,
+    )
+
+
+def _birth(record: RegistrationRecord) -> BirthDate | None:
+    year = record.birth_year
+    if year is None:
+        return None
+    if record.birth_month and record.birth_day and not record.birth_date_default:
+        return BirthDate(year, year, date(year, record.birth_month, record.birth_day))
+    return BirthDate(year, year)
+
+
+def _pair(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
+def run_linkage(
+    session: Session,
+    *,
+    cipher: OperationCipher,
+    actor: Actor,
+    merge_threshold: float = MERGE_THRESHOLD,
+    review_threshold: float = REVIEW_THRESHOLD,
+    progress: Progress = lambda step: None,
+) -> RunSummary:
+    """Give every registration of the operation a person; queue doubtful pairs for review."""
+    actor.require(Permission.linkage_review)
+    progress("reading registrations")
+    loaded = list(iter_registration_records(session, cipher=cipher))
+    placement = dict(
+        session.execute(
+            select(Registration.id, Registration.person_id).where(
+                Registration.operation_id == cipher.operation_id
+            )
+        ).all()
+    )
+    ids = [registration_id for registration_id, _ in loaded]
+    new = [placement[i] is None for i in ids]
+    summary = RunSummary(len(ids), sum(new), 0, 0, 0)
+    if not summary.new_registrations:
+        return summary
+    progress("preparing names")
+    frame = prepare_frame(record_input(i, record) for i, record in loaded)
+    frame["is_new"] = new
+    progress("blocking, training and scoring")
+    scored = score(frame, blocking_rules=rules_touching_new(BLOCKING_RULES))
+    position = {registration_id: n for n, registration_id in enumerate(ids)}
+    together, apart = _fixed_pairs(session, cipher.operation_id, placement, position)
+    progress("clustering")
+    clustering = cluster(
+        scored,
+        frame,
+        merge_threshold=merge_threshold,
+        review_threshold=review_threshold,
+        forced_together=together,
+        forced_apart=apart,
+    )
+    progress("writing persons")
+    members: dict[int, list[int]] = defaultdict(list)
+    for n, root in enumerate(clustering.cluster_of):
+        members[root].append(n)
+    records = dict(loaded)
+    for group in members.values():
+        registration_ids = [ids[n] for n in group]
+        if any(new[n] for n in group):
+            created, merged = _resolve_cluster(
+                session, cipher=cipher, actor=actor, registration_ids=registration_ids,
+                records=records, placement=placement,
+            )  # fmt: skip
+            summary.persons_created += created
+            summary.merges += merged
+    _reconcile_households(
+        session, cipher=cipher, registration_ids=[i for i, n in zip(ids, new, strict=True) if n]
+    )
+    summary.queued = _queue_reviews(session, cipher.operation_id, scored, clustering.review, ids)
+    session.add(
+        ModelRun(
+            operation_id=cipher.operation_id,
+            actor=actor.username,
+            registrations=summary.registrations,
+            new_registrations=summary.new_registrations,
+            persons_created=summary.persons_created,
+            merges=summary.merges,
+            queued=summary.queued,
+            parameters=scored.linker.misc.save_model_to_json(),
+        )
+    )
+    scored.connection.close()
+    session.flush()
+    return summary
+
+
+def _fixed_pairs(
+    session: Session, operation_id: int, placement: dict[int, int | None], position: dict[int, int]
+) -> tuple[list[tuple[int, int]], set[tuple[int, int]]]:
+    """Pairs the model may not touch: already one person, or decided by a reviewer."""
+    together: list[tuple[int, int]] = []
+    first_of_person: dict[int, int] = {}
+    for registration_id, person_id in placement.items():
+        if person_id is not None and registration_id in position:
+            anchor = first_of_person.setdefault(person_id, registration_id)
+            together.append((position[anchor], position[registration_id]))
+    apart: set[tuple[int, int]] = set()
+    for decision in session.scalars(
+        select(LinkDecision).where(LinkDecision.operation_id == operation_id)
+    ):
+        a, b = position.get(decision.registration_a_id), position.get(decision.registration_b_id)
+        if a is None or b is None:
+            continue
+        if decision.verdict == Verdict.same:
+            together.append((a, b))
+        else:
+            apart.add((a, b))
+    return together, apart
+
+
+def _best_record(records: list[RegistrationRecord]) -> RegistrationRecord:
+    """The registration that says the most, as the face of the person."""
+    return max(records, key=lambda r: sum(v not in (None, "", False) for v in vars(r).values()))
+
+
+def _new_person(
+    session: Session, *, cipher: OperationCipher, records: list[RegistrationRecord]
+) -> Person:
+    best = _best_record(records)
+    years = [r.birth_year for r in records if r.birth_year]
+    sex = next((r.sex for r in records if r.sex in {"M", "F", "X"}), "U")
+    return create_person(
+        session,
+        cipher=cipher,
+        names=PersonNames(
+            given_name=best.given_name or best.full_name,
+            father_name=best.father_name,
+            family_name=best.family_name,
+            name_native=best.name_native,
+        ),
+        sex=Sex(sex),
+        birth_year=best.birth_year or (years[0] if years else None),
+        birth_month=best.birth_month,
+        birth_day=best.birth_day,
+        birth_date_default=best.birth_date_default,
+        province=best.province,
+        category=best.category_claimed,
+    )
+
+
+def _attach(
+    session: Session,
+    *,
+    cipher: OperationCipher,
+    person: Person,
+    registration_id: int,
+    record: RegistrationRecord,
+) -> None:
+    """Put a registration under a person, with the documents and phone it brings."""
+    session.execute(
+        update(Registration).where(Registration.id == registration_id).values(person_id=person.id)
+    )
+    for kind, number in (
+        (DocumentKind.passport, record.passport_number),
+        (DocumentKind.tazkira, record.tazkira_number),
+        (DocumentKind.us_passport, record.us_passport_number),
+        (DocumentKind.siv_case, record.siv_case_number),
+    ):
+        if number:
+            add_document(session, cipher=cipher, person=person, kind=kind, number=number,
+                         registration_id=registration_id)  # fmt: skip
+    for kind, value in ((ContactKind.phone, record.phone), (ContactKind.email, record.email)):
+        if value:
+            add_contact(session, cipher=cipher, person=person, kind=kind, value=value,
+                        registration_id=registration_id)  # fmt: skip
+
+
+def _resolve_cluster(
+    session: Session,
+    *,
+    cipher: OperationCipher,
+    actor: Actor,
+    registration_ids: list[int],
+    records: dict[int, RegistrationRecord],
+    placement: dict[int, int | None],
+) -> tuple[int, int]:
+    """One cluster becomes one person: (persons created, persons merged away)."""
+    existing = sorted({placement[i] for i in registration_ids if placement[i] is not None})
+    created = merged = 0
+    if existing:
+        person = session.get(Person, existing[0])
+        for other_id in existing[1:]:
+            other = session.get(Person, other_id)
+            merge_persons(session, actor=actor, survivor=person, merged=other, reason="linkage run")
+            merged += 1
+    else:
+        person = _new_person(session, cipher=cipher, records=[records[i] for i in registration_ids])
+        created = 1
+    for registration_id in registration_ids:
+        if placement[registration_id] is None:
+            _attach(session, cipher=cipher, person=person, registration_id=registration_id,
+                    record=records[registration_id])  # fmt: skip
+            placement[registration_id] = person.id
+    return created, merged
+
+
+def _reconcile_households(
+    session: Session, *, cipher: OperationCipher, registration_ids: list[int]
+) -> None:
+    """Each source's household number becomes one group of the persons its rows resolved to."""
+    if not registration_ids:
+        return
+    households: dict[str, list[tuple[int, str | None]]] = defaultdict(list)
+    for registration in session.scalars(
+        select(Registration).where(Registration.id.in_(registration_ids))
+    ):
+        _, record = read_registration(registration, cipher=cipher)
+        if record.household_ref:
+            reference = f"{registration.source}:{record.household_ref}"[:40]
+            households[reference].append((registration.person_id, record.relationship))
+    for reference, people in households.items():
+        group = session.scalar(
+            select(Group).where(
+                Group.operation_id == cipher.operation_id, Group.reference == reference
+            )
+        )
+        roles: dict[int, Role] = {}
+        for person_id, relationship in people:
+            role = Role(relationship) if relationship in Role.__members__ else Role.other
+            roles.setdefault(person_id, role)
+        if group is None:
+            principal = next(
+                (p for p, r in roles.items() if r == Role.principal), next(iter(roles))
+            )
+            members = [
+                (session.get(Person, p), Role.principal if p == principal else
+                 (r if r != Role.principal else Role.other))
+                for p, r in roles.items()
+            ]  # fmt: skip
+            create_group(session, operation_id=cipher.operation_id, members=members,
+                         reference=reference)  # fmt: skip
+            continue
+        present = {m.person_id for m in group.members}
+        for person_id, role in roles.items():
+            if person_id not in present:
+                role = Role.other if role == Role.principal else role  # one principal only
+                session.add(GroupMember(group_id=group.id, person_id=person_id, role=role))
+    session.flush()
+
+
+def merge_persons(
+    session: Session, *, actor: Actor, survivor: Person, merged: Person, reason: str
+) -> LinkHistory:
+    """Fold `merged` into `survivor`: its registrations, documents, contacts and households."""
+    if survivor.id == merged.id:
+        raise LinkageError(f"person {survivor.id} cannot be merged with itself")
+    moved = list(
+        session.scalars(select(Registration.id).where(Registration.person_id == merged.id))
+    )
+    transition(
+        session,
+        person=merged,
+        to=State.merged,
+        actor=actor.username,
+        idempotency_key=f"linkage:merge:{merged.id}:into:{survivor.id}",  # merged is final
+        data={"into": survivor.id, "registrations": moved, "reason": reason},
+    )
+    merged.merged_into_id = survivor.id
+    for table in (Registration, Document, Contact):
+        session.execute(
+            update(table).where(table.person_id == merged.id).values(person_id=survivor.id)
+        )
+    survivor_groups = set(
+        session.scalars(select(GroupMember.group_id).where(GroupMember.person_id == survivor.id))
+    )
+    for membership in session.scalars(
+        select(GroupMember).where(GroupMember.person_id == merged.id)
+    ):
+        if membership.group_id in survivor_groups:
+            session.delete(membership)
+        else:
+            membership.person_id = survivor.id
+    history = LinkHistory(
+        operation_id=survivor.operation_id, kind=HistoryKind.merge, person_id=survivor.id,
+        other_person_id=merged.id, registration_ids=moved, actor=actor.username, reason=reason,
+    )  # fmt: skip
+    session.add(history)
+    session.flush()
+    return history
+
+
+def split_person(
+    session: Session,
+    *,
+    cipher: OperationCipher,
+    actor: Actor,
+    person_id: int,
+    registration_ids: list[int],
+    reason: str,
+) -> Person:
+    """Move some of a person's registrations to a new person; a later run keeps them apart."""
+    actor.require(Permission.linkage_review)
+    if not reason.strip():
+        raise LinkageError("give a reason for the split: it is kept in the person's history")
+    person = session.get(Person, person_id)
+    if person is None or person.operation_id != cipher.operation_id:
+        raise LinkageError(f"no person {person_id} in this operation")
+    own = set(session.scalars(select(Registration.id).where(Registration.person_id == person_id)))
+    moving = set(registration_ids)
+    if not moving or not moving <= own:
+        raise LinkageError(
+            f"registrations {sorted(moving - own) or 'none'} are not person {person_id}'s; "
+            f"theirs are {sorted(own)}"
+        )
+    if moving == own:
+        raise LinkageError("a split must leave at least one registration with the person")
+    records = {}
+    for registration in session.scalars(select(Registration).where(Registration.id.in_(moving))):
+        records[registration.id] = read_registration(registration, cipher=cipher)[1]
+    new_person = _new_person(session, cipher=cipher, records=list(records.values()))
+    session.execute(
+        update(Registration).where(Registration.id.in_(moving)).values(person_id=new_person.id)
+    )
+    for table in (Document, Contact):
+        session.execute(
+            update(table)
+            .where(table.person_id == person_id, table.registration_id.in_(moving))
+            .values(person_id=new_person.id)
+        )
+    for group_id in list(
+        session.scalars(select(GroupMember.group_id).where(GroupMember.person_id == person_id))
+    ):
+        session.add(GroupMember(group_id=group_id, person_id=new_person.id, role=Role.other))
+    for kept in own - moving:
+        for moved in moving:
+            _decide_pair(
+                session, cipher.operation_id, kept, moved, Verdict.different, reason, actor
+            )
+    at = utcnow()
+    for subject, other in ((person, new_person), (new_person, person)):
+        session.add(
+            Event(operation_id=person.operation_id, person_id=subject.id, type="split", at=at,
+                  actor=actor.username, data={"other_person": other.id,
+                  "registrations": sorted(moving), "reason": reason},
+                  idempotency_key=f"linkage:split:{person.id}:{new_person.id}:{subject.id}")
+        )  # fmt: skip
+    session.add(
+        LinkHistory(operation_id=person.operation_id, kind=HistoryKind.split, person_id=person.id,
+                    other_person_id=new_person.id, registration_ids=sorted(moving),
+                    actor=actor.username, reason=reason)
+    )  # fmt: skip
+    session.flush()
+    return new_person
+
+
+def _decide_pair(
+    session: Session,
+    operation_id: int,
+    a: int,
+    b: int,
+    verdict: Verdict,
+    reason: str,
+    actor: Actor,
+) -> LinkDecision:
+    """Record (or change) a reviewer's verdict on two registrations."""
+    low, high = _pair(a, b)
+    decision = session.scalar(
+        select(LinkDecision).where(
+            LinkDecision.operation_id == operation_id,
+            LinkDecision.registration_a_id == low,
+            LinkDecision.registration_b_id == high,
+        )
+    )
+    if decision is None:
+        decision = LinkDecision(operation_id=operation_id, registration_a_id=low,
+                                registration_b_id=high, verdict=verdict, reason=reason,
+                                actor=actor.username)  # fmt: skip
+        session.add(decision)
+    else:
+        decision.verdict, decision.reason, decision.actor = verdict, reason, actor.username
+        decision.decided_at = utcnow()
+    session.flush()
+    return decision
+
+
+def decide(
+    session: Session,
+    *,
+    cipher: OperationCipher,
+    actor: Actor,
+    item_id: int,
+    same: bool,
+    reason: str,
+) -> LinkDecision:
+    """A reviewer's verdict on a queued pair, carried out at once (merge or split)."""
+    actor.require(Permission.linkage_review)
+    if not reason.strip():
+        raise LinkageError("give a reason: it is kept with the decision")
+    item = session.get(ReviewItem, item_id)
+    if item is None or item.operation_id != cipher.operation_id:
+        raise LinkageError(f"no review item {item_id} in this operation")
+    a = session.get(Registration, item.registration_a_id)
+    b = session.get(Registration, item.registration_b_id)
+    verdict = Verdict.same if same else Verdict.different
+    decision = _decide_pair(session, cipher.operation_id, a.id, b.id, verdict, reason, actor)
+    item.status, item.decision_id = ReviewStatus.decided, decision.id
+    if same and a.person_id != b.person_id:
+        survivor, merged = sorted(
+            (session.get(Person, a.person_id), session.get(Person, b.person_id)), key=lambda p: p.id
+        )
+        merge_persons(session, actor=actor, survivor=survivor, merged=merged, reason=reason)
+    elif not same and a.person_id == b.person_id:
+        split_person(session, cipher=cipher, actor=actor, person_id=b.person_id,
+                     registration_ids=[b.id], reason=reason)  # fmt: skip
+    session.flush()
+    return decision
+
+
+def _queue_reviews(session: Session, operation_id: int, scored, candidates, ids: list[int]) -> int:
+    """Doubtful pairs become review items, unless queued or decided before."""
+    pairs = [(c.left, c.right) for c in candidates]
+    known = {
+        (row.registration_a_id, row.registration_b_id)
+        for table in (ReviewItem, LinkDecision)
+        for row in session.execute(
+            select(table.registration_a_id, table.registration_b_id).where(
+                table.operation_id == operation_id
+            )
+        )
+    }
+    evidence = explain(scored, pairs)
+    queued = 0
+    for candidate in candidates:
+        key = _pair(ids[candidate.left], ids[candidate.right])
+        if key in known:
+            continue
+        known.add(key)
+        session.add(
+            ReviewItem(operation_id=operation_id, registration_a_id=key[0],
+                       registration_b_id=key[1], probability=candidate.probability,
+                       weights=evidence.get((candidate.left, candidate.right), {}))
+        )  # fmt: skip
+        queued += 1
+    session.flush()
+    return queued
+
+
+def open_reviews(session: Session, *, operation_id: int, limit: int = 50) -> list[ReviewItem]:
+    """The doubtful pairs still waiting for a reviewer, most likely matches first."""
+    return list(
+        session.scalars(
+            select(ReviewItem)
+            .where(ReviewItem.operation_id == operation_id, ReviewItem.status == ReviewStatus.open)
+            .order_by(ReviewItem.probability.desc(), ReviewItem.id)
+            .limit(limit)
+        )
+    )
+
+
+def review_records(
+    session: Session, *, cipher: OperationCipher, actor: Actor, item: ReviewItem
+) -> tuple[RegistrationRecord, RegistrationRecord]:
+    """The two registrations of a review item, decrypted for the reviewer."""
+    actor.require(Permission.personal_read)
+    a = session.get(Registration, item.registration_a_id)
+    b = session.get(Registration, item.registration_b_id)
+    return read_registration(a, cipher=cipher)[1], read_registration(b, cipher=cipher)[1]
+
+
+def person_history(session: Session, *, person_id: int) -> list[LinkHistory]:
+    """Merges and splits that touched a person, oldest first."""
+    return list(
+        session.scalars(
+            select(LinkHistory)
+            .where(
+                or_(LinkHistory.person_id == person_id, LinkHistory.other_person_id == person_id)
+            )
+            .order_by(LinkHistory.at, LinkHistory.id)
+        )
+    )
