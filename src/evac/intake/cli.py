@@ -8,7 +8,6 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from evac.auth.permissions import Actor, cli_actor
@@ -18,32 +17,15 @@ from evac.intake.mapping import FIELDS, MappingError, load_mapping_file, propose
 from evac.intake.readers import SourceTable, UnreadableFile, read_source
 from evac.intake.service import (
     ImportSummary,
+    IntakeFailed,
+    current_operation,
     import_tables,
     save_mapping,
     saved_mapping,
     write_rejects,
 )
-from evac.operation.models import Operation
-from evac.operation.service import get_operation
 from evac.vault.keys import provider_from_settings
 from evac.vault.service import cipher_for
-
-
-class IntakeFailed(RuntimeError):
-    """An import that cannot start: no operation, unreadable file, bad mapping."""
-
-
-def choose_operation(session: Session, name: str | None) -> Operation:
-    """The named operation, or the only one there is."""
-    if name:
-        return get_operation(session, name=name)
-    operations = list(session.scalars(select(Operation).order_by(Operation.id)))
-    if len(operations) == 1:
-        return operations[0]
-    if not operations:
-        raise IntakeFailed("no operation yet: create one (or run `evac demo`) before importing")
-    names = ", ".join(o.name for o in operations)
-    raise IntakeFailed(f"several operations ({names}): choose one with --operation NAME")
 
 
 def run_import(
@@ -69,7 +51,7 @@ def run_import(
         raise IntakeFailed(str(error)) from None
     factory = make_sessionmaker(make_engine(settings.database_url))
     with factory() as session:
-        operation = choose_operation(session, operation_name)
+        operation = current_operation(session, name=operation_name)
         cipher = cipher_for(
             session, provider=provider_from_settings(settings), operation_id=operation.id
         )

@@ -18,7 +18,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from evac.auth.permissions import Actor, Forbidden, Permission
+from evac.auth.permissions import Actor, Forbidden, Permission, Role
 from evac.db import utcnow
 from evac.intake.mapping import check_mapping
 from evac.intake.models import ImportBatch, MappingProfile, RejectedRow
@@ -31,7 +31,10 @@ from evac.intake.validate import (
     row_to_record,
     with_household,
 )
-from evac.people.models import Registration, Role
+from evac.operation.models import Operation
+from evac.operation.service import get_operation
+from evac.people.models import Registration
+from evac.people.models import Role as MemberRole
 from evac.people.records import RegistrationRecord, canonical_json
 from evac.people.service import registration_hash, seal_registration
 from evac.vault.service import OperationCipher
@@ -50,6 +53,23 @@ REGISTRATION_COLUMNS = (
 )
 ERROR_COLUMN = "evac_error"
 ROW_COLUMN = "evac_row"
+
+
+class IntakeFailed(RuntimeError):
+    """An import that cannot start: no operation, unreadable file, bad mapping."""
+
+
+def current_operation(session: Session, *, name: str | None = None) -> Operation:
+    """The named operation, or the only one there is."""
+    if name:
+        return get_operation(session, name=name)
+    operations = list(session.scalars(select(Operation).order_by(Operation.id)))
+    if len(operations) == 1:
+        return operations[0]
+    if not operations:
+        raise IntakeFailed("no operation yet: create one (or run `evac demo`) before importing")
+    names = ", ".join(o.name for o in operations)
+    raise IntakeFailed(f"several operations ({names}): choose one with --operation NAME")
 
 
 @dataclass(frozen=True)
@@ -214,7 +234,7 @@ class HouseholdTracker:
 
     def _starts_household(self, row: SourceRow, relationship: str | None) -> bool:
         if self.by_relationship:
-            return relationship == Role.principal.value
+            return relationship == MemberRole.principal.value
         return self.by_serial and self._raw(row, "source_record_id") is not None
 
     def skip(self, row: SourceRow) -> None:
@@ -227,7 +247,7 @@ class HouseholdTracker:
         if row.group_key is not None:
             ref = record.household_ref or f"{self.table_name}#{row.group_key}"
             if relationship is None:
-                relationship = Role.principal.value if row.is_principal else None
+                relationship = MemberRole.principal.value if row.is_principal else None
             return with_household(record, household_ref=ref, relationship=relationship)
         if record.household_ref:
             return record
@@ -239,7 +259,7 @@ class HouseholdTracker:
             return record
         if self._starts_household(row, relationship):
             self.current = f"{self.table_name}:{row.row_number}"
-            relationship = Role.principal.value
+            relationship = MemberRole.principal.value
         return with_household(record, household_ref=self.current, relationship=relationship)
 
 
@@ -444,3 +464,75 @@ def rows_from_json(rows: list[dict]) -> SourceTable:
         for number, row in enumerate(rows, start=1)
     ]
     return SourceTable(name="api", headers=headers, rows=source_rows)
+
+
+SELF_REGISTRATION = "self-registration"
+PRINCIPAL_FIELDS = (
+    "full_name",
+    "father_name",
+    "name_native",
+    "sex",
+    "birth_date",
+    "phone",
+    "email",
+    "tazkira_number",
+    "passport_number",
+    "province",
+    "category_claimed",
+)
+MEMBER_FIELDS = ("full_name", "father_name", "relationship", "sex", "birth_date", "tazkira_number")
+HOUSEHOLD_KEY = "household"
+
+
+@dataclass
+class HouseholdOutcome:
+    """A self-registration: its reference, or the errors to show beside the form's fields."""
+
+    reference: str | None = None
+    errors: dict[tuple[int, str], str] = field(default_factory=dict)  # (person, field) -> why
+    accepted: int = 0
+    duplicates: int = 0
+
+
+def public_actor() -> Actor:
+    """Whoever fills in the public form: a partner whose source is the form itself."""
+    return Actor(username="public-form", role=Role.partner, partner_source=SELF_REGISTRATION)
+
+
+def register_household(
+    session: Session,
+    *,
+    cipher: OperationCipher,
+    principal: dict[str, str],
+    members: list[dict[str, str]],
+) -> HouseholdOutcome:
+    """A principal and family from the public form: all stored together, or none with errors.
+
+    The household key is a keyed hash of the principal's answers, so sending the same form
+    twice adds nothing, while two families with a child of the same name stay apart."""
+    people = [{**principal, "relationship": MemberRole.principal.value}, *members]
+    mapping = {name: name for person in people for name in person}
+    outcome = HouseholdOutcome()
+    for index, person in enumerate(people):
+        try:
+            row_to_record(person, mapping)
+        except RowRejected as rejected:
+            for error in rejected.errors:
+                for name in error.column.split(" / "):
+                    outcome.errors[(index, name)] = error.reason
+    if outcome.errors:
+        return outcome
+    household = "SR-" + (cipher.blind_index(canonical_json(principal), kind="selfreg") or "")[:12]
+    rows = [{**person, HOUSEHOLD_KEY: household} for person in people]
+    summary = import_tables(
+        session,
+        actor=public_actor(),
+        cipher=cipher,
+        source=SELF_REGISTRATION,
+        file=None,
+        tables=[rows_from_json(rows)],
+        mapping={**mapping, HOUSEHOLD_KEY: "household_ref"},
+    )
+    outcome.reference = summary.reference
+    outcome.accepted, outcome.duplicates = summary.accepted, summary.duplicates
+    return outcome

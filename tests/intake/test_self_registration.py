@@ -1,0 +1,101 @@
+"""The public self-registration form: plain HTML forms, in Dari in a real browser."""
+
+import re
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from evac.app import create_app
+from evac.intake.service import SELF_REGISTRATION
+from evac.people.models import Registration
+from evac.people.service import iter_registration_records
+
+
+def stored(session, cipher) -> list:
+    session.rollback()  # a fresh read; on SQLite it also releases the lock
+    records = [r for _, r in iter_registration_records(session, cipher=cipher)]
+    sources = set(session.scalars(select(Registration.source)))
+    session.rollback()
+    assert sources <= {SELF_REGISTRATION}
+    return records
+
+
+def test_form_without_javascript_adds_members_and_registers(settings, operation, session, cipher):
+    session.rollback()  # release SQLite's lock taken by the fixtures: the app writes
+    client = TestClient(create_app(settings))
+    page = client.get("/register?lang=ps")
+    assert page.status_code == 200 and 'dir="rtl"' in page.text and 'lang="ps"' in page.text
+    principal = {
+        "p_full_name": "Ahmad Wali Rahimi",
+        "p_birth_date": "1365/02/22",
+        "p_phone": "0799 123 456",
+        "p_sex": "M",
+        "p_category_claimed": "siv",
+    }
+    added = client.post("/register", data={**principal, "members": "0", "action": "add"})
+    assert 'name="m0_full_name"' in added.text and 'value="Ahmad Wali Rahimi"' in added.text
+    assert stored(session, cipher) == []  # adding a member stores nothing yet
+
+    family = {
+        **principal,
+        "members": "2",
+        "m0_full_name": "Freshta Rahimi",
+        "m0_relationship": "spouse",
+        "m0_birth_date": "30/02/1990",  # no such day: the form comes back with the error
+        "m1_full_name": "Omid Rahimi",
+        "m1_relationship": "child",
+        "m1_birth_date": "2012",
+        "action": "register",
+    }
+    refused = client.post("/register", data=family)
+    assert refused.status_code == 422
+    assert 'aria-invalid="true"' in refused.text and "1990-02-30 does not exist" in refused.text
+    assert 'value="Omid Rahimi"' in refused.text  # nothing typed is lost
+    assert stored(session, cipher) == []  # a family is stored whole or not at all
+
+    family["m0_birth_date"] = "01/01/1990"
+    done = client.post("/register", data=family)
+    assert done.status_code == 200
+    reference = re.search(r'id="reference">(EV-[A-Z0-9]{4}-[A-Z0-9]{4})<', done.text).group(1)
+    records = stored(session, cipher)
+    assert [r.relationship for r in records] == ["principal", "spouse", "child"]
+    assert len({r.household_ref for r in records}) == 1
+    assert records[0].phone == "+93799123456" and records[0].birth_year == 1986
+    assert records[1].birth_date_default
+
+    again = client.post("/register", data=family)  # sent twice: nothing added
+    # in Pashto: the language chosen on the first page is remembered in a cookie
+    assert "دا نوم لیکنه مخکې راغلې وه" in again.text and reference not in again.text
+    assert len(stored(session, cipher)) == 3
+
+
+def test_dari_form_in_a_browser(live_server, browser, operation, session, cipher):
+    session.rollback()  # release SQLite's lock taken by the fixtures: the server writes
+    page = browser.new_page(java_script_enabled=False)  # as on a phone without scripts
+    page.goto(f"{live_server}/register?lang=fa-AF")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.locator("h1").inner_text() == "ثبت نام برای تخلیه"
+    page.fill("#p_full_name", "Zarghona Habibi")
+    page.fill("#p_name_native", "زرغونه حبیبی")
+    page.fill("#p_birth_date", "۱۳۶۷/۰۲/۲۳")
+    page.fill("#p_phone", "۰۷۰۲۲۲۳۳۴۴")
+    page.select_option("#p_sex", "F")
+    page.click("button[value=add]")
+    page.fill("#m0_full_name", "Nabi Habibi")
+    page.select_option("#m0_relationship", "spouse")
+    page.click("button[value=add]")
+    page.fill("#m1_full_name", "Mina Habibi")
+    page.select_option("#m1_relationship", "child")
+    page.fill("#m1_birth_date", "1395")
+    assert page.input_value("#m0_full_name") == "Nabi Habibi"  # kept across the step
+    page.click("button[value=register]")
+    reference = page.locator("#reference").inner_text()
+    assert re.fullmatch(r"EV-[A-Z0-9]{4}-[A-Z0-9]{4}", reference)
+    assert page.locator("h1").inner_text() == "ثبت نام دریافت شد"
+    page.close()
+    records = stored(session, cipher)
+    assert [r.relationship for r in records] == ["principal", "spouse", "child"]
+    zarghona = records[0]
+    assert (zarghona.birth_year, zarghona.birth_month, zarghona.birth_day) == (1988, 5, 13)
+    assert zarghona.phone == "+93702223344" and zarghona.name_native == "زرغونه حبیبی"
+    assert records[2].birth_year == 2016  # 1395 SH began in March 2016
