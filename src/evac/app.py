@@ -11,6 +11,7 @@ from evac import __version__
 from evac.config import Settings
 from evac.db import make_engine, make_sessionmaker
 from evac.deps import make_templates
+from evac.intake.views import router as intake_router
 from evac.people.views import router as people_router
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"
@@ -56,4 +57,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return RedirectResponse("/status")
 
     app.include_router(people_router)
+    app.include_router(intake_router)
     return app
