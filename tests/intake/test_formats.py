@@ -249,3 +249,17 @@ def test_unreadable_files_say_what_to_do(tmp_path):
     broken.write_text("{", encoding="utf-8")
     with pytest.raises(UnreadableFile, match="not valid JSON"):
         read_source(broken)
+
+
+@given(
+    st.integers(min_value=700_000_000, max_value=799_999_999),
+    st.sampled_from(["0", "+93", "0093", ""]),
+)
+def test_afghan_mobile_shortcut_agrees_with_phonenumbers(number, prefix):
+    import phonenumbers
+
+    written = f"{prefix}{number}"
+    parsed = phonenumbers.parse(written, "AF")
+    expected = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    assert phonenumbers.is_valid_number(parsed)
+    assert normalise_phone(written) == expected

@@ -6,6 +6,7 @@ spellings are never corrected: that is linkage's job, and the raw row is kept be
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import phonenumbers
@@ -22,6 +23,8 @@ US_PASSPORT = re.compile(r"^([A-Z]\d{8}|\d{9})$")
 E_TAZKIRA = re.compile(r"^\d{4}-?\d{4}-?\d{5}$")  # 1400-0101-12345
 PAPER_TAZKIRA = re.compile(r"^\d{1,7}([-/ ]\d{1,7}){0,3}$")  # number, or volume/page/number
 SIV_CASE = re.compile(r"^([A-Z]{2,4}-?\d{4,12}|\d{6,12})$")
+AFGHAN_MOBILE = re.compile(r"^(?:\+93|0093|0)?(7\d{8})$")  # phonenumbers: AF mobile 7\d{8}
+PHONE_PUNCTUATION = re.compile(r"[\s\-.()]")
 ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]")
 NATIVE_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 
@@ -55,12 +58,6 @@ RELATIONSHIPS = {
 }
 RELATIONSHIP_WORDS = {word: role for role, words in RELATIONSHIPS.items() for word in words}
 NAME_FIELDS = ("full_name", "given_name", "family_name")
-PLAIN_FIELDS = (
-    "source_record_id",
-    "province",
-    "household_ref",
-    "category_claimed",
-)
 
 
 @dataclass(frozen=True)
@@ -111,22 +108,8 @@ def row_to_record(raw: dict[str, str], mapping: dict[str, str | None]) -> Regist
 
 
 def _convert(field: str, text: str) -> dict[str, object]:
-    if field in PLAIN_FIELDS or field in NAME_FIELDS or field in ("father_name", "name_native"):
-        return {field: text}
-    converters = {
-        "sex": lambda t: {"sex": parse_sex(t)},
-        "birth_date": _birth_fields,
-        "birth_year": _birth_fields,
-        "phone": lambda t: {"phone": normalise_phone(t)},
-        "email": lambda t: {"email": check_email(t)},
-        "passport_number": lambda t: {"passport_number": check_afghan_passport(t)},
-        "us_passport_number": lambda t: {"us_passport_number": check_us_passport(t)},
-        "tazkira_number": lambda t: {"tazkira_number": check_tazkira(t)},
-        "siv_case_number": lambda t: {"siv_case_number": check_siv_case(t)},
-        "relationship": lambda t: {"relationship": parse_relationship(t)},
-        "mrz": _mrz_fields,
-    }
-    return converters[field](text)
+    converter = CONVERTERS.get(field)
+    return converter(text) if converter else {field: text}
 
 
 def _names_by_script(fields: dict[str, object]) -> dict[str, object]:
@@ -170,6 +153,10 @@ def parse_relationship(text: str) -> str:
 
 def normalise_phone(text: str) -> str:
     """The first valid number in the cell, in E.164 (+93...); Afghan numbers need no prefix."""
+    plain = PHONE_PUNCTUATION.sub("", text.translate(NATIVE_DIGITS))
+    mobile = AFGHAN_MOBILE.match(plain)
+    if mobile:  # most cells: phonenumbers' own AF mobile pattern, without its slower parse
+        return "+93" + mobile.group(1)
     candidates = re.split(r"[/,;]|\bor\b|\band\b", text.translate(NATIVE_DIGITS))
     for candidate in (c.strip() for c in candidates if c.strip()):
         try:
@@ -244,3 +231,18 @@ def with_household(
     record: RegistrationRecord, *, household_ref: str | None, relationship: str | None
 ) -> RegistrationRecord:
     return replace(record, household_ref=household_ref, relationship=relationship)
+
+
+CONVERTERS: dict[str, Callable[[str], dict[str, object]]] = {
+    "sex": lambda t: {"sex": parse_sex(t)},
+    "birth_date": _birth_fields,
+    "birth_year": _birth_fields,
+    "phone": lambda t: {"phone": normalise_phone(t)},
+    "email": lambda t: {"email": check_email(t)},
+    "passport_number": lambda t: {"passport_number": check_afghan_passport(t)},
+    "us_passport_number": lambda t: {"us_passport_number": check_us_passport(t)},
+    "tazkira_number": lambda t: {"tazkira_number": check_tazkira(t)},
+    "siv_case_number": lambda t: {"siv_case_number": check_siv_case(t)},
+    "relationship": lambda t: {"relationship": parse_relationship(t)},
+    "mrz": _mrz_fields,
+}
