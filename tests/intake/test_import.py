@@ -13,9 +13,13 @@ from evac.intake.readers import read_source
 from evac.intake.service import (
     ERROR_COLUMN,
     ROW_COLUMN,
+    batch_rejections,
     count_registrations,
+    get_batch,
     import_tables,
     list_batches,
+    rejects_csv,
+    submit_rows,
     write_rejects,
 )
 from evac.people.models import Registration
@@ -198,3 +202,30 @@ def test_partners_import_and_read_only_their_own_source(session, cipher):
     planner = Actor(username="planner", role=Role.planner)
     with pytest.raises(Forbidden):
         run(session, cipher, "hxl_list.csv", source="ngo-beta", actor=planner)
+
+
+def test_api_rows_use_field_names_and_rejects_come_back_from_the_database(session, cipher):
+    partner = Actor(username="ngo-alpha-bot", role=Role.partner, partner_source="ngo-alpha")
+    rows = [
+        {"full_name": "Gul Ahmad Safi", "birth_date": "1360", "phone": "0700 123 456"},
+        {"full_name": "Shirin Safi", "birth_date": "31/09/1985", "relationship": "wife"},
+    ]
+    summary = submit_rows(session, actor=partner, cipher=cipher, source="ngo-alpha", rows=rows)
+    assert (summary.accepted, summary.rejected) == (1, 1)
+    batch = get_batch(session, actor=partner, reference=summary.reference)
+    assert batch_rejections(session, actor=partner, batch=batch) == [
+        ("row 2", "birth_date", "birth_date: 1985-09-31 does not exist")
+    ]
+    text = rejects_csv(session, actor=partner, cipher=cipher, batch=batch)
+    lines = list(csv.reader(text.lstrip("\ufeff").splitlines()))
+    assert lines[0] == [ROW_COLUMN, "full_name", "birth_date", "relationship", ERROR_COLUMN]
+    assert lines[1] == [
+        "row 2",
+        "Shirin Safi",
+        "31/09/1985",
+        "wife",
+        "birth_date: 1985-09-31 does not exist",
+    ]
+    other = Actor(username="beta-bot", role=Role.partner, partner_source="ngo-beta")
+    with pytest.raises(Forbidden):
+        rejects_csv(session, actor=other, cipher=cipher, batch=batch)

@@ -193,6 +193,8 @@ def guess_field(header: str, hxl_tag: str | None = None) -> str | None:
         field = _hxl_field(hxl_tag)
         if field:
             return field
+    if header in FIELDS:  # the API's own field names
+        return header
     lookup = _lookup()
     key = normalise_header(header)
     if not key:

@@ -8,6 +8,8 @@ with file, row, column and reason, and written back as a file the partner can fi
 """
 
 import csv
+import io
+import json
 import secrets
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -20,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from evac.auth.permissions import Actor, Forbidden, Permission, Role
 from evac.db import utcnow
-from evac.intake.mapping import check_mapping
+from evac.intake.mapping import check_mapping, propose_mapping
 from evac.intake.models import ImportBatch, MappingProfile, RejectedRow
 from evac.intake.readers import SourceRow, SourceTable
 from evac.intake.validate import (
@@ -392,23 +394,22 @@ def _finish(session: Session, batch: ImportBatch, summary: ImportSummary) -> Non
     session.commit()
 
 
-def write_rejects(path: Path, rejects: list[Reject]) -> None:
-    """The rejected rows with their original columns, plus the row and the error to fix.
+def rejects_text(entries: list[tuple[str, dict, str]]) -> str:
+    """Rejected rows (where, raw row, why) as the CSV a partner fixes and sends back: the
+    row's own columns plus evac_row and evac_error (ignored on import). With a BOM, so Excel
+    shows Dari names."""
+    headers = list(dict.fromkeys(h for _, raw, _ in entries for h in raw))
+    output = io.StringIO()
+    writer = csv.writer(output)
+    writer.writerow([ROW_COLUMN, *headers, ERROR_COLUMN])
+    for locator, raw, reason in entries:
+        writer.writerow([locator, *(raw.get(h, "") for h in headers), reason])
+    return "\ufeff" + output.getvalue()
 
-    UTF-8 with a BOM, so Excel shows Dari names; the partner fixes the cells and sends the
-    file back (the two evac_ columns are ignored on import)."""
-    headers = list(dict.fromkeys(h for r in rejects for h in r.table.headers))
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow([ROW_COLUMN, *headers, ERROR_COLUMN])
-        for reject in rejects:
-            writer.writerow(
-                [
-                    reject.row.locator,
-                    *(reject.row.raw.get(h, "") for h in headers),
-                    reject.reason,
-                ]
-            )
+
+def write_rejects(path: Path, rejects: list[Reject]) -> None:
+    text = rejects_text([(r.row.locator, r.row.raw, r.reason) for r in rejects])
+    path.write_text(text, encoding="utf-8", newline="")
 
 
 def list_batches(
@@ -536,3 +537,48 @@ def register_household(
     outcome.reference = summary.reference
     outcome.accepted, outcome.duplicates = summary.accepted, summary.duplicates
     return outcome
+
+
+def submit_rows(
+    session: Session,
+    *,
+    actor: Actor,
+    cipher: OperationCipher,
+    source: str,
+    rows: list[dict],
+    mapping: dict[str, str | None] | None = None,
+) -> ImportSummary:
+    """Rows sent through the API: keys are field names, or columns with a mapping."""
+    table = rows_from_json(rows)
+    if mapping is None:
+        mapping = saved_mapping(session, operation_id=cipher.operation_id, source=source) or {}
+        mapping = {**propose_mapping(table.headers), **mapping}
+    return import_tables(
+        session,
+        actor=actor,
+        cipher=cipher,
+        source=source,
+        file="api",
+        tables=[table],
+        mapping=mapping,
+    )
+
+
+def rejects_csv(
+    session: Session, *, actor: Actor, cipher: OperationCipher, batch: ImportBatch
+) -> str:
+    """A batch's rejected rows as the CSV a partner fixes and sends back (decrypted)."""
+    check_source_access(actor, batch.source, write=False)
+    rejected = session.scalars(
+        select(RejectedRow).where(RejectedRow.batch_id == batch.id).order_by(RejectedRow.id)
+    )
+    return rejects_text(
+        [
+            (
+                r.locator,
+                json.loads(cipher.decrypt(r.raw_payload, field="intake_rejected_row.raw_payload")),
+                r.reason,
+            )
+            for r in rejected
+        ]
+    )
