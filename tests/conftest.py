@@ -16,6 +16,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from evac.auth.permissions import Role
+from evac.auth.service import create_user, issue_api_token
 from evac.config import Settings
 from evac.db import make_engine, make_sessionmaker, migrate
 from evac.operation.service import create_operation
@@ -150,6 +152,61 @@ def live_server(settings) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+TEST_PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def make_user(session):
+    """A factory of users with a role, in the test database (partners get a source)."""
+
+    def make(role: Role, partner_source: str | None = None):
+        if role == Role.partner and partner_source is None:
+            partner_source = "partner-test"
+        user = create_user(
+            session,
+            username=f"{role.value}-{secrets.token_hex(4)}",
+            password=TEST_PASSWORD,
+            role=role,
+            partner_source=partner_source,
+        )
+        session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def auth_headers(session, make_user):
+    """A factory: auth_headers(role, partner_source=None) -> a bearer-token header."""
+
+    def make(role: Role, partner_source: str | None = None) -> dict[str, str]:
+        token = issue_api_token(session, user=make_user(role, partner_source), name="test")
+        session.commit()
+        return {"Authorization": f"Bearer {token}"}
+
+    return make
+
+
+@pytest.fixture
+def logged_in_page(browser, live_server, make_user):
+    """A factory: a browser page logged in through the login form as a user of `role`."""
+    pages = []
+
+    def make(role: Role = Role.officer, partner_source: str | None = None):
+        user = make_user(role, partner_source)
+        page = browser.new_context().new_page()
+        page.goto(f"{live_server}/login")
+        page.fill("#username", user.username)
+        page.fill("#password", TEST_PASSWORD)
+        page.click("button[type=submit]")
+        pages.append(page)
+        return page
+
+    yield make
+    for page in pages:
+        page.context.close()
 
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -3,6 +3,7 @@ from fastapi.testclient import TestClient
 
 from evac import __version__
 from evac.app import create_app
+from evac.auth.permissions import Role
 from evac.people.service import PersonNames, create_person
 
 
@@ -24,10 +25,11 @@ def test_version_and_openapi(client):
     assert "/api/v1/persons/counts" in spec["paths"]
 
 
-def test_counts_api_lists_every_state(client, session, cipher):
+def test_counts_api_lists_every_state(client, session, cipher, auth_headers):
     create_person(session, cipher=cipher, names=PersonNames("Gul Ahmad"))
     session.commit()
-    counts = {row["state"]: row["persons"] for row in client.get("/api/v1/persons/counts").json()}
+    response = client.get("/api/v1/persons/counts", headers=auth_headers(Role.planner))
+    counts = {row["state"]: row["persons"] for row in response.json()}
     assert counts["registered"] == 1 and counts["boarded"] == 0 and len(counts) == 16
 
 
@@ -39,14 +41,15 @@ def test_counts_api_lists_every_state(client, session, cipher):
         ("ps", "rtl", "کسان د حالت له مخې"),
     ],
 )
-def test_status_page_in_each_language(client, lang, direction, heading):
-    page = client.get(f"/status?lang={lang}")
+def test_status_page_in_each_language(client, auth_headers, lang, direction, heading):
+    page = client.get(f"/status?lang={lang}", headers=auth_headers(Role.officer))
     assert page.status_code == 200
     assert f'lang="{lang}" dir="{direction}"' in page.text
     assert heading in page.text
     assert page.cookies.get("evac_lang") == lang
 
 
-def test_language_from_accept_language_header(client):
-    page = client.get("/status", headers={"Accept-Language": "ps-AF,ps;q=0.9,en;q=0.5"})
+def test_language_from_accept_language_header(client, auth_headers):
+    headers = {"Accept-Language": "ps-AF,ps;q=0.9,en;q=0.5", **auth_headers(Role.auditor)}
+    page = client.get("/status", headers=headers)
     assert 'dir="rtl"' in page.text and "کسان" in page.text

@@ -2,12 +2,15 @@
 
 from pathlib import Path
 
-from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 
 from evac import __version__
+from evac.auth.permissions import Forbidden
+from evac.auth.views import router as auth_router
 from evac.config import Settings
 from evac.db import make_engine, make_sessionmaker
 from evac.deps import make_templates
@@ -41,6 +44,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = make_templates()
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
+    @app.exception_handler(Forbidden)
+    def forbidden(_request: Request, error: Forbidden) -> JSONResponse:
+        """A role check in a service refused: the same 403 as a route-level check."""
+        return JSONResponse({"detail": str(error)}, status_code=403)
+
+    @app.exception_handler(HTTPException)
+    async def login_for_pages(request: Request, error: HTTPException):
+        """A browser asking for a page without a session goes to the login page."""
+        wants_page = "text/html" in request.headers.get("accept", "")
+        if error.status_code == 401 and wants_page and request.method == "GET":
+            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        return await http_exception_handler(request, error)
+
     @app.get("/health", response_model=Health, tags=["system"])
     def health() -> Health:
         """Whether the service runs and reaches its database."""
@@ -56,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def home() -> RedirectResponse:
         return RedirectResponse("/status")
 
+    app.include_router(auth_router)
     app.include_router(people_router)
     app.include_router(intake_router)
     return app

@@ -1,5 +1,6 @@
 """Every table of every domain, imported in one place for migrations and tests."""
 
+from evac.auth.models import ApiToken, LoginSession, User
 from evac.intake.models import ImportBatch, MappingProfile, RejectedRow
 from evac.linkage.models import LinkDecision, LinkHistory, ModelRun, ReviewItem
 from evac.operation.models import Operation
@@ -12,9 +13,15 @@ from evac.people.models import (
     Person,
     Registration,
 )
+from evac.vault.audit import AuditEntry, AuditHead
 from evac.vault.models import OperationKey
 
 __all__ = [
+    "ApiToken",
+    "AuditEntry",
+    "AuditHead",
+    "LoginSession",
+    "User",
     "Contact",
     "Document",
     "Event",

@@ -1,14 +1,15 @@
 import pytest
 
+from evac.auth.permissions import Role
 from evac.people.service import PersonNames, create_person
 
 pytestmark = pytest.mark.browser
 
 
-def test_status_page_in_dari_is_right_to_left(browser, live_server, session, cipher):
+def test_status_page_in_dari_is_right_to_left(logged_in_page, live_server, session, cipher):
     create_person(session, cipher=cipher, names=PersonNames("Mursal"))
     session.commit()
-    page = browser.new_page()
+    page = logged_in_page(Role.planner)
     page.goto(f"{live_server}/status?lang=fa-AF")
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
@@ -21,4 +22,3 @@ def test_status_page_in_dari_is_right_to_left(browser, live_server, session, cip
     # The choice is remembered: the next page without ?lang stays in Dari.
     page.goto(f"{live_server}/status")
     assert page.locator("html").get_attribute("lang") == "fa-AF"
-    page.close()
