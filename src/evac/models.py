@@ -20,8 +20,6 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "AuditHead",
-    "LoginSession",
-    "User",
     "Contact",
     "Document",
     "Event",
@@ -30,6 +28,7 @@ __all__ = [
     "ImportBatch",
     "LinkDecision",
     "LinkHistory",
+    "LoginSession",
     "MappingProfile",
     "ModelRun",
     "Operation",
@@ -38,4 +37,5 @@ __all__ = [
     "Registration",
     "RejectedRow",
     "ReviewItem",
+    "User",
 ]
