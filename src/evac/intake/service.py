@@ -110,10 +110,14 @@ def new_reference() -> str:
 
 
 def check_source_access(actor: Actor, source: str, *, write: bool) -> None:
-    """Partners submit and read only their own source; staff need the matching permission."""
-    actor.require(Permission.registrations_write if write else Permission.registrations_read_own)
+    """Partners submit and read only their own source; staff need the matching permission
+    (to write, registrations:write; to read, personal:read, which covers every source)."""
+    if write:
+        actor.require(Permission.registrations_write)
     if actor.can(Permission.personal_read):
         return
+    if not write:
+        actor.require(Permission.registrations_read_own)
     if actor.partner_source != source:
         raise Forbidden(
             f"{actor.username} may only use source {actor.partner_source!r}, not {source!r}"

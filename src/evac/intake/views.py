@@ -4,18 +4,41 @@ The public form is plain HTML: every step is a form submission (add a family mem
 one, register), so it works without JavaScript on a slow phone, in English, Dari and Pashto.
 """
 
-from fastapi import APIRouter, Request
+import secrets
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from evac.auth.deps import ActorDep, requires
+from evac.auth.permissions import Actor, Permission
+from evac.auth.permissions import Role as AuthRole
 from evac.deps import LanguageDep, SessionDep, render
+from evac.intake.mapping import FIELDS, propose_for_tables
+from evac.intake.models import ImportBatch
+from evac.intake.readers import UnreadableFile, read_source
 from evac.intake.service import (
     MEMBER_FIELDS,
     PRINCIPAL_FIELDS,
+    batch_rejections,
+    check_source_access,
     current_operation,
+    get_batch,
+    import_tables,
+    list_batches,
     register_household,
+    rejects_csv,
+    save_mapping,
+    saved_mapping,
+    submit_rows,
 )
 from evac.people.models import Role
+from evac.vault.audit import record_access
 from evac.vault.keys import provider_from_settings
 from evac.vault.service import OperationCipher, cipher_for
 
@@ -94,3 +117,230 @@ async def submit_registration(request: Request, session: SessionDep, lang: Langu
         people=outcome.accepted + outcome.duplicates,
         already=outcome.accepted == 0,
     )
+
+
+# --- partner API --------------------------------------------------------------------------
+
+
+class SubmissionIn(BaseModel):
+    rows: list[dict[str, str | int | float | None]] = Field(min_length=1, max_length=5000)
+    source: str | None = Field(
+        None, description="Staff only: the source the rows come from. Partners send their own."
+    )
+    mapping: dict[str, str | None] | None = Field(
+        None,
+        description="{key: field} when the keys are not evac's field names "
+        "(default: the source's saved mapping, then a proposal from the keys)",
+    )
+
+
+class Rejection(BaseModel):
+    row: str
+    column: str
+    reason: str
+
+
+class Submission(BaseModel):
+    reference: str
+    source: str
+    status: str
+    rows_read: int
+    accepted: int
+    duplicates: int
+    rejected: int
+    households: int
+    started_at: datetime
+    finished_at: datetime | None
+    rejections: list[Rejection] = []
+
+
+def _submission(batch: ImportBatch, rejections=()) -> Submission:
+    return Submission(
+        reference=batch.reference,
+        source=batch.source,
+        status=batch.status,
+        rows_read=batch.rows_read,
+        accepted=batch.accepted,
+        duplicates=batch.duplicates,
+        rejected=batch.rejected,
+        households=batch.households,
+        started_at=batch.started_at,
+        finished_at=batch.finished_at,
+        rejections=[Rejection(row=r, column=c, reason=why) for r, c, why in rejections],
+    )
+
+
+def _source_for(actor: Actor, requested: str | None) -> str:
+    source = actor.partner_source if actor.role == AuthRole.partner else requested
+    if not source:
+        raise HTTPException(422, 'give the source the rows come from ("source": "ngo-alpha")')
+    return source
+
+
+@router.post(
+    "/api/v1/intake/submissions",
+    response_model=Submission,
+    status_code=201,
+    tags=["intake"],
+)
+def submit(
+    body: SubmissionIn,
+    request: Request,
+    session: SessionDep,
+    actor: Annotated[Actor, Depends(requires(Permission.registrations_write))],
+) -> Submission:
+    """Submit registrations as JSON rows. Good rows are stored, bad ones listed with the
+    column and reason; rows this source already sent are skipped. Partners submit for their
+    own source only."""
+    summary = submit_rows(
+        session,
+        actor=actor,
+        cipher=operation_cipher(request, session),
+        source=_source_for(actor, body.source),
+        rows=[{k: v for k, v in row.items()} for row in body.rows],
+        mapping=body.mapping,
+    )
+    batch = get_batch(session, actor=actor, reference=summary.reference)
+    return _submission(batch, batch_rejections(session, actor=actor, batch=batch))
+
+
+@router.get("/api/v1/intake/submissions", response_model=list[Submission], tags=["intake"])
+def submissions(session: SessionDep, actor: ActorDep) -> list[Submission]:
+    """Your submissions and their status, newest first (partners: their own source only)."""
+    operation = current_operation(session)
+    return [_submission(b) for b in list_batches(session, actor=actor, operation_id=operation.id)]
+
+
+@router.get("/api/v1/intake/submissions/{reference}", response_model=Submission, tags=["intake"])
+def submission(reference: str, session: SessionDep, actor: ActorDep) -> Submission:
+    """One submission with where and why each rejected row was refused (no personal data)."""
+    batch = get_batch(session, actor=actor, reference=reference)
+    if batch is None:
+        raise HTTPException(404, f"no submission {reference}")
+    return _submission(batch, batch_rejections(session, actor=actor, batch=batch))
+
+
+@router.get("/intake/batches/{reference}/rejects.csv", include_in_schema=False)
+def rejects_download(reference: str, request: Request, session: SessionDep, actor: ActorDep):
+    """The rejected rows to fix and send again; personal data, so the read is audited."""
+    batch = get_batch(session, actor=actor, reference=reference)
+    if batch is None:
+        raise HTTPException(404, f"no import {reference}")
+    text = rejects_csv(session, actor=actor, cipher=operation_cipher(request, session), batch=batch)
+    record_access(
+        session,
+        actor=actor,
+        action="intake.rejects.download",
+        purpose="partner fixes rejected rows",
+        subject=f"intake_batch:{batch.reference}",
+        details={"rows": batch.rejected},
+    )
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{reference}.rejected.csv"'},
+    )
+
+
+# --- upload page with the mapping step ------------------------------------------------------
+
+UPLOADS = Path(tempfile.gettempdir()) / "evac-intake-uploads"
+UPLOAD_HELP = "evac reads .csv, .tsv, .xlsx and .json files"
+UPLOAD_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".json"}
+
+
+def _upload_page(request: Request, lang, actor: Actor, error: str | None = None, code=200):
+    fixed = actor.partner_source if actor.role == AuthRole.partner else None
+    response = render(request, "intake/upload.html", lang, fixed_source=fixed, error=error)
+    response.status_code = code
+    return response
+
+
+@router.get("/intake/upload", response_class=HTMLResponse, include_in_schema=False)
+def upload_form(request: Request, lang: LanguageDep, actor: ActorDep):
+    actor.require(Permission.registrations_write)
+    return _upload_page(request, lang, actor)
+
+
+@router.post("/intake/upload", response_class=HTMLResponse, include_in_schema=False)
+async def upload(request: Request, session: SessionDep, lang: LanguageDep, actor: ActorDep):
+    """Keep the file aside (not in the database) and show the proposed mapping."""
+    form = await request.form()
+    upload_file = form.get("file")
+    source = _source_for(actor, str(form.get("source", "")).strip())
+    check_source_access(actor, source, write=True)
+    suffix = Path(getattr(upload_file, "filename", "") or "").suffix.lower()
+    if suffix not in UPLOAD_SUFFIXES:
+        return _upload_page(request, lang, actor, error=UPLOAD_HELP, code=422)
+    token = secrets.token_urlsafe(16)
+    UPLOADS.mkdir(mode=0o700, exist_ok=True)
+    path = UPLOADS / f"{token}{suffix}"
+    path.write_bytes(await upload_file.read())
+    (UPLOADS / f"{token}.name").write_text(Path(upload_file.filename).name, encoding="utf-8")
+    try:
+        tables = read_source(path)
+    except UnreadableFile as error:
+        _discard(token)
+        return _upload_page(request, lang, actor, error=str(error), code=422)
+    operation = current_operation(session)
+    headers = list(dict.fromkeys(h for t in tables for h in t.headers))
+    saved = saved_mapping(session, operation_id=operation.id, source=source) or {}
+    mapping = {**propose_for_tables(tables), **{h: f for h, f in saved.items() if h in headers}}
+    return render(
+        request,
+        "intake/mapping.html",
+        lang,
+        token=token,
+        source=source,
+        mapping=mapping,
+        fields=FIELDS,
+    )
+
+
+def _uploaded(token: str) -> tuple[Path, str]:
+    if not token.replace("-", "").replace("_", "").isalnum():
+        raise HTTPException(404, "unknown upload")
+    for path in UPLOADS.glob(f"{token}.*"):
+        if path.suffix in UPLOAD_SUFFIXES:
+            return path, (UPLOADS / f"{token}.name").read_text(encoding="utf-8")
+    raise HTTPException(404, "this upload has expired; upload the file again")
+
+
+def _discard(token: str) -> None:
+    for path in UPLOADS.glob(f"{token}.*"):
+        path.unlink(missing_ok=True)
+
+
+@router.post("/intake/upload/confirm", response_class=HTMLResponse, include_in_schema=False)
+async def confirm_upload(request: Request, session: SessionDep, lang: LanguageDep, actor: ActorDep):
+    """Import with the mapping as confirmed or corrected; the mapping is saved for the source."""
+    form = await request.form()
+    token = str(form.get("token", ""))
+    source = _source_for(actor, str(form.get("source", "")))
+    dry_run = form.get("dry_run") == "1"
+    path, name = _uploaded(token)
+    tables = read_source(path)
+    headers = list(dict.fromkeys(h for t in tables for h in t.headers))
+    mapping = {h: str(form.get(f"column-{i}", "")) or None for i, h in enumerate(headers)}
+    cipher = operation_cipher(request, session)
+    if not dry_run:
+        save_mapping(
+            session,
+            actor=actor,
+            operation_id=cipher.operation_id,
+            source=source,
+            mapping=mapping,
+        )
+    summary = import_tables(
+        session,
+        actor=actor,
+        cipher=cipher,
+        source=source,
+        file=name,
+        tables=tables,
+        mapping=mapping,
+        dry_run=dry_run,
+    )
+    if not dry_run:
+        _discard(token)
+    return render(request, "intake/result.html", lang, summary=summary)
