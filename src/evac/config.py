@@ -16,6 +16,7 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///evac.db"
     master_key: SecretStr | None = None
     master_key_file: Path = Path("evac-master.key")
+    previous_master_key: SecretStr | None = None  # still readable during a key rotation
     secret_key: SecretStr | None = None
     default_language: str = "en"
     log_level: str = "INFO"

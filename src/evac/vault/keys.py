@@ -2,6 +2,8 @@
 
 A provider wraps and unwraps data keys. The local provider keeps a 256-bit master key in a
 file or an environment variable; a KMS or HSM provider only has to offer the same two calls.
+During a rotation a `KeyRing` wraps under the new key and still unwraps under the previous
+one, so servers keep reading every operation while `evac vault rotate` re-wraps its keys.
 """
 
 import base64
@@ -10,6 +12,7 @@ import secrets
 from pathlib import Path
 from typing import Protocol
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from evac.config import Settings
@@ -25,6 +28,10 @@ class KeyProvider(Protocol):
 
 class MasterKeyMissing(RuntimeError):
     """No master key is configured; personal data cannot be read or written."""
+
+
+class WrongMasterKey(RuntimeError):
+    """A wrapped key does not open under any master key in force."""
 
 
 class LocalKeyProvider:
@@ -44,7 +51,42 @@ class LocalKeyProvider:
         return nonce + self._aead.encrypt(nonce, key, context)
 
     def unwrap(self, blob: bytes, *, context: bytes) -> bytes:
-        return self._aead.decrypt(blob[:12], blob[12:], context)
+        try:
+            return self._aead.decrypt(blob[:12], blob[12:], context)
+        except InvalidTag as error:
+            raise WrongMasterKey(
+                f"a data key does not open under master key {self.key_id}: "
+                "set EVAC_PREVIOUS_MASTER_KEY during a rotation, or restore the right key"
+            ) from error
+
+    def __repr__(self) -> str:  # never show key material
+        return f"LocalKeyProvider({self.key_id})"
+
+
+class KeyRing:
+    """The current master key for wrapping, plus older ones that can still unwrap."""
+
+    def __init__(self, current: KeyProvider, *previous: KeyProvider) -> None:
+        self.current = current
+        self.previous = previous
+        self.key_id = current.key_id
+
+    def wrap(self, key: bytes, *, context: bytes) -> bytes:
+        return self.current.wrap(key, context=context)
+
+    def unwrap(self, blob: bytes, *, context: bytes) -> bytes:
+        for provider in (self.current, *self.previous):
+            try:
+                return provider.unwrap(blob, context=context)
+            except WrongMasterKey:
+                continue
+        raise WrongMasterKey(
+            "a data key opens under none of the master keys in force; restore the key it was "
+            "wrapped under (see `evac vault status`)"
+        )
+
+    def __repr__(self) -> str:
+        return f"KeyRing({self.key_id}, previous={[p.key_id for p in self.previous]})"
 
 
 def new_master_key() -> str:
@@ -72,12 +114,26 @@ def create_master_key_file(path: Path) -> bool:
     return True
 
 
-def provider_from_settings(settings: Settings) -> LocalKeyProvider:
-    """The key provider in force: EVAC_MASTER_KEY, else the key file."""
+def previous_key_file(settings: Settings) -> Path:
+    """Where a rotation keeps the old key file until every wrapped key has moved on."""
+    return settings.master_key_file.with_name(settings.master_key_file.name + ".previous")
+
+
+def provider_from_settings(settings: Settings) -> KeyRing:
+    """The keys in force: EVAC_MASTER_KEY, else the key file; plus a previous key, if any
+    (EVAC_PREVIOUS_MASTER_KEY or the `.previous` file a rotation leaves)."""
     if settings.master_key is not None:
-        return LocalKeyProvider(decode_master_key(settings.master_key.get_secret_value()))
-    if settings.master_key_file.exists():
-        return LocalKeyProvider(decode_master_key(settings.master_key_file.read_text()))
-    raise MasterKeyMissing(
-        f"no master key: set EVAC_MASTER_KEY or create {settings.master_key_file} with `evac init`"
-    )
+        current = LocalKeyProvider(decode_master_key(settings.master_key.get_secret_value()))
+    elif settings.master_key_file.exists():
+        current = LocalKeyProvider(decode_master_key(settings.master_key_file.read_text()))
+    else:
+        raise MasterKeyMissing(
+            f"no master key: set EVAC_MASTER_KEY or create {settings.master_key_file} "
+            "with `evac init`"
+        )
+    previous = []
+    if settings.previous_master_key is not None:
+        previous.append(decode_master_key(settings.previous_master_key.get_secret_value()))
+    if previous_key_file(settings).exists():
+        previous.append(decode_master_key(previous_key_file(settings).read_text()))
+    return KeyRing(current, *(LocalKeyProvider(key) for key in previous))

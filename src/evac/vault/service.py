@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import delete, select
+from sqlalchemy import Engine, delete, func, select, text
 from sqlalchemy.orm import Session
 
 from evac.vault.keys import KeyProvider
@@ -53,6 +53,91 @@ def shred_operation_keys(session: Session, *, operation_id: int) -> int:
     """Destroy the operation's keys; returns how many key rows were destroyed."""
     result = session.execute(delete(OperationKey).where(OperationKey.operation_id == operation_id))
     return result.rowcount
+
+
+def scrub_deleted_keys(engine: Engine) -> str:
+    """After a committed shred, push the deleted key rows' bytes out of the database's files.
+
+    SQLite (secure_delete=ON) zeroes a deleted row in its page; checkpointing the WAL writes
+    that page home and truncates the log that still held older copies. PostgreSQL's VACUUM
+    prunes the dead row versions, but does not promise to zero their bytes or the WAL's copies
+    (docs/security.md says what remains). Returns what was done, to tell the operator.
+    """
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            busy, _, _ = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+        if busy:
+            return "WAL checkpoint postponed by readers; it completes when they close"
+        return "WAL checkpointed and truncated; deleted key pages zeroed (secure_delete)"
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM operation_key"))
+    return "dead key rows vacuumed; rotate the master key to void copies left in WAL or free space"
+
+
+def rewrap_operation_keys(session: Session, *, provider: KeyProvider, operation_id: int) -> int:
+    """Re-wrap the operation's keys under the provider's current master key (idempotent).
+
+    The provider must still unwrap under the old key (a KeyRing); the data keys themselves do
+    not change, so no ciphertext is touched and the operation stays readable throughout.
+    """
+    rows = session.scalars(
+        select(OperationKey)
+        .where(
+            OperationKey.operation_id == operation_id,
+            OperationKey.master_key_id != provider.key_id,
+        )
+        .with_for_update()
+    ).all()
+    for row in rows:
+        for purpose, attribute in (("data", "wrapped_data_key"), ("index", "wrapped_index_key")):
+            context = _context(operation_id, row.version, purpose)
+            key = provider.unwrap(getattr(row, attribute), context=context)
+            setattr(row, attribute, provider.wrap(key, context=context))
+        row.master_key_id = provider.key_id
+    session.flush()
+    return len(rows)
+
+
+def add_data_key_version(session: Session, *, provider: KeyProvider, operation_id: int) -> int:
+    """A new data key for new writes; older versions stay for reading. Returns the version.
+
+    The blind-index key carries over unchanged, or exact look-ups would stop matching.
+    """
+    rows = session.scalars(
+        select(OperationKey)
+        .where(OperationKey.operation_id == operation_id)
+        .order_by(OperationKey.version)
+        .with_for_update()
+    ).all()
+    if not rows:
+        raise KeysDestroyed(f"operation {operation_id} has no keys to add a version to")
+    first, version = rows[0], rows[-1].version + 1
+    index_key = provider.unwrap(
+        first.wrapped_index_key, context=_context(operation_id, first.version, "index")
+    )
+    session.add(
+        OperationKey(
+            operation_id=operation_id,
+            version=version,
+            master_key_id=provider.key_id,
+            wrapped_data_key=provider.wrap(
+                AESGCM.generate_key(256), context=_context(operation_id, version, "data")
+            ),
+            wrapped_index_key=provider.wrap(
+                index_key, context=_context(operation_id, version, "index")
+            ),
+        )
+    )
+    session.flush()
+    return version
+
+
+def keys_by_master(session: Session) -> dict[str, int]:
+    """How many operation key rows each master key wraps (a rotation is done when one is left)."""
+    rows = session.execute(
+        select(OperationKey.master_key_id, func.count()).group_by(OperationKey.master_key_id)
+    )
+    return {key_id: count for key_id, count in rows}
 
 
 def normalise_for_index(value: str) -> str:
