@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, select
+from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from evac.auth.permissions import Actor
@@ -40,7 +40,8 @@ class AuditHead(Base):
     __tablename__ = "audit_head"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    last_entry_id: Mapped[int | None] = mapped_column(ForeignKey("audit_entry.id"))
+    # No foreign key: a deleted newest entry must stay detectable, not be blocked silently.
+    last_entry_id: Mapped[int | None] = mapped_column(BigId)
     last_hash: Mapped[str] = mapped_column(String(64), default=GENESIS)
 
 

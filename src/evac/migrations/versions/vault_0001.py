@@ -90,11 +90,6 @@ def upgrade() -> None:
             "last_entry_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
         ),
         sa.Column("last_hash", sa.String(length=64), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["last_entry_id"],
-            ["audit_entry.id"],
-            name=op.f("fk_audit_head_last_entry_id_audit_entry"),
-        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_head")),
     )
     # The chain head exists from the start, so concurrent first writers lock it, not race it.
