@@ -13,6 +13,7 @@ from evac.intake import cli as intake_cli
 from evac.linkage import cli as linkage_cli
 from evac.people.models import State
 from evac.people.service import count_by_category_and_state
+from evac.vault import cli as vault_cli
 from evac.vault.keys import create_master_key_file
 
 app = typer.Typer(
@@ -139,3 +140,4 @@ def version() -> None:
 
 app.add_typer(linkage_cli.app, name="link")
 app.command("import")(intake_cli.import_command)
+app.add_typer(vault_cli.app, name="vault")

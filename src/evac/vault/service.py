@@ -12,6 +12,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Engine, delete, func, select, text
 from sqlalchemy.orm import Session
 
+from evac.auth.permissions import Actor, Permission
+from evac.vault.audit import record_access
 from evac.vault.keys import KeyProvider
 from evac.vault.models import OperationKey
 
@@ -55,6 +57,44 @@ def shred_operation_keys(session: Session, *, operation_id: int) -> int:
     return result.rowcount
 
 
+def shred_operation(session: Session, *, actor: Actor, operation_id: int, reason: str) -> int:
+    """The crypto-shred as a user may ask for it: checked, audited, one transaction."""
+    actor.require(Permission.operation_manage)
+    destroyed = shred_operation_keys(session, operation_id=operation_id)
+    record_access(
+        session,
+        actor=actor,
+        action="vault.shred",
+        purpose=reason,
+        subject=f"operation:{operation_id}",
+        details={"key_rows_destroyed": destroyed},
+    )
+    return destroyed
+
+
+def rotate_operation(
+    session: Session, *, actor: Actor, provider: KeyProvider, operation_id: int, new_data_key: bool
+) -> tuple[int, int | None]:
+    """Re-wrap one operation's keys under the current master key, and optionally start a new
+    data-key version for new writes. Returns (rows re-wrapped, new version or None)."""
+    actor.require(Permission.operation_manage)
+    rewrapped = rewrap_operation_keys(session, provider=provider, operation_id=operation_id)
+    version = (
+        add_data_key_version(session, provider=provider, operation_id=operation_id)
+        if new_data_key
+        else None
+    )
+    record_access(
+        session,
+        actor=actor,
+        action="vault.rotate",
+        purpose="key rotation",
+        subject=f"operation:{operation_id}",
+        details={"rewrapped": rewrapped, "new_version": version, "master": provider.key_id},
+    )
+    return rewrapped, version
+
+
 def scrub_deleted_keys(engine: Engine) -> str:
     """After a committed shred, push the deleted key rows' bytes out of the database's files.
 
@@ -64,8 +104,12 @@ def scrub_deleted_keys(engine: Engine) -> str:
     (docs/security.md says what remains). Returns what was done, to tell the operator.
     """
     if engine.dialect.name == "sqlite":
-        with engine.connect() as connection:
-            busy, _, _ = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+        # Outside any transaction (a checkpoint cannot run inside one): the raw connection.
+        connection = engine.raw_connection()
+        try:
+            busy, _, _ = connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            connection.close()
         if busy:
             return "WAL checkpoint postponed by readers; it completes when they close"
         return "WAL checkpointed and truncated; deleted key pages zeroed (secure_delete)"
