@@ -263,3 +263,12 @@ def test_afghan_mobile_shortcut_agrees_with_phonenumbers(number, prefix):
     expected = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     assert phonenumbers.is_valid_number(parsed)
     assert normalise_phone(written) == expected
+
+
+def test_an_encoding_change_deep_in_a_file_is_a_clear_error(tmp_path):
+    mixed = tmp_path / "mixed.csv"
+    filler = "".join(f"Person {n},0799{n % 1000000:06d}\n" for n in range(60_000))  # > 1 MB
+    mixed.write_bytes(b"Name,Phone\n" + filler.encode() + "José,0799000000\n".encode("cp1252"))
+    table = read_source(mixed)[0]
+    with pytest.raises(UnreadableFile, match="save the file as UTF-8"):
+        list(table.rows)
