@@ -3,12 +3,20 @@
 import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request, status
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from evac.auth.deps import SESSION_COOKIE
-from evac.auth.service import AuthenticationFailed, check_password, end_session, start_session
+from evac.auth.ratelimit import RateLimited, limiter, rate_limit, too_many
+from evac.auth.service import (
+    AuthenticationFailed,
+    actor_of,
+    check_password,
+    end_session,
+    start_session,
+)
 from evac.deps import LanguageDep, SessionDep, render
+from evac.vault.audit import record_access
 
 router = APIRouter(include_in_schema=False)
 CSRF_COOKIE = "evac_csrf"
@@ -43,7 +51,13 @@ def login_form(request: Request, lang: LanguageDep):
     return _login_page(request, lang)
 
 
-@router.post("/login", response_class=HTMLResponse)
+# Per address: a burst of guesses from one place. Per user name: a slow spread-out guess at
+# one account (counted on failures only, so a user who types well is never held up).
+ADDRESS_LIMIT = rate_limit("login", limit=10, window=60)
+FAILURES_PER_USER, FAILURE_WINDOW = 5, 900
+
+
+@router.post("/login", response_class=HTMLResponse, dependencies=[Depends(ADDRESS_LIMIT)])
 def login(
     request: Request,
     session: SessionDep,
@@ -54,15 +68,28 @@ def login(
     next: Annotated[str, Form()] = "/status",
 ):
     _check_csrf(request, csrf)
+    failures = limiter(request, "login-failures", limit=FAILURES_PER_USER, window=FAILURE_WINDOW)
     try:
-        user = check_password(session, username=username, password=password)
-    except AuthenticationFailed:
-        return _login_page(
-            request,
-            lang,
-            error=lang.gettext("Wrong user name or password."),
-            status_code=status.HTTP_401_UNAUTHORIZED,
-        )
+        failures.check(username.lower())
+        try:
+            user = check_password(session, username=username, password=password)
+        except AuthenticationFailed:
+            failures.hit(username.lower())
+            return _login_page(
+                request,
+                lang,
+                error=lang.gettext("Wrong user name or password."),
+                status_code=status.HTTP_401_UNAUTHORIZED,
+            )
+    except RateLimited as error:
+        raise too_many(error) from error
+    record_access(
+        session,
+        actor=actor_of(user),
+        action="auth.login",
+        purpose="login",
+        subject=f"user:{user.id}",
+    )
     response = RedirectResponse(_safe_next(next), status_code=status.HTTP_303_SEE_OTHER)
     response.set_cookie(
         SESSION_COOKIE,

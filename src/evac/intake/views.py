@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from evac.auth.deps import ActorDep, requires
 from evac.auth.permissions import Actor, Permission
 from evac.auth.permissions import Role as AuthRole
+from evac.auth.ratelimit import rate_limit
 from evac.deps import LanguageDep, SessionDep, render
 from evac.intake.mapping import FIELDS, propose_for_tables
 from evac.intake.models import ImportBatch
@@ -91,7 +92,17 @@ def registration_form(request: Request, lang: LanguageDep):
     return _page(request, lang, {}, [])
 
 
-@router.post("/register", response_class=HTMLResponse, include_in_schema=False)
+# 60 form steps per address in 10 minutes: several whole families (phones share carrier
+# addresses), not a flood from a script.
+REGISTER_LIMIT = rate_limit("register", limit=60, window=600)
+
+
+@router.post(
+    "/register",
+    response_class=HTMLResponse,
+    include_in_schema=False,
+    dependencies=[Depends(REGISTER_LIMIT)],
+)
 async def submit_registration(request: Request, session: SessionDep, lang: LanguageDep):
     form = await request.form()
     principal, members = _form_people(form)

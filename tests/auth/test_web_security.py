@@ -1,0 +1,105 @@
+"""Headers, cookies and rate limits of the web front door."""
+
+import pytest
+from fastapi.testclient import TestClient
+
+from evac.app import create_app
+from evac.auth.permissions import Role
+from evac.auth.ratelimit import RateLimited, RateLimiter
+from tests.auth.test_service import csrf_of
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def client(settings):
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def test_every_response_carries_security_headers(client, auth_headers):
+    for response in (
+        client.get("/login"),
+        client.get("/api/v1/persons/counts", headers=auth_headers(Role.planner)),
+        client.get("/api/v1/persons/counts"),  # a refusal too
+        client.get("/static/evac.css"),
+        client.get("/no-such-page"),
+    ):
+        headers = response.headers
+        policy = headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in policy
+        assert "script-src 'self';" in policy and "unsafe-inline" not in policy.split(";")[1]
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "no-referrer"
+        assert "strict-transport-security" not in headers  # plain http: HSTS would be ignored
+    assert client.get("/api/v1/persons/counts").headers["cache-control"] == "no-store"
+
+
+def test_https_gets_hsts_and_secure_cookies(settings, make_user):
+    user = make_user(Role.officer)
+    with TestClient(create_app(settings), base_url="https://evac.example") as client:
+        page = client.get("/login")
+        assert page.headers["strict-transport-security"].startswith("max-age=")
+        assert "secure" in page.headers["set-cookie"].lower()
+        login = client.post(
+            "/login",
+            data={"username": user.username, "password": PASSWORD, "csrf": csrf_of(page.text)},
+            follow_redirects=False,
+        )
+        cookie = login.headers["set-cookie"].lower()
+        assert login.status_code == 303
+        assert "evac_session=" in cookie
+        assert all(flag in cookie for flag in ("httponly", "samesite=strict", "secure"))
+
+
+def test_login_page_has_no_inline_script(client):
+    assert "<script" not in client.get("/login").text
+
+
+def test_one_user_name_is_locked_after_five_failures(client, make_user):
+    user = make_user(Role.officer)
+    page = client.get("/login")
+    for _ in range(5):
+        page = client.post(
+            "/login",
+            data={"username": user.username, "password": "wrong", "csrf": csrf_of(page.text)},
+        )
+        assert page.status_code == 401
+    right = client.post(
+        "/login",
+        data={"username": user.username, "password": PASSWORD, "csrf": csrf_of(page.text)},
+        follow_redirects=False,
+    )
+    assert right.status_code == 429 and int(right.headers["retry-after"]) > 0
+    assert "try again in" in right.json()["detail"]
+
+
+def test_one_address_gets_ten_login_attempts_a_minute(client):
+    page, codes = client.get("/login"), []
+    for n in range(11):
+        data = {"username": f"u{n}", "password": "x", "csrf": csrf_of(page.text)}
+        response = client.post("/login", data=data)
+        codes.append(response.status_code)
+        page = response if response.status_code == 401 else page
+    assert codes == [401] * 10 + [429]
+
+
+def test_public_registration_form_is_rate_limited(client):
+    codes = {client.post("/register", data={"action": "add"}).status_code for _ in range(61)}
+    assert 429 in codes and 500 not in codes
+
+
+def test_limiter_window_slides():
+    now = [0.0]
+    limiter = RateLimiter(limit=2, window=10, clock=lambda: now[0])
+    limiter.hit("a")
+    limiter.hit("a")
+    limiter.hit("b")  # keys are counted apart
+    with pytest.raises(RateLimited) as refused:
+        limiter.hit("a")
+    assert refused.value.retry_after == 10
+    now[0] = 10.5
+    limiter.hit("a")  # the first two have left the window
+    limiter.reset("a")
+    limiter.hit("a")
+    limiter.check("a")
