@@ -9,6 +9,7 @@ parser only serves `evac link file`, whose input may hold any of those forms.)
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 import jdatetime
 
@@ -20,6 +21,14 @@ _NATIVE_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "0123
 
 class UnreadableDate(ValueError):
     """A date of birth in no form that intake accepts."""
+
+
+class _AmbiguousDay(ValueError):
+    """05/07/1986: 5 July or 7 May; only the year is certain."""
+
+    def __init__(self, year: int) -> None:
+        super().__init__(year)
+        self.year = year
 
 
 @dataclass(frozen=True)
@@ -66,9 +75,10 @@ def _three_parts(a: int, b: int, c: int) -> date:
         return date(year, a, b)
     if a == b:
         return date(year, a, b)
-    raise UnreadableDate(f"{a}/{b}/{c} is ambiguous: day/month or month/day")
+    raise _AmbiguousDay(year)
 
 
+@lru_cache(maxsize=100_000)  # a list holds few distinct dates
 def parse_birth_date(text: str | int | float | None) -> BirthDate | None:
     """Read a date of birth in any form intake accepts; None when empty.
 
@@ -95,6 +105,8 @@ def parse_birth_date(text: str | int | float | None) -> BirthDate | None:
         parts = re.split(r"[-/.\s]+", value)
         if len(parts) == 3 and all(p.isdigit() for p in parts):
             return _specific(_three_parts(*(int(p) for p in parts)))
+    except _AmbiguousDay as ambiguous:
+        return _year_only(ambiguous.year)
     except ValueError as error:
         raise UnreadableDate(f"{value!r} is not a date: {error}") from None
     raise UnreadableDate(

@@ -131,6 +131,7 @@ _ULLAH = re.compile(r"^(?P<root>[a-z]{3,}?)[aiu]?la$")
 _UDDIN = re.compile(r"^(?P<root>[a-z]{3,}?)(?:[aiu][ld]?)?din$")
 
 
+@lru_cache(maxsize=200_000)
 def _fold_generic(token: str) -> str:
     for pattern, replacement in _GENERIC_RULES:
         token = pattern.sub(replacement, token)
@@ -275,20 +276,32 @@ def prepare_name(
     name_native: str | None = None,
 ) -> PreparedName:
     """Split, clean and key a record's names, however the source laid them out."""
-    given_words, father_after_marker = split_at_father_marker(latin_words(given_name))
-    if not given_words and full_name:
-        given_words, father_after_marker = split_at_father_marker(latin_words(full_name))
-    father_words = latin_words(father_name) or father_after_marker
-    family_words, father_in_family = split_at_father_marker(latin_words(family_name))
-    father_words = father_words or father_in_family
-    native_self, native_father = split_at_father_marker(strip_titles(native_words(name_native)))
+    given, father_after_marker = _latin_field(given_name)
+    if not given and full_name:
+        given, father_after_marker = _latin_field(full_name)
+    family, father_in_family = _latin_field(family_name)
+    native, native_father = _native_field(name_native)
     return PreparedName(
-        given=frozenset(latin_keys(given_words)),
-        father=frozenset(latin_keys(father_words)),
-        family=frozenset(latin_keys(family_words)),
-        native=frozenset(native_self),
-        native_father=frozenset(native_father),
+        given=given,
+        father=_latin_field(father_name)[0] or father_after_marker or father_in_family,
+        family=family,
+        native=native,
+        native_father=native_father,
     )
+
+
+# Lists repeat the same names endlessly: each distinct field text is prepared once.
+@lru_cache(maxsize=500_000)
+def _latin_field(text: str | None) -> tuple[frozenset[str], frozenset[str]]:
+    """Keys of a Latin name field, and of a father's name after a marker in it."""
+    own, father = split_at_father_marker(latin_words(text))
+    return frozenset(latin_keys(own)), frozenset(latin_keys(father))
+
+
+@lru_cache(maxsize=500_000)
+def _native_field(text: str | None) -> tuple[frozenset[str], frozenset[str]]:
+    own, father = split_at_father_marker(strip_titles(native_words(text)))
+    return frozenset(own), frozenset(father)
 
 
 def key_text(keys: frozenset[str]) -> str | None:
