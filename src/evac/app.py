@@ -17,6 +17,7 @@ from evac.db import make_engine, make_sessionmaker
 from evac.deps import make_templates
 from evac.intake.views import router as intake_router
 from evac.people.views import router as people_router
+from evac.vault.views import router as audit_router
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"
 
@@ -77,5 +78,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(auth_router)
     app.include_router(people_router)
+    app.include_router(audit_router)
     app.include_router(intake_router)
     return app

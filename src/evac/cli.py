@@ -7,6 +7,7 @@ from rich.console import Console
 from rich.table import Table
 
 from evac import __version__
+from evac.auth import cli as auth_cli
 from evac.config import Settings
 from evac.db import make_engine, make_sessionmaker, migrate, session_scope
 from evac.intake import cli as intake_cli
@@ -141,3 +142,5 @@ def version() -> None:
 app.add_typer(linkage_cli.app, name="link")
 app.command("import")(intake_cli.import_command)
 app.add_typer(vault_cli.app, name="vault")
+app.add_typer(vault_cli.audit_app, name="audit")
+app.add_typer(auth_cli.app, name="user")

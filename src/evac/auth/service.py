@@ -6,12 +6,13 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from evac.auth.models import ApiToken, LoginSession, User
-from evac.auth.permissions import Actor, Role
+from evac.auth.permissions import Actor, Permission, Role
 from evac.db import utcnow
+from evac.vault.audit import record_access
 
 SESSION_LIFETIME = timedelta(hours=12)  # one long shift at a gate
 TOKEN_PREFIX = "evac_"
@@ -114,3 +115,78 @@ def end_session(session: Session, *, token: str) -> None:
     row = session.scalar(select(LoginSession).where(LoginSession.token_hash == _hash_token(token)))
     if row is not None:
         session.delete(row)
+
+
+def add_user(
+    session: Session,
+    *,
+    actor: Actor,
+    username: str,
+    password: str,
+    role: Role,
+    partner_source: str | None = None,
+) -> User:
+    """`create_user` as an administrator asks for it: checked and audited."""
+    actor.require(Permission.users_manage)
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise ValueError(f"user {username!r} exists already; choose another name")
+    user = create_user(
+        session, username=username, password=password, role=role, partner_source=partner_source
+    )
+    record_access(
+        session,
+        actor=actor,
+        action="user.create",
+        purpose="user management",
+        subject=f"user:{user.id}",
+        details={"role": role.value, "partner_source": partner_source},
+    )
+    return user
+
+
+def grant_api_token(session: Session, *, actor: Actor, username: str, name: str) -> str:
+    """A new API token for `username`, checked and audited; the plaintext is returned once."""
+    actor.require(Permission.users_manage)
+    user = _user_named(session, username)
+    token = issue_api_token(session, user=user, name=name)
+    record_access(
+        session,
+        actor=actor,
+        action="token.issue",
+        purpose="user management",
+        subject=f"user:{user.id}",
+        details={"token_name": name},
+    )
+    return token
+
+
+def deactivate_user(session: Session, *, actor: Actor, username: str) -> None:
+    """Lock a user out at once: sessions and tokens stop working with the next request."""
+    actor.require(Permission.users_manage)
+    user = _user_named(session, username)
+    user.active = False
+    session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    record_access(
+        session,
+        actor=actor,
+        action="user.deactivate",
+        purpose="user management",
+        subject=f"user:{user.id}",
+    )
+
+
+def list_users(session: Session, *, actor: Actor) -> list[User]:
+    actor.require(Permission.users_manage)
+    return list(session.scalars(select(User).order_by(User.username)))
+
+
+def _user_named(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise LookupError(f"no user {username!r}: see `evac user list`")
+    return user

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from evac.auth.permissions import Actor
+from evac.auth.permissions import Actor, Permission
 from evac.db import Base, BigId, JSONData, UTCDateTime, utcnow
 
 GENESIS = "0" * 64
@@ -122,3 +122,26 @@ def _link_reason(session: Session, entry: AuditEntry, previous_id: int | None) -
     if owner is None:
         return f"the entry before it (after {previous_id}) was removed"
     return f"entries were reordered: it follows entry {owner}, not {previous_id}"
+
+
+def audit_entries(session: Session, *, actor: Actor, limit: int = 100) -> list[AuditEntry]:
+    """The newest entries, newest first, for an auditor."""
+    actor.require(Permission.audit_read)
+    return list(session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)))
+
+
+def check_log(session: Session, *, actor: Actor, anchors: tuple[str, ...] = ()) -> list[ChainBreak]:
+    """`verify_chain` for an auditor, plus anchors: head hashes noted earlier outside the
+    database. A chain rewritten from some entry on verifies by itself, but loses the anchors."""
+    actor.require(Permission.audit_read)
+    breaks = verify_chain(session)
+    for anchor in anchors:
+        if session.scalar(select(AuditEntry.id).where(AuditEntry.entry_hash == anchor)) is None:
+            breaks.append(ChainBreak(None, f"anchor {anchor[:16]}… is missing: history rewritten"))
+    return breaks
+
+
+def chain_head(session: Session, *, actor: Actor) -> AuditHead:
+    """The newest hash, to note outside the database (an anchor for `evac audit verify`)."""
+    actor.require(Permission.audit_read)
+    return session.get(AuditHead, 1)

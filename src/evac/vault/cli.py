@@ -8,13 +8,14 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from evac.auth.permissions import Forbidden, cli_actor
 from evac.config import Settings
 from evac.db import make_engine, make_sessionmaker, session_scope
 from evac.operation.models import Operation
 from evac.operation.service import OperationNotFound, get_operation
+from evac.vault.audit import AuditEntry, audit_entries, chain_head, check_log
 from evac.vault.keys import (
     create_master_key_file,
     previous_key_file,
@@ -174,3 +175,75 @@ def shred(
         f"[green]Shredded[/] operation {operation!r}: {destroyed} key rows destroyed in "
         f"{time.perf_counter() - started:.2f} s; {scrubbed}."
     )
+
+
+audit_app = typer.Typer(
+    help="The tamper-evident audit log: verify it, read it, note its head.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+
+
+@audit_app.command("verify")
+def audit_verify(
+    ctx: typer.Context,
+    anchor: Annotated[
+        list[str] | None,
+        typer.Option(help="A head hash noted earlier with `evac audit head` (repeatable)."),
+    ] = None,
+) -> None:
+    """Check every link of the chain; name each edited, removed or reordered entry.
+
+    Exits 1 if the log was tampered with.
+    """
+    settings: Settings = ctx.obj
+    with session_scope(make_sessionmaker(make_engine(settings.database_url))) as session:
+        breaks = check_log(session, actor=cli_actor(), anchors=tuple(anchor or ()))
+        count = session.scalar(select(func.count()).select_from(AuditEntry))
+    if not breaks:
+        console.print(f"[green]Audit log intact[/]: {count} entries, every link checked.")
+        return
+    table = Table(title=f"Audit log TAMPERED: {len(breaks)} break(s) in {count} entries")
+    table.add_column("entry")
+    table.add_column("what happened")
+    for found in breaks:
+        table.add_row(str(found.entry_id or "-"), found.reason)
+    console.print(table)
+    raise typer.Exit(1)
+
+
+@audit_app.command("show")
+def audit_show(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option(help="How many of the newest entries.")] = 50,
+) -> None:
+    """The newest entries: when, who, what, why, on what (ids only, no personal data)."""
+    settings: Settings = ctx.obj
+    table = Table(title="Audit log, newest first")
+    for column in ("entry", "time (UTC)", "user", "role", "action", "purpose", "subject"):
+        table.add_column(column)
+    with session_scope(make_sessionmaker(make_engine(settings.database_url))) as session:
+        for entry in audit_entries(session, actor=cli_actor(), limit=limit):
+            table.add_row(
+                str(entry.id),
+                entry.at.strftime("%Y-%m-%d %H:%M:%S"),
+                entry.username,
+                entry.role,
+                entry.action,
+                entry.purpose,
+                entry.subject,
+            )
+    console.print(table)
+
+
+@audit_app.command("head")
+def audit_head(ctx: typer.Context) -> None:
+    """Print the newest hash, to note outside the database.
+
+    Note it where the database's administrators cannot write (paper, a message to
+    headquarters); `evac audit verify --anchor HASH` later proves history still holds it.
+    """
+    settings: Settings = ctx.obj
+    with session_scope(make_sessionmaker(make_engine(settings.database_url))) as session:
+        head = chain_head(session, actor=cli_actor())
+        console.print(f"entry {head.last_entry_id}: {head.last_hash}", highlight=False)
