@@ -110,7 +110,7 @@ def test_reviewer_merges_a_queued_pair_and_the_run_respects_it(session, cipher):
     a = register(session, cipher, "one", given_name="Mohammad Zaman", father_name="Ghulam Nabi",
                  sex="M", birth_year=1986, province="Kabul", phone="+93700111222")  # fmt: skip
     b = register(session, cipher, "two", given_name="Zaman", father_name="Gholam Nabi", sex="M",
-                 birth_year=1988, province="Kabul", phone="+93799888777")  # fmt: skip
+                 birth_year=1986, province="Herat", phone="+93799888777")  # fmt: skip
     session.commit()
     run_linkage(session, cipher=cipher, actor=actor)
     session.commit()
