@@ -79,7 +79,6 @@ def test_cli_rotation_with_a_key_file(database_url, session, tmp_path, monkeypat
     settings = Settings(database_url=database_url, master_key_file=key_file)
     assert runner.invoke(app, [*url, "init"]).exit_code == 0
 
-
     operation = create_operation(
         session,
         provider=provider_from_settings(settings),
