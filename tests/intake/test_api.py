@@ -144,3 +144,26 @@ def test_partner_uploads_only_for_itself(client, auth_headers):
         headers=partner,
     )
     assert bad.status_code == 422 and "evac reads .csv" in bad.text
+
+
+def test_upload_in_a_browser_in_dari(logged_in_page, live_server, operation, session):
+    session.commit()  # release SQLite's lock: the server writes
+    page = logged_in_page(Role.officer)
+    page.goto(f"{live_server}/intake/upload?lang=fa-AF")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.locator("h1").inner_text() == "وارد کردن یک فهرست"
+    page.fill("#source", "ngo-beta")
+    page.set_input_files("#file", str(FILES / "ngo_beta.xlsx"))
+    page.click("button[type=submit]")
+    assert page.locator("h1").inner_text() == "بررسی ستون‌ها"
+    # the Dari sheet's headers were proposed too
+    dari_name = page.locator("label", has_text="نام پدر").get_attribute("for")
+    assert page.input_value(f"#{dari_name}") == "father_name"
+    page.click("button.primary")
+    assert page.locator("h1").inner_text() == "نتیجه وارد کردن"
+    counts = {
+        row.get_attribute("data-count"): row.locator("td").inner_text()
+        for row in page.locator("tr[data-count]").all()
+        if row.get_attribute("data-count") != "rejected"
+    }
+    assert counts == {"read": "7", "accepted": "5", "duplicates": "0", "households": "2"}
