@@ -70,6 +70,8 @@ def test_a_mapping_file_overrides_the_proposal(settings, operation, session, tmp
         env=environment(settings),
     )
     assert result.exit_code == 0 and "Dry run" in result.output
+    assert session.scalar(select(func.count()).select_from(MappingProfile)) == 0
+    session.rollback()
     result = CliRunner().invoke(
         app,
         ["import", str(FILES / "ngo_alpha.csv"), "--source", "s", "--mapping", str(mapping)],

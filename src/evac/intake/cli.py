@@ -57,7 +57,6 @@ def run_import(
         )
         mapping = _mapping(
             session,
-            actor=actor,
             operation_id=operation.id,
             source=source,
             tables=tables,
@@ -65,6 +64,11 @@ def run_import(
             accept_proposal=accept_proposal or dry_run,
             console=console,
         )
+        if not dry_run:  # a dry run stores nothing, not even the mapping
+            save_mapping(
+                session, actor=actor, operation_id=operation.id, source=source, mapping=mapping
+            )
+            session.commit()
         with _progress(console) as progress:
             task = progress.add_task(f"importing {path.name}", total=None)
             summary = import_tables(
@@ -90,7 +94,6 @@ def run_import(
 def _mapping(
     session: Session,
     *,
-    actor: Actor,
     operation_id: int,
     source: str,
     tables: list[SourceTable],
@@ -98,17 +101,14 @@ def _mapping(
     accept_proposal: bool,
     console: Console,
 ) -> dict[str, str | None]:
-    """A given mapping file, else the source's saved profile, else a proposal to confirm."""
+    """A given mapping file, else the source's saved profile, else a proposal to confirm
+    (saved as the source's profile by the caller)."""
     headers = list(dict.fromkeys(h for t in tables for h in t.headers))
     if mapping_file is not None:
         try:
             mapping = load_mapping_file(mapping_file)
         except MappingError as error:
             raise IntakeFailed(str(error)) from None
-        save_mapping(
-            session, actor=actor, operation_id=operation_id, source=source, mapping=mapping
-        )
-        session.commit()
         return mapping
     saved = saved_mapping(session, operation_id=operation_id, source=source) or {}
     if headers and all(h in saved for h in headers):
@@ -126,8 +126,6 @@ def _mapping(
             raise IntakeFailed(
                 'write the mapping you want as JSON {"Column": "field"} and pass --mapping FILE'
             )
-    save_mapping(session, actor=actor, operation_id=operation_id, source=source, mapping=proposal)
-    session.commit()
     return proposal
 
 
