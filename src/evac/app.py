@@ -16,6 +16,7 @@ from evac.config import Settings
 from evac.db import make_engine, make_sessionmaker
 from evac.deps import make_templates
 from evac.intake.views import router as intake_router
+from evac.linkage.views import router as linkage_router
 from evac.people.views import router as people_router
 from evac.vault.views import router as audit_router
 
@@ -80,4 +81,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(people_router)
     app.include_router(audit_router)
     app.include_router(intake_router)
+    app.include_router(linkage_router)
     return app
