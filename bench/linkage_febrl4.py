@@ -27,9 +27,9 @@ def febrl4_file(folder: Path) -> tuple[Path, list[str]]:
         writer.writerow(["record_id", "given_name", "family_name", "date_of_birth",
                          "tazkira_number", "province"])  # fmt: skip
         for table in (first, second):
-            for rec_id, row in table.iterrows():
-                writer.writerow([rec_id, row.given_name, row.surname, row.date_of_birth,
-                                 row.soc_sec_id, row.postcode])  # fmt: skip
+            columns = ["given_name", "surname", "date_of_birth", "soc_sec_id", "postcode"]
+            for rec_id, values in zip(table.index, table[columns].fillna("").values, strict=True):
+                writer.writerow([rec_id, *values])
                 truth.append(rec_id.split("-")[1])  # rec-1070-org and rec-1070-dup-0: one person
     return path, truth
 

@@ -4,17 +4,23 @@ Also the two baselines every figure is set against: exact matching on the writte
 Splink with its default comparisons on raw names (no name preparation).
 """
 
+import csv
+import os
+import subprocess
+import sys
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink import comparison_library as cl
 
-from evac.linkage.files import link_inputs
+from evac.linkage.files import link_inputs, read_inputs
 from evac.linkage.model import BLOCKING_RULES, LinkInput, prepare_frame
 
 
@@ -135,17 +141,82 @@ def splink_default_clusters(inputs: Sequence[LinkInput], *, threshold: float = 0
     return [cluster_of.get(i, f"alone-{i}") for i in range(len(inputs))]
 
 
-def compare_methods(inputs: Sequence[LinkInput], truth: Sequence) -> list[Quality]:
+def compare_methods(
+    inputs: Sequence[LinkInput], truth: Sequence, *, with_splink_default: bool = True
+) -> list[Quality]:
     """evac linkage, exact matching and default Splink on the same records and truth."""
     evac = _timed("evac linkage", truth, lambda: link_inputs(list(inputs))[0])
-    frame = prepare_frame(inputs)
-    evac = Quality(
-        **{**evac.__dict__, "blocking_recall": blocking_recall(frame, truth, BLOCKING_RULES)}
-    )
-    return [
-        evac,
+    recall = blocking_recall(prepare_frame(inputs), truth, BLOCKING_RULES)
+    results = [
+        Quality(**{**evac.__dict__, "blocking_recall": recall}),
         _timed("exact match on written fields", truth, lambda: exact_match_clusters(inputs)),
-        _timed(
-            "Splink defaults, no name preparation", truth, lambda: splink_default_clusters(inputs)
-        ),
     ]
+    if with_splink_default:
+        results.append(
+            _timed(
+                "Splink defaults, no name preparation",
+                truth,
+                lambda: splink_default_clusters(inputs),
+            )
+        )
+    return results
+
+
+def scenario_files(folder: Path) -> tuple[Path, Path]:
+    """The file-mode CSV and the truth CSV that `evac scenario generate` wrote into `folder`."""
+    linkage_input = truth = None
+    for path in sorted(folder.rglob("*.csv")):
+        with path.open(encoding="utf-8-sig") as handle:
+            header = next(csv.reader(handle), [])
+        if "record_id" in header and "given_name" in header:
+            linkage_input = path
+        elif "record_id" in header and len(header) >= 2:
+            truth = path
+    if linkage_input is None or truth is None:
+        raise FileNotFoundError(f"no linkage input and truth CSV in {folder}")
+    return linkage_input, truth
+
+
+def read_truth(path: Path, record_ids: Sequence[str]) -> list[str]:
+    """The true person of each record, in the order of `record_ids`."""
+    with path.open(encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        column = next(c for c in reader.fieldnames or [] if c != "record_id")
+        person = {row["record_id"]: row[column] for row in reader}
+    return [person[record_id] for record_id in record_ids]
+
+
+def generate_scenario(registrations: int, folder: Path, *, seed: int = 2021) -> tuple[Path, Path]:
+    """Scenario data with about `registrations` rows: the persons count is scaled from a pilot."""
+    pilot = folder / "pilot"
+    _generate(2000, pilot, seed)
+    rows = sum(1 for _ in scenario_files(pilot)[0].open(encoding="utf-8")) - 1
+    persons = max(1, round(registrations * 2000 / rows))
+    _generate(persons, folder / "full", seed)
+    return scenario_files(folder / "full")
+
+
+def _generate(persons: int, out: Path, seed: int) -> None:
+    evac = Path(sys.executable).parent / "evac"  # the console script of this environment
+    command = [str(evac), "scenario", "generate", "--persons", str(persons), "--seed", str(seed),
+               "--out", str(out)]  # fmt: skip
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+
+
+def scenario_benchmark(registrations: int, *, with_splink_default: bool = True) -> None:
+    """Print the quality table of evac linkage and the baselines on scenario data."""
+    with tempfile.TemporaryDirectory() as folder:
+        linkage_input, truth_file = generate_scenario(registrations, Path(folder))
+        started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        inputs, problems = read_inputs(linkage_input)
+        truth = read_truth(truth_file, [i.record_id for i in inputs])
+        results = compare_methods(inputs, truth, with_splink_default=with_splink_default)
+    print(f"scenario, {len(inputs):,} registrations of {len(set(truth)):,} persons, "
+          f"{len(problems)} unreadable dates, run {started}, {os.cpu_count()} cores")  # fmt: skip
+    print("| method | precision | recall | F1 | blocking recall | seconds |")
+    print("|---|---|---|---|---|---|")
+    for result in results:
+        print(result.row())
+    evac, exact = results[0], results[1]
+    print(f"F1 {evac.f1:.4f} in {evac.seconds:.0f} s; F1 ratio to the exact-match anchor "
+          f"{evac.f1 / exact.f1:.2f}x")  # fmt: skip
