@@ -10,6 +10,7 @@ import contextlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import duckdb
 import pandas as pd
@@ -60,46 +61,63 @@ def prepare_frame(inputs: Iterable[LinkInput]) -> pd.DataFrame:
     """The table Splink reads: one row per record, every column a comparable key."""
     rows = []
     for unique_id, item in enumerate(inputs):
-        name = prepare_name(
-            given_name=item.given_name,
-            father_name=item.father_name,
-            family_name=item.family_name,
-            full_name=item.full_name,
-            name_native=item.name_native,
-        )
-        core = sorted(name.given_core)
-        father_core = sorted(name.father - SUBORDINATE) or sorted(name.father)
         birth = item.birth
         rows.append(
-            {
-                "unique_id": unique_id,
-                "record_id": item.record_id,
-                "given_key": key_text(name.given),
-                "given_core": core or None,
-                "given_block": core[0] if core else None,
-                "given_weak": bool(name.given) and name.given <= SUBORDINATE,
-                "father_key": key_text(name.father),
-                "father_core": father_core or None,
-                "father_block": father_core[0] if father_core else None,
-                "father_weak": bool(name.father) and name.father <= SUBORDINATE,
-                "family_key": key_text(name.family),
-                "family_tokens": sorted(name.family) or None,
-                "family_block": min(name.family) if name.family else None,
-                "native_key": key_text(name.native),
-                "native_tokens": sorted(name.native) or None,
-                "native_father_key": key_text(name.native_father),
-                "sex": _sex(item.sex),
-                "year_low": birth.year_low if birth else None,
-                "year_high": birth.year_high if birth else None,
-                "dob_exact": birth.exact.isoformat() if birth and birth.exact else None,
-                "phone": _phone(item.phone),
-                "passport": digits_and_letters(item.passport_number),
-                "tazkira": digits_and_letters(item.tazkira_number),
-                "province": (item.province or "").strip().lower() or None,
-                "email": (item.email or "").strip().lower() or None,
-            }
+            (
+                unique_id,
+                item.record_id,
+                *_name_columns(
+                    item.given_name,
+                    item.father_name,
+                    item.family_name,
+                    item.full_name,
+                    item.name_native,
+                ),
+                _sex(item.sex),
+                birth.year_low if birth else None,
+                birth.year_high if birth else None,
+                birth.exact.isoformat() if birth and birth.exact else None,
+                _phone(item.phone),
+                digits_and_letters(item.passport_number),
+                digits_and_letters(item.tazkira_number),
+                (item.province or "").strip().lower() or None,
+                (item.email or "").strip().lower() or None,
+            )
         )
-    return pd.DataFrame(rows, columns=PREPARED_COLUMNS)
+    return pd.DataFrame.from_records(rows, columns=PREPARED_COLUMNS)
+
+
+@lru_cache(maxsize=500_000)  # households and lists repeat whole name combinations
+def _name_columns(
+    given: str | None,
+    father: str | None,
+    family: str | None,
+    full: str | None,
+    native: str | None,
+) -> tuple:
+    """The name columns of PREPARED_COLUMNS, in order."""
+    name = prepare_name(
+        given_name=given, father_name=father, family_name=family, full_name=full,
+        name_native=native,
+    )  # fmt: skip
+    core = sorted(name.given_core)
+    father_core = sorted(name.father - SUBORDINATE) or sorted(name.father)
+    return (
+        key_text(name.given),
+        core or None,
+        core[0] if core else None,
+        bool(name.given) and name.given <= SUBORDINATE,
+        key_text(name.father),
+        father_core or None,
+        father_core[0] if father_core else None,
+        bool(name.father) and name.father <= SUBORDINATE,
+        key_text(name.family),
+        sorted(name.family) or None,
+        min(name.family) if name.family else None,
+        key_text(name.native),
+        sorted(name.native) or None,
+        key_text(name.native_father),
+    )
 
 
 PREPARED_COLUMNS = [
