@@ -1,4 +1,8 @@
+import unicodedata
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from evac.vault.keys import LocalKeyProvider
@@ -7,6 +11,7 @@ from evac.vault.service import (
     DecryptionFailed,
     KeysDestroyed,
     cipher_for,
+    normalise_for_index,
     shred_operation_keys,
 )
 
@@ -46,3 +51,9 @@ def test_shred_makes_the_operation_unreadable(session, provider, operation, ciph
     with pytest.raises(KeysDestroyed):
         cipher_for(session, provider=provider, operation_id=operation.id)
     assert b"Zabihullah" not in sealed
+
+
+@given(st.text())
+def test_index_normalisation_keeps_exactly_the_alphanumerics(value):
+    text = unicodedata.normalize("NFKC", value)
+    assert normalise_for_index(value) == "".join(ch for ch in text if ch.isalnum()).upper()
