@@ -20,12 +20,13 @@ from evac.auth.permissions import Actor, Permission
 from evac.auth.permissions import Role as AuthRole
 from evac.auth.ratelimit import rate_limit
 from evac.deps import LanguageDep, SessionDep, render
-from evac.intake.mapping import FIELDS, propose_for_tables
+from evac.intake.mapping import FIELDS, MappingError, propose_for_tables
 from evac.intake.models import ImportBatch
 from evac.intake.readers import UnreadableFile, read_source
 from evac.intake.service import (
     MEMBER_FIELDS,
     PRINCIPAL_FIELDS,
+    IntakeFailed,
     batch_rejections,
     check_source_access,
     current_operation,
@@ -38,6 +39,7 @@ from evac.intake.service import (
     saved_mapping,
     submit_rows,
 )
+from evac.operation.models import Operation
 from evac.people.models import Role
 from evac.vault.audit import record_access
 from evac.vault.keys import provider_from_settings
@@ -57,8 +59,15 @@ SEXES = (("F", "Female"), ("M", "Male"), ("X", "Other"))
 RELATIONSHIPS = [role.value for role in Role if role != Role.principal]
 
 
+def _operation(session: Session) -> Operation:
+    try:
+        return current_operation(session)
+    except IntakeFailed as error:  # no operation yet, or several: nothing to register into
+        raise HTTPException(409, str(error)) from None
+
+
 def operation_cipher(request: Request, session: Session) -> OperationCipher:
-    operation = current_operation(session)
+    operation = _operation(session)
     provider = provider_from_settings(request.app.state.settings)
     return cipher_for(session, provider=provider, operation_id=operation.id)
 
@@ -136,7 +145,9 @@ async def submit_registration(request: Request, session: SessionDep, lang: Langu
 class SubmissionIn(BaseModel):
     rows: list[dict[str, str | int | float | None]] = Field(min_length=1, max_length=5000)
     source: str | None = Field(
-        None, description="Staff only: the source the rows come from. Partners send their own."
+        None,
+        max_length=80,
+        description="Staff only: the source the rows come from. Partners send their own.",
     )
     mapping: dict[str, str | None] | None = Field(
         None,
@@ -203,14 +214,17 @@ def submit(
     """Submit registrations as JSON rows. Good rows are stored, bad ones listed with the
     column and reason; rows this source already sent are skipped. Partners submit for their
     own source only."""
-    summary = submit_rows(
-        session,
-        actor=actor,
-        cipher=operation_cipher(request, session),
-        source=_source_for(actor, body.source),
-        rows=[{k: v for k, v in row.items()} for row in body.rows],
-        mapping=body.mapping,
-    )
+    try:
+        summary = submit_rows(
+            session,
+            actor=actor,
+            cipher=operation_cipher(request, session),
+            source=_source_for(actor, body.source),
+            rows=[{k: v for k, v in row.items()} for row in body.rows],
+            mapping=body.mapping,
+        )
+    except MappingError as error:
+        raise HTTPException(422, str(error)) from None
     batch = get_batch(session, actor=actor, reference=summary.reference)
     return _submission(batch, batch_rejections(session, actor=actor, batch=batch))
 
@@ -218,7 +232,7 @@ def submit(
 @router.get("/api/v1/intake/submissions", response_model=list[Submission], tags=["intake"])
 def submissions(session: SessionDep, actor: ActorDep) -> list[Submission]:
     """Your submissions and their status, newest first (partners: their own source only)."""
-    operation = current_operation(session)
+    operation = _operation(session)
     return [_submission(b) for b in list_batches(session, actor=actor, operation_id=operation.id)]
 
 
@@ -293,7 +307,7 @@ async def upload(request: Request, session: SessionDep, lang: LanguageDep, actor
     except UnreadableFile as error:
         _discard(token)
         return _upload_page(request, lang, actor, error=str(error), code=422)
-    operation = current_operation(session)
+    operation = _operation(session)
     headers = list(dict.fromkeys(h for t in tables for h in t.headers))
     saved = saved_mapping(session, operation_id=operation.id, source=source) or {}
     mapping = {**propose_for_tables(tables), **{h: f for h, f in saved.items() if h in headers}}
