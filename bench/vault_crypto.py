@@ -136,7 +136,9 @@ def load(session, cipher, rows, *, encrypted: bool) -> float:
     return time.perf_counter() - started
 
 
-def bulk_load(url: str, rows, label: str) -> None:
+def timed_load(url: str, rows, *, encrypted: bool) -> float:
+    """Seconds to load `rows` into a fresh database of its own (so neither side inherits the
+    other's tables and indexes), after a one-batch warm-up."""
     migrate(url)
     provider = LocalKeyProvider(b"\x07" * 32)
     with make_sessionmaker(make_engine(url))() as session:
@@ -151,17 +153,26 @@ def bulk_load(url: str, rows, label: str) -> None:
         )
         session.commit()
         cipher = cipher_for(session, provider=provider, operation_id=operation.id)
-        # Warm up both paths, then alternate so neither gets a quieter machine.
-        load(session, cipher, rows[:BATCH], encrypted=False)
-        load(session, cipher, rows[:BATCH], encrypted=True)
-        plain = load(session, cipher, rows, encrypted=False)
-        sealed = load(session, cipher, rows, encrypted=True)
-        session.execute(text("SELECT 1"))
+        load(session, cipher, rows[:BATCH], encrypted=encrypted)
+        return load(session, cipher, rows, encrypted=encrypted)
+
+
+def bulk_load(make_url, rows, label: str) -> None:
+    plain = timed_load(make_url("plain"), rows, encrypted=False)
+    sealed = timed_load(make_url("sealed"), rows, encrypted=True)
     console.print(
         f"{label:10} anchor (plaintext bytes) {rate(len(rows), plain)} persons  "
         f"encrypted {rate(len(rows), sealed)} persons  "
         f"ratio encrypted/anchor time [bold]{sealed / plain:.2f}[/]"
     )
+
+
+def postgres_database(server: str, name: str) -> str:
+    admin = make_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return f"{server}/{name}"
 
 
 def main() -> None:
@@ -189,14 +200,10 @@ def main() -> None:
             cipher_for(session, provider=provider, operation_id=operation.id), people(args.fields)
         )
     rows = people(args.rows, seed=11)
-    bulk_load(f"sqlite:///{directory / 'load.db'}", rows, "SQLite")
+    bulk_load(lambda name: f"sqlite:///{directory / name}.db", rows, "SQLite")
     if not args.no_postgres:
         with throwaway_postgres() as server:
-            admin = make_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-            with admin.connect() as connection:
-                connection.execute(text("CREATE DATABASE bench"))
-            admin.dispose()
-            bulk_load(f"{server}/bench", rows, "PostgreSQL")
+            bulk_load(lambda name: postgres_database(server, name), rows, "PostgreSQL")
 
 
 if __name__ == "__main__":
