@@ -157,3 +157,16 @@ def test_file_mode_refuses_a_file_without_record_ids(tmp_path):
     assert result.exit_code == 2
     assert "no record_id column" in result.output
     assert not (tmp_path / "o").exists()
+
+
+def test_family_name_inside_the_given_field_still_links():
+    found = clusters(
+        [
+            LinkInput("split", given_name="Mohammad Zaman", family_name="Ahmadzai",
+                      father_name="Ghulam Nabi", sex="M", birth=parse_birth_date("1980"),
+                      phone="+93700444555"),
+            LinkInput("joined", given_name="Zaman Ahmadzai", father_name="Gholam Nabi", sex="M",
+                      birth=parse_birth_date("1359"), phone="0700 444 555"),
+        ]
+    )  # fmt: skip
+    assert found["split"] == found["joined"]

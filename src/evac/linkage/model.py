@@ -106,6 +106,7 @@ def _name_columns(
         key_text(name.given),
         core or None,
         core[0] if core else None,
+        core[-1] if core else None,
         bool(name.given) and name.given <= SUBORDINATE,
         key_text(name.father),
         father_core or None,
@@ -121,7 +122,7 @@ def _name_columns(
 
 
 PREPARED_COLUMNS = [
-    "unique_id", "record_id", "given_key", "given_core", "given_block", "given_weak",
+    "unique_id", "record_id", "given_key", "given_core", "given_block", "given_last", "given_weak",
     "father_key", "father_core", "father_block", "father_weak", "family_key", "family_tokens",
     "family_block", "native_key", "native_tokens", "native_father_key", "sex", "year_low",
     "year_high", "dob_exact", "phone", "passport", "tazkira", "province", "email",
@@ -264,6 +265,8 @@ BLOCKING_RULES = [
     "l.given_block = r.given_block AND l.father_block = r.father_block AND l.year_low = r.year_low",
     "l.given_block = r.given_block AND l.father_block = r.father_block"
     " AND l.year_high = r.year_high",
+    # The last key too: "Zaman Ahmadzai" in one field against "Zaman" with the family apart.
+    "l.given_last = r.given_last AND l.father_block = r.father_block AND l.year_low = r.year_low",
     "l.given_key = r.given_key AND l.father_key = r.father_key AND l.family_key = r.family_key",
     "l.given_block = r.given_block AND l.family_key = r.family_key AND l.year_low = r.year_low",
     "l.given_block = r.given_block AND l.family_key = r.family_key AND l.province = r.province",
