@@ -1,8 +1,11 @@
 """`evac audit verify` names the tampered entry; anchors catch a rewritten history."""
 
+from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 from typer.testing import CliRunner
 
+from evac.app import create_app
+from evac.auth.permissions import Role
 from evac.cli import app
 from evac.vault.audit import GENESIS, AuditEntry, AuditHead, _digest
 from tests.vault.test_audit import write_entries
@@ -53,3 +56,23 @@ def test_show_lists_who_did_what(session, database_url):
     session.commit()
     result = runner.invoke(app, ["--database-url", database_url, "audit", "show"])
     assert result.exit_code == 0 and "officer1" in result.output and "person:1" in result.output
+
+
+def test_audit_api_checks_anchors_and_is_for_auditors(settings, session, auth_headers):
+    write_entries(session, 2)
+    session.commit()
+    with TestClient(create_app(settings)) as client:
+        auditor = auth_headers(Role.auditor)
+        assert client.get("/api/v1/audit/verify", headers=auditor).json()["intact"] is True
+        missing = client.get("/api/v1/audit/verify", params={"anchor": "ab" * 32}, headers=auditor)
+        assert missing.json()["intact"] is False
+        assert (
+            client.get(
+                "/api/v1/audit/verify", params={"anchor": "\x00"}, headers=auditor
+            ).status_code
+            == 422
+        )
+        entries = client.get("/api/v1/audit/entries", params={"limit": 1}, headers=auditor)
+        assert [e["subject"] for e in entries.json()] == ["person:1"]
+        officer = auth_headers(Role.officer)
+        assert client.get("/api/v1/audit/entries", headers=officer).status_code == 403

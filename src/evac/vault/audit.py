@@ -7,6 +7,7 @@ newest hash, so an edited, removed, reordered or cut-off entry breaks the chain 
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,6 +18,7 @@ from evac.auth.permissions import Actor, Permission
 from evac.db import Base, BigId, JSONData, UTCDateTime, utcnow
 
 GENESIS = "0" * 64
+HASH_PATTERN = re.compile(r"[0-9a-f]{64}")
 
 
 class AuditEntry(Base):
@@ -136,7 +138,9 @@ def check_log(session: Session, *, actor: Actor, anchors: tuple[str, ...] = ()) 
     actor.require(Permission.audit_read)
     breaks = verify_chain(session)
     for anchor in anchors:
-        if session.scalar(select(AuditEntry.id).where(AuditEntry.entry_hash == anchor)) is None:
+        if not HASH_PATTERN.fullmatch(anchor):
+            breaks.append(ChainBreak(None, "an anchor is not a hash printed by `evac audit head`"))
+        elif session.scalar(select(AuditEntry.id).where(AuditEntry.entry_hash == anchor)) is None:
             breaks.append(ChainBreak(None, f"anchor {anchor[:16]}… is missing: history rewritten"))
     return breaks
 

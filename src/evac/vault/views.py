@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, StringConstraints
 
 from evac.auth.deps import requires
 from evac.auth.permissions import Actor, Permission
@@ -12,6 +12,7 @@ from evac.deps import SessionDep
 from evac.vault.audit import audit_entries, check_log
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
+AnchorHash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]  # `evac audit head`
 Auditor = Annotated[Actor, Depends(requires(Permission.audit_read))]
 
 
@@ -51,7 +52,7 @@ def entries(
 def verify(
     session: SessionDep,
     actor: Auditor,
-    anchor: Annotated[list[str] | None, Query(max_length=20)] = None,
+    anchor: Annotated[list[AnchorHash] | None, Query(max_length=20)] = None,
 ) -> Verification:
     """Check every link of the hash chain; each break names its entry."""
     breaks = check_log(session, actor=actor, anchors=tuple(anchor or ()))
