@@ -139,3 +139,10 @@ def test_dates_of_birth(written, expected):
 def test_unreadable_or_ambiguous_dates_are_refused(written):
     with pytest.raises(UnreadableDate):
         parse_birth_date(written)
+
+
+def test_native_script_in_a_latin_column_counts_as_the_native_name():
+    name = prepare_name(given_name="محمد زمان", father_name="غلام نبی")
+    assert name.native == prepare_name(name_native="محمد زمان").native
+    assert name.native_father == {"غلام", "نبی"}
+    assert not name.given

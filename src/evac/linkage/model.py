@@ -45,9 +45,14 @@ class LinkInput:
         return f"LinkInput(record_id={self.record_id!r}, <redacted>)"
 
 
+_SEX_WORDS = {"مرد": "M", "نارینه": "M", "نر": "M", "زن": "F", "ښځه": "F", "ښځینه": "F"}
+
+
 def _sex(value: str | None) -> str | None:
-    code = (value or "").strip().upper()[:1]
-    return {"M": "M", "F": "F", "W": "F", "X": "X"}.get(code)
+    text = (value or "").strip()
+    if text in _SEX_WORDS:  # Dari and Pashto
+        return _SEX_WORDS[text]
+    return {"M": "M", "F": "F", "W": "F", "X": "X"}.get(text.upper()[:1])
 
 
 def _phone(value: str | None) -> str | None:

@@ -281,12 +281,16 @@ def prepare_name(
         given, father_after_marker = _latin_field(full_name)
     family, father_in_family = _latin_field(family_name)
     native, native_father = _native_field(name_native)
+    # Lists also put Dari/Pashto script in the Latin columns: those words count as native.
+    own_script = _native_field(given_name)[0] | _native_field(family_name)[0]
+    if not own_script and full_name:
+        own_script = _native_field(full_name)[0]
     return PreparedName(
         given=given,
         father=_latin_field(father_name)[0] or father_after_marker or father_in_family,
         family=family,
-        native=native,
-        native_father=native_father,
+        native=native or own_script,
+        native_father=native_father or _native_field(father_name)[0],
     )
 
 
