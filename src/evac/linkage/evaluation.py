@@ -213,10 +213,14 @@ def scenario_benchmark(registrations: int, *, with_splink_default: bool = True) 
         results = compare_methods(inputs, truth, with_splink_default=with_splink_default)
     print(f"scenario, {len(inputs):,} registrations of {len(set(truth)):,} persons, "
           f"{len(problems)} unreadable dates, run {started}, {os.cpu_count()} cores")  # fmt: skip
+    print_table(results)
+    evac, exact = results[0], results[1]
+    print(f"F1 {evac.f1:.4f} in {evac.seconds:.0f} s; F1 ratio to the exact-match anchor "
+          f"{evac.f1 / exact.f1:.2f}x")  # fmt: skip
+
+
+def print_table(results: list[Quality]) -> None:
     print("| method | precision | recall | F1 | blocking recall | seconds |")
     print("|---|---|---|---|---|---|")
     for result in results:
         print(result.row())
-    evac, exact = results[0], results[1]
-    print(f"F1 {evac.f1:.4f} in {evac.seconds:.0f} s; F1 ratio to the exact-match anchor "
-          f"{evac.f1 / exact.f1:.2f}x")  # fmt: skip

@@ -6,21 +6,11 @@ None of them holds a name: pairs are registration ids, evidence is match weights
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Enum, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from evac.db import Base, BigId, JSONData, UTCDateTime, utcnow
-
-
-def _enum(enum_type: type[StrEnum], name: str) -> Enum:
-    return Enum(
-        enum_type,
-        name=name,
-        native_enum=False,
-        length=16,
-        create_constraint=True,
-        values_callable=lambda members: [m.value for m in members],
-    )
+from evac.people.models import _enum  # the portable enum column every domain uses
 
 
 class Verdict(StrEnum):
