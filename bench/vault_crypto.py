@@ -52,6 +52,23 @@ def people(count: int, seed: int = 7) -> list[dict[str, str]]:
     ]
 
 
+def bench_cipher(session, url: str):
+    """A migrated database at `url` with one operation; its cipher."""
+    migrate(url)
+    provider = LocalKeyProvider(b"\x07" * 32)
+    operation = create_operation(
+        session,
+        provider=provider,
+        name="bench",
+        country="AF",
+        airport="OAKB",
+        time_zone="Asia/Kabul",
+        deadline=datetime(2021, 8, 31, tzinfo=UTC),
+    )
+    session.commit()
+    return cipher_for(session, provider=provider, operation_id=operation.id)
+
+
 def rate(count: int, seconds: float) -> str:
     return f"{count / seconds:,.0f}/s"
 
@@ -106,32 +123,24 @@ def load(session, cipher, rows, *, encrypted: bool) -> float:
             for row in batch
         ]
         ids = session.scalars(insert(Person).returning(Person.id), persons).all()
-        session.execute(
-            insert(Document),
-            [
-                {
-                    "person_id": pid,
-                    "kind": "passport",
-                    "number": seal(row["document"], "document.number"),
-                    "number_index": index(row["document"], "document:passport"),
-                    "created_at": now,
-                }
-                for pid, row in zip(ids, batch, strict=True)
-            ],
-        )
-        session.execute(
-            insert(Contact),
-            [
-                {
-                    "person_id": pid,
-                    "kind": "phone",
-                    "value": seal(row["phone"], "contact.value"),
-                    "value_index": index(row["phone"], "contact:phone"),
-                    "created_at": now,
-                }
-                for pid, row in zip(ids, batch, strict=True)
-            ],
-        )
+        for table, kind, value, field, key in (
+            (Document, "passport", "number", "document.number", "document"),
+            (Contact, "phone", "value", "contact.value", "phone"),
+        ):
+            index_kind = f"{field.split('.')[0]}:{kind}"
+            session.execute(
+                insert(table),
+                [
+                    {
+                        "person_id": pid,
+                        "kind": kind,
+                        value: seal(row[key], field),
+                        f"{value}_index": index(row[key], index_kind),
+                        "created_at": now,
+                    }
+                    for pid, row in zip(ids, batch, strict=True)
+                ],
+            )
         session.commit()
     return time.perf_counter() - started
 
@@ -139,20 +148,8 @@ def load(session, cipher, rows, *, encrypted: bool) -> float:
 def timed_load(url: str, rows, *, encrypted: bool) -> float:
     """Seconds to load `rows` into a fresh database of its own (so neither side inherits the
     other's tables and indexes), after a one-batch warm-up."""
-    migrate(url)
-    provider = LocalKeyProvider(b"\x07" * 32)
     with make_sessionmaker(make_engine(url))() as session:
-        operation = create_operation(
-            session,
-            provider=provider,
-            name="bench",
-            country="AF",
-            airport="OAKB",
-            time_zone="Asia/Kabul",
-            deadline=datetime(2021, 8, 31, tzinfo=UTC),
-        )
-        session.commit()
-        cipher = cipher_for(session, provider=provider, operation_id=operation.id)
+        cipher = bench_cipher(session, url)
         load(session, cipher, rows[:BATCH], encrypted=encrypted)
         return load(session, cipher, rows, encrypted=encrypted)
 
@@ -181,24 +178,10 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
-    provider = LocalKeyProvider(b"\x07" * 32)
     directory = Path(tempfile.mkdtemp(prefix="evac-bench-vault-"))
     url = f"sqlite:///{directory / 'fields.db'}"
-    migrate(url)
     with make_sessionmaker(make_engine(url))() as session:
-        operation = create_operation(
-            session,
-            provider=provider,
-            name="fields",
-            country="AF",
-            airport="OAKB",
-            time_zone="Asia/Kabul",
-            deadline=datetime(2021, 8, 31, tzinfo=UTC),
-        )
-        session.commit()
-        field_throughput(
-            cipher_for(session, provider=provider, operation_id=operation.id), people(args.fields)
-        )
+        field_throughput(bench_cipher(session, url), people(args.fields))
     rows = people(args.rows, seed=11)
     bulk_load(lambda name: f"sqlite:///{directory / name}.db", rows, "SQLite")
     if not args.no_postgres:

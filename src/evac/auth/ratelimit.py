@@ -39,20 +39,20 @@ class RateLimiter:
 
     def check(self, key: str) -> None:
         """Raise RateLimited if `key` has used up its hits; counts nothing."""
-        with self._lock:
-            now = self.clock()
-            hits = self._recent(key, now)
-            if len(hits) >= self.limit:
-                raise RateLimited(hits[0] + self.window - now)
+        self._take(key, count=False)
 
     def hit(self, key: str) -> None:
         """Count one hit for `key`; raise RateLimited if that is one too many."""
+        self._take(key, count=True)
+
+    def _take(self, key: str, *, count: bool) -> None:
         with self._lock:
             now = self.clock()
             hits = self._recent(key, now)
             if len(hits) >= self.limit:
                 raise RateLimited(hits[0] + self.window - now)
-            hits.append(now)
+            if count:
+                hits.append(now)
 
     def reset(self, key: str) -> None:
         with self._lock:
