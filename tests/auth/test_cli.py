@@ -1,8 +1,9 @@
+import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
 from evac.auth.models import User
-from evac.auth.service import actor_for_token
+from evac.auth.service import AuthenticationFailed, actor_for_token
 from evac.cli import app
 from evac.vault.audit import AuditEntry
 
@@ -35,6 +36,8 @@ def test_add_user_issue_token_and_lock_out(database_url, session):
 
     assert evac(database_url, "user", "deactivate", "ngo-alpha-uploader").exit_code == 0
     assert not session.scalar(select(User.active).where(User.username == "ngo-alpha-uploader"))
+    with pytest.raises(AuthenticationFailed):
+        actor_for_token(session, token=plaintext)
     actions = set(session.scalars(select(AuditEntry.action)))
     assert {"user.create", "token.issue", "user.deactivate"} <= actions
 

@@ -103,3 +103,8 @@ def test_limiter_window_slides():
     limiter.reset("a")
     limiter.hit("a")
     limiter.check("a")
+
+
+def test_a_refusal_inside_a_service_is_a_403(operation, client, auth_headers):
+    refused = client.get("/api/v1/intake/submissions", headers=auth_headers(Role.gate_agent))
+    assert refused.status_code == 403 and "gate_agent" in refused.json()["detail"]
