@@ -72,6 +72,7 @@ class _Groups:
         size = len(frame)
         self.parent = list(range(size))
         self.size = [1] * size
+        self.marked = [False] * size  # the group holds a record of a "not the same" decision
         self.sexes: list[set[str]] = [{s} if isinstance(s, str) else set() for s in frame["sex"]]
         self.documents = [
             {
@@ -110,6 +111,7 @@ class _Groups:
         low, high = min(a, b), max(a, b)  # the smallest id names the group: stable output
         self.parent[high] = low
         self.size[low] += self.size[high]
+        self.marked[low] = self.marked[low] or self.marked[high]
         self.sexes[low] |= self.sexes[high]
         for kind in ("passport", "tazkira"):
             self.documents[low][kind] |= self.documents[high][kind]
@@ -149,6 +151,8 @@ def cluster(
     """
     groups = _Groups(frame)
     apart = forced_apart or set()
+    for a, b in apart:
+        groups.marked[a] = groups.marked[b] = True
     links = refused = 0
     for a, b in forced_together or []:
         root_a, root_b = groups.find(a), groups.find(b)
@@ -177,4 +181,6 @@ def cluster(
 
 def _apart_across(groups: _Groups, apart: set[tuple[int, int]], a: int, b: int) -> bool:
     """A reviewer said two records are different people: their groups may never join."""
-    return any({groups.find(x), groups.find(y)} == {a, b} for x, y in apart) if apart else False
+    if not (groups.marked[a] and groups.marked[b]):  # the common case, without a scan
+        return False
+    return any({groups.find(x), groups.find(y)} == {a, b} for x, y in apart)
