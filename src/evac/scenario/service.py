@@ -1,0 +1,189 @@
+"""Generate synthetic populations, write them as partner files, or load them into the database."""
+
+import random
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import insert
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, sessionmaker
+
+from evac.operation.models import Operation
+from evac.operation.service import OperationNotFound, create_operation, get_operation
+from evac.people.models import Registration as RegistrationRow
+from evac.people.service import seal_registration
+from evac.scenario.files import ScenarioFiles
+from evac.scenario.population import Household, generate_households
+from evac.scenario.sources import (
+    SOURCES,
+    SOURCES_BY_KEY,
+    Registration,
+    Writer,
+    listed_members,
+    reached_sources,
+)
+from evac.vault.keys import KeyProvider
+from evac.vault.service import OperationCipher
+
+KABUL_DEADLINE = datetime(2021, 8, 31, 19, 29, tzinfo=UTC)  # 31 August 23:59 in Kabul
+Progress = Callable[[int], None]  # called with the number of persons just finished
+
+
+@dataclass
+class Population:
+    """A generated population in memory (for tests and small runs)."""
+
+    households: list[Household] = field(default_factory=list)
+    registrations: list[Registration] = field(default_factory=list)
+
+    @property
+    def persons(self):
+        return [person for household in self.households for person in household.members]
+
+
+@dataclass
+class Summary:
+    persons: int = 0
+    households: int = 0
+    registrations: Counter = field(default_factory=Counter)  # by source
+    inserted: int = 0  # database rows added (0 on a re-run)
+
+    @property
+    def total_registrations(self) -> int:
+        return sum(self.registrations.values())
+
+
+def iter_scenario(
+    *, persons: int, seed: int
+) -> Iterator[tuple[Household, list[tuple[str, list[Registration]]]]]:
+    """Each household with its registrations, grouped by source, in a deterministic order."""
+    rng = random.Random(f"{seed}/sources")
+    writers = {source.key: Writer(source, rng) for source in SOURCES}
+    for household in generate_households(persons=persons, seed=seed):
+        reached = reached_sources(household, rng)
+        listed = [(s, listed_members(household, s, rng)) for s in reached]
+        _list_everyone(household, listed)
+        yield household, [(s.key, writers[s.key].household(household, m)) for s, m in listed]
+
+
+def _list_everyone(household: Household, listed: list) -> None:
+    """A person every source missed is added to the first source that may list them."""
+    seen = {person.id for _, members in listed for person in members}
+    for person in household.members:
+        if person.id in seen:
+            continue
+        for source, members in listed:
+            if person.role in source.roles and (
+                source.household_field != "siv_case" or person.siv_case
+            ):
+                members.append(person)
+                break
+        else:
+            webform = SOURCES_BY_KEY["webform"]
+            listed.append((webform, [household.principal, person]))
+            seen.add(household.principal.id)
+
+
+def generate_population(*, persons: int, seed: int) -> Population:
+    """A whole population with its registrations, in memory."""
+    population = Population()
+    for household, by_source in iter_scenario(persons=persons, seed=seed):
+        population.households.append(household)
+        for _, rows in by_source:
+            population.registrations.extend(rows)
+    return population
+
+
+def write_scenario(
+    *, out: Path, persons: int, seed: int, progress: Progress | None = None
+) -> Summary:
+    """Write the partner files, the linkage input and the truth into `out`."""
+    files = ScenarioFiles(out)
+    summary = Summary()
+    try:
+        for household, by_source in iter_scenario(persons=persons, seed=seed):
+            for source, rows in by_source:
+                files.add(source, rows)
+                summary.registrations[source] += len(rows)
+            _count(summary, household, progress)
+    finally:
+        files.close()
+    return summary
+
+
+def load_scenario(
+    *,
+    session_factory: sessionmaker[Session],
+    cipher: OperationCipher,
+    persons: int,
+    seed: int,
+    batch_size: int = 2000,
+    progress: Progress | None = None,
+) -> Summary:
+    """Store every registration, sealed, in batches of one transaction each; re-runs add nothing.
+
+    The truth never enters the database: only what the sources wrote does.
+    """
+    summary = Summary()
+    batch: list[dict] = []
+    for household, by_source in iter_scenario(persons=persons, seed=seed):
+        for source, rows in by_source:
+            file = SOURCES_BY_KEY[source].file
+            batch.extend(
+                seal_registration(
+                    cipher,
+                    source=source,
+                    file=file,
+                    row_number=row.row_number,
+                    raw=row.raw,
+                    record=row.record,
+                )
+                for row in rows
+            )
+            summary.registrations[source] += len(rows)
+        _count(summary, household, progress)
+        if len(batch) >= batch_size:
+            summary.inserted += _insert_batch(session_factory, batch)
+            batch = []
+    if batch:
+        summary.inserted += _insert_batch(session_factory, batch)
+    return summary
+
+
+def find_or_create_operation(session: Session, *, provider: KeyProvider, name: str) -> Operation:
+    """The operation to load a scenario into; a Kabul-like one is created when missing."""
+    try:
+        return get_operation(session, name=name)
+    except OperationNotFound:
+        return create_operation(
+            session,
+            provider=provider,
+            name=name,
+            country="AF",
+            airport="OAKB",
+            time_zone="Asia/Kabul",
+            deadline=KABUL_DEADLINE,
+        )
+
+
+def _count(summary: Summary, household: Household, progress: Progress | None) -> None:
+    summary.households += 1
+    summary.persons += len(household.members)
+    if progress:
+        progress(len(household.members))
+
+
+def _insert_batch(session_factory: sessionmaker[Session], rows: list[dict]) -> int:
+    """Insert sealed rows, skipping those already stored (same source and content hash)."""
+    with session_factory() as session, session.begin():
+        dialect = session.get_bind().dialect.name
+        statement = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}.get(dialect, insert)
+        query = statement(RegistrationRow).on_conflict_do_nothing(
+            index_elements=["operation_id", "source", "content_hash"]
+        )
+        result = session.execute(query.returning(RegistrationRow.id), rows)
+        return len(result.all())

@@ -1,0 +1,697 @@
+"""The partners that send lists, each with its own file format and writing habits.
+
+A registration is one person as one source wrote them: the raw row (column -> text, exactly as
+in the source's file) and the `RegistrationRecord` a correct intake derives from it (formats
+parsed; typos, spellings and case left as written).
+"""
+
+import random
+from dataclasses import dataclass, field
+from datetime import date
+
+import jdatetime
+
+from evac.people.models import Role
+from evac.people.records import RegistrationRecord
+from evac.scenario.names import PROVINCE_VARIANTS, PROVINCES
+from evac.scenario.population import Household, Person
+from evac.scenario.vocabulary import spelling
+
+MONTH_ABBREVIATIONS = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
+PROVINCE_NATIVE = {english: native for english, native, _ in PROVINCES}
+ARABIC_KEYBOARD = str.maketrans({"ی": "ي", "ک": "ك"})  # script typed on an Arabic layout
+VOWEL_SLIPS = {"a": "e", "e": "i", "i": "e", "o": "u", "u": "o"}
+HABITS = (
+    "upper",
+    "swapped",
+    "full_name",
+    "solar_hijri",
+    "year_only",
+    "jan1",
+    "drop_father",
+    "drop_family",
+    "typo",
+    "local_phone",
+    "fnu",
+)
+
+
+BirthMeaning = tuple[int, int | None, int | None, bool]  # year, month, day, 1-January default
+
+
+@dataclass(frozen=True)
+class Habits:
+    """Shares of rows in which a source shows each habit."""
+
+    upper: float = 0.0  # names in capitals
+    swapped: float = 0.0  # family name written where the given name belongs (or first)
+    full_name: float = 0.0  # the whole name in one field
+    solar_hijri: float = 0.0  # dates in the Solar Hijri calendar of the tazkira
+    year_only: float = 0.0  # only the birth year
+    jan1: float = 0.0  # unknown day written as 1 January (1 Hamal in Solar Hijri)
+    drop_father: float = 0.0
+    drop_family: float = 0.0  # a known family or tribal name left out
+    typo: float = 0.0
+    local_phone: float = 0.0  # 07xx... without the country code
+    fnu: float = 0.0  # US forms: "FNU" (first name unknown) and the whole name as last name
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    label: str
+    file: str
+    format: str  # csv, xlsx, json
+    columns: dict[str, str]  # logical field -> the source's column
+    habits: Habits
+    styles: dict[str, float]  # romanisation style -> share of writers
+    date_format: str  # iso, dmy, mdy, dmony
+    sex_words: tuple[str, str]  # male, female
+    relationship_words: dict[Role, str | tuple[str, str]]  # one word, or (man, woman)
+    category_words: dict[str, str]
+    reference_prefix: str
+    encoding: str = "utf-8"
+    delimiter: str = ","
+    title: str | None = None  # a title row above the header (spreadsheets)
+    native_province: float = 0.0  # share of rows with the province in Dari script
+    arabic_keyboard: float = 0.0  # share of script typed on an Arabic keyboard
+    member_share: float = 0.9  # share of a household's members the source lists
+    roles: frozenset[Role] = field(default_factory=lambda: frozenset(Role))
+    household_field: str = "household_ref"  # the field that holds the family's reference
+
+    @property
+    def first_row(self) -> int:
+        """The row number of the first data row, as intake counts rows."""
+        if self.format == "json":
+            return 1
+        return 3 if self.title else 2
+
+
+RELATIONSHIPS_EN = {
+    Role.principal: "Self",
+    Role.spouse: "Spouse",
+    Role.child: "Child",
+    Role.parent: "Parent",
+    Role.sibling: "Sibling",
+    Role.other: "Other",
+}
+CATEGORIES_EN = {
+    "us_citizen": "US citizen",
+    "lpr": "LPR",
+    "siv": "SIV applicant",
+    "local_staff": "Local staff",
+    "refugee_referral": "P-2 referral",
+    "third_country": "Third-country national",
+    "at_risk": "At risk",
+}
+
+SOURCES = (
+    Source(
+        key="webform",
+        label="Self-registration web form (JSON export, family members nested)",
+        file="webform-submissions.json",
+        format="json",
+        columns={
+            "household_ref": "_id",
+            "submitted_at": "submitted_at",
+            "given": "applicant/first_name",
+            "family": "applicant/last_name",
+            "father": "applicant/father_name",
+            "dob": "applicant/date_of_birth",
+            "sex": "applicant/gender",
+            "phone": "applicant/phone",
+            "email": "applicant/email",
+            "province": "applicant/province",
+            "passport": "applicant/passport_number",
+            "tazkira": "applicant/tazkira_number",
+            "siv_case": "applicant/siv_case_number",
+            "us_passport": "applicant/us_passport_number",
+            "category": "applicant/category",
+            "member_full_name": "family_members/full_name",
+            "member_relationship": "family_members/relationship",
+            "member_dob": "family_members/date_of_birth",
+            "member_sex": "family_members/gender",
+            "member_passport": "family_members/passport_number",
+            "member_tazkira": "family_members/tazkira_number",
+        },
+        habits=Habits(
+            upper=0.03, jan1=0.25, drop_father=0.15, drop_family=0.2, typo=0.05, local_phone=0.5
+        ),
+        styles={"informal": 0.6, "pashto": 0.2, "dari": 0.2},
+        date_format="iso",
+        sex_words=("male", "female"),
+        relationship_words={
+            Role.principal: "self",
+            Role.spouse: ("husband", "wife"),
+            Role.child: ("son", "daughter"),
+            Role.parent: ("father", "mother"),
+            Role.sibling: ("brother", "sister"),
+            Role.other: "other",
+        },
+        category_words={
+            "us_citizen": "I am a US citizen",
+            "lpr": "I have a green card",
+            "siv": "SIV applicant",
+            "local_staff": "I work for the US embassy",
+            "refugee_referral": "P1/P2 referral",
+            "third_country": "Other nationality",
+            "at_risk": "I am at risk",
+        },
+        reference_prefix="WF",
+        member_share=0.95,
+    ),
+    Source(
+        key="ngo-rahyab",
+        label="NGO Rahyab (CSV, Windows-1252, semicolons, capitals)",
+        file="ngo-rahyab.csv",
+        format="csv",
+        encoding="cp1252",
+        delimiter=";",
+        columns={
+            "ref": "Ref No",
+            "household_ref": "Case No",
+            "given": "FIRST NAME",
+            "father": "FATHER NAME",
+            "family": "SURNAME",
+            "sex": "SEX",
+            "dob": "DOB",
+            "province": "PROVINCE",
+            "phone": "MOBILE",
+            "tazkira": "TAZKIRA",
+            "passport": "PASSPORT",
+            "relationship": "RELATION",
+            "category": "CATEGORY",
+        },
+        habits=Habits(
+            upper=1.0,
+            year_only=0.25,
+            jan1=0.2,
+            drop_father=0.4,
+            drop_family=0.3,
+            typo=0.04,
+            local_phone=0.85,
+            swapped=0.05,
+        ),
+        styles={"informal": 0.5, "dari": 0.3, "pashto": 0.2},
+        date_format="dmy",
+        sex_words=("M", "F"),
+        relationship_words={
+            Role.principal: "HEAD",
+            Role.spouse: "WIFE",
+            Role.child: "CHILD",
+            Role.parent: "PARENT",
+            Role.sibling: "SIBLING",
+            Role.other: "OTHER",
+        },
+        category_words={k: v.upper() for k, v in CATEGORIES_EN.items()},
+        reference_prefix="RHY-",
+        roles=frozenset({Role.principal, Role.spouse, Role.child, Role.parent, Role.sibling}),
+    ),
+    Source(
+        key="ngo-amanat",
+        label="NGO Amanat (CSV, UTF-8 with BOM, bilingual headers, Solar Hijri dates)",
+        file="ngo-amanat.csv",
+        format="csv",
+        encoding="utf-8-sig",
+        columns={
+            "ref": "No",
+            "given": "نام / Name",
+            "father": "نام پدر / Father Name",
+            "family": "تخلص / Surname",
+            "native": "نام به دری",
+            "sex": "جنسیت / Sex",
+            "dob": "تاریخ تولد / Date of Birth",
+            "province": "ولایت / Province",
+            "phone": "شماره تماس / Phone",
+            "tazkira": "نمبر تذکره / Tazkira No",
+            "household_ref": "Family ID",
+            "relationship": "Relation",
+            "category": "Category",
+        },
+        habits=Habits(
+            solar_hijri=0.85, year_only=0.2, jan1=0.1, drop_family=0.35, typo=0.02, local_phone=0.4
+        ),
+        styles={"dari": 0.6, "informal": 0.3, "pashto": 0.1},
+        date_format="dmy",
+        sex_words=("مرد", "زن"),
+        relationship_words={
+            Role.principal: "سرپرست",
+            Role.spouse: "همسر",
+            Role.child: "فرزند",
+            Role.parent: "پدر/مادر",
+            Role.sibling: "برادر/خواهر",
+            Role.other: "دیگر",
+        },
+        category_words={
+            "us_citizen": "American",
+            "lpr": "Green card",
+            "siv": "SIV",
+            "local_staff": "Embassy staff",
+            "refugee_referral": "P2",
+            "third_country": "Foreigner",
+            "at_risk": "At-risk",
+        },
+        reference_prefix="AMN/",
+        native_province=0.5,
+        arabic_keyboard=0.3,
+    ),
+    Source(
+        key="congress-office",
+        label="Congressional office list (XLSX with a title row, full names, years only)",
+        file="congress-office.xlsx",
+        format="xlsx",
+        title="Office of a Member of Congress - Afghan evacuation requests (as of 24 Aug 2021)",
+        columns={
+            "full_name": "Full Name",
+            "dob": "DOB",
+            "relationship": "Relationship",
+            "household_ref": "Constituent Case #",
+            "phone": "Phone",
+            "email": "Email",
+            "category": "Status",
+            "passport": "Passport #",
+            "us_passport": "US Passport #",
+        },
+        habits=Habits(
+            full_name=1.0,
+            swapped=0.45,
+            year_only=0.35,
+            jan1=0.1,
+            drop_father=0.7,
+            typo=0.06,
+            upper=0.1,
+            drop_family=0.1,
+        ),
+        styles={"pashto": 0.4, "arabic": 0.2, "informal": 0.4},
+        date_format="mdy",
+        sex_words=("M", "F"),
+        relationship_words=RELATIONSHIPS_EN,
+        category_words={
+            "us_citizen": "AMCIT",
+            "lpr": "LPR",
+            "siv": "SIV",
+            "local_staff": "LES",
+            "refugee_referral": "P-2",
+            "third_country": "TCN",
+            "at_risk": "Vulnerable",
+        },
+        reference_prefix="CO-",
+        member_share=0.7,
+    ),
+    Source(
+        key="embassy-staff",
+        label="Embassy local staff list (XLSX from HR, passport spellings and zones)",
+        file="embassy-staff.xlsx",
+        format="xlsx",
+        columns={
+            "ref": "Employee ID",
+            "family": "Surname",
+            "given": "Given Names",
+            "father": "Father's Name",
+            "dob": "Date of Birth",
+            "sex": "Gender",
+            "passport": "Passport No",
+            "passport_expiry": "Passport Expiry",
+            "mrz": "MRZ",
+            "tazkira": "Tazkira",
+            "email": "Email",
+            "phone": "Mobile",
+            "category": "Section",
+        },
+        habits=Habits(upper=1.0, jan1=0.15, drop_father=0.1),
+        styles={"dari": 0.9, "pashto": 0.1},
+        date_format="dmony",
+        sex_words=("Male", "Female"),
+        relationship_words=RELATIONSHIPS_EN,
+        category_words={
+            k: "Political" if k == "local_staff" else "Consular" for k in CATEGORIES_EN
+        },
+        reference_prefix="LES",
+        member_share=0.0,
+        roles=frozenset({Role.principal}),
+    ),
+    Source(
+        key="siv-case-list",
+        label="SIV case list (CSV from the visa center, US date order, FNU)",
+        file="siv-cases.csv",
+        format="csv",
+        columns={
+            "siv_case": "Case Number",
+            "relationship": "Applicant Type",
+            "family": "Last Name",
+            "given": "First Name",
+            "father": "Middle Name",
+            "dob": "Date of Birth",
+            "sex": "Sex",
+            "passport": "Passport Number",
+            "phone": "Phone",
+            "email": "Email",
+        },
+        household_field="siv_case",
+        habits=Habits(upper=0.5, fnu=0.6, jan1=0.2, drop_father=0.7, typo=0.03, swapped=0.08),
+        styles={"pashto": 0.6, "arabic": 0.15, "informal": 0.25},
+        date_format="mdy",
+        sex_words=("M", "F"),
+        relationship_words={
+            Role.principal: "Principal",
+            Role.spouse: "Spouse",
+            Role.child: "Child",
+            Role.parent: "Other",
+            Role.sibling: "Other",
+            Role.other: "Other",
+        },
+        category_words={k: "SIV" for k in CATEGORIES_EN},
+        reference_prefix="",
+        roles=frozenset({Role.principal, Role.spouse, Role.child}),
+    ),
+)
+SOURCES_BY_KEY = {source.key: source for source in SOURCES}
+
+# Which sources a household of each category reaches, with probabilities (tuned so that about
+# a third of persons arrive more than once).
+REACH = {
+    "us_citizen": {"congress-office": 0.45, "webform": 0.75},
+    "lpr": {"congress-office": 0.35, "webform": 0.75},
+    "siv": {"siv-case-list": 0.7, "webform": 0.3, "ngo-rahyab": 0.1, "congress-office": 0.1},
+    "local_staff": {"embassy-staff": 0.95, "webform": 0.25, "siv-case-list": 0.15},
+    "refugee_referral": {"ngo-rahyab": 0.5, "ngo-amanat": 0.45, "webform": 0.1},
+    "third_country": {"webform": 0.95, "ngo-rahyab": 0.05},
+    "at_risk": {"ngo-amanat": 0.45, "ngo-rahyab": 0.35, "webform": 0.35, "congress-office": 0.05},
+}
+RESUBMISSION = 0.05  # web-form households that submit twice
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One row of one source about one person, with the truth kept beside it."""
+
+    source: str
+    row_number: int
+    raw: dict[str, str]
+    record: RegistrationRecord
+    person_id: int
+    household_id: int
+    habits: tuple[str, ...]
+    link_row: dict[str, str]  # the `evac link file` columns, values as written
+    submission: str | None = None  # JSON: the submission this row belongs to
+
+    @property
+    def record_id(self) -> str:
+        return f"{self.source}-{self.row_number}"
+
+    def __repr__(self) -> str:
+        return f"Registration({self.record_id}, <redacted>)"
+
+
+def reached_sources(household: Household, rng: random.Random) -> list[Source]:
+    """The sources that list this household (at least one), a web form sometimes twice."""
+    reach = REACH[household.category]
+    chosen = [SOURCES_BY_KEY[k] for k, share in reach.items() if rng.random() < share]
+    if not chosen:
+        chosen = [SOURCES_BY_KEY[max(reach, key=reach.get)]]
+    if any(s.key == "webform" for s in chosen) and rng.random() < RESUBMISSION:
+        chosen.append(SOURCES_BY_KEY["webform"])
+    return chosen
+
+
+def listed_members(household: Household, source: Source, rng: random.Random) -> list[Person]:
+    principal = household.principal
+    return [principal] + [
+        m
+        for m in household.members[1:]
+        if m.role in source.roles and rng.random() < source.member_share
+    ]
+
+
+class Writer:
+    """Writes persons as one source does: its habits, spellings and formats."""
+
+    def __init__(self, source: Source, rng: random.Random) -> None:
+        self.source = source
+        self.rng = rng
+        self.row = source.first_row
+        self.households = 0
+        self.styles = list(source.styles)
+        self.style_weights = list(source.styles.values())
+
+    def household(self, household: Household, members: list[Person]) -> list[Registration]:
+        self.households += 1
+        reference = f"{self.source.reference_prefix}{self.households:05d}"
+        style = self.rng.choices(self.styles, self.style_weights)[0]  # one writer per family
+        rows = []
+        for member in members:
+            rows.append(self._registration(household, member, reference, style))
+            self.row += 1
+        return rows
+
+    def _registration(
+        self, household: Household, person: Person, reference: str, style: str
+    ) -> Registration:
+        source, rng = self.source, self.rng
+        habits = source.habits
+        applied: list[str] = []
+
+        def happens(habit: str) -> bool:
+            share = getattr(habits, habit)
+            if share and rng.random() < share:
+                applied.append(habit)
+                return True
+            return False
+
+        columns = self._columns(person)
+        names = self._names(person, style, happens)
+        birth_text, birth = self._birth(person, happens)
+        phone_text = self._phone(person, happens) if "phone" in columns else ""
+        province_text = self._province(person)
+        sex_text = source.sex_words[0 if person.sex == "M" else 1]
+        relationship = source.relationship_words.get(person.role, "")
+        if isinstance(relationship, tuple):  # words that differ for men and women
+            relationship = relationship[0 if person.sex == "M" else 1]
+        category = source.category_words[person.category]
+        values = {
+            "ref": f"{source.reference_prefix}{self.row:06d}",
+            "household_ref": reference,
+            "submitted_at": f"2021-08-{rng.randint(15, 30)}T{rng.randint(0, 23):02d}:"
+            f"{rng.randint(0, 59):02d}:00Z",
+            **names,
+            "sex": sex_text,
+            "dob": birth_text,
+            "province": province_text,
+            "phone": phone_text,
+            "email": person.email or "",
+            "passport": person.passport.number if person.passport else "",
+            "passport_expiry": _date_text(person.passport.expiry, "dmony")
+            if person.passport
+            else "",
+            "mrz": "\n".join(person.passport.mrz) if person.passport else "",
+            "tazkira": person.tazkira or "",
+            "siv_case": person.siv_case or "",
+            "us_passport": person.us_passport or "",
+            "relationship": relationship,
+            "category": category,
+        }
+        raw = {column: values.get(name, "") for name, column in columns.items()}
+        written = {name for name, column in columns.items() if raw[column]}
+        record = RegistrationRecord(
+            source_record_id=values["ref"] if "ref" in written else None,
+            given_name=names.get("given") if "fnu" not in applied else None,
+            father_name=names.get("father") or None,
+            family_name=names.get("family") or None,
+            full_name=names.get("full_name") or None,
+            name_native=names.get("native") or None,
+            sex=person.sex if "sex" in written else None,
+            birth_year=birth[0],
+            birth_month=birth[1],
+            birth_day=birth[2],
+            birth_date_default=birth[3],
+            phone=f"+93{person.phone}" if "phone" in written else None,
+            email=person.email if "email" in written else None,
+            passport_number=values["passport"] if "passport" in written else None,
+            tazkira_number=values["tazkira"] if "tazkira" in written else None,
+            siv_case_number=values["siv_case"] if "siv_case" in written else None,
+            us_passport_number=values["us_passport"] if "us_passport" in written else None,
+            province=province_text if "province" in written else None,
+            household_ref=values[source.household_field]
+            if source.household_field in written
+            else None,
+            relationship=person.role.value
+            if "relationship" in written or source.format == "json"
+            else None,
+            category_claimed=category if "category" in written else None,
+        )
+        link_row = {
+            "given_name": names.get("given", ""),
+            "father_name": names.get("father", ""),
+            "family_name": names.get("family", ""),
+            "full_name": names.get("full_name", ""),
+            "full_name_native": names.get("native", ""),
+            "sex": sex_text if record.sex else "",
+            "date_of_birth": birth_text,
+            "phone": phone_text if "phone" in written else "",
+            "passport_number": record.passport_number or "",
+            "tazkira_number": record.tazkira_number or "",
+            "province": record.province or "",
+            "email": record.email or "",
+        }
+        return Registration(
+            source=source.key,
+            row_number=self.row,
+            raw=raw,
+            record=record,
+            person_id=person.id,
+            household_id=household.id,
+            habits=tuple(applied),
+            link_row=link_row,
+            submission=reference if source.format == "json" else None,
+        )
+
+    def _columns(self, person: Person) -> dict[str, str]:
+        """Logical field -> column of this person's row (JSON members have their own fields)."""
+        member = self.source.format == "json" and person.role != Role.principal
+        return {
+            logical.removeprefix("member_"): column
+            for logical, column in self.source.columns.items()
+            if column.startswith("family_members/") == member
+        }
+
+    def _names(self, person: Person, style: str, happens) -> dict[str, str]:
+        rng = self.rng
+        source = self.source
+        full_field = "full_name" in source.columns or (
+            source.format == "json" and person.role != Role.principal
+        )
+        given = spelling(person.given, style, rng.random())
+        father = spelling(person.father, style, rng.random()) if person.father else ""
+        family = spelling(person.family, style, rng.random()) if person.family else ""
+        if father and happens("drop_father"):
+            father = ""
+        if family and happens("drop_family"):
+            family = ""
+        if happens("typo"):
+            parts = {"given": given, "father": father, "family": family}
+            target = rng.choice([k for k, v in parts.items() if v])
+            parts[target] = _typo(parts[target], rng)
+            given, father, family = parts["given"], parts["father"], parts["family"]
+        names: dict[str, str] = {}
+        if full_field:
+            names["full_name"] = self._full_name(person, given, father, family, happens)
+        elif family and happens("swapped"):
+            names.update(given=family, family=given, father=father)
+        elif source.habits.fnu and not family and happens("fnu"):
+            names.update(given="FNU", family=given, father=father)
+        else:
+            names.update(given=given, father=father, family=family)
+        if "native" in source.columns:
+            native = person.given.native
+            if person.family and family:
+                native = f"{native} {person.family.native}"
+            if rng.random() < source.arabic_keyboard:
+                native = native.translate(ARABIC_KEYBOARD)
+            names["native"] = native
+        if happens("upper"):
+            names = {k: (v.upper() if k != "native" else v) for k, v in names.items()}
+        return names
+
+    def _full_name(self, person: Person, given: str, father: str, family: str, happens) -> str:
+        if family and happens("swapped"):
+            return f"{family.upper() if self.rng.random() < 0.5 else family}, {given}"
+        parts = [given]
+        if father:
+            connector = self.rng.choice(("s/o", "walad", "bin")) if person.sex == "M" else "d/o"
+            parts.append(f"{connector} {father}")
+        if family:
+            parts.append(family)
+        return " ".join(parts)
+
+    def _birth(
+        self, person: Person, happens
+    ) -> tuple[str, tuple[int, int | None, int | None, bool]]:
+        """The written date and what it means: (year, month, day, 1-January default)."""
+        birth = person.birth
+        solar = happens("solar_hijri")
+        if solar:
+            shamsi = jdatetime.date.fromgregorian(date=birth)
+            if happens("year_only"):
+                return str(shamsi.year), (shamsi.year + 621, None, None, False)
+            if happens("jan1"):
+                first = jdatetime.date(shamsi.year, 1, 1).togregorian()
+                return f"{shamsi.year}/01/01", (first.year, first.month, first.day, True)
+            text = f"{shamsi.year}/{shamsi.month:02d}/{shamsi.day:02d}"
+            return text, (birth.year, birth.month, birth.day, False)
+        if happens("year_only"):
+            return str(birth.year), (birth.year, None, None, False)
+        if happens("jan1"):
+            return _date_text(date(birth.year, 1, 1), self.source.date_format), (
+                birth.year,
+                1,
+                1,
+                True,
+            )
+        return _date_text(birth, self.source.date_format), (
+            birth.year,
+            birth.month,
+            birth.day,
+            False,
+        )
+
+    def _phone(self, person: Person, happens) -> str:
+        number = person.phone
+        if happens("local_phone"):
+            return self.rng.choice((f"0{number}", f"0{number[:2]} {number[2:5]} {number[5:]}"))
+        return self.rng.choice(
+            (
+                f"+93{number}",
+                f"+93 {number[:2]} {number[2:5]} {number[5:]}",
+                f"0093{number}",
+                f"93{number}",
+            )
+        )
+
+    def _province(self, person: Person) -> str:
+        rng = self.rng
+        if rng.random() < self.source.native_province:
+            return PROVINCE_NATIVE[person.province]
+        variants = PROVINCE_VARIANTS.get(person.province)
+        if variants and rng.random() < 0.25:
+            return rng.choice(variants)
+        text = person.province
+        return text.upper() if self.source.habits.upper == 1.0 else text
+
+
+def _date_text(day: date, style: str) -> str:
+    if style == "iso":
+        return day.isoformat()
+    if style == "mdy":
+        return f"{day.month:02d}/{day.day:02d}/{day.year}"
+    if style == "dmony":
+        return f"{day.day:02d}-{MONTH_ABBREVIATIONS[day.month - 1]}-{day.year}"
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def _typo(text: str, rng: random.Random) -> str:
+    """One slip of the hand or ear: a swapped, dropped, doubled or misheard letter."""
+    if len(text) < 3:
+        return text
+    position = rng.randrange(1, len(text) - 1)
+    kind = rng.randrange(4)
+    if kind == 0:
+        return text[:position] + text[position + 1] + text[position] + text[position + 2 :]
+    if kind == 1:
+        return text[:position] + text[position + 1 :]
+    if kind == 2:
+        return text[:position] + text[position] + text[position:]
+    letter = text[position]
+    return text[:position] + VOWEL_SLIPS.get(letter.lower(), letter) + text[position + 1 :]
