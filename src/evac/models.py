@@ -3,7 +3,7 @@
 from evac.auth.models import ApiToken, LoginSession, User
 from evac.intake.models import ImportBatch, MappingProfile, RejectedRow
 from evac.linkage.models import LinkDecision, LinkHistory, ModelRun, ReviewItem
-from evac.operation.models import Operation
+from evac.operation.models import AircraftType, AirliftWindow, Hub, Operation, Site, Sortie
 from evac.people.models import (
     Contact,
     Document,
@@ -17,6 +17,8 @@ from evac.vault.audit import AuditEntry, AuditHead
 from evac.vault.models import OperationKey
 
 __all__ = [
+    "AircraftType",
+    "AirliftWindow",
     "ApiToken",
     "AuditEntry",
     "AuditHead",
@@ -25,6 +27,7 @@ __all__ = [
     "Event",
     "Group",
     "GroupMember",
+    "Hub",
     "ImportBatch",
     "LinkDecision",
     "LinkHistory",
@@ -37,5 +40,7 @@ __all__ = [
     "Registration",
     "RejectedRow",
     "ReviewItem",
+    "Site",
+    "Sortie",
     "User",
 ]

@@ -1,1 +1,2 @@
-"""Operations: country, airport, deadline, time zone (sites, gates, sorties and hubs later)."""
+"""Operations: country, airport and deadline; its sites and gates, aircraft types, sorties
+and transit hubs."""

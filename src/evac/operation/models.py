@@ -1,8 +1,9 @@
-"""The operation: one evacuation, with its airport, time zone and deadline."""
+"""The operation: one evacuation, with its airport, gates, aircraft, sorties and hubs."""
 
 from datetime import datetime
+from enum import StrEnum
 
-from sqlalchemy import String
+from sqlalchemy import Enum, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from evac.db import Base, UTCDateTime, utcnow
@@ -18,3 +19,96 @@ class Operation(Base):
     time_zone: Mapped[str] = mapped_column(String(64))  # IANA name, Asia/Kabul
     deadline: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SiteKind(StrEnum):
+    airport = "airport"
+    gate = "gate"
+
+
+class Site(Base):
+    """A place of the operation: its airport (with its runways) or an entry gate."""
+
+    __tablename__ = "operation_site"
+    __table_args__ = (UniqueConstraint("operation_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operation.id", ondelete="CASCADE"))
+    kind: Mapped[SiteKind] = mapped_column(Enum(SiteKind, native_enum=False, length=16))
+    name: Mapped[str] = mapped_column(String(80))
+    code: Mapped[str | None] = mapped_column(String(8))  # ICAO code for airports
+    runways: Mapped[int | None] = mapped_column(Integer)
+    hourly_capacity: Mapped[int | None] = mapped_column(Integer)  # persons screened an hour
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class AircraftType(Base):
+    """A kind of aircraft with the evacuee loads it really flew (not only its rated seats)."""
+
+    __tablename__ = "aircraft_type"
+    __table_args__ = (UniqueConstraint("operation_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operation.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(40))
+    operator: Mapped[str] = mapped_column(String(40))  # US military, coalition, charter
+    rated_seats: Mapped[int] = mapped_column(Integer)
+    typical_load: Mapped[int] = mapped_column(Integer)
+    max_load: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class AirliftWindow(Base):
+    """The figures published for one reporting window (usually 24 hours)."""
+
+    __tablename__ = "airlift_window"
+    __table_args__ = (UniqueConstraint("operation_id", "ends_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operation.id", ondelete="CASCADE"))
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    hours: Mapped[int] = mapped_column(Integer)
+    evacuated: Mapped[int | None] = mapped_column(Integer)
+    military_flights: Mapped[int | None] = mapped_column(Integer)
+    military_passengers: Mapped[int | None] = mapped_column(Integer)
+    coalition_flights: Mapped[int | None] = mapped_column(Integer)
+    coalition_passengers: Mapped[int | None] = mapped_column(Integer)
+    confidence: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text)
+
+
+class Sortie(Base):
+    """One departure slot: an aircraft of a type leaving at a planned time with a planned load."""
+
+    __tablename__ = "sortie"
+    __table_args__ = (UniqueConstraint("operation_id", "callsign"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    operation_id: Mapped[int] = mapped_column(
+        ForeignKey("operation.id", ondelete="CASCADE"), index=True
+    )
+    window_id: Mapped[int | None] = mapped_column(
+        ForeignKey("airlift_window.id", ondelete="CASCADE")
+    )
+    aircraft_type_id: Mapped[int] = mapped_column(ForeignKey("aircraft_type.id"))
+    callsign: Mapped[str] = mapped_column(String(24))
+    departs_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    planned_load: Mapped[int] = mapped_column(Integer)
+
+
+class Hub(Base):
+    """A transit hub evacuees fly to, with its places and how fast it sends people onward."""
+
+    __tablename__ = "hub"
+    __table_args__ = (UniqueConstraint("operation_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operation.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    airport: Mapped[str | None] = mapped_column(String(4))  # ICAO code
+    country: Mapped[str] = mapped_column(String(2))
+    capacity: Mapped[int | None] = mapped_column(Integer)  # None: no published figure
+    onward_per_day: Mapped[int | None] = mapped_column(Integer)
+    max_stay_days: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)

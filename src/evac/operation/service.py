@@ -1,12 +1,21 @@
-"""Create and find operations."""
+"""Create and find operations, their sites, aircraft types, sorties and hubs."""
 
-from datetime import datetime
+from collections import Counter
+from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from evac.operation.models import Operation
+from evac.operation.models import (
+    AircraftType,
+    AirliftWindow,
+    Hub,
+    Operation,
+    Site,
+    SiteKind,
+    Sortie,
+)
 from evac.vault.keys import KeyProvider
 from evac.vault.service import create_operation_keys
 
@@ -56,3 +65,147 @@ def get_operation(session: Session, *, name: str) -> Operation:
 def local_time(operation: Operation, moment: datetime) -> datetime:
     """A UTC moment shown in the operation's own zone."""
     return moment.astimezone(ZoneInfo(operation.time_zone))
+
+
+def add_site(
+    session: Session,
+    *,
+    operation: Operation,
+    kind: SiteKind,
+    name: str,
+    code: str | None = None,
+    runways: int | None = None,
+    hourly_capacity: int | None = None,
+    note: str | None = None,
+) -> Site:
+    if kind == SiteKind.airport and not runways:
+        raise ValueError(f"airport {name!r} needs its number of runways (at least 1)")
+    site = Site(
+        operation_id=operation.id,
+        kind=kind,
+        name=name,
+        code=code,
+        runways=runways,
+        hourly_capacity=hourly_capacity,
+        note=note,
+    )
+    session.add(site)
+    session.flush()
+    return site
+
+
+def add_aircraft_type(
+    session: Session,
+    *,
+    operation: Operation,
+    name: str,
+    operator: str,
+    rated_seats: int,
+    typical_load: int,
+    max_load: int,
+    note: str | None = None,
+) -> AircraftType:
+    if not 0 < typical_load <= max_load:
+        raise ValueError(
+            f"aircraft type {name!r}: typical load {typical_load} must be above 0 and at most "
+            f"the maximum load {max_load}"
+        )
+    aircraft = AircraftType(
+        operation_id=operation.id,
+        name=name,
+        operator=operator,
+        rated_seats=rated_seats,
+        typical_load=typical_load,
+        max_load=max_load,
+        note=note,
+    )
+    session.add(aircraft)
+    session.flush()
+    return aircraft
+
+
+def add_airlift_window(session: Session, *, operation: Operation, **figures) -> AirliftWindow:
+    """The published figures of one reporting window (fields of `AirliftWindow`)."""
+    window = AirliftWindow(operation_id=operation.id, **figures)
+    session.add(window)
+    session.flush()
+    return window
+
+
+def add_sorties(
+    session: Session,
+    *,
+    operation: Operation,
+    aircraft: AircraftType,
+    departures: list[datetime],
+    planned_load: int,
+    prefix: str,
+    window: AirliftWindow | None = None,
+) -> list[Sortie]:
+    """Departure slots of one aircraft type, called PREFIX-1, PREFIX-2, ..."""
+    if any(moment.tzinfo is None for moment in departures):
+        raise ValueError("departure times must carry a time zone (UTC)")
+    sorties = [
+        Sortie(
+            operation_id=operation.id,
+            window_id=window.id if window else None,
+            aircraft_type_id=aircraft.id,
+            callsign=f"{prefix}-{number}",
+            departs_at=moment,
+            planned_load=planned_load,
+        )
+        for number, moment in enumerate(departures, start=1)
+    ]
+    session.add_all(sorties)
+    session.flush()
+    return sorties
+
+
+def add_hub(
+    session: Session,
+    *,
+    operation: Operation,
+    name: str,
+    country: str,
+    airport: str | None = None,
+    capacity: int | None = None,
+    onward_per_day: int | None = None,
+    max_stay_days: int | None = None,
+    note: str | None = None,
+) -> Hub:
+    hub = Hub(
+        operation_id=operation.id,
+        name=name,
+        country=country.upper(),
+        airport=airport,
+        capacity=capacity,
+        onward_per_day=onward_per_day,
+        max_stay_days=max_stay_days,
+        note=note,
+    )
+    session.add(hub)
+    session.flush()
+    return hub
+
+
+def sorties_per_day(session: Session, *, operation: Operation) -> Counter[tuple[date, str]]:
+    """How many sorties of each aircraft type leave on each day (in the operation's zone)."""
+    rows = session.execute(
+        select(Sortie.departs_at, AircraftType.name)
+        .join(AircraftType, Sortie.aircraft_type_id == AircraftType.id)
+        .where(Sortie.operation_id == operation.id)
+    )
+    return Counter((local_time(operation, moment).date(), name) for moment, name in rows)
+
+
+def list_sites(session: Session, *, operation: Operation) -> list[Site]:
+    return list(session.scalars(select(Site).where(Site.operation_id == operation.id)))
+
+
+def list_aircraft_types(session: Session, *, operation: Operation) -> list[AircraftType]:
+    query = select(AircraftType).where(AircraftType.operation_id == operation.id)
+    return list(session.scalars(query))
+
+
+def list_hubs(session: Session, *, operation: Operation) -> list[Hub]:
+    return list(session.scalars(select(Hub).where(Hub.operation_id == operation.id)))

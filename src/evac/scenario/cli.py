@@ -128,3 +128,70 @@ def print_summary(summary: Summary, *, title: str) -> None:
         table.add_row(source, f"{count:,}")
     console.print(table)
     console.print(f"{summary.persons:,} persons in {summary.households:,} households.")
+
+
+@app.command("operation")
+def operation_command(
+    ctx: typer.Context,
+    which: Annotated[str, typer.Argument(help="kabul-2021, or generic (a small test operation).")],
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            envvar="EVAC_SCENARIO_DATA",
+            file_okay=False,
+            help="Folder with kabul-2021-airlift.csv (default: ../shared/data beside the repo).",
+        ),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option(help="Name of the operation (default: the scenario's).")
+    ] = None,
+) -> None:
+    """Build an operation: airport, gates, aircraft types, the sorties of each day, hubs.
+
+    kabul-2021 is Hamid Karzai International in August 2021, from the published daily figures:
+    one runway, Abbey/East/North/South gates, C-17s with their real loads, C-130s, coalition and
+    charter flights, Al Udeid, Ramstein, Bahrain and Kuwait, deadline 31 August.
+    """
+    from evac.cli import initialise
+    from evac.db import make_engine, make_sessionmaker, session_scope
+    from evac.operation.service import sorties_per_day
+    from evac.scenario.operations import MissingData, generic_operation, kabul_2021_operation
+    from evac.vault.keys import provider_from_settings
+
+    if which not in ("kabul-2021", "generic"):
+        console.print(f"[red]Unknown operation {which!r}:[/] choose kabul-2021 or generic.")
+        raise typer.Exit(2)
+    settings = ctx.obj
+    initialise(settings)
+    provider = provider_from_settings(settings)
+    factory = make_sessionmaker(make_engine(settings.database_url))
+    try:
+        with session_scope(factory) as session:
+            if which == "kabul-2021":
+                operation, created = kabul_2021_operation(
+                    session, provider=provider, data=data, name=name or which
+                )
+            else:
+                operation, created = (
+                    generic_operation(session, provider=provider, name=name or which),
+                    True,
+                )
+            sorties = sorties_per_day(session, operation=operation)
+    except MissingData as error:
+        console.print(f"[red]Cannot build the operation:[/] {error}", soft_wrap=True)
+        raise typer.Exit(2) from None
+    if not created:
+        console.print(f"Operation [bold]{operation.name}[/] exists already; nothing added.")
+    print_sorties(sorties, title=f"Sorties of {operation.name} by day (local time)")
+
+
+def print_sorties(sorties, *, title: str) -> None:
+    types = sorted({name for _, name in sorties})
+    table = Table(title=title, show_footer=True)
+    table.add_column("day", footer="total")
+    for name in types:
+        total = sum(n for (_, t), n in sorties.items() if t == name)
+        table.add_column(name, justify="right", footer=f"{total:,}")
+    for day in sorted({day for day, _ in sorties}):
+        table.add_row(day.isoformat(), *(f"{sorties.get((day, t), 0):,}" for t in types))
+    console.print(table)

@@ -4,7 +4,6 @@ import random
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import insert
@@ -17,6 +16,7 @@ from evac.operation.service import OperationNotFound, create_operation, get_oper
 from evac.people.models import Registration as RegistrationRow
 from evac.people.service import seal_registration
 from evac.scenario.files import ScenarioFiles
+from evac.scenario.operations import KABUL_DEADLINE
 from evac.scenario.population import Household, generate_households
 from evac.scenario.sources import (
     SOURCES,
@@ -29,7 +29,6 @@ from evac.scenario.sources import (
 from evac.vault.keys import KeyProvider
 from evac.vault.service import OperationCipher
 
-KABUL_DEADLINE = datetime(2021, 8, 31, 19, 29, tzinfo=UTC)  # 31 August 23:59 in Kabul
 Progress = Callable[[int], None]  # called with the number of persons just finished
 
 

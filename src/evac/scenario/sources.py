@@ -210,7 +210,7 @@ SOURCES = (
         sex_words=("M", "F"),
         relationship_words={
             Role.principal: "HEAD",
-            Role.spouse: "WIFE",
+            Role.spouse: ("HUSBAND", "WIFE"),
             Role.child: "CHILD",
             Role.parent: "PARENT",
             Role.sibling: "SIBLING",

@@ -1,0 +1,328 @@
+"""Operations to run scenarios in: Kabul, August 2021 (from the public figures), and a small
+generic one for tests.
+
+The Kabul figures come from `kabul-2021-airlift.csv` and `kabul-2021-facts.md` in the shared data
+folder; every number stored below is either read from that file or says in its note how it was
+derived from the facts there.
+"""
+
+import csv
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from evac.operation.models import AircraftType, AirliftWindow, Operation, SiteKind
+from evac.operation.service import (
+    OperationNotFound,
+    add_aircraft_type,
+    add_airlift_window,
+    add_hub,
+    add_site,
+    add_sorties,
+    create_operation,
+    get_operation,
+)
+from evac.vault.keys import KeyProvider
+
+DATA_ENV = "EVAC_SCENARIO_DATA"
+AIRLIFT_FILE = "kabul-2021-airlift.csv"
+KABUL_DEADLINE = datetime(2021, 8, 31, 19, 29, tzinfo=UTC)  # 31 August 23:59 in Kabul
+REPOSITORY = Path(__file__).resolve().parents[3]
+
+
+class MissingData(FileNotFoundError):
+    """The shared figures are not where they were looked for."""
+
+
+def default_data_folder() -> Path:
+    """$EVAC_SCENARIO_DATA, else ../shared/data beside the repository."""
+    return Path(os.environ.get(DATA_ENV) or REPOSITORY.parent / "shared" / "data")
+
+
+@dataclass(frozen=True)
+class AircraftFacts:
+    code: str  # used in call signs
+    name: str
+    operator: str
+    rated_seats: int
+    typical_load: int
+    max_load: int
+    note: str
+
+
+C17 = AircraftFacts(
+    "C17",
+    "C-17A Globemaster III",
+    "US military",
+    134,
+    204,
+    823,
+    "rated 134 passengers; about 204 a flight over all US military flights (CENTCOM, Aug 30); "
+    "best average about 444 (15 flights, Aug 23); 823 on Reach 871, Aug 15 (Air Mobility "
+    "Command)",
+)
+C130 = AircraftFacts(
+    "C130",
+    "C-130 Hercules",
+    "US military",
+    92,
+    92,
+    128,
+    "no evacuee loads published: planned at its 92 rated troop seats (C-130H), at most the 128 "
+    "of a C-130J-30",
+)
+COALITION = AircraftFacts(
+    "COA",
+    "Coalition or charter aircraft",
+    "coalition and charter",
+    180,
+    128,
+    180,
+    "about 75 to 180 people a flight (White House figures); typical load is the middle",
+)
+
+GATES = (
+    ("Abbey Gate", "bombing Aug 26, 17:48 Kabul time; all gates closed Aug 21 (US Embassy)"),
+    ("East Gate", "all gates closed Aug 21 (US Embassy alert)"),
+    ("North Gate", "all gates closed Aug 21 (US Embassy alert)"),
+    ("South Gate (Airport Circle)", "opened later in the operation"),
+)
+HUBS = (
+    dict(
+        name="Al Udeid Air Base",
+        airport="OTBH",
+        country="QA",
+        capacity=20_000,
+        onward_per_day=2_200,
+        note="full on Aug 20 (departures from Kabul halted 6-8 h); about 55,000 landed by "
+        "Aug 31 with about 20,000 still there: capacity taken as those 20,000, onward "
+        "rate (55,000 - 20,000) / 16 days; evacuees waited 3+ days",
+    ),
+    dict(
+        name="Ramstein Air Base",
+        airport="ETAR",
+        country="DE",
+        capacity=17_000,
+        note="12,000 places plus 5,000 nearby; peak about 21,500; 34,900 passed through Germany",
+    ),
+    dict(
+        name="Bahrain",
+        country="BH",
+        capacity=1_000,
+        max_stay_days=14,
+        note="up to 1,000 people for up to 14 days",
+    ),
+    dict(name="Kuwait", country="KW", note="no capacity published in the shared facts"),
+)
+
+
+def kabul_2021_operation(
+    session: Session, *, provider: KeyProvider, data: Path | None = None, name: str = "kabul-2021"
+) -> tuple[Operation, bool]:
+    """The August 2021 operation at Hamid Karzai International; (operation, created).
+
+    An operation of that name already present is returned as it is (nothing added twice).
+    """
+    rows = read_airlift(data or default_data_folder())
+    try:
+        return get_operation(session, name=name), False
+    except OperationNotFound:
+        pass
+    operation = create_operation(
+        session,
+        provider=provider,
+        name=name,
+        country="AF",
+        airport="OAKB",
+        time_zone="Asia/Kabul",
+        deadline=KABUL_DEADLINE,
+    )
+    add_site(
+        session,
+        operation=operation,
+        kind=SiteKind.airport,
+        code="OAKB",
+        runways=1,
+        name="Hamid Karzai International Airport",
+        note="one runway; charters could not get slots around Aug 19-20; peak 90 to 94 "
+        "departures in 24 hours, a C-17 every 39 minutes",
+    )
+    for gate, note in GATES:
+        add_site(session, operation=operation, kind=SiteKind.gate, name=gate, note=note)
+    types = {
+        facts.code: add_aircraft_type(
+            session,
+            operation=operation,
+            name=facts.name,
+            operator=facts.operator,
+            rated_seats=facts.rated_seats,
+            typical_load=facts.typical_load,
+            max_load=facts.max_load,
+            note=facts.note,
+        )
+        for facts in (C17, C130, COALITION)
+    }
+    for hub in HUBS:
+        add_hub(session, operation=operation, **hub)
+    for row in rows:
+        _window_with_sorties(session, operation, types, row)
+    return operation, True
+
+
+def read_airlift(folder: Path) -> list[dict[str, str]]:
+    path = folder / AIRLIFT_FILE
+    if not path.is_file():
+        raise MissingData(
+            f"{path} not found: point --data (or ${DATA_ENV}) at the folder that holds "
+            f"{AIRLIFT_FILE} and kabul-2021-facts.md"
+        )
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _number(text: str) -> int | None:
+    return int(text) if text.strip() else None
+
+
+def _window_with_sorties(
+    session: Session, operation: Operation, types: dict[str, AircraftType], row: dict[str, str]
+) -> None:
+    ends_at = datetime.strptime(row["window_end_utc"], "%Y-%m-%dT%H:%MZ").replace(tzinfo=UTC)
+    window = add_airlift_window(
+        session,
+        operation=operation,
+        ends_at=ends_at,
+        hours=int(row["hours"]),
+        evacuated=_number(row["total_evacuated"]),
+        military_flights=_number(row["us_mil_flights"]),
+        military_passengers=_number(row["us_mil_pax"]),
+        coalition_flights=_number(row["coalition_flights"]),
+        coalition_passengers=_number(row["coalition_pax"]),
+        confidence=row["confidence"],
+        note=row["note"] or None,
+        source=row["source"] or None,
+    )
+    for code, count, load in _flights(row):
+        aircraft = types[code]
+        add_sorties(
+            session,
+            operation=operation,
+            aircraft=aircraft,
+            departures=_spread(window, count),
+            planned_load=load or aircraft.typical_load,
+            prefix=f"{code}-{ends_at:%m%d}",
+            window=window,
+        )
+
+
+def _flights(row: dict[str, str]) -> list[tuple[str, int, int | None]]:
+    """(aircraft code, flights, planned load or None) of one window of the CSV.
+
+    When a window gives US military flights without the C-17/C-130 split, they are counted as
+    C-17s (most were); a window without any flight count gives no sorties. Planned loads are the
+    window's own passengers per flight when both are published.
+    """
+    c17, c130 = _number(row["us_c17"]), _number(row["us_c130"])
+    military, military_pax = _number(row["us_mil_flights"]), _number(row["us_mil_pax"])
+    if c17 is None and c130 is None and military:
+        c17, c130 = military, 0
+    flights = []
+    if c17:
+        load = None
+        if military_pax:  # the C-130s keep their typical load, the C-17s carry the rest
+            load = max(1, round((military_pax - (c130 or 0) * C130.typical_load) / c17))
+        flights.append((C17.code, c17, min(load, C17.max_load) if load else None))
+    if c130:
+        flights.append((C130.code, c130, None))
+    coalition, coalition_pax = _number(row["coalition_flights"]), _number(row["coalition_pax"])
+    if coalition:
+        load = round(coalition_pax / coalition) if coalition_pax else None
+        flights.append((COALITION.code, coalition, load))
+    return flights
+
+
+def _spread(window: AirliftWindow, count: int) -> list[datetime]:
+    """Departures evenly over the window (the figures give no times)."""
+    step = timedelta(hours=window.hours) / count
+    start = window.ends_at - timedelta(hours=window.hours)
+    return [start + step * (number + 0.5) for number in range(count)]
+
+
+def generic_operation(
+    session: Session, *, provider: KeyProvider, name: str = "generic", days: int = 3
+) -> Operation:
+    """A small invented operation for tests: two gates, two aircraft types, two hubs."""
+    start = datetime(2030, 1, 1, 4, 0, tzinfo=UTC)
+    operation = create_operation(
+        session,
+        provider=provider,
+        name=name,
+        country="XX",
+        airport="XTST",
+        time_zone="UTC",
+        deadline=start + timedelta(days=days),
+    )
+    add_site(
+        session,
+        operation=operation,
+        kind=SiteKind.airport,
+        name="Test Field",
+        code="XTST",
+        runways=1,
+    )
+    add_site(
+        session, operation=operation, kind=SiteKind.gate, name="North Gate", hourly_capacity=400
+    )
+    add_site(
+        session, operation=operation, kind=SiteKind.gate, name="South Gate", hourly_capacity=300
+    )
+    large = add_aircraft_type(
+        session,
+        operation=operation,
+        name="Large transport",
+        operator="military",
+        rated_seats=134,
+        typical_load=300,
+        max_load=450,
+    )
+    small = add_aircraft_type(
+        session,
+        operation=operation,
+        name="Small transport",
+        operator="charter",
+        rated_seats=90,
+        typical_load=90,
+        max_load=120,
+    )
+    for day in range(days):
+        morning = start + timedelta(days=day)
+        for aircraft, count, gap in ((large, 4, 3), (small, 2, 5)):
+            add_sorties(
+                session,
+                operation=operation,
+                aircraft=aircraft,
+                departures=[morning + timedelta(hours=gap * n) for n in range(count)],
+                planned_load=aircraft.typical_load,
+                prefix=f"{aircraft.name.split()[0].upper()}-D{day + 1}",
+            )
+    add_hub(
+        session,
+        operation=operation,
+        name="Hub A",
+        country="XX",
+        capacity=5_000,
+        onward_per_day=1_500,
+    )
+    add_hub(
+        session,
+        operation=operation,
+        name="Hub B",
+        country="XX",
+        capacity=2_000,
+        onward_per_day=800,
+        max_stay_days=14,
+    )
+    return operation
