@@ -11,17 +11,16 @@ MRZ_WEIGHTS = (7, 3, 1)
 _MRZ_UNSAFE = re.compile(r"[^A-Z<]")
 
 
-def mrz_value(character: str) -> int:
-    """ICAO 9303 character values: digits as such, A=10 .. Z=35, filler '<' = 0."""
-    if character.isdigit():
-        return int(character)
-    if character == "<":
-        return 0
-    return ord(character) - ord("A") + 10
+# ICAO 9303 character values: digits as such, A=10 .. Z=35, the filler '<' = 0.
+MRZ_VALUES = {
+    **{str(digit): digit for digit in range(10)},
+    **{chr(ord("A") + offset): 10 + offset for offset in range(26)},
+    "<": 0,
+}
 
 
 def check_digit(field: str) -> str:
-    total = sum(mrz_value(c) * MRZ_WEIGHTS[i % 3] for i, c in enumerate(field))
+    total = sum(MRZ_VALUES[c] * MRZ_WEIGHTS[i % 3] for i, c in enumerate(field))
     return str(total % 10)
 
 

@@ -9,23 +9,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from evac.scenario.sources import SOURCES, SOURCES_BY_KEY, Registration, Source
+from evac.scenario.sources import LINK_COLUMNS, SOURCES, SOURCES_BY_KEY, Registration, Source
 
-LINK_COLUMNS = (
-    "record_id",
-    "given_name",
-    "father_name",
-    "family_name",
-    "full_name_native",
-    "sex",
-    "date_of_birth",
-    "phone",
-    "passport_number",
-    "tazkira_number",
-    "province",
-    "email",
-    "full_name",
-)  # (the `evac link file` columns; full_name is read when present)
 TRUTH_COLUMNS = ("record_id", "person_id", "household_id", "source", "file", "row_number", "habits")
 LINK_FILE = "linkage-input.csv"
 TRUTH_FILE = "truth.csv"
@@ -121,26 +106,26 @@ class ScenarioFiles:
         self.truth_handle = (out / TRUTH_FILE).open("w", encoding="utf-8", newline="")
         self.link = csv.writer(self.link_handle)
         self.truth = csv.writer(self.truth_handle)
-        self.link.writerow(LINK_COLUMNS)
+        self.link.writerow(["record_id", *LINK_COLUMNS])  # full_name: read when present
         self.truth.writerow(TRUTH_COLUMNS)
 
     def add(self, source: str, rows: list[Registration]) -> None:
         """One source's rows about one household."""
         self.sinks[source].add(rows)
         file = f"{SOURCES_FOLDER}/{SOURCES_BY_KEY[source].file}"
-        for row in rows:
-            self.link.writerow([row.record_id, *(row.link_row[c] for c in LINK_COLUMNS[1:])])
-            self.truth.writerow(
-                [
-                    row.record_id,
-                    row.person_id,
-                    row.household_id,
-                    row.source,
-                    file,
-                    row.row_number,
-                    ";".join(row.habits),
-                ]
-            )
+        self.link.writerows([row.record_id, *row.link_row()] for row in rows)
+        self.truth.writerows(
+            [
+                row.record_id,
+                row.person_id,
+                row.household_id,
+                source,
+                file,
+                row.row_number,
+                ";".join(row.habits),
+            ]
+            for row in rows
+        )
 
     def close(self) -> None:
         for sink in self.sinks.values():

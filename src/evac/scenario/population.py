@@ -53,10 +53,26 @@ class Passport:
     number: str
     nationality: str
     expiry: date
-    mrz: tuple[str, str]
+    surname: str
+    given_names: str
+    birth: date
+    sex: str
 
     def __repr__(self) -> str:
         return "Passport(<redacted>)"
+
+    @property
+    def mrz(self) -> tuple[str, str]:
+        """The machine-readable zone (made on demand: few sources copy it)."""
+        return td3_mrz(
+            surname=self.surname,
+            given_names=self.given_names,
+            number=self.number,
+            nationality=self.nationality,
+            birth=self.birth,
+            sex=self.sex,
+            expiry=self.expiry,
+        )
 
 
 @dataclass(slots=True)
@@ -324,16 +340,7 @@ class PopulationBuilder:
         expiry = REFERENCE_DAY + timedelta(days=rng.randrange(-400, 3000))
         surname = person.family.dari if person.family else person.given.dari.split()[-1]
         given = person.given.dari if person.family else " ".join(person.given.dari.split()[:-1])
-        mrz = td3_mrz(
-            surname=surname,
-            given_names=given,
-            number=number,
-            nationality=nationality,
-            birth=person.birth,
-            sex=person.sex,
-            expiry=expiry,
-        )
-        return Passport(number, nationality, expiry, mrz)
+        return Passport(number, nationality, expiry, surname, given, person.birth, person.sex)
 
 
 def _email(person: Person, rng: random.Random) -> str:

@@ -8,6 +8,7 @@ parsed; typos, spellings and case left as written).
 import random
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 import jdatetime
 
@@ -184,7 +185,7 @@ SOURCES = (
             "ref": "Ref No",
             "household_ref": "Case No",
             "given": "FIRST NAME",
-            "father": "FATHER NAME",
+            "father": "FATHER’S NAME",
             "family": "SURNAME",
             "sex": "SEX",
             "dob": "DOB",
@@ -383,37 +384,93 @@ SOURCES_BY_KEY = {source.key: source for source in SOURCES}
 # Which sources a household of each category reaches, with probabilities (tuned so that about
 # a third of persons arrive more than once).
 REACH = {
-    "us_citizen": {"congress-office": 0.45, "webform": 0.75},
-    "lpr": {"congress-office": 0.35, "webform": 0.75},
-    "siv": {"siv-case-list": 0.7, "webform": 0.3, "ngo-rahyab": 0.1, "congress-office": 0.1},
-    "local_staff": {"embassy-staff": 0.95, "webform": 0.25, "siv-case-list": 0.15},
-    "refugee_referral": {"ngo-rahyab": 0.5, "ngo-amanat": 0.45, "webform": 0.1},
+    "us_citizen": {"congress-office": 0.5, "webform": 0.8},
+    "lpr": {"congress-office": 0.4, "webform": 0.8},
+    "siv": {"siv-case-list": 0.7, "webform": 0.4, "ngo-rahyab": 0.12, "congress-office": 0.12},
+    "local_staff": {"embassy-staff": 0.95, "webform": 0.3, "siv-case-list": 0.2},
+    "refugee_referral": {"ngo-rahyab": 0.55, "ngo-amanat": 0.5, "webform": 0.15},
     "third_country": {"webform": 0.95, "ngo-rahyab": 0.05},
-    "at_risk": {"ngo-amanat": 0.45, "ngo-rahyab": 0.35, "webform": 0.35, "congress-office": 0.05},
+    "at_risk": {"ngo-amanat": 0.5, "ngo-rahyab": 0.4, "webform": 0.4, "congress-office": 0.05},
 }
 RESUBMISSION = 0.05  # web-form households that submit twice
 
 
-@dataclass(frozen=True)
+@dataclass
 class Registration:
     """One row of one source about one person, with the truth kept beside it."""
 
-    source: str
+    source: Source
     row_number: int
     raw: dict[str, str]
-    record: RegistrationRecord
-    person_id: int
-    household_id: int
+    values: dict[str, str]  # logical field -> text as written (for this row's columns)
+    birth: BirthMeaning
+    person: Person
     habits: tuple[str, ...]
-    link_row: dict[str, str]  # the `evac link file` columns, values as written
-    submission: str | None = None  # JSON: the submission this row belongs to
 
     @property
     def record_id(self) -> str:
-        return f"{self.source}-{self.row_number}"
+        return f"{self.source.key}-{self.row_number}"
+
+    @property
+    def person_id(self) -> int:
+        return self.person.id
+
+    @property
+    def household_id(self) -> int:
+        return self.person.household_id
 
     def __repr__(self) -> str:
         return f"Registration({self.record_id}, <redacted>)"
+
+    @cached_property
+    def record(self) -> RegistrationRecord:
+        """What a correct intake derives from the row: formats parsed, spellings as written."""
+        values, person, source = self.values, self.person, self.source
+        year, month, day, default = self.birth
+
+        def written(name: str) -> str | None:
+            return values.get(name) or None
+
+        return RegistrationRecord(
+            source_record_id=written("ref"),
+            given_name=None if "fnu" in self.habits else written("given"),
+            father_name=written("father"),
+            family_name=written("family"),
+            full_name=written("full_name"),
+            name_native=written("native"),
+            sex=person.sex if written("sex") else None,
+            birth_year=year,
+            birth_month=month,
+            birth_day=day,
+            birth_date_default=default,
+            phone=f"+93{person.phone}" if written("phone") else None,
+            email=written("email"),
+            passport_number=written("passport"),
+            tazkira_number=written("tazkira"),
+            siv_case_number=written("siv_case"),
+            us_passport_number=written("us_passport"),
+            province=written("province"),
+            household_ref=written(source.household_field),
+            relationship=person.role.value
+            if written("relationship") or source.format == "json"
+            else None,
+            category_claimed=written("category"),
+        )
+
+    def link_row(self) -> list[str]:
+        """The `evac link file` columns after record_id, values as the source wrote them."""
+        get = self.values.get
+        return [get(name, "") for name in LINK_FIELDS]
+
+
+# The `evac link file` columns (after record_id) and the logical field each one shows.
+LINK_COLUMNS = {
+    "given_name": "given", "father_name": "father", "family_name": "family",
+    "full_name_native": "native", "sex": "sex", "date_of_birth": "dob", "phone": "phone",
+    "passport_number": "passport", "tazkira_number": "tazkira", "province": "province",
+    "email": "email", "full_name": "full_name",
+}  # fmt: skip
+LINK_FIELDS = tuple(LINK_COLUMNS.values())
 
 
 def reached_sources(household: Household, rng: random.Random) -> list[Source]:
@@ -445,6 +502,9 @@ class Writer:
         self.row = source.first_row
         self.households = 0
         self.styles = list(source.styles)
+        # Logical field -> column, for principals and (in JSON) for nested family members.
+        self.principal_columns = _columns(source, member=False)
+        self.member_columns = _columns(source, member=True)
         self.style_weights = list(source.styles.values())
 
     def household(self, household: Household, members: list[Person]) -> list[Registration]:
@@ -471,101 +531,48 @@ class Writer:
                 return True
             return False
 
-        columns = self._columns(person)
+        columns = self.member_columns if self._is_member(person) else self.principal_columns
         names = self._names(person, style, happens)
         birth_text, birth = self._birth(person, happens)
-        phone_text = self._phone(person, happens) if "phone" in columns else ""
-        province_text = self._province(person)
-        sex_text = source.sex_words[0 if person.sex == "M" else 1]
-        relationship = source.relationship_words.get(person.role, "")
-        if isinstance(relationship, tuple):  # words that differ for men and women
-            relationship = relationship[0 if person.sex == "M" else 1]
-        category = source.category_words[person.category]
+        passport = person.passport
         values = {
             "ref": f"{source.reference_prefix}{self.row:06d}",
             "household_ref": reference,
-            "submitted_at": f"2021-08-{rng.randint(15, 30)}T{rng.randint(0, 23):02d}:"
-            f"{rng.randint(0, 59):02d}:00Z",
             **names,
-            "sex": sex_text,
+            "sex": source.sex_words[0 if person.sex == "M" else 1],
             "dob": birth_text,
-            "province": province_text,
-            "phone": phone_text,
             "email": person.email or "",
-            "passport": person.passport.number if person.passport else "",
-            "passport_expiry": _date_text(person.passport.expiry, "dmony")
-            if person.passport
-            else "",
-            "mrz": "\n".join(person.passport.mrz) if person.passport else "",
+            "passport": passport.number if passport else "",
             "tazkira": person.tazkira or "",
             "siv_case": person.siv_case or "",
             "us_passport": person.us_passport or "",
-            "relationship": relationship,
-            "category": category,
         }
-        raw = {column: values.get(name, "") for name, column in columns.items()}
-        written = {name for name, column in columns.items() if raw[column]}
-        record = RegistrationRecord(
-            source_record_id=values["ref"] if "ref" in written else None,
-            given_name=names.get("given") if "fnu" not in applied else None,
-            father_name=names.get("father") or None,
-            family_name=names.get("family") or None,
-            full_name=names.get("full_name") or None,
-            name_native=names.get("native") or None,
-            sex=person.sex if "sex" in written else None,
-            birth_year=birth[0],
-            birth_month=birth[1],
-            birth_day=birth[2],
-            birth_date_default=birth[3],
-            phone=f"+93{person.phone}" if "phone" in written else None,
-            email=person.email if "email" in written else None,
-            passport_number=values["passport"] if "passport" in written else None,
-            tazkira_number=values["tazkira"] if "tazkira" in written else None,
-            siv_case_number=values["siv_case"] if "siv_case" in written else None,
-            us_passport_number=values["us_passport"] if "us_passport" in written else None,
-            province=province_text if "province" in written else None,
-            household_ref=values[source.household_field]
-            if source.household_field in written
-            else None,
-            relationship=person.role.value
-            if "relationship" in written or source.format == "json"
-            else None,
-            category_claimed=category if "category" in written else None,
-        )
-        link_row = {
-            "given_name": names.get("given", ""),
-            "father_name": names.get("father", ""),
-            "family_name": names.get("family", ""),
-            "full_name": names.get("full_name", ""),
-            "full_name_native": names.get("native", ""),
-            "sex": sex_text if record.sex else "",
-            "date_of_birth": birth_text,
-            "phone": phone_text if "phone" in written else "",
-            "passport_number": record.passport_number or "",
-            "tazkira_number": record.tazkira_number or "",
-            "province": record.province or "",
-            "email": record.email or "",
-        }
-        return Registration(
-            source=source.key,
-            row_number=self.row,
-            raw=raw,
-            record=record,
-            person_id=person.id,
-            household_id=household.id,
-            habits=tuple(applied),
-            link_row=link_row,
-            submission=reference if source.format == "json" else None,
-        )
+        if "phone" in columns:
+            values["phone"] = self._phone(person, happens)
+        if "province" in columns:
+            values["province"] = self._province(person)
+        if "relationship" in columns:
+            values["relationship"] = self._relationship(person)
+        if "category" in columns:
+            values["category"] = source.category_words[person.category]
+        if "submitted_at" in columns:
+            values["submitted_at"] = _submitted_at(rng)
+        if passport and "passport_expiry" in columns:
+            values["passport_expiry"] = _date_text(passport.expiry, "dmony")
+        if passport and "mrz" in columns:
+            values["mrz"] = "\n".join(passport.mrz)
+        written = {name: values.get(name, "") for name in columns}
+        raw = {column: written[name] for name, column in columns.items()}
+        return Registration(source, self.row, raw, written, birth, person, tuple(applied))
 
-    def _columns(self, person: Person) -> dict[str, str]:
-        """Logical field -> column of this person's row (JSON members have their own fields)."""
-        member = self.source.format == "json" and person.role != Role.principal
-        return {
-            logical.removeprefix("member_"): column
-            for logical, column in self.source.columns.items()
-            if column.startswith("family_members/") == member
-        }
+    def _is_member(self, person: Person) -> bool:
+        return self.source.format == "json" and person.role != Role.principal
+
+    def _relationship(self, person: Person) -> str:
+        word = self.source.relationship_words.get(person.role, "")
+        if isinstance(word, tuple):  # words that differ for men and women
+            return word[0 if person.sex == "M" else 1]
+        return word
 
     def _names(self, person: Person, style: str, happens) -> dict[str, str]:
         rng = self.rng
@@ -669,6 +676,23 @@ class Writer:
             return rng.choice(variants)
         text = person.province
         return text.upper() if self.source.habits.upper == 1.0 else text
+
+
+def _columns(source: Source, *, member: bool) -> dict[str, str]:
+    nested = source.format == "json" and member
+    return {
+        logical.removeprefix("member_"): column
+        for logical, column in source.columns.items()
+        if column.startswith("family_members/") == nested
+    }
+
+
+def _submitted_at(rng: random.Random) -> str:
+    """A moment in the second half of August 2021, as a web form stamps it."""
+    seconds = rng.randrange(15 * 86_400)
+    return (
+        f"2021-08-{15 + seconds // 86_400}T{seconds // 3600 % 24:02d}:{seconds // 60 % 60:02d}:00Z"
+    )
 
 
 def _date_text(day: date, style: str) -> str:

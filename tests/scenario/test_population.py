@@ -1,0 +1,205 @@
+"""Statistical checks of a generated population against the model it claims to follow."""
+
+import math
+from collections import Counter, defaultdict
+from statistics import mean
+
+import pytest
+
+from evac.intake.mrz import parse_td3
+from evac.people.models import Role
+from evac.scenario.documents import check_digit, mrz_is_valid, td3_mrz
+from evac.scenario.population import CATEGORY_SHARES
+from evac.scenario.service import generate_population
+from evac.scenario.sources import SOURCES_BY_KEY
+from evac.scenario.vocabulary import male_given_names
+
+PERSONS = 4000
+
+
+@pytest.fixture(scope="module")
+def population():
+    return generate_population(persons=PERSONS, seed=7)
+
+
+def tolerance(share: float, n: int) -> float:
+    """Four standard errors of a binomial share, plus a little for the model's conditions."""
+    return 4 * math.sqrt(max(share * (1 - share), 0.01) / n) + 0.01
+
+
+def test_households_are_sized_like_afghan_families(population):
+    sizes = [len(h.members) for h in population.households]
+    assert min(sizes) >= 1 and max(sizes) <= 12
+    assert 5.0 <= mean(sizes) <= 6.5
+    assert len(population.persons) >= PERSONS
+    assert all(h.members[0].role == Role.principal for h in population.households)
+    assert all(sum(m.role == Role.principal for m in h.members) == 1 for h in population.households)
+
+
+def test_categories_follow_the_kabul_mix(population):
+    persons = population.persons
+    shares = Counter(p.category for p in persons)
+    for category, expected in CATEGORY_SHARES.items():
+        # households are drawn by category, so persons scatter more than a binomial
+        assert abs(shares[category] / len(persons) - expected) < 0.05, category
+
+
+def test_children_are_younger_than_their_parents_and_carry_the_fathers_name(population):
+    checked = 0
+    for household in population.households:
+        parents = [m for m in household.members if m.role in (Role.principal, Role.spouse)]
+        father = next((m for m in parents if m.sex == "M"), None)
+        for child in (m for m in household.members if m.role == Role.child):
+            for parent in parents:
+                assert (child.birth - parent.birth).days >= 16 * 365
+            if father is not None:
+                assert child.father == father.given
+            checked += 1
+        for elder in (m for m in household.members if m.role == Role.parent):
+            assert elder.birth < household.principal.birth
+    assert checked > PERSONS / 3
+
+
+def test_about_a_third_of_persons_arrive_more_than_once(population):
+    arrivals = Counter(r.person_id for r in population.registrations)
+    assert set(arrivals) == {p.id for p in population.persons}  # nobody is missing
+    repeated = sum(1 for n in arrivals.values() if n > 1) / len(arrivals)
+    assert 0.27 <= repeated <= 0.42
+
+
+def test_each_source_shows_its_habits_in_the_stated_shares(population):
+    rows_by_source = defaultdict(list)
+    for registration in population.registrations:
+        rows_by_source[registration.source.key].append(registration)
+    assert set(rows_by_source) == set(SOURCES_BY_KEY)
+    checked = 0
+    for key, rows in rows_by_source.items():
+        habits = SOURCES_BY_KEY[key].habits
+        for habit in ("upper", "typo", "drop_father", "solar_hijri", "year_only", "local_phone"):
+            expected = getattr(habits, habit)
+            applicable = [r for r in rows if habit != "local_phone" or "phone" in r.values]
+            if not applicable:
+                continue
+            share = sum(habit in r.habits for r in applicable) / len(applicable)
+            assert abs(share - expected) <= tolerance(expected, len(applicable)), (key, habit)
+            checked += 1
+        undated = [r for r in rows if "year_only" not in r.habits]
+        share = sum("jan1" in r.habits for r in undated) / len(undated)
+        assert abs(share - habits.jan1) <= tolerance(habits.jan1, len(undated)), (key, "jan1")
+    assert checked >= 25
+
+
+def test_what_was_written_matches_the_true_person(population):
+    """The truth is right: every written value comes from the person the truth names."""
+    for registration in population.registrations:
+        person, record, values = registration.person, registration.record, registration.values
+        clean = not {"typo", "swapped", "fnu", "upper"} & set(registration.habits)
+        if clean and values.get("given"):
+            spellings = {
+                person.given.dari,
+                person.given.pashto,
+                person.given.arabic,
+                *person.given.informal,
+            }
+            assert values["given"] in spellings
+        if record.phone:
+            assert record.phone == f"+93{person.phone}"
+        if record.passport_number:
+            assert record.passport_number == person.passport.number
+        if record.tazkira_number:
+            assert record.tazkira_number == person.tazkira
+        if record.birth_month and not record.birth_date_default:
+            assert (record.birth_year, record.birth_month, record.birth_day) == (
+                person.birth.year,
+                person.birth.month,
+                person.birth.day,
+            )
+        elif "solar_hijri" in registration.habits:  # a Solar Hijri year spans two years
+            assert record.birth_year in (person.birth.year - 1, person.birth.year)
+        else:
+            assert record.birth_year == person.birth.year
+        if record.sex:
+            assert record.sex == person.sex
+        if record.relationship:
+            assert record.relationship == person.role.value
+
+
+def test_every_passport_zone_has_valid_check_digits(population):
+    passports = [p.passport for p in population.persons if p.passport]
+    assert len(passports) > PERSONS / 5
+    for passport in passports:
+        line1, line2 = passport.mrz
+        assert len(line1) == len(line2) == 44
+        assert mrz_is_valid(line2)
+        read = parse_td3(f"{line1}\n{line2}")  # intake's reader agrees
+        assert read.document_number == passport.number
+        assert read.nationality == passport.nationality
+
+
+def test_check_digits_match_the_icao_specimen():
+    # ICAO Doc 9303 Part 4 specimen: Anna Maria Eriksson, L898902C3, born 74-08-12.
+    assert check_digit("L898902C3") == "6"
+    assert check_digit("740812") == "2"
+    assert check_digit("120415") == "9"
+    assert check_digit("ZE184226B<<<<<") == "1"
+    assert check_digit("L898902C36" + "7408122" + "1204159" + "ZE184226B<<<<<1") == "0"
+    from datetime import date
+
+    _, line2 = td3_mrz(
+        surname="ERIKSSON",
+        given_names="ANNA MARIA",
+        number="L898902C3",
+        nationality="UTO",
+        birth=date(1974, 8, 12),
+        sex="F",
+        expiry=date(2012, 4, 15),
+    )
+    assert line2 == "L898902C36UTO7408122F1204159<<<<<<<<<<<<<<08"
+
+
+def test_a_seed_gives_the_same_population_and_another_seed_another():
+    first = generate_population(persons=400, seed=11)
+    again = generate_population(persons=400, seed=11)
+    other = generate_population(persons=400, seed=12)
+    assert [r.raw for r in first.registrations] == [r.raw for r in again.registrations]
+    assert [r.raw for r in first.registrations] != [r.raw for r in other.registrations]
+
+
+def test_the_hard_cases_are_there(population):
+    persons = population.persons
+    namesakes = Counter(
+        (p.given.dari, p.father.dari if p.father else None, p.birth.year, p.province)
+        for p in persons
+        if p.age >= 18
+    )
+    assert any(n > 1 for n in namesakes.values()), "different people with one name and year"
+    twins = [
+        h
+        for h in population.households
+        if len({m.birth for m in h.members if m.role == Role.child})
+        < sum(m.role == Role.child for m in h.members)
+    ]
+    assert twins
+    named_after_father = [
+        h
+        for h in population.households
+        for m in h.members
+        if m.role == Role.child and m.given == h.principal.given
+    ]
+    assert named_after_father
+
+
+def test_names_have_realistic_frequencies(population):
+    men = [p for p in population.persons if p.sex == "M"]
+    first_words = Counter(p.given.dari.split()[0] for p in men)
+    assert first_words.most_common(1)[0][0] == "Mohammad"
+    assert 0.15 <= first_words["Mohammad"] / len(men) <= 0.4
+    assert len({p.given.dari for p in men}) > 300  # a large vocabulary
+    vocabulary = {name.dari: name for name in male_given_names()}
+    assert vocabulary["Abdorrahman"].pashto == "Abdul Rahman"
+    assert vocabulary["Zabihollah"].pashto == "Zabihullah"
+    assert "Zabiullah" in vocabulary["Zabihollah"].informal
+    assert vocabulary["Mohammad Nabi"].pashto == "Muhammad Nabi"
+    assert "Mohd Nabi" in vocabulary["Mohammad Nabi"].informal
+    assert vocabulary["Shamsoddin"].pashto == "Shamsuddin"
+    assert all(name.native for name in male_given_names())
