@@ -127,11 +127,14 @@ def demo(
     database_url: Annotated[
         str, typer.Option(help="Database for the demo; it is emptied first.")
     ] = "sqlite:///evac-demo.db",
+    persons: Annotated[
+        int, typer.Option(min=1, help="Size of the generated scenario (synthetic persons).")
+    ] = 20_000,
 ) -> None:
     """Run evac end to end on a generated scenario, in a database of its own."""
     from evac.demo import run_demo
 
-    run_demo(database_url=database_url, console=console)
+    run_demo(database_url=database_url, console=console, persons=persons)
 
 
 @app.command()
