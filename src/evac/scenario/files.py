@@ -5,6 +5,8 @@ Everything streams: a million registrations never sit in memory at once.
 
 import csv
 import json
+import multiprocessing
+import queue
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -28,8 +30,8 @@ class _CsvSink:
         self.columns = headers(source)
         self.writer.writerow(self.columns)
 
-    def add(self, rows: list[Registration]) -> None:
-        self.writer.writerows([row.raw.get(c, "") for c in self.columns] for row in rows)
+    def add(self, raws: list[dict[str, str]]) -> None:
+        self.writer.writerows([raw.get(c, "") for c in self.columns] for raw in raws)
 
     def close(self) -> None:
         self.handle.close()
@@ -45,9 +47,9 @@ class _XlsxSink:
         self.columns = headers(source)
         self.sheet.append(self.columns)
 
-    def add(self, rows: list[Registration]) -> None:
-        for row in rows:
-            self.sheet.append([row.raw.get(c) or None for c in self.columns])
+    def add(self, raws: list[dict[str, str]]) -> None:
+        for raw in raws:
+            self.sheet.append([raw.get(c) or None for c in self.columns])
 
     def close(self) -> None:
         self.book.save(self.path)
@@ -61,14 +63,14 @@ class _JsonSink:
         self.handle.write('{"form": "evacuation-registration", "submissions": [\n')
         self.first = True
 
-    def add(self, rows: list[Registration]) -> None:
+    def add(self, raws: list[dict[str, str]]) -> None:
         submission: dict = {}
-        for row in rows:
+        for raw in raws:
             if not submission:
-                submission = _nest(row.raw)
+                submission = _nest(raw)
                 submission["family_members"] = []
             else:
-                submission["family_members"].append(_nest(row.raw)["family_members"])
+                submission["family_members"].append(_nest(raw)["family_members"])
         if submission:
             self.handle.write(
                 ("" if self.first else ",\n") + json.dumps(submission, ensure_ascii=False)
@@ -93,6 +95,30 @@ def _nest(flat: dict[str, str]) -> dict:
 
 
 SINKS = {"csv": _CsvSink, "xlsx": _XlsxSink, "json": _JsonSink}
+# One source's rows about one household, ready to write: source key, raw rows, linkage rows,
+# truth rows (plain lists, cheap to send to another process).
+FileRows = tuple[str, list[dict[str, str]], list[list[str]], list[list]]
+
+
+def file_rows(source: str, rows: list[Registration]) -> FileRows:
+    file = f"{SOURCES_FOLDER}/{SOURCES_BY_KEY[source].file}"
+    return (
+        source,
+        [row.raw for row in rows],
+        [[row.record_id, *row.link_row()] for row in rows],
+        [
+            [
+                row.record_id,
+                row.person_id,
+                row.household_id,
+                source,
+                file,
+                row.row_number,
+                ";".join(row.habits),
+            ]
+            for row in rows
+        ],
+    )
 
 
 class ScenarioFiles:
@@ -109,26 +135,75 @@ class ScenarioFiles:
         self.link.writerow(["record_id", *LINK_COLUMNS])  # full_name: read when present
         self.truth.writerow(TRUTH_COLUMNS)
 
-    def add(self, source: str, rows: list[Registration]) -> None:
+    def add(self, rows: "FileRows") -> None:
         """One source's rows about one household."""
-        self.sinks[source].add(rows)
-        file = f"{SOURCES_FOLDER}/{SOURCES_BY_KEY[source].file}"
-        self.link.writerows([row.record_id, *row.link_row()] for row in rows)
-        self.truth.writerows(
-            [
-                row.record_id,
-                row.person_id,
-                row.household_id,
-                source,
-                file,
-                row.row_number,
-                ";".join(row.habits),
-            ]
-            for row in rows
-        )
+        source, raws, links, truths = rows
+        self.sinks[source].add(raws)
+        self.link.writerows(links)
+        self.truth.writerows(truths)
 
     def close(self) -> None:
         for sink in self.sinks.values():
             sink.close()
         self.link_handle.close()
         self.truth_handle.close()
+
+
+class FileWriterProcess:
+    """`ScenarioFiles` in a second process, so that writing runs beside generation (2 cores).
+
+    A spawned process, not a fork: the parent runs Rich's refresh thread.
+    """
+
+    def __init__(self, out: Path, batch_rows: int = 4000) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.queue = context.Queue(maxsize=8)  # back-pressure: memory stays bounded
+        self.process = context.Process(target=_write_files, args=(out, self.queue), daemon=True)
+        self.process.start()
+        self.batch: list[FileRows] = []
+        self.batch_rows = batch_rows
+        self.pending = 0
+
+    def add(self, rows: FileRows) -> None:
+        self.batch.append(rows)
+        self.pending += len(rows[1])
+        if self.pending >= self.batch_rows:
+            self._send(self.batch)
+            self.batch, self.pending = [], 0
+
+    def close(self) -> None:
+        """Flush, wait for the files to be complete, and raise if writing failed."""
+        self._send(self.batch)
+        self._send(None)
+        self.process.join()
+        if self.process.exitcode != 0:
+            raise RuntimeError(
+                f"writing the scenario files failed (exit code {self.process.exitcode}); the "
+                "error is printed above"
+            )
+
+    def abort(self) -> None:
+        self.queue.cancel_join_thread()  # nobody will read what is still buffered
+        self.process.terminate()
+        self.process.join()
+
+    def _send(self, batch: list[FileRows] | None) -> None:
+        while True:
+            try:
+                self.queue.put(batch, timeout=1)
+                return
+            except queue.Full:
+                if not self.process.is_alive():
+                    raise RuntimeError(
+                        f"the scenario file writer stopped (exit code {self.process.exitcode})"
+                    ) from None
+
+
+def _write_files(out: Path, batches) -> None:
+    files = ScenarioFiles(out)
+    try:
+        while (batch := batches.get()) is not None:
+            for rows in batch:
+                files.add(rows)
+    finally:
+        files.close()
