@@ -4,7 +4,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
+from fastapi import Path as PathParam
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
@@ -61,3 +62,9 @@ def render(request: Request, name: str, lang: Language, **context) -> object:
 SessionDep = Annotated[Session, Depends(get_session)]
 LanguageDep = Annotated[Language, Depends(get_language)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+# A database id in a path: bounded so that nonsense (negative, beyond 64 bits) is a 422, not a 500.
+RowId = Annotated[int, PathParam(ge=1, le=2**63 - 1)]
+# How many rows a listing returns.
+PageSize = Annotated[int, Query(ge=1, le=1000)]

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from evac.auth.deps import requires
 from evac.auth.permissions import Actor, Permission
-from evac.deps import LanguageDep, SessionDep, render
+from evac.deps import LanguageDep, PageSize, RowId, SessionDep, render
 from evac.linkage.models import LinkHistory, ReviewItem
 from evac.linkage.service import (
     LinkageError,
@@ -83,7 +83,7 @@ class Decision(BaseModel):
 
 
 class Split(BaseModel):
-    registration_ids: list[int] = Field(min_length=1)
+    registration_ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] = Field(min_length=1)
     reason: str = Field(min_length=1, max_length=500)
 
 
@@ -120,7 +120,7 @@ def _history(entries: list[LinkHistory]) -> list[HistoryEntry]:
 
 
 @router.get("/api/linkage/reviews", response_model=list[ReviewSummary], tags=["linkage"])
-def api_reviews(request: Request, session: SessionDep, actor: Reviewer, limit: int = 50):
+def api_reviews(request: Request, session: SessionDep, actor: Reviewer, limit: PageSize = 50):
     """Open doubtful pairs, most likely matches first (no personal data)."""
     cipher = _cipher(request, session)
     return [
@@ -129,7 +129,7 @@ def api_reviews(request: Request, session: SessionDep, actor: Reviewer, limit: i
 
 
 @router.get("/api/linkage/reviews/{item_id}", response_model=ReviewDetail, tags=["linkage"])
-def api_review(item_id: int, request: Request, session: SessionDep, actor: Reviewer):
+def api_review(item_id: RowId, request: Request, session: SessionDep, actor: Reviewer):
     """The two registrations side by side and the evidence of each comparison (audited)."""
     cipher = _cipher(request, session)
     item = _item(session, cipher, item_id)
@@ -139,7 +139,7 @@ def api_review(item_id: int, request: Request, session: SessionDep, actor: Revie
 
 @router.post("/api/linkage/reviews/{item_id}/decision", tags=["linkage"])
 def api_decide(
-    item_id: int, body: Decision, request: Request, session: SessionDep, actor: Reviewer
+    item_id: RowId, body: Decision, request: Request, session: SessionDep, actor: Reviewer
 ):
     """Same person (merge) or not the same (split), with a reason; later runs obey it."""
     cipher = _cipher(request, session)
@@ -153,7 +153,9 @@ def api_decide(
 
 
 @router.post("/api/linkage/persons/{person_id}/split", tags=["linkage"])
-def api_split(person_id: int, body: Split, request: Request, session: SessionDep, actor: Reviewer):
+def api_split(
+    person_id: RowId, body: Split, request: Request, session: SessionDep, actor: Reviewer
+):
     """Move registrations of a person to a new person (unmerge), with history."""
     cipher = _cipher(request, session)
     try:
@@ -169,7 +171,7 @@ def api_split(person_id: int, body: Split, request: Request, session: SessionDep
 @router.get(
     "/api/linkage/persons/{person_id}/history", response_model=list[HistoryEntry], tags=["linkage"]
 )
-def api_history(person_id: int, session: SessionDep, actor: Reviewer):
+def api_history(person_id: RowId, session: SessionDep, actor: Reviewer):
     """Merges and splits that touched a person."""
     return _history(person_history(session, person_id=person_id))
 
@@ -186,7 +188,7 @@ def review_list(request: Request, session: SessionDep, lang: LanguageDep, actor:
 
 @router.get("/linkage/review/{item_id}", response_class=HTMLResponse, include_in_schema=False)
 def review_page(
-    item_id: int, request: Request, session: SessionDep, lang: LanguageDep, actor: Reviewer
+    item_id: RowId, request: Request, session: SessionDep, lang: LanguageDep, actor: Reviewer
 ):
     cipher = _cipher(request, session)
     item = _item(session, cipher, item_id)
@@ -196,7 +198,7 @@ def review_page(
 
 @router.post("/linkage/review/{item_id}", include_in_schema=False)
 def review_submit(
-    item_id: int,
+    item_id: RowId,
     request: Request,
     session: SessionDep,
     lang: LanguageDep,
@@ -240,14 +242,14 @@ def _person_page(request, session, lang, actor, person_id: int, error: str | Non
 
 @router.get("/linkage/persons/{person_id}", response_class=HTMLResponse, include_in_schema=False)
 def person_page(
-    person_id: int, request: Request, session: SessionDep, lang: LanguageDep, actor: Reviewer
+    person_id: RowId, request: Request, session: SessionDep, lang: LanguageDep, actor: Reviewer
 ):
     return _person_page(request, session, lang, actor, person_id)
 
 
 @router.post("/linkage/persons/{person_id}/split", include_in_schema=False)
 async def person_split(
-    person_id: int, request: Request, session: SessionDep, lang: LanguageDep, actor: Reviewer
+    person_id: RowId, request: Request, session: SessionDep, lang: LanguageDep, actor: Reviewer
 ):
     form = await request.form()
     chosen = [int(value) for value in form.getlist("registration")]
