@@ -218,6 +218,15 @@ def test_headers_in_english_and_dari_are_proposed():
         "Fathr Name": "father_name",
         "Provnce": "province",
     }
+    # headers in two languages: where the parts disagree the Dari part decides
+    bilingual = ["نام / Name", "نام پدر / Father Name", "تاریخ تولد / Date of Birth", "Sex / جنس"]
+    assert list(propose_mapping(bilingual).values()) == [
+        "given_name",
+        "father_name",
+        "birth_date",
+        "sex",
+    ]
+    assert propose_mapping(["Name / نوم"]) == {"Name / نوم": "full_name"}
 
 
 def test_readers_detect_encoding_delimiter_and_layout():

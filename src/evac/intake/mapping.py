@@ -195,6 +195,8 @@ def guess_field(header: str, hxl_tag: str | None = None) -> str | None:
             return field
     if header in FIELDS:  # the API's own field names
         return header
+    if " / " in header:
+        return _bilingual_field(header.split(" / "))
     lookup = _lookup()
     key = normalise_header(header)
     if not key:
@@ -209,6 +211,20 @@ def guess_field(header: str, hxl_tag: str | None = None) -> str | None:
             return lookup[part.strip()]
     close = difflib.get_close_matches(key, list(lookup), n=1, cutoff=FUZZY_CUTOFF)
     return lookup[close[0]] if close else None
+
+
+def _bilingual_field(parts: list[str]) -> str | None:
+    """ "نام / Name", "تخلص / Surname": a header written in two languages. Where the parts
+    disagree ("نام" is a given name, a bare "Name" a full one), the Dari or Pashto part wins:
+    it is what the list's author wrote; the English is a translation added for outsiders."""
+    guesses = [(guess_field(part), _is_native_script(part)) for part in parts if part.strip()]
+    native = [field for field, is_native in guesses if field and is_native]
+    other = [field for field, is_native in guesses if field and not is_native]
+    return (native or other or [None])[0]
+
+
+def _is_native_script(text: str) -> bool:
+    return any("\u0600" <= char <= "\u06ff" for char in text)
 
 
 def _hxl_field(tag: str) -> str | None:
