@@ -29,13 +29,3 @@ def test_config_masks_secrets(monkeypatch):
     assert result.exit_code == 0
     assert "hunter2" not in result.output and "c2VjcmV0" not in result.output
     assert "(set)" in result.output
-
-
-def test_demo_runs_to_the_end_and_says_where_to_look(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    url = f"sqlite:///{tmp_path / 'demo.db'}"
-    result = runner.invoke(app, ["demo", "--database-url", url])
-    assert result.exit_code == 0, result.output
-    assert "Look next" in result.output
-    status = runner.invoke(app, ["--database-url", url, "status"])
-    assert "departed" in status.output

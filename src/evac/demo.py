@@ -1,25 +1,34 @@
 """`evac demo`: the whole job on a generated scenario, in a database of its own.
 
-It builds the Kabul 2021 operation from the shared figures, generates a 20,000-person scenario
-(written as the partners' files and loaded, sealed, into the database), and walks one household
-through the whole journey.
+It builds the Kabul 2021 operation from the shared figures, writes a 20,000-person scenario as
+the partners' files, imports them through intake, links them into persons, scores that against
+the scenario's truth, and walks one household through the whole journey.
 """
 
+import csv
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
+from rich.table import Table
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
+from evac.auth.permissions import cli_actor
 from evac.cli import initialise, print_status
 from evac.config import Settings
 from evac.db import make_engine, make_sessionmaker, session_scope
+from evac.intake.cli import run_import
+from evac.intake.service import ImportSummary
+from evac.linkage.evaluation import pairwise_quality
+from evac.linkage.service import RunSummary, run_linkage
 from evac.operation.service import sorties_per_day
 from evac.people.lifecycle import transition
-from evac.people.models import DocumentKind, Role, Sex, State
+from evac.people.models import DocumentKind, Registration, Role, Sex, State
 from evac.people.service import PersonNames, add_document, create_group, create_person
-from evac.scenario.cli import print_sorties, print_summary, progress_bar
+from evac.scenario.cli import print_sorties, progress_bar
 from evac.scenario.operations import MissingData, kabul_2021_operation
-from evac.scenario.service import find_or_create_operation, load_scenario, write_scenario
+from evac.scenario.service import find_or_create_operation, write_scenario
 from evac.vault.keys import provider_from_settings
 from evac.vault.service import cipher_for
 
@@ -45,22 +54,55 @@ JOURNEY = [
 ]
 
 
+@dataclass
+class ScenarioTruth:
+    """Who each written row really is, from the scenario's truth file."""
+
+    person_of_row: dict[tuple[str, int], str]  # (file name, row number) -> true person
+    source_of_file: dict[str, str]  # partner file (relative to the folder) -> source name
+
+
+@dataclass
+class TruthScore:
+    registrations: int
+    persons_found: int
+    precision: float
+    recall: float
+    f1: float
+
+
+def read_scenario_truth(path: Path) -> ScenarioTruth:
+    person_of_row, source_of_file = {}, {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            person_of_row[(Path(row["file"]).name, int(row["row_number"]))] = row["person_id"]
+            source_of_file[row["file"]] = row["source"]
+    return ScenarioTruth(person_of_row, source_of_file)
+
+
+def score_against_truth(session, *, operation_id: int, truth: ScenarioTruth) -> TruthScore:
+    """Pairwise quality of the persons linkage made, over the registrations the truth knows."""
+    placed = session.execute(
+        select(Registration.file, Registration.row_number, Registration.person_id).where(
+            Registration.operation_id == operation_id
+        )
+    )
+    found, true = [], []
+    for file, row_number, person_id in placed:
+        if (file, row_number) in truth.person_of_row:
+            found.append(person_id)
+            true.append(truth.person_of_row[(file, row_number)])
+    precision, recall, f1 = pairwise_quality(found, true)
+    return TruthScore(len(found), len(set(found)), precision, recall, f1)
+
+
 def run_demo(*, database_url: str, console: Console, persons: int = DEMO_PERSONS) -> None:
     _empty_sqlite_file(database_url)
     settings = Settings(database_url=database_url)
     initialise(settings)
     provider = provider_from_settings(settings)
     factory = make_sessionmaker(make_engine(database_url))
-    with session_scope(factory) as session:
-        try:
-            operation, _ = kabul_2021_operation(session, provider=provider, name=OPERATION)
-        except MissingData as error:  # the shared figures are optional for the demo
-            console.print(f"[yellow]{error}[/]\nUsing an operation without sorties or hubs.")
-            operation = find_or_create_operation(session, provider=provider, name=OPERATION)
-        operation_id = operation.id
-        sorties = sorties_per_day(session, operation=operation)
-        cipher = cipher_for(session, provider=provider, operation_id=operation_id)
-        _walk_one_household(session, cipher=cipher, operation_id=operation_id)
+    operation_id, sorties = _build_operation(factory, provider=provider, console=console)
     if sorties:
         print_sorties(sorties, title="Kabul, August 2021: sorties by day (from the figures)")
     files = _files_folder(database_url)
@@ -69,31 +111,94 @@ def run_demo(*, database_url: str, console: Console, persons: int = DEMO_PERSONS
         written = write_scenario(
             out=files, persons=persons, seed=DEMO_SEED, progress=lambda n: bar.advance(task, n)
         )
-    with progress_bar() as bar:
-        task = bar.add_task("loading registrations (encrypted)", total=persons)
-        loaded = load_scenario(
-            session_factory=factory,
-            cipher=cipher,
-            persons=persons,
-            seed=DEMO_SEED,
-            progress=lambda n: bar.advance(task, n),
-        )
-    print_summary(loaded, title=f"Synthetic registrations loaded into {OPERATION}")
+    truth = read_scenario_truth(files / "truth.csv")
+    imports = _import_partner_files(settings, truth=truth, folder=files)
+    _print_imports(console, imports)
+    linked = _link(factory, provider=provider, operation_id=operation_id, console=console)
+    with session_scope(factory) as session:
+        quality = score_against_truth(session, operation_id=operation_id, truth=truth)
     where = make_url(database_url).render_as_string(hide_password=True)
     console.print(
-        f"{loaded.inserted:,} registrations of {written.persons:,} synthetic persons in {where}; "
-        f"the partners' files, the linkage input and the truth are in {files}/. One household "
-        f"of {len(HOUSEHOLD)} went through the whole journey:"
+        f"\n[bold]{linked.registrations:,} registrations[/] of {written.persons:,} synthetic "
+        f"persons, sent by {len(imports)} partners, became [bold]{quality.persons_found:,} "
+        f"persons[/] ({linked.merges:,} merged, {linked.queued:,} doubtful pairs for review). "
+        f"Against the scenario's truth ({quality.registrations:,} registrations scored): "
+        f"pairwise precision {quality.precision:.3f}, recall {quality.recall:.3f}, "
+        f"F1 {quality.f1:.3f}.\nDatabase: {where}; the partners' files, the linkage input and "
+        f"the truth are in {files}/. One household of {len(HOUSEHOLD)} went through the whole "
+        "journey:"
     )
     print_status(settings)
+    _print_next_steps(console, database_url=database_url, files=files)
+
+
+def _build_operation(factory, *, provider, console: Console) -> tuple[int, dict]:
+    """Kabul 2021 from the shared figures (or a bare operation), and the demo household."""
+    with session_scope(factory) as session:
+        try:
+            operation, _ = kabul_2021_operation(session, provider=provider, name=OPERATION)
+        except MissingData as error:  # the shared figures are optional for the demo
+            console.print(f"[yellow]{error}[/]\nUsing an operation without sorties or hubs.")
+            operation = find_or_create_operation(session, provider=provider, name=OPERATION)
+        sorties = sorties_per_day(session, operation=operation)
+        cipher = cipher_for(session, provider=provider, operation_id=operation.id)
+        _walk_one_household(session, cipher=cipher, operation_id=operation.id)
+        return operation.id, sorties
+
+
+def _import_partner_files(
+    settings: Settings, *, truth: ScenarioTruth, folder: Path
+) -> list[tuple[str, str, ImportSummary]]:
+    """Each partner's file through intake, as staff would import it (mapping proposal accepted)."""
+    quiet = Console(quiet=True)
+    results = []
+    with progress_bar() as bar:
+        task = bar.add_task("importing the partners' files", total=len(truth.source_of_file))
+        for file, source in sorted(truth.source_of_file.items()):
+            summary = run_import(settings, path=folder / file, source=source,
+                                 accept_proposal=True, operation_name=OPERATION,
+                                 console=quiet)  # fmt: skip
+            results.append((file, source, summary))
+            bar.advance(task)
+    return results
+
+
+def _print_imports(console: Console, imports: list[tuple[str, str, ImportSummary]]) -> None:
+    rows = [
+        (file, source, s.rows_read, s.accepted, s.duplicates, s.rejected, s.households)
+        for file, source, s in imports
+    ]
+    table = Table(title="Partners' files imported through intake", show_footer=True)
+    table.add_column("file", footer="total")
+    table.add_column("source")
+    for index, name in enumerate(("rows", "accepted", "duplicates", "rejected", "households")):
+        total = sum(row[2 + index] for row in rows)
+        table.add_column(name, justify="right", footer=f"{total:,}")
+    for file, source, *counts in rows:
+        table.add_row(Path(file).name, source, *(f"{n:,}" for n in counts))
+    console.print(table)
+
+
+def _link(factory, *, provider, operation_id: int, console: Console) -> RunSummary:
+    with progress_bar() as bar, session_scope(factory) as session:
+        task = bar.add_task("linking registrations into persons", total=None)
+        return run_linkage(
+            session,
+            cipher=cipher_for(session, provider=provider, operation_id=operation_id),
+            actor=cli_actor(),
+            progress=lambda step: bar.update(task, description=f"linkage: {step}"),
+        )
+
+
+def _print_next_steps(console: Console, *, database_url: str, files: Path) -> None:
     env = f"EVAC_DATABASE_URL={database_url}"
     console.print(
         "\nLook next:\n"
-        f"  {env} evac link run          resolve the registrations into persons\n"
-        f"  {env} evac import {files}/sources/ngo-rahyab.csv   import a partner's file\n"
-        f"  evac link file {files}/linkage-input.csv -o clusters.csv   (truth: {files}/truth.csv)\n"
+        f"  {env} evac user add admin --role administrator   a first user, to sign in\n"
+        f"  {env} evac serve   then open http://127.0.0.1:8000/ and sign in\n"
+        f"  {env} evac link review   decide the doubtful pairs\n"
         f"  {env} evac status\n"
-        f"  {env} evac serve   then open http://127.0.0.1:8000/"
+        f"  evac link file {files}/linkage-input.csv -o clusters.csv   (truth: {files}/truth.csv)"
     )
 
 

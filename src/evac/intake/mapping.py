@@ -131,6 +131,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "relationship": (
         "relationship",
+        "applicant type",
         "relationship to pa",
         "relationship to principal applicant",
         "relationship to principal",
