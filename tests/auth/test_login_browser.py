@@ -29,4 +29,9 @@ def test_login_in_dari_then_back_to_the_page_asked_for(browser, live_server, mak
     session_cookie = next(c for c in context.cookies() if c["name"] == "evac_session")
     assert session_cookie["httpOnly"] and session_cookie["sameSite"] == "Strict"
     assert blocked == []  # the pages need nothing the security policy forbids
+    page.click("form.sign-out button")  # "خروج"
+    page.wait_for_url(f"{live_server}/login")
+    context.add_cookies([session_cookie])  # a copied cookie no longer opens a session
+    page.goto(f"{live_server}/status")
+    assert "/login?next=/status" in page.url
     context.close()
