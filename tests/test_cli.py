@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 from typer.testing import CliRunner
 
 from evac.cli import app
@@ -29,3 +32,23 @@ def test_config_masks_secrets(monkeypatch):
     assert result.exit_code == 0
     assert "hunter2" not in result.output and "c2VjcmV0" not in result.output
     assert "(set)" in result.output
+
+
+def _evac(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "evac", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_a_database_not_set_up_gets_a_plain_answer_not_a_traceback(tmp_path):
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    result = _evac("--database-url", url, "status")
+    assert result.returncode == 2
+    assert "run `evac init` first" in " ".join(result.stdout.split())
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_an_unreachable_database_says_what_to_check():
+    result = _evac("--database-url", "postgresql+psycopg://evac@127.0.0.1:1/evac", "status")
+    assert result.returncode == 2
+    assert "Check EVAC_DATABASE_URL" in " ".join(result.stdout.split())

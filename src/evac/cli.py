@@ -1,10 +1,12 @@
 """The `evac` command line."""
 
+import sys
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from evac import __version__
 from evac.auth import cli as auth_cli
@@ -149,3 +151,33 @@ app.add_typer(vault_cli.app, name="vault")
 app.add_typer(vault_cli.audit_app, name="audit")
 app.add_typer(auth_cli.app, name="user")
 app.add_typer(scenario_cli.app, name="scenario")
+
+
+def run() -> None:
+    """The `evac` console script: the commands, with a plain answer when the database is not
+    there or not set up, instead of a traceback."""
+    try:
+        app()
+    except (OperationalError, ProgrammingError) as error:
+        problem = database_problem(error)
+        if problem is None:
+            raise
+        console.print(f"[red]{problem}[/]", soft_wrap=True)
+        sys.exit(2)
+
+
+def database_problem(error: OperationalError | ProgrammingError) -> str | None:
+    """What went wrong with the database and what to do, without the statement or its values
+    (they may hold personal data)."""
+    reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
+    if "no such table" in reason or getattr(error.orig, "sqlstate", None) == "42P01":
+        return (
+            "The database is not set up for evac (or is older than this version): run "
+            "`evac init` first, with the same EVAC_DATABASE_URL."
+        )
+    if isinstance(error, OperationalError):
+        return (
+            f"Cannot use the database: {reason}. Check EVAC_DATABASE_URL (`evac config` shows it) "
+            "and that the server is running."
+        )
+    return None  # a bug, not a set-up problem: the traceback is the useful answer

@@ -1,0 +1,5 @@
+"""`python -m evac`: the same as the `evac` command."""
+
+from evac.cli import run
+
+run()
