@@ -97,7 +97,7 @@ def test_reviewer_merges_then_splits_in_the_browser(logged_in_page, live_server,
     assert page.locator("#weights tbody tr").count() == 11
     page.check("#verdict-same")
     page.fill("#reason", "same father, same village")
-    page.click("form button[type=submit]")
+    page.click("main form button[type=submit]")
     page.wait_for_url("**/linkage/persons/**")
     survivor = person_of(session, a)
     assert person_of(session, b) == survivor
@@ -107,7 +107,7 @@ def test_reviewer_merges_then_splits_in_the_browser(logged_in_page, live_server,
 
     page.check(f"#split-{b}")
     page.fill("#reason", "different mother on the tazkira")
-    page.click("form button[type=submit]")
+    page.click("main form button[type=submit]")
     page.wait_for_url("**/linkage/persons/**")
     new_person = int(page.locator("#person-id").inner_text())
     assert person_of(session, b) == new_person != person_of(session, a)
