@@ -15,6 +15,8 @@ from evac.app import create_app
 from evac.auth.deps import current_actor
 from evac.auth.permissions import ROLE_PERMISSIONS, Actor, Forbidden, Permission, Role, cli_actor
 from evac.auth.service import add_user, deactivate_user, grant_api_token, list_users
+from evac.intake.service import import_tables
+from evac.linkage.service import decide, run_linkage, split_person
 from evac.vault.audit import audit_entries, chain_head, check_log
 from evac.vault.exports import checkpoint_list
 from evac.vault.service import cipher_for, rotate_operation, shred_operation
@@ -149,6 +151,23 @@ def service_calls(session, operation, cipher, provider):
             Permission.export_personal,
             lambda a: checkpoint_list(
                 session, actor=a, cipher=cipher, passes={}, checkpoint="test"
+            ),
+        ),
+        (
+            Permission.registrations_write,  # evac import
+            lambda a: import_tables(
+                session, actor=a, cipher=cipher, source="ngo-x", file="x.csv", tables=[], mapping={}
+            ),
+        ),
+        (Permission.linkage_review, lambda a: run_linkage(session, cipher=cipher, actor=a)),
+        (
+            Permission.linkage_review,  # evac link review
+            lambda a: decide(session, cipher=cipher, actor=a, item_id=1, same=True, reason="r"),
+        ),
+        (
+            Permission.linkage_review,  # evac link split
+            lambda a: split_person(
+                session, cipher=cipher, actor=a, person_id=1, registration_ids=[1], reason="r"
             ),
         ),
         (Permission.users_manage, lambda a: list_users(session, actor=a)),
