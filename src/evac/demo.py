@@ -23,7 +23,7 @@ from evac.intake.service import ImportSummary
 from evac.linkage.evaluation import pairwise_quality
 from evac.linkage.service import RunSummary, run_linkage
 from evac.operation.service import sorties_per_day
-from evac.people.lifecycle import transition
+from evac.people.lifecycle import HAPPY_PATH, transition
 from evac.people.models import DocumentKind, Registration, Role, Sex, State
 from evac.people.service import PersonNames, add_document, create_group, create_person
 from evac.scenario.cli import print_sorties, progress_bar
@@ -42,16 +42,7 @@ HOUSEHOLD = [
 DEMO_PERSONS = 20_000
 DEMO_SEED = 2021
 OPERATION = "kabul-2021"
-JOURNEY = [
-    State.verified,
-    State.eligible,
-    State.called_forward,
-    State.checked_in,
-    State.processed,
-    State.manifested,
-    State.boarded,
-    State.departed,
-]
+JOURNEY = HAPPY_PATH[: HAPPY_PATH.index(State.departed) + 1]
 
 
 @dataclass
@@ -231,7 +222,7 @@ def _walk_one_household(session, *, cipher, operation_id: int) -> None:
                 session,
                 person=person,
                 to=state,
-                actor="demo",
+                actor=cli_actor(),
                 place="OAKB",
                 idempotency_key=f"demo:{person.id}:{step}",
             )

@@ -353,7 +353,7 @@ def merge_persons(
         session,
         person=merged,
         to=State.merged,
-        actor=actor.username,
+        actor=actor,
         idempotency_key=f"linkage:merge:{merged.id}:into:{survivor.id}",  # merged is final
         data={"into": survivor.id, "registrations": moved, "reason": reason},
     )

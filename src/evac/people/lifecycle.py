@@ -7,8 +7,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from evac.auth.permissions import Actor
 from evac.db import utcnow
 from evac.people.models import Event, Person, State
+from evac.vault.audit import record_access
 
 S = State
 ALLOWED: dict[State, frozenset[State]] = {
@@ -37,6 +39,21 @@ ALLOWED: dict[State, frozenset[State]] = {
 }
 
 
+# The way out when all goes well, from the first check of a registration to the end.
+HAPPY_PATH = [
+    S.verified,
+    S.eligible,
+    S.called_forward,
+    S.checked_in,
+    S.processed,
+    S.manifested,
+    S.boarded,
+    S.departed,
+    S.arrived_hub,
+    S.closed,
+]
+
+
 class IllegalTransition(ValueError):
     """A change of state that the lifecycle does not allow."""
 
@@ -58,13 +75,14 @@ def transition(
     *,
     person: Person,
     to: State,
-    actor: str,
+    actor: Actor,
     idempotency_key: str,
     place: str | None = None,
     at: datetime | None = None,
     data: dict | None = None,
 ) -> Event:
-    """Move `person` to state `to` and write its event in the same transaction.
+    """Move `person` to state `to` and write its event and an audit entry in the same
+    transaction. Whether `actor` may make this move is for the calling service to check.
 
     The same idempotency key twice is one transition: the second call returns the first event.
     """
@@ -79,7 +97,7 @@ def transition(
         person_id=person.id,
         type=to.value,
         at=at or utcnow(),
-        actor=actor,
+        actor=actor.username,
         place=place,
         data={"from": current.value, **(data or {})},
         idempotency_key=idempotency_key,
@@ -109,6 +127,14 @@ def transition(
         session.refresh(person)
         return _same_fact(_event_for_key(session, idempotency_key), person, to)
     set_committed_value(person, "state", to)
+    record_access(
+        session,
+        actor=actor,
+        action="person.transition",
+        purpose=f"{current.value} -> {to.value}",
+        subject=f"person:{person.id}",
+        details={"event": event.id, "place": place},
+    )
     return event
 
 
