@@ -230,3 +230,21 @@ def test_api_rows_use_field_names_and_rejects_come_back_from_the_database(sessio
     other = Actor(username="beta-bot", role=Role.partner, partner_source="ngo-beta")
     with pytest.raises(Forbidden):
         rejects_csv(session, actor=other, cipher=cipher, batch=batch)
+
+
+def test_rows_that_differ_only_in_spelling_are_all_kept(session, cipher, tmp_path):
+    """The content hash covers the exact row: spellings a blind index would fold together
+    ("Abdul Rahman", "Abdulrahman", "ABDUL-RAHMAN") are different rows, none a duplicate."""
+    path = tmp_path / "spellings.csv"
+    path.write_text(
+        "Full Name,Father Name,DOB\n"
+        "Abdul Rahman,Gul Ahmad,1365\n"
+        "Abdulrahman,Gul Ahmad,1365\n"
+        "ABDUL-RAHMAN,Gul Ahmad,1365\n"
+        "Abdul Rahman,Gul Ahmad,1365\n",  # the first row again: the only duplicate
+        encoding="utf-8",
+    )
+    summary = run(session, cipher, "spellings.csv", path=path)
+    assert (summary.accepted, summary.duplicates) == (3, 1)
+    stored = {record.full_name for record in records(session, cipher).values()}
+    assert stored == {"Abdul Rahman", "Abdulrahman", "ABDUL-RAHMAN"}

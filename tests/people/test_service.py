@@ -117,3 +117,36 @@ def test_registration_is_kept_whole_and_not_added_twice(session, cipher):
         (other.id, record),
     ]
     assert "Nabi" not in repr(record)
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        {"Full Name": "Abdulrahman", "Father Name": "Gul Ahmad"},  # one word, not two
+        {"Full Name": "Abdul-Rahman", "Father Name": "Gul Ahmad"},  # punctuation
+        {"Full Name": "ABDUL RAHMAN", "Father Name": "Gul Ahmad"},  # case
+        {"Full Name": "Abdul Rahman", "Father Name": "Gul  Ahmad"},  # spacing
+        {"Full Name": "Abdul Rahman", "FatherName": "Gul Ahmad"},  # a header
+    ],
+)
+def test_rows_differing_only_in_spelling_are_two_registrations(session, cipher, variant):
+    record = RegistrationRecord(full_name="Abdul Rahman")
+    raw = {"Full Name": "Abdul Rahman", "Father Name": "Gul Ahmad"}
+    first, _ = add_registration(session, cipher=cipher, source="ngo-a", raw=raw, record=record)
+    second, created = add_registration(
+        session, cipher=cipher, source="ngo-a", raw=variant, record=record
+    )
+    session.commit()
+    assert created and second.id != first.id
+    assert first.content_hash != second.content_hash
+    assert read_registration(second, cipher=cipher)[0] == variant
+
+
+def test_record_json_holds_exactly_the_set_fields(cipher):
+    record = RegistrationRecord(
+        full_name="Zarghona Popal", birth_year=1986, birth_month=5, birth_date_default=False
+    )
+    assert record.to_json() == '{"birth_month":5,"birth_year":1986,"full_name":"Zarghona Popal"}'
+    flagged = RegistrationRecord(name_native="زرغونه", birth_date_default=True)
+    assert RegistrationRecord.from_json(flagged.to_json()) == flagged
+    assert "زرغونه" in flagged.to_json()  # kept as written, not escaped

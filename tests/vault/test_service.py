@@ -1,4 +1,5 @@
 import unicodedata
+from dataclasses import replace
 
 import pytest
 from hypothesis import given
@@ -57,3 +58,17 @@ def test_shred_makes_the_operation_unreadable(session, provider, operation, ciph
 def test_index_normalisation_keeps_exactly_the_alphanumerics(value):
     text = unicodedata.normalize("NFKC", value)
     assert normalise_for_index(value) == "".join(ch for ch in text if ch.isalnum()).upper()
+
+
+def test_keyed_hash_covers_exact_bytes_and_is_keyed(session, cipher, operation):
+    spaced = cipher.keyed_hash(b"Abdul Rahman", kind="registration:ngo")
+    assert spaced == cipher.keyed_hash(b"Abdul Rahman", kind="registration:ngo")
+    for other in ("Abdulrahman", "abdul rahman", "Abdul-Rahman", "Abdul Rahman "):
+        assert cipher.keyed_hash(other.encode(), kind="registration:ngo") != spaced
+    # the blind index, for look-ups, still treats those spellings as one
+    assert cipher.blind_index("Abdul-Rahman", kind="name") == cipher.blind_index(
+        "abdulrahman", kind="name"
+    )
+    assert cipher.keyed_hash(b"Abdul Rahman", kind="registration:other") != spaced
+    other_key = replace(cipher, index_key=bytes(32))
+    assert other_key.keyed_hash(b"Abdul Rahman", kind="registration:ngo") != spaced

@@ -37,7 +37,7 @@ from evac.operation.models import Operation
 from evac.operation.service import get_operation
 from evac.people.models import Registration
 from evac.people.models import Role as MemberRole
-from evac.people.records import RegistrationRecord, canonical_json
+from evac.people.records import RegistrationRecord, canonical_bytes, canonical_json
 from evac.people.service import registration_hash, seal_registration
 from evac.vault.service import OperationCipher
 
@@ -527,7 +527,9 @@ def register_household(
                     outcome.errors[(index, name)] = error.reason
     if outcome.errors:
         return outcome
-    household = "SR-" + (cipher.blind_index(canonical_json(principal), kind="selfreg") or "")[:12]
+    # Exact answers, not a blind index: two principals who differ only in spacing or case
+    # ("Abdul Rahman", "Abdulrahman") are two families, not one.
+    household = "SR-" + cipher.keyed_hash(canonical_bytes(principal), kind="selfreg")[:12]
     rows = [{**person, HOUSEHOLD_KEY: household} for person in people]
     summary = import_tables(
         session,

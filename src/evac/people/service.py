@@ -4,7 +4,7 @@ import json
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -23,7 +23,7 @@ from evac.people.models import (
     Sex,
     State,
 )
-from evac.people.records import RegistrationRecord, canonical_json
+from evac.people.records import RegistrationRecord, canonical_bytes
 from evac.vault.service import OperationCipher
 
 NAME_FIELDS = ("given_name", "father_name", "family_name", "name_native")
@@ -182,8 +182,15 @@ def count_by_category_and_state(
 
 
 def registration_hash(cipher: OperationCipher, *, source: str, raw: dict) -> str:
-    """The keyed content hash of a source row: equal rows from one source hash equal."""
-    return cipher.blind_index(canonical_json(raw), kind=f"registration:{source}") or ""
+    """The keyed content hash of a source row: equal rows from one source hash equal, and
+    rows that differ in any character (a space, a hyphen, a capital) hash apart."""
+    return _content_hash(cipher, source=source, payload=canonical_bytes(raw))
+
+
+def _content_hash(cipher: OperationCipher, *, source: str, payload: bytes) -> str:
+    # Not a blind index: those normalise case and punctuation away for look-ups, which would
+    # make "Abdul Rahman" and "Abdulrahman" one row and drop the second as a duplicate.
+    return cipher.keyed_hash(payload, kind=f"registration:{source}")
 
 
 def seal_registration(
@@ -194,17 +201,19 @@ def seal_registration(
     row_number: int | None,
     raw: dict,
     record: RegistrationRecord,
+    received_at: datetime | None = None,
 ) -> dict:
     """The column values of one registration row, encrypted; for bulk inserts and COPY."""
+    payload = canonical_bytes(raw)  # encoded once: stored (sealed) and hashed
     return {
         "operation_id": cipher.operation_id,
         "source": source,
         "file": file,
         "row_number": row_number,
-        "received_at": utcnow(),
-        "raw_payload": cipher.encrypt(canonical_json(raw), field="registration.raw_payload"),
+        "received_at": received_at or utcnow(),
+        "raw_payload": cipher.encrypt_bytes(payload, field="registration.raw_payload"),
         "record": cipher.encrypt(record.to_json(), field="registration.record"),
-        "content_hash": registration_hash(cipher, source=source, raw=raw),
+        "content_hash": _content_hash(cipher, source=source, payload=payload),
     }
 
 

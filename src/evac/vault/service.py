@@ -19,6 +19,7 @@ from evac.vault.keys import KeyProvider
 from evac.vault.models import OperationKey
 
 FORMAT = 1  # first byte of every ciphertext, so the layout can change later
+CONTENT_HASH_KEY_LABEL = b"evac:content-hash:v1"  # derives the raw-HMAC key from the index key
 HEADER = struct.Struct(">BH")  # format, key version
 NOT_ALNUM = re.compile(r"[\W_]+")
 
@@ -202,13 +203,18 @@ class OperationCipher:
     version: int
     data_keys: dict[int, AESGCM]
     index_key: bytes = field(repr=False)
+    _content_mac: "hmac.HMAC | None" = field(default=None, init=False, repr=False, compare=False)
 
     def encrypt(self, text: str | None, *, field: str) -> bytes | None:
         if text is None:
             return None
+        return self.encrypt_bytes(text.encode(), field=field)
+
+    def encrypt_bytes(self, data: bytes, *, field: str) -> bytes:
+        """`encrypt` for text already encoded as UTF-8 (what `decrypt` gives back as text)."""
         nonce = secrets.token_bytes(12)
         aad = _context(self.operation_id, self.version, field)
-        sealed = self.data_keys[self.version].encrypt(nonce, text.encode(), aad)
+        sealed = self.data_keys[self.version].encrypt(nonce, data, aad)
         return HEADER.pack(FORMAT, self.version) + nonce + sealed
 
     def decrypt(self, blob: bytes | None, *, field: str) -> str | None:
@@ -236,6 +242,19 @@ class OperationCipher:
             return None
         digest = hmac.new(self.index_key, f"{kind}:{normal}".encode(), hashlib.sha256)
         return digest.hexdigest()[:32]
+
+    def keyed_hash(self, data: bytes, *, kind: str) -> str:
+        """A keyed HMAC-SHA256 of exactly these bytes (no normalising, unlike blind_index):
+        two inputs that differ in any byte hash apart. `kind` separates uses; the key is
+        derived from the index key, so a blind index never equals a keyed hash."""
+        if self._content_mac is None:
+            key = hmac.new(self.index_key, CONTENT_HASH_KEY_LABEL, hashlib.sha256).digest()
+            self._content_mac = hmac.new(key, digestmod=hashlib.sha256)
+        mac = self._content_mac.copy()  # the keyed state, without re-deriving it per row
+        mac.update(kind.encode())
+        mac.update(b"\x00")  # a kind never contains NUL: kind and data cannot run together
+        mac.update(data)
+        return mac.hexdigest()[:32]
 
 
 def cipher_for(session: Session, *, provider: KeyProvider, operation_id: int) -> OperationCipher:
