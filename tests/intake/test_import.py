@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+import evac.intake.service as intake_service
 from evac.auth.permissions import Actor, Forbidden, Role, cli_actor
 from evac.intake.mapping import propose_for_tables
 from evac.intake.models import ImportBatch, RejectedRow
@@ -17,13 +18,15 @@ from evac.intake.service import (
     count_registrations,
     get_batch,
     import_tables,
+    insert_registrations,
     list_batches,
     rejects_csv,
     submit_rows,
     write_rejects,
 )
 from evac.people.models import Registration
-from evac.people.service import iter_registration_records, read_registration
+from evac.people.records import RegistrationRecord
+from evac.people.service import iter_registration_records, read_registration, seal_registration
 
 FILES = Path(__file__).parent / "files"
 
@@ -248,3 +251,34 @@ def test_rows_that_differ_only_in_spelling_are_all_kept(session, cipher, tmp_pat
     assert (summary.accepted, summary.duplicates) == (3, 1)
     stored = {record.full_name for record in records(session, cipher).values()}
     assert stored == {"Abdul Rahman", "Abdulrahman", "ABDUL-RAHMAN"}
+
+
+def sealed_batch(cipher, names: list[str]) -> list[dict]:
+    return [
+        seal_registration(
+            cipher,
+            source="ngo",
+            file="list.csv",
+            row_number=number,
+            raw={"Full Name": name},
+            record=RegistrationRecord(full_name=name),
+        )
+        for number, name in enumerate(names, start=2)
+    ]
+
+
+@pytest.mark.parametrize("check_misses_a_stored_row", [False, True])
+def test_a_batch_stores_only_rows_not_yet_there(
+    session, cipher, monkeypatch, check_misses_a_stored_row
+):
+    """Rows stored earlier, and rows repeated inside the batch, are not stored again; also
+    when another import stored a row between the check and the COPY (on PostgreSQL the COPY
+    then fails on the unique constraint and the batch goes through ON CONFLICT instead)."""
+    assert insert_registrations(session, sealed_batch(cipher, ["Gul Ahmad", "Bibi Gul"])) == 2
+    session.commit()
+    if check_misses_a_stored_row:
+        monkeypatch.setattr(intake_service, "_not_yet_stored", lambda cursor, sealed: sealed)
+    batch = sealed_batch(cipher, ["Bibi Gul", "Nabi Karimi", "Nabi Karimi", "Laila Noori"])
+    assert insert_registrations(session, batch) == 2
+    session.commit()
+    assert count_registrations(session, operation_id=cipher.operation_id, source="ngo") == 4

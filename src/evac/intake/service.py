@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psycopg
 from sqlalchemy import func, select, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -28,10 +29,10 @@ from evac.intake.readers import SourceRow, SourceTable
 from evac.intake.validate import (
     FieldError,
     RowRejected,
+    RowValidator,
     clean,
     parse_relationship,
     row_to_record,
-    with_household,
 )
 from evac.operation.models import Operation
 from evac.operation.service import get_operation
@@ -212,15 +213,17 @@ def validated_records(
     table: SourceTable, mapping: dict[str, str | None]
 ) -> Iterator[tuple[SourceRow, RegistrationRecord | RowRejected]]:
     """Each row's record (with its household) or the reason it was rejected."""
+    validator = RowValidator(mapping)
     households = HouseholdTracker(table.name, mapping)
     for row in table.rows:
         try:
-            record = row_to_record(row.raw, mapping)
+            fields = validator.fields(row.raw)
         except RowRejected as rejected:
             households.skip(row)  # a rejected principal still heads the rows that follow
             yield row, rejected
             continue
-        yield row, households.place(row, record)
+        households.place(row, fields)
+        yield row, RegistrationRecord(**fields)
 
 
 class HouseholdTracker:
@@ -248,25 +251,25 @@ class HouseholdTracker:
         if self._starts_household(row, relationship and parse_relationship(relationship)):
             self.current = f"{self.table_name}:{row.row_number}"
 
-    def place(self, row: SourceRow, record: RegistrationRecord) -> RegistrationRecord:
-        relationship = record.relationship
+    def place(self, row: SourceRow, fields: dict[str, object]) -> None:
+        """Set the row's household_ref and relationship in its validated fields."""
+        relationship = fields.get("relationship")
         if row.group_key is not None:
-            ref = record.household_ref or f"{self.table_name}#{row.group_key}"
             if relationship is None:
                 relationship = MemberRole.principal.value if row.is_principal else None
-            return with_household(record, household_ref=ref, relationship=relationship)
-        if record.household_ref:
-            return record
-        if record.siv_case_number:
-            return with_household(
-                record, household_ref=record.siv_case_number, relationship=relationship
+            fields["relationship"] = relationship
+            fields["household_ref"] = (
+                fields.get("household_ref") or f"{self.table_name}#{row.group_key}"
             )
-        if not (self.by_relationship and relationship) and not self.by_serial:
-            return record
-        if self._starts_household(row, relationship):
-            self.current = f"{self.table_name}:{row.row_number}"
-            relationship = MemberRole.principal.value
-        return with_household(record, household_ref=self.current, relationship=relationship)
+        elif fields.get("household_ref"):
+            return
+        elif fields.get("siv_case_number"):
+            fields["household_ref"] = fields["siv_case_number"]
+        elif (self.by_relationship and relationship) or self.by_serial:
+            if self._starts_household(row, relationship):
+                self.current = f"{self.table_name}:{row.row_number}"
+                fields["relationship"] = MemberRole.principal.value
+            fields["household_ref"] = self.current
 
 
 def _reason_key(errors: list[FieldError], mapping: dict[str, str | None]) -> str:
@@ -360,30 +363,76 @@ def insert_registrations(session: Session, sealed: list[dict]) -> int:
     return session.scalar(text("SELECT total_changes()")) - before
 
 
+REGISTRATION_TYPES = (
+    "int4",
+    "varchar",
+    "varchar",
+    "int4",
+    "timestamptz",
+    "bytea",
+    "bytea",
+    "varchar",
+)
+
+
 def _copy_registrations(session: Session, sealed: list[dict]) -> int:
-    """COPY into a temporary table, then INSERT ... ON CONFLICT DO NOTHING: COPY speed with
-    the unique constraint still deciding what is a duplicate."""
+    """COPY the batch's new rows straight into `registration`; if another import stored one
+    of them meanwhile (the unique constraint stops the COPY), fall back to a staging table
+    and INSERT ... ON CONFLICT DO NOTHING. Staged rows are sealed too: no plaintext."""
     connection = session.connection().connection.driver_connection
-    columns = ", ".join(REGISTRATION_COLUMNS)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMPORARY TABLE IF NOT EXISTS intake_stage (operation_id integer, "
-            "source varchar(80), file varchar(255), row_number integer, "
-            "received_at timestamptz, raw_payload bytea, record bytea, content_hash varchar(64)) "
-            "ON COMMIT DELETE ROWS"
-        )
-        with cursor.copy(f"COPY intake_stage ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
-            copy.set_types(
-                ["int4", "varchar", "varchar", "int4", "timestamptz", "bytea", "bytea", "varchar"]
-            )
-            for values in sealed:
-                copy.write_row([values[c] for c in REGISTRATION_COLUMNS])
-        cursor.execute(
-            f"INSERT INTO registration ({columns}) SELECT {columns} FROM intake_stage "
-            "ON CONFLICT (operation_id, source, content_hash) DO NOTHING"
-        )
-        inserted = cursor.rowcount
-        cursor.execute("TRUNCATE intake_stage")
+        fresh = _not_yet_stored(cursor, sealed)
+        cursor.execute("SAVEPOINT intake_copy")
+        try:
+            _copy_rows(cursor, "registration", fresh)
+        except psycopg.errors.UniqueViolation:
+            cursor.execute("ROLLBACK TO SAVEPOINT intake_copy")
+            return _stage_and_insert(cursor, fresh)
+        cursor.execute("RELEASE SAVEPOINT intake_copy")
+    return len(fresh)
+
+
+def _not_yet_stored(cursor: psycopg.Cursor, sealed: list[dict]) -> list[dict]:
+    """The rows of a batch that are neither stored already nor repeated earlier in it."""
+    cursor.execute(
+        "SELECT operation_id, source, content_hash FROM registration WHERE content_hash = ANY(%s)",
+        [list({values["content_hash"] for values in sealed})],
+    )
+    seen = set(cursor.fetchall())
+    fresh = []
+    for values in sealed:
+        key = (values["operation_id"], values["source"], values["content_hash"])
+        if key not in seen:
+            seen.add(key)
+            fresh.append(values)
+    return fresh
+
+
+def _copy_rows(cursor: psycopg.Cursor, table: str, sealed: list[dict]) -> None:
+    columns = ", ".join(REGISTRATION_COLUMNS)
+    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types(REGISTRATION_TYPES)
+        for values in sealed:
+            copy.write_row([values[c] for c in REGISTRATION_COLUMNS])
+
+
+def _stage_and_insert(cursor: psycopg.Cursor, sealed: list[dict]) -> int:
+    """COPY into a temporary table, then INSERT ... ON CONFLICT DO NOTHING: the unique
+    constraint decides, whatever other imports stored meanwhile."""
+    columns = ", ".join(REGISTRATION_COLUMNS)
+    cursor.execute(
+        "CREATE TEMPORARY TABLE IF NOT EXISTS intake_stage (operation_id integer, "
+        "source varchar(80), file varchar(255), row_number integer, "
+        "received_at timestamptz, raw_payload bytea, record bytea, content_hash varchar(64)) "
+        "ON COMMIT DELETE ROWS"
+    )
+    _copy_rows(cursor, "intake_stage", sealed)
+    cursor.execute(
+        f"INSERT INTO registration ({columns}) SELECT {columns} FROM intake_stage "
+        "ON CONFLICT (operation_id, source, content_hash) DO NOTHING"
+    )
+    inserted = cursor.rowcount
+    cursor.execute("TRUNCATE intake_stage")
     return inserted
 
 

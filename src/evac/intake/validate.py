@@ -7,7 +7,7 @@ spellings are never corrected: that is linkage's job, and the raw row is kept be
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import phonenumbers
 
@@ -76,35 +76,68 @@ def clean(value: object) -> str | None:
     """Trimmed text with normalised Unicode and single spaces; None for an empty cell."""
     if value is None:
         return None
-    text = " ".join(unicodedata.normalize("NFC", str(value)).split())
-    return text or None
+    text = str(value)
+    if not text.isascii():  # ASCII is already NFC: most cells skip the normaliser
+        text = unicodedata.normalize("NFC", text)
+    return " ".join(text.split()) or None
 
 
 def row_to_record(raw: dict[str, str], mapping: dict[str, str | None]) -> RegistrationRecord:
     """The canonical record of a row; raises RowRejected listing every bad column."""
-    values: dict[str, tuple[str, str]] = {}  # field -> (header, cleaned text)
-    for header, field in mapping.items():
-        text = clean(raw.get(header))
-        if field and text and field not in values:
-            values[field] = (header, text)
-    fields: dict[str, object] = {}
-    errors: list[FieldError] = []
-    for field, (header, text) in values.items():
-        try:
-            converted = _convert(field, text)
-        except ValueError as error:
-            errors.append(FieldError(header, str(error)))
-            continue
-        if field == "mrz":  # the zone fills what the columns left empty, never overrides them
-            converted = {k: v for k, v in converted.items() if k not in fields}
-        fields.update(converted)
-    if errors:
-        raise RowRejected(errors)
-    record = RegistrationRecord(**_names_by_script(fields))
-    if not (record.full_name or record.given_name or record.name_native or record.family_name):
-        names = [h for h, f in mapping.items() if f in (*NAME_FIELDS, "name_native", "mrz")]
-        raise RowRejected([FieldError(" / ".join(names) or "(no name column)", "no name")])
-    return record
+    return RegistrationRecord(**RowValidator(mapping).fields(raw))
+
+
+class RowValidator:
+    """Validation of many rows under one mapping: the mapped columns are worked out once, and
+    each distinct cell is converted once per field (provinces, sexes, relationships and dates
+    repeat on most rows of a list), errors included. The cache is bounded, so a file of
+    unique phone numbers costs memory once, not per row."""
+
+    CACHE_LIMIT = 200_000
+
+    def __init__(self, mapping: dict[str, str | None]) -> None:
+        self.columns = [(header, field) for header, field in mapping.items() if field]
+        self.name_columns = " / ".join(
+            h for h, f in mapping.items() if f in (*NAME_FIELDS, "name_native", "mrz")
+        )
+        self.converted: dict[tuple[str, str], dict[str, object] | str] = {}
+
+    def fields(self, raw: dict[str, str]) -> dict[str, object]:
+        """The record's fields of one row; raises RowRejected listing every bad column."""
+        values: dict[str, tuple[str, str]] = {}  # field -> (header, cleaned text)
+        for header, field in self.columns:
+            if field not in values and (text := clean(raw.get(header))):
+                values[field] = (header, text)
+        fields: dict[str, object] = {}
+        errors: list[FieldError] = []
+        for field, (header, text) in values.items():
+            converted = self._convert(field, text)
+            if isinstance(converted, str):
+                errors.append(FieldError(header, converted))
+                continue
+            if field == "mrz":  # the zone fills what the columns left empty, never overrides
+                converted = {k: v for k, v in converted.items() if k not in fields}
+            fields.update(converted)
+        if errors:
+            raise RowRejected(errors)
+        fields = _names_by_script(fields)
+        if not any(fields.get(name) for name in (*NAME_FIELDS, "name_native")):
+            raise RowRejected([FieldError(self.name_columns or "(no name column)", "no name")])
+        return fields
+
+    def _convert(self, field: str, text: str) -> dict[str, object] | str:
+        """The converted fields, or the reason the cell is wrong."""
+        key = (field, text)
+        converted = self.converted.get(key)
+        if converted is None:
+            try:
+                converted = _convert(field, text)
+            except ValueError as error:
+                converted = str(error)
+            if len(self.converted) >= self.CACHE_LIMIT:
+                self.converted.clear()
+            self.converted[key] = converted
+        return converted
 
 
 def _convert(field: str, text: str) -> dict[str, object]:
@@ -122,7 +155,8 @@ def _names_by_script(fields: dict[str, object]) -> dict[str, object]:
 
 
 def _is_native(value: object) -> bool:
-    return bool(ARABIC_SCRIPT.search(str(value)))
+    text = str(value)
+    return not text.isascii() and bool(ARABIC_SCRIPT.search(text))
 
 
 def _birth_fields(text: str) -> dict[str, object]:
@@ -225,12 +259,6 @@ def _mrz_fields(text: str) -> dict[str, object]:
     if zone.birth_date:
         fields.update(_birth_fields(zone.birth_date.isoformat()))
     return fields
-
-
-def with_household(
-    record: RegistrationRecord, *, household_ref: str | None, relationship: str | None
-) -> RegistrationRecord:
-    return replace(record, household_ref=household_ref, relationship=relationship)
 
 
 CONVERTERS: dict[str, Callable[[str], dict[str, object]]] = {
