@@ -40,6 +40,7 @@ from evac.people.models import Registration
 from evac.people.models import Role as MemberRole
 from evac.people.records import RegistrationRecord, canonical_bytes, canonical_json
 from evac.people.service import registration_hash, seal_registration
+from evac.vault.audit import record_access
 from evac.vault.service import OperationCipher
 
 BATCH_SIZE = 2000
@@ -163,12 +164,17 @@ def import_tables(
     dry_run: bool = False,
     batch_size: int = BATCH_SIZE,
     on_progress: Callable[[int], None] | None = None,
+    channel: str = "cli",
 ) -> ImportSummary:
-    """Import every row of the tables; commits batch by batch unless it is a dry run."""
+    """Import every row of the tables; commits batch by batch unless it is a dry run.
+
+    `channel` (cli, api, upload page, self-registration) is what the audit entry says the
+    import came through; every import that stores writes one, with its counts."""
     check_source_access(actor, source, write=True)
     summary = ImportSummary(reference=new_reference(), dry_run=dry_run)
     batch = None
     if not dry_run:
+        id_floor = session.scalar(select(func.max(Registration.id))) or 0
         batch = ImportBatch(
             operation_id=cipher.operation_id,
             source=source,
@@ -206,6 +212,8 @@ def import_tables(
     summary.households = len(households)
     if batch is not None:
         _finish(session, batch, summary)
+        _audit_import(session, actor=actor, batch=batch, channel=channel, id_floor=id_floor)
+        session.commit()
     return summary
 
 
@@ -444,7 +452,41 @@ def _finish(session: Session, batch: ImportBatch, summary: ImportSummary) -> Non
     batch.households = summary.households
     batch.status = "done"
     batch.finished_at = utcnow()
-    session.commit()
+
+
+def _audit_import(
+    session: Session, *, actor: Actor, batch: ImportBatch, channel: str, id_floor: int
+) -> None:
+    """Who imported what, through which channel, and the counts: never a cell of a row.
+
+    The id range spans the registrations of this source stored since the import began
+    (another import of the same source at the same time may have ids inside it)."""
+    first, last = session.execute(
+        select(func.min(Registration.id), func.max(Registration.id)).where(
+            Registration.id > id_floor,
+            Registration.operation_id == batch.operation_id,
+            Registration.source == batch.source,
+        )
+    ).one()
+    record_access(
+        session,
+        actor=actor,
+        action="intake.import",
+        purpose=f"registration intake ({channel})",
+        subject=f"intake_batch:{batch.reference}",
+        details={
+            "channel": channel,
+            "operation_id": batch.operation_id,
+            "source": batch.source,
+            "file": batch.file,
+            "rows_read": batch.rows_read,
+            "accepted": batch.accepted,
+            "duplicates": batch.duplicates,
+            "rejected": batch.rejected,
+            "households": batch.households,
+            "registration_ids": [first, last] if first is not None else None,
+        },
+    )
 
 
 def rejects_text(entries: list[tuple[str, dict, str]]) -> str:
@@ -588,6 +630,7 @@ def register_household(
         file=None,
         tables=[rows_from_json(rows)],
         mapping={**mapping, HOUSEHOLD_KEY: "household_ref"},
+        channel="self-registration",
     )
     outcome.reference = summary.reference
     outcome.accepted, outcome.duplicates = summary.accepted, summary.duplicates
@@ -616,6 +659,7 @@ def submit_rows(
         file="api",
         tables=[table],
         mapping=mapping,
+        channel="api",
     )
 
 

@@ -365,6 +365,7 @@ async def confirm_upload(request: Request, session: SessionDep, lang: LanguageDe
         tables=tables,
         mapping=mapping,
         dry_run=dry_run,
+        channel="upload page",
     )
     if not dry_run:
         _discard(token)
