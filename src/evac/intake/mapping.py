@@ -126,6 +126,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "group",
         "group id",
         "family group",
+        "constituent case",  # a congressional office's case: one per family
         "شماره خانواده",
         "خانواده",
     ),
