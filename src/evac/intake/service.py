@@ -384,36 +384,33 @@ REGISTRATION_TYPES = (
 
 
 def _copy_registrations(session: Session, sealed: list[dict]) -> int:
-    """COPY the batch's new rows straight into `registration`; if another import stored one
-    of them meanwhile (the unique constraint stops the COPY), fall back to a staging table
-    and INSERT ... ON CONFLICT DO NOTHING. Staged rows are sealed too: no plaintext."""
+    """COPY the batch straight into `registration`. If a row is already stored (a re-import,
+    or another import meanwhile), the unique constraint stops the COPY; the batch then goes
+    through a staging table and INSERT ... ON CONFLICT DO NOTHING. A first import, the usual
+    case, never pays for the look-up. Staged rows are sealed too: no plaintext."""
+    rows = _first_of_each(sealed)
     connection = session.connection().connection.driver_connection
     with connection.cursor() as cursor:
-        fresh = _not_yet_stored(cursor, sealed)
         cursor.execute("SAVEPOINT intake_copy")
         try:
-            _copy_rows(cursor, "registration", fresh)
+            _copy_rows(cursor, "registration", rows)
         except psycopg.errors.UniqueViolation:
             cursor.execute("ROLLBACK TO SAVEPOINT intake_copy")
-            return _stage_and_insert(cursor, fresh)
+            return _stage_and_insert(cursor, rows)
         cursor.execute("RELEASE SAVEPOINT intake_copy")
-    return len(fresh)
+    return len(rows)
 
 
-def _not_yet_stored(cursor: psycopg.Cursor, sealed: list[dict]) -> list[dict]:
-    """The rows of a batch that are neither stored already nor repeated earlier in it."""
-    cursor.execute(
-        "SELECT operation_id, source, content_hash FROM registration WHERE content_hash = ANY(%s)",
-        [list({values["content_hash"] for values in sealed})],
-    )
-    seen = set(cursor.fetchall())
-    fresh = []
+def _first_of_each(sealed: list[dict]) -> list[dict]:
+    """The batch without rows repeated inside it (a list that names a person twice)."""
+    seen: set[tuple[int, str, str]] = set()
+    rows = []
     for values in sealed:
         key = (values["operation_id"], values["source"], values["content_hash"])
         if key not in seen:
             seen.add(key)
-            fresh.append(values)
-    return fresh
+            rows.append(values)
+    return rows
 
 
 def _copy_rows(cursor: psycopg.Cursor, table: str, sealed: list[dict]) -> None:
