@@ -16,6 +16,8 @@ from evac.people.service import (
     iter_registration_records,
     read_names,
     read_registration,
+    registration_hash,
+    seal_registration,
 )
 
 NAMES = PersonNames("Zabihullah", "Abdul Rahman", "Ahmadzai", "ذبیح الله")
@@ -150,3 +152,21 @@ def test_record_json_holds_exactly_the_set_fields(cipher):
     flagged = RegistrationRecord(name_native="زرغونه", birth_date_default=True)
     assert RegistrationRecord.from_json(flagged.to_json()) == flagged
     assert "زرغونه" in flagged.to_json()  # kept as written, not escaped
+
+
+def test_the_same_member_in_two_submissions_hashes_apart(cipher):
+    member = {"family_members/full_name": "Maryam Hashimi", "family_members/relationship": "wife"}
+    first = registration_hash(cipher, source="webform", raw=member, within="WF00108")
+    assert first == registration_hash(cipher, source="webform", raw=member, within="WF00108")
+    assert first != registration_hash(cipher, source="webform", raw=member, within="WF00109")
+    assert first != registration_hash(cipher, source="webform", raw=member)
+    sealed = seal_registration(
+        cipher,
+        source="webform",
+        file="webform.json",
+        row_number=3,
+        raw=member,
+        record=RegistrationRecord(full_name="Maryam Hashimi"),
+        within="WF00108",
+    )
+    assert sealed["content_hash"] == first

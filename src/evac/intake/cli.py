@@ -24,6 +24,7 @@ from evac.intake.service import (
     saved_mapping,
     write_rejects,
 )
+from evac.intake.workers import workers_for
 from evac.vault.keys import provider_from_settings
 from evac.vault.service import cipher_for
 
@@ -81,6 +82,7 @@ def run_import(
                 mapping=mapping,
                 dry_run=dry_run,
                 on_progress=lambda done: progress.update(task, completed=done),
+                workers=workers_for(path),
                 **({"batch_size": batch_size} if batch_size else {}),
             )
             progress.update(task, total=summary.rows_read, completed=summary.rows_read)

@@ -22,9 +22,6 @@ HEADER_SEARCH_ROWS = 20
 DELIMITERS = (",", ";", "\t", "|")
 JSON_LIST_KEYS = ("results", "submissions", "data", "records", "rows")
 JSON_ID_KEYS = ("_id", "_uuid", "id", "submission_id", "meta/instanceID")
-# A nested member's row names its submission, as KoBo's exports of repeat groups do: the same
-# wife listed in two submissions of one family is two rows the source sent, not a duplicate.
-SUBMISSION_KEY = "_submission__id"
 
 
 class UnreadableFile(ValueError):
@@ -274,7 +271,7 @@ def _json_rows(submissions: list[dict]) -> Iterator[SourceRow]:
             yield SourceRow(
                 number,
                 f"submission {index}, {list_key} {position}",
-                {**member, SUBMISSION_KEY: key},
+                member,
                 group_key=key,
                 is_principal=False,
             )

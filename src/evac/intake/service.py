@@ -13,6 +13,7 @@ import json
 import secrets
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,17 +30,17 @@ from evac.intake.readers import SourceRow, SourceTable
 from evac.intake.validate import (
     FieldError,
     RowRejected,
-    RowValidator,
     clean,
     parse_relationship,
     row_to_record,
 )
+from evac.intake.workers import Outcome, RowWorker, serial_outcomes
 from evac.operation.models import Operation
 from evac.operation.service import get_operation
 from evac.people.models import Registration
 from evac.people.models import Role as MemberRole
 from evac.people.records import RegistrationRecord, canonical_bytes, canonical_json
-from evac.people.service import registration_hash, seal_registration
+from evac.people.service import SealedRaw, seal_registration
 from evac.vault.audit import record_access
 from evac.vault.service import OperationCipher
 
@@ -165,11 +166,13 @@ def import_tables(
     batch_size: int = BATCH_SIZE,
     on_progress: Callable[[int], None] | None = None,
     channel: str = "cli",
+    workers: int = 0,
 ) -> ImportSummary:
     """Import every row of the tables; commits batch by batch unless it is a dry run.
 
     `channel` (cli, api, upload page, self-registration) is what the audit entry says the
-    import came through; every import that stores writes one, with its counts."""
+    import came through; every import that stores writes one, with its counts. `workers`
+    (0 or 1) validates and seals rows in a worker process (`workers.workers_for`)."""
     check_source_access(actor, source, write=True)
     summary = ImportSummary(reference=new_reference(), dry_run=dry_run)
     batch = None
@@ -188,24 +191,24 @@ def import_tables(
     households: set[str] = set()
     for table in tables:
         table_mapping = check_mapping(mapping, table.headers)
-        pending: list[tuple[SourceRow, RegistrationRecord]] = []
-        for row, outcome in validated_records(table, table_mapping):
-            summary.rows_read += 1
-            if isinstance(outcome, RegistrationRecord):
-                pending.append((row, outcome))
-                if outcome.household_ref:
-                    households.add(outcome.household_ref)
-            else:
-                reject = Reject(table, row, outcome.errors)
-                summary.rejects.append(reject)
-                summary.rejected_by_reason[_reason_key(outcome.errors, table_mapping)] += 1
-                if batch is not None:
-                    session.add(_rejected_row(cipher, batch.id, reject))
-            if len(pending) >= batch_size:
-                _flush(session, cipher, summary, source=source, file=file, rows=pending)
-                pending = []
-                if on_progress:
-                    on_progress(summary.rows_read)
+        pending: list[PendingRow] = []
+        with row_outcomes(
+            table, table_mapping, cipher=cipher, source=source, workers=workers
+        ) as outcomes:
+            for row, outcome, sealed_raw in placed_records(table.name, table_mapping, outcomes):
+                summary.rows_read += 1
+                if isinstance(outcome, RegistrationRecord):
+                    pending.append((row, outcome, sealed_raw))
+                    if outcome.household_ref:
+                        households.add(outcome.household_ref)
+                else:
+                    reject = Reject(table, row, outcome.errors)
+                    _reject(session, cipher, summary, batch, reject, table_mapping)
+                if len(pending) >= batch_size:
+                    _flush(session, cipher, summary, source=source, file=file, rows=pending)
+                    pending = []
+                    if on_progress:
+                        on_progress(summary.rows_read)
         _flush(session, cipher, summary, source=source, file=file, rows=pending)
         if on_progress:
             on_progress(summary.rows_read)
@@ -217,21 +220,63 @@ def import_tables(
     return summary
 
 
+PendingRow = tuple[SourceRow, RegistrationRecord, SealedRaw | None]
+
+
+@contextmanager
+def row_outcomes(
+    table: SourceTable,
+    mapping: dict[str, str | None],
+    *,
+    cipher: OperationCipher,
+    source: str,
+    workers: int,
+) -> Iterator[Iterator[tuple[SourceRow, Outcome]]]:
+    """Each row's validation outcome, from a worker process when `workers` asks for one."""
+    if workers <= 0:
+        yield serial_outcomes(table.rows, mapping)
+        return
+    with RowWorker(mapping=mapping, cipher=cipher, source=source) as worker:
+        yield worker.outcomes(table.rows)
+
+
+def placed_records(
+    table_name: str,
+    mapping: dict[str, str | None],
+    outcomes: Iterable[tuple[SourceRow, Outcome]],
+) -> Iterator[tuple[SourceRow, RegistrationRecord | RowRejected, SealedRaw | None]]:
+    """Households placed in row order (they depend on the rows before), records made."""
+    households = HouseholdTracker(table_name, mapping)
+    for row, (result, sealed_raw) in outcomes:
+        if isinstance(result, list):
+            households.skip(row)  # a rejected principal still heads the rows that follow
+            yield row, RowRejected(result), None
+            continue
+        households.place(row, result)
+        yield row, RegistrationRecord(**result), sealed_raw
+
+
 def validated_records(
     table: SourceTable, mapping: dict[str, str | None]
 ) -> Iterator[tuple[SourceRow, RegistrationRecord | RowRejected]]:
     """Each row's record (with its household) or the reason it was rejected."""
-    validator = RowValidator(mapping)
-    households = HouseholdTracker(table.name, mapping)
-    for row in table.rows:
-        try:
-            fields = validator.fields(row.raw)
-        except RowRejected as rejected:
-            households.skip(row)  # a rejected principal still heads the rows that follow
-            yield row, rejected
-            continue
-        households.place(row, fields)
-        yield row, RegistrationRecord(**fields)
+    outcomes = serial_outcomes(table.rows, mapping)
+    for row, outcome, _ in placed_records(table.name, mapping, outcomes):
+        yield row, outcome
+
+
+def _reject(
+    session: Session,
+    cipher: OperationCipher,
+    summary: ImportSummary,
+    batch: ImportBatch | None,
+    reject: Reject,
+    mapping: dict[str, str | None],
+) -> None:
+    summary.rejects.append(reject)
+    summary.rejected_by_reason[_reason_key(reject.errors, mapping)] += 1
+    if batch is not None:
+        session.add(_rejected_row(cipher, batch.id, reject))
 
 
 class HouseholdTracker:
@@ -309,27 +354,31 @@ def _flush(
     *,
     source: str,
     file: str | None,
-    rows: list[tuple[SourceRow, RegistrationRecord]],
+    rows: list[PendingRow],
 ) -> None:
     """Store one batch in one transaction; count what was new and what was a duplicate."""
     if not rows:
         if not summary.dry_run:
             session.commit()  # the batch's rejected rows
         return
+    received_at = utcnow()
+    sealed = [
+        seal_registration(
+            cipher,
+            source=source,
+            file=file,
+            row_number=row.row_number,
+            raw=row.raw,
+            record=record,
+            received_at=received_at,
+            sealed_raw=sealed_raw,
+            within=row.group_key,
+        )
+        for row, record, sealed_raw in rows
+    ]
     if summary.dry_run:
-        new = _count_new(session, cipher, source=source, rows=rows, seen=summary.seen_hashes)
+        new = _count_new(session, cipher, source=source, sealed=sealed, seen=summary.seen_hashes)
     else:
-        sealed = [
-            seal_registration(
-                cipher,
-                source=source,
-                file=file,
-                row_number=row.row_number,
-                raw=row.raw,
-                record=record,
-            )
-            for row, record in rows
-        ]
         new = insert_registrations(session, sealed)
         session.commit()
     summary.accepted += new
@@ -341,11 +390,11 @@ def _count_new(
     cipher: OperationCipher,
     *,
     source: str,
-    rows: list[tuple[SourceRow, RegistrationRecord]],
+    sealed: list[dict],
     seen: set[str],
 ) -> int:
     """How many rows a real import would add: not stored, not seen earlier in this file."""
-    hashes = {registration_hash(cipher, source=source, raw=row.raw) for row, _ in rows} - seen
+    hashes = {values["content_hash"] for values in sealed} - seen
     seen |= hashes
     known = set(
         session.scalars(

@@ -5,6 +5,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -181,16 +182,42 @@ def count_by_category_and_state(
     )
 
 
-def registration_hash(cipher: OperationCipher, *, source: str, raw: dict) -> str:
+def registration_hash(
+    cipher: OperationCipher, *, source: str, raw: dict, within: str | None = None
+) -> str:
     """The keyed content hash of a source row: equal rows from one source hash equal, and
-    rows that differ in any character (a space, a hyphen, a capital) hash apart."""
-    return _content_hash(cipher, source=source, payload=canonical_bytes(raw))
+    rows that differ in any character (a space, a hyphen, a capital) hash apart. `within`
+    names what holds the row in the source (a web-form submission holding family members):
+    the same member in two submissions is two rows the source sent, not one."""
+    return _content_hash(cipher, source=source, payload=_hashed(canonical_bytes(raw), within))
+
+
+def _hashed(payload: bytes, within: str | None) -> bytes:
+    # canonical JSON escapes control characters, so a NUL byte cannot occur inside it
+    return payload if within is None else payload + b"\x00" + within.encode()
 
 
 def _content_hash(cipher: OperationCipher, *, source: str, payload: bytes) -> str:
     # Not a blind index: those normalise case and punctuation away for look-ups, which would
     # make "Abdul Rahman" and "Abdulrahman" one row and drop the second as a duplicate.
     return cipher.keyed_hash(payload, kind=f"registration:{source}")
+
+
+class SealedRaw(NamedTuple):
+    """A source row's raw content, encrypted, and its keyed content hash."""
+
+    raw_payload: bytes
+    content_hash: str
+
+
+def seal_raw(
+    cipher: OperationCipher, *, source: str, raw: dict, within: str | None = None
+) -> SealedRaw:
+    payload = canonical_bytes(raw)  # encoded once: stored (sealed) and hashed
+    return SealedRaw(
+        cipher.encrypt_bytes(payload, field="registration.raw_payload"),
+        _content_hash(cipher, source=source, payload=_hashed(payload, within)),
+    )
 
 
 def seal_registration(
@@ -202,18 +229,22 @@ def seal_registration(
     raw: dict,
     record: RegistrationRecord,
     received_at: datetime | None = None,
+    sealed_raw: SealedRaw | None = None,
+    within: str | None = None,
 ) -> dict:
-    """The column values of one registration row, encrypted; for bulk inserts and COPY."""
-    payload = canonical_bytes(raw)  # encoded once: stored (sealed) and hashed
+    """The column values of one registration row, encrypted; for bulk inserts and COPY.
+    `sealed_raw` is `seal_raw`'s result when another process sealed the raw row already;
+    `within` is as for `registration_hash`."""
+    sealed_raw = sealed_raw or seal_raw(cipher, source=source, raw=raw, within=within)
     return {
         "operation_id": cipher.operation_id,
         "source": source,
         "file": file,
         "row_number": row_number,
         "received_at": received_at or utcnow(),
-        "raw_payload": cipher.encrypt_bytes(payload, field="registration.raw_payload"),
+        "raw_payload": sealed_raw.raw_payload,
         "record": cipher.encrypt(record.to_json(), field="registration.record"),
-        "content_hash": _content_hash(cipher, source=source, payload=payload),
+        "content_hash": sealed_raw.content_hash,
     }
 
 
