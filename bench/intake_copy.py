@@ -119,7 +119,7 @@ def raw_copy_seconds(server: str, path: Path) -> float:
         return time.perf_counter() - start
 
 
-def evac_import_seconds(url: str, path: Path) -> tuple[float, int]:
+def evac_import_seconds(url: str, path: Path, *, workers: int) -> tuple[float, int]:
     migrate(url)
     factory = make_sessionmaker(make_engine(url))
     provider = LocalKeyProvider(b"k" * 32)
@@ -145,34 +145,15 @@ def evac_import_seconds(url: str, path: Path) -> tuple[float, int]:
             file=path.name,
             tables=tables,
             mapping=propose_for_tables(tables),
-            workers=workers_for(path),
+            workers=workers,
         )
         seconds = time.perf_counter() - start
     return seconds, summary.accepted
 
 
-def sealed_rows(path: Path, cipher, limit: int) -> list[dict]:
-    tables = read_source(path)
-    mapping = propose_for_tables(tables)
-    sealed = []
-    for row, record in validated_records(tables[0], mapping):
-        sealed.append(
-            seal_registration(
-                cipher,
-                source="write",
-                file=path.name,
-                row_number=row.row_number,
-                raw=row.raw,
-                record=record,
-            )
-        )
-        if len(sealed) == limit:
-            break
-    return sealed
-
-
-def stage_microseconds(path: Path, cipher, limit: int) -> dict[str, float]:
-    """One process's cost per row of each stage of the import path, on the first rows."""
+def sealed_rows(path: Path, cipher, limit: int) -> tuple[list[dict], dict[str, float]]:
+    """The first rows sealed for the write path, and one process's cost per row of each
+    stage of the import path on them (µs)."""
     mapping = propose_for_tables(read_source(path))
     start = time.perf_counter()
     rows = list(islice(read_source(path)[0].rows, limit))
@@ -182,20 +163,20 @@ def stage_microseconds(path: Path, cipher, limit: int) -> dict[str, float]:
     records = list(validated_records(table, mapping))
     validate = time.perf_counter() - start
     start = time.perf_counter()
-    for row, record in records:
+    sealed = [
         seal_registration(
             cipher,
-            source="s",
+            source="write",
             file=path.name,
             row_number=row.row_number,
             raw=row.raw,
             record=record,
         )
+        for row, record in records
+    ]
     seal = time.perf_counter() - start
-    return {
-        name: seconds / len(rows) * 1e6
-        for name, seconds in (("read", read), ("validate", validate), ("seal", seal))
-    }
+    stages = {"read": read, "validate": validate, "seal": seal}
+    return sealed, {name: seconds / len(rows) * 1e6 for name, seconds in stages.items()}
 
 
 def write_path_seconds(
@@ -207,8 +188,7 @@ def write_path_seconds(
     provider = LocalKeyProvider(b"k" * 32)
     with factory() as session:
         cipher = cipher_for(session, provider=provider, operation_id=1)
-        stages = stage_microseconds(path, cipher, limit)
-        sealed = sealed_rows(path, cipher, limit)
+        sealed, stages = sealed_rows(path, cipher, limit)
         columns = ", ".join(REGISTRATION_COLUMNS)
         session.execute(
             text(f"CREATE TABLE plain_sealed AS SELECT {columns} FROM registration WITH NO DATA")
@@ -255,13 +235,18 @@ def main() -> None:
         console.print(
             f"anchor: raw COPY        {args.rows / anchor:>10,.0f} rows/s ({anchor:.1f} s)"
         )
-        seconds, accepted = evac_import_seconds(f"{server}/bench", path)
+        with psycopg.connect(f"{libpq(server)}/postgres", autocommit=True) as admin:
+            admin.execute("CREATE DATABASE bench_alone")
+        workers = workers_for(path)  # what `evac import` uses for this file
+        alone, accepted_alone = evac_import_seconds(f"{server}/bench_alone", path, workers=0)
+        seconds, accepted = evac_import_seconds(f"{server}/bench", path, workers=workers)
         raw, stored, sealed, stages = write_path_seconds(f"{server}/bench", path, args.write_rows)
-    assert accepted == args.rows, f"only {accepted:,} of {args.rows:,} rows accepted"
-    console.print(
-        f"evac import PostgreSQL  {args.rows / seconds:>10,.0f} rows/s ({seconds:.1f} s)  "
-        f"ratio {anchor / seconds:.1%} of raw COPY (target >= 50%)"
-    )
+    assert accepted == accepted_alone == args.rows, f"{accepted:,} of {args.rows:,} accepted"
+    for label, took in ((f"{workers} worker(s)", seconds), ("one process", alone)):
+        console.print(
+            f"evac import PostgreSQL, {label}: {args.rows / took:>8,.0f} rows/s ({took:.1f} s)  "
+            f"ratio {anchor / took:.1%} of raw COPY (target >= 50%)"
+        )
     console.print(
         f"write path, {sealed:,} sealed rows: raw COPY {sealed / raw:,.0f} rows/s, evac store "
         f"{sealed / stored:,.0f} rows/s, ratio {raw / stored:.1%}"
@@ -272,9 +257,11 @@ def main() -> None:
         + f"; anchor {1e6 * anchor / args.rows:.1f}"
     )
     if not args.no_sqlite:
-        sqlite_seconds, _ = evac_import_seconds(f"sqlite:///{workdir / 'bench.db'}", path)
+        sqlite_seconds, _ = evac_import_seconds(
+            f"sqlite:///{workdir / 'bench.db'}", path, workers=workers
+        )
         console.print(
-            f"evac import SQLite      {args.rows / sqlite_seconds:>10,.0f} rows/s "
+            f"evac import SQLite, {workers} worker(s): {args.rows / sqlite_seconds:>8,.0f} rows/s "
             f"({sqlite_seconds:.1f} s)  ratio {anchor / sqlite_seconds:.1%}"
         )
     console.print(f"load average at end {os.getloadavg()}")
