@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from evac.app import create_app
-from evac.intake.service import SELF_REGISTRATION
+from evac.intake.service import SELF_REGISTRATION, register_household
 from evac.people.models import Registration
 from evac.people.service import iter_registration_records
 
@@ -99,3 +99,16 @@ def test_dari_form_in_a_browser(live_server, browser, operation, session, cipher
     assert (zarghona.birth_year, zarghona.birth_month, zarghona.birth_day) == (1988, 5, 13)
     assert zarghona.phone == "+93702223344" and zarghona.name_native == "زرغونه حبیبی"
     assert records[2].birth_year == 2016  # 1395 SH began in March 2016
+
+
+def test_principals_differing_only_in_spelling_are_two_families(session, cipher):
+    """The household key covers the principal's exact answers: a blind index would fold
+    "Abdul Rahman" and "Abdulrahman" into one key and drop the second family's child."""
+    child = {"full_name": "Omid", "relationship": "son", "birth_date": "2012"}
+    outcomes = [
+        register_household(session, cipher=cipher, principal={"full_name": name}, members=[child])
+        for name in ("Abdul Rahman", "Abdulrahman", "Abdul Rahman")
+    ]
+    assert [(o.accepted, o.duplicates) for o in outcomes] == [(2, 0), (2, 0), (0, 2)]
+    households = {r.household_ref for r in stored(session, cipher)}
+    assert len(households) == 2
