@@ -6,6 +6,7 @@ spellings are never corrected: that is linkage's job, and the raw row is kept be
 
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -90,17 +91,18 @@ def row_to_record(raw: dict[str, str], mapping: dict[str, str | None]) -> Regist
 class RowValidator:
     """Validation of many rows under one mapping: the mapped columns are worked out once, and
     each distinct cell is converted once per field (provinces, sexes, relationships and dates
-    repeat on most rows of a list), errors included. The cache is bounded, so a file of
-    unique phone numbers costs memory once, not per row."""
+    repeat on most rows of a list), errors included. Each field has its own bounded cache:
+    columns of unique values (phones, tazkiras) empty only theirs when full, never the dates'
+    (a list's distinct birth dates, some 70,000, fit)."""
 
-    CACHE_LIMIT = 200_000
+    CACHE_LIMIT = 100_000  # per field
 
     def __init__(self, mapping: dict[str, str | None]) -> None:
         self.columns = [(header, field) for header, field in mapping.items() if field]
         self.name_columns = " / ".join(
             h for h, f in mapping.items() if f in (*NAME_FIELDS, "name_native", "mrz")
         )
-        self.converted: dict[tuple[str, str], dict[str, object] | str] = {}
+        self.converted: dict[str, dict[str, dict[str, object] | str]] = defaultdict(dict)
 
     def fields(self, raw: dict[str, str]) -> dict[str, object]:
         """The record's fields of one row; raises RowRejected listing every bad column."""
@@ -127,16 +129,16 @@ class RowValidator:
 
     def _convert(self, field: str, text: str) -> dict[str, object] | str:
         """The converted fields, or the reason the cell is wrong."""
-        key = (field, text)
-        converted = self.converted.get(key)
+        cache = self.converted[field]
+        converted = cache.get(text)
         if converted is None:
             try:
                 converted = _convert(field, text)
             except ValueError as error:
                 converted = str(error)
-            if len(self.converted) >= self.CACHE_LIMIT:
-                self.converted.clear()
-            self.converted[key] = converted
+            if len(cache) >= self.CACHE_LIMIT:
+                cache.clear()
+            cache[text] = converted
         return converted
 
 
