@@ -9,7 +9,11 @@ import pytest
 from evac.intake.mrz import parse_td3
 from evac.people.models import Role
 from evac.scenario.documents import check_digit, mrz_is_valid, td3_mrz
-from evac.scenario.population import CATEGORY_SHARES
+from evac.scenario.population import (
+    CATEGORY_SHARES,
+    MEN_ALONE_SHARE,
+    WOMEN_AND_CHILDREN_SHARE,
+)
 from evac.scenario.service import generate_population
 from evac.scenario.sources import SOURCES_BY_KEY
 from evac.scenario.vocabulary import male_given_names
@@ -30,10 +34,31 @@ def tolerance(share: float, n: int) -> float:
 def test_households_are_sized_like_afghan_families(population):
     sizes = [len(h.members) for h in population.households]
     assert min(sizes) >= 1 and max(sizes) <= 12
-    assert 5.0 <= mean(sizes) <= 6.5
+    families = [size for size in sizes if size > 1]
+    assert 5.5 <= mean(families) <= 7.0
+    alone = [h for h in population.households if len(h.members) == 1]
+    share = len(alone) / len(sizes)
+    assert abs(share - MEN_ALONE_SHARE) < tolerance(MEN_ALONE_SHARE, len(sizes)) + 0.02
     assert len(population.persons) >= PERSONS
     assert all(h.members[0].role == Role.principal for h in population.households)
     assert all(sum(m.role == Role.principal for m in h.members) == 1 for h in population.households)
+
+
+def test_women_and_children_are_the_share_dhs_counted(population):
+    """45-46% of evacuees in the US by Sept 3 were women and children (kabul-2021-facts.md)."""
+    persons = population.persons
+    counted = sum(p.sex == "F" or p.age < 18 for p in persons)
+    share = counted / len(persons)
+    # households scatter persons more than a binomial: twice the tolerance
+    assert abs(share - WOMEN_AND_CHILDREN_SHARE) < 2 * tolerance(share, len(persons))
+
+
+def test_men_alone_are_young_men(population):
+    alone = [h.principal for h in population.households if len(h.members) == 1]
+    men = [p for p in alone if p.sex == "M"]
+    assert len(men) / len(alone) > 0.95  # namesakes copy another principal's sex
+    assert all(17 <= p.age <= 66 for p in men)
+    assert mean(p.age for p in men) < 35
 
 
 def test_categories_follow_the_kabul_mix(population):

@@ -44,6 +44,12 @@ NAMESAKE_SHARE = (
     0.02  # principals who share given, father's name, birth year, province with another
 )
 FAMILY_NAME_KNOWN = 0.6
+# Households that are one man alone: SIV principals whose families stayed behind, young men who
+# got through the gates. DHS counted 45-46% women and children among the ~40,000 evacuees in the
+# US by Sept 3 (shared/data/kabul-2021-facts.md); families alone give about 76%, so most
+# households (not most persons) must be men alone for the persons to match that figure.
+MEN_ALONE_SHARE = 0.795
+WOMEN_AND_CHILDREN_SHARE = 0.455  # of persons; DHS, Sept 2021
 REFERENCE_DAY = date(2021, 8, 15)  # ages are taken on the day Kabul fell
 THIRD_COUNTRY_NATIONALITIES = ("PAK", "IND", "TJK", "UZB", "IRN", "TUR")
 
@@ -146,9 +152,10 @@ class PopulationBuilder:
         rng = self.rng
         household = Household(self.next_household, self.category(rng), self.province(rng))
         self.next_household += 1
-        size = self.size(rng)
+        alone = rng.random() < MEN_ALONE_SHARE
+        size = 1 if alone else self.size(rng)
         family = self.family_name(rng) if rng.random() < FAMILY_NAME_KNOWN else None
-        principal = self._principal(household, family)
+        principal = self._principal(household, family, man_alone=alone)
         household.members.append(principal)
         slots = size - 1
         spouse = None
@@ -196,13 +203,15 @@ class PopulationBuilder:
         age = self.rng.triangular(age_low, age_high, mode if mode is not None else age_low)
         return REFERENCE_DAY - timedelta(days=int(age * 365.25))
 
-    def _principal(self, household: Household, family: NamePart | None) -> Person:
+    def _principal(
+        self, household: Household, family: NamePart | None, *, man_alone: bool
+    ) -> Person:
         rng = self.rng
         if self.recent_principals and rng.random() < NAMESAKE_SHARE:
             return self._namesake(household, family)
-        male = rng.random() < 0.88
+        male = man_alone or rng.random() < 0.88
         given = self.male(rng) if male else self.female(rng)
-        birth = self._birth(20, 65, 34)
+        birth = self._birth(18, 50, 26) if man_alone else self._birth(20, 65, 34)
         principal = self._person(
             household, Role.principal, "M" if male else "F", given, self.male(rng), family, birth
         )
