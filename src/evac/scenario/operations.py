@@ -222,11 +222,15 @@ def _flights(row: dict[str, str]) -> list[tuple[str, int, int | None]]:
     """(aircraft code, flights, planned load or None) of one window of the CSV.
 
     When a window gives US military flights without the C-17/C-130 split, they are counted as
-    C-17s (most were); a window without any flight count gives no sorties. Planned loads are the
-    window's own passengers per flight when both are published.
+    C-17s (most were). When it gives US military passengers but no flight count (Aug 19 and
+    Aug 22), the flights are those passengers at the C-17's typical load: leaving them out
+    left 29 flights' worth of evacuees without a seat. Planned loads are the window's own
+    passengers per flight when both are published.
     """
     c17, c130 = _number(row["us_c17"]), _number(row["us_c130"])
     military, military_pax = _number(row["us_mil_flights"]), _number(row["us_mil_pax"])
+    if military is None and military_pax:
+        military = max(1, round(military_pax / C17.typical_load))
     if c17 is None and c130 is None and military:
         c17, c130 = military, 0
     flights = []
