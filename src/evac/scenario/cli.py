@@ -68,10 +68,19 @@ def generate_command(
 ) -> None:
     """Generate PERSONS synthetic evacuees in households, registered through six sources.
 
-    Each source writes as real partners do (upper case, swapped order, full names, Solar Hijri
-    dates, years only, 1 January defaults, dropped father's names, typos, phones without
-    country code). About a third of persons arrive more than once. The truth (registration ->
-    person -> household) goes to truth.csv, never into the database.
+    Households: most are one man alone, the rest Afghan families, so that women and children
+    are 45-46% of persons as DHS counted. Each source (web form, two NGOs, a congressional
+    office, the embassy's staff list, the SIV case list) writes as real partners do: upper
+    case, swapped order, full names, Solar Hijri dates, years only, 1 January defaults, dropped
+    father's names, typos, phones without country code. About a third of persons arrive more
+    than once: expect about 1.4 registrations a person. The truth (registration -> person ->
+    household) goes to truth.csv, never into the database. A progress bar shows each run.
+
+    \b
+    Examples:
+      evac scenario generate --persons 20000 --out /tmp/scenario
+      evac scenario generate --persons 710000 --seed 7 --out big   # ~1,000,000 registrations
+      evac scenario generate --persons 20000 --into-db --truth /tmp/truth
     """
     from evac.scenario.service import write_scenario
 
@@ -148,9 +157,19 @@ def operation_command(
 ) -> None:
     """Build an operation: airport, gates, aircraft types, the sorties of each day, hubs.
 
-    kabul-2021 is Hamid Karzai International in August 2021, from the published daily figures:
-    one runway, Abbey/East/North/South gates, C-17s with their real loads, C-130s, coalition and
-    charter flights, Al Udeid, Ramstein, Bahrain and Kuwait, deadline 31 August.
+    kabul-2021 is Hamid Karzai International in August 2021, from the published daily figures
+    in kabul-2021-airlift.csv: one runway, Abbey/East/North/South gates, C-17s with their real
+    loads, C-130s, coalition and charter flights, Al Udeid, Ramstein, Bahrain and Kuwait,
+    deadline 31 August. 739 sorties against the 778 flights reported: the windows' flight
+    counts, plus flights derived from passengers where a window gives no count; the rest flew
+    before the first window (docs/scenario.md). generic is a small three-day operation for
+    tests. Building twice adds nothing.
+
+    \b
+    Examples:
+      evac scenario operation kabul-2021
+      evac scenario operation kabul-2021 --data ../shared/data --name kabul-rehearsal
+      evac scenario operation generic
     """
     from evac.cli import initialise
     from evac.db import make_engine, make_sessionmaker, session_scope
