@@ -94,16 +94,23 @@ def selected_mapping(page: str) -> dict[str, str]:
     return fields
 
 
+def upload(client, headers: dict, *, name: str, source: str, media_type: str):
+    """Send a file from tests/intake/files to the upload page, as its form does."""
+    with (FILES / name).open("rb") as handle:
+        return client.post(
+            "/intake/upload",
+            data={"source": source},
+            files={"file": (name, handle, media_type)},
+            headers=headers,
+        )
+
+
 def test_upload_page_proposes_a_mapping_that_can_be_corrected(client, auth_headers, session):
     officer = auth_headers(Role.officer)
     assert client.get("/intake/upload?lang=fa-AF", headers=officer).status_code == 200
-    with (FILES / "ngo_alpha.csv").open("rb") as handle:
-        proposed = client.post(
-            "/intake/upload",
-            data={"source": "ngo-alpha"},
-            files={"file": ("ngo_alpha.csv", handle, "text/csv")},
-            headers=officer,
-        )
+    proposed = upload(
+        client, officer, name="ngo_alpha.csv", source="ngo-alpha", media_type="text/csv"
+    )
     assert proposed.status_code == 200 and 'dir="rtl"' in proposed.text
     token = re.search(r'name="token" value="([^"]+)"', proposed.text).group(1)
     mapping = selected_mapping(proposed.text)
@@ -129,13 +136,9 @@ def test_partner_uploads_only_for_itself(client, auth_headers):
     partner = auth_headers(Role.partner, "ngo-alpha")
     page = client.get("/intake/upload", headers=partner)
     assert 'value="ngo-alpha" readonly' in page.text
-    with (FILES / "webform.json").open("rb") as handle:
-        proposed = client.post(
-            "/intake/upload",
-            data={"source": "someone-else"},
-            files={"file": ("webform.json", handle, "application/json")},
-            headers=partner,
-        )
+    proposed = upload(
+        client, partner, name="webform.json", source="someone-else", media_type="application/json"
+    )
     assert 'name="source" value="ngo-alpha"' in proposed.text
     bad = client.post(
         "/intake/upload",

@@ -14,7 +14,7 @@ from evac.intake.cli import run_import
 from evac.intake.service import SELF_REGISTRATION
 from evac.people.models import Registration
 from evac.vault.audit import AuditEntry, verify_chain
-from tests.intake.test_api import ROWS, selected_mapping
+from tests.intake.test_api import ROWS, selected_mapping, upload
 
 FILES = Path(__file__).parent / "files"
 # Cells of ngo_alpha.csv and ROWS: none may appear anywhere in the log.
@@ -85,13 +85,9 @@ def test_api_upload_page_and_self_registration_are_audited(
     client = TestClient(create_app(settings))
     sent = client.post("/api/v1/intake/submissions", json={"rows": ROWS}, headers=partner)
     assert sent.status_code == 201, sent.text
-    with (FILES / "ngo_alpha.csv").open("rb") as handle:
-        proposed = client.post(
-            "/intake/upload",
-            data={"source": "ngo-alpha"},
-            files={"file": ("ngo_alpha.csv", handle, "text/csv")},
-            headers=officer,
-        )
+    proposed = upload(
+        client, officer, name="ngo_alpha.csv", source="ngo-alpha", media_type="text/csv"
+    )
     token = re.search(r'name="token" value="([^"]+)"', proposed.text).group(1)
     form = {"token": token, "source": "ngo-alpha", **selected_mapping(proposed.text)}
     assert client.post("/intake/upload/confirm", data=form, headers=officer).status_code == 200
@@ -100,8 +96,8 @@ def test_api_upload_page_and_self_registration_are_audited(
         data={"p_full_name": "Zarghona Popal", "p_birth_date": "1370", "members": "0"},
     )
     assert registered.status_code == 200
-    api, upload, public = import_entries(session)
-    assert [e.details["channel"] for e in (api, upload, public)] == [
+    api, page, public = import_entries(session)
+    assert [e.details["channel"] for e in (api, page, public)] == [
         "api",
         "upload page",
         "self-registration",
@@ -109,14 +105,14 @@ def test_api_upload_page_and_self_registration_are_audited(
     assert (api.role, api.details["source"], api.details["file"]) == ("partner", "ngo-beta", "api")
     assert (api.details["accepted"], api.details["rejected"]) == (2, 1)
     assert api.details["registration_ids"] == registration_ids(session, "ngo-beta")
-    assert (upload.role, upload.details["file"], upload.details["accepted"]) == (
+    assert (page.role, page.details["file"], page.details["accepted"]) == (
         "officer",
         "ngo_alpha.csv",
         5,
     )
     assert (public.username, public.details["source"]) == ("public-form", SELF_REGISTRATION)
     assert public.details["accepted"] == 1
-    for entry in (api, upload, public):
+    for entry in (api, page, public):
         assert_no_personal_data(entry)
     total = session.scalar(select(func.count()).select_from(AuditEntry))
     session.rollback()
