@@ -12,10 +12,6 @@ from evac.scenario.documents import check_digit, mrz_is_valid, td3_mrz
 from evac.scenario.population import (
     CATEGORY_SHARES,
     MEN_ALONE_SHARE,
-    NAMESAKE_SHARE,
-    SAME_NAME_AS_FATHER,
-    TWIN_SHARE,
-    WOMEN_AND_CHILDREN_SHARE,
 )
 from evac.scenario.service import generate_population
 from evac.scenario.sources import SOURCES_BY_KEY
@@ -53,7 +49,7 @@ def test_women_and_children_are_the_share_dhs_counted(population):
     counted = sum(p.sex == "F" or p.age < 18 for p in persons)
     share = counted / len(persons)
     # households scatter persons more than a binomial: twice the tolerance
-    assert abs(share - WOMEN_AND_CHILDREN_SHARE) < 2 * tolerance(share, len(persons))
+    assert abs(share - 0.455) < 2 * tolerance(share, len(persons))
 
 
 def test_men_alone_are_young_men(population):
@@ -193,13 +189,26 @@ def test_a_seed_gives_the_same_population_and_another_seed_another():
     assert [r.raw for r in first.registrations] != [r.raw for r in other.registrations]
 
 
+# The shares docs/scenario.md states for the hard cases, written here and not imported, so that a
+# generator that stopped making them fails.
+NAMESAKE_SHARE = 0.02  # of principals
+TWIN_SHARE = 0.03  # of households with two or more children
+SAME_NAME_AS_FATHER = 0.03  # of households with a father and a son
+
+
+@pytest.fixture(scope="module")
+def large_population():
+    """Hard cases are rare: 40,000 persons give some thousands of families to count them in."""
+    return generate_population(persons=40_000, seed=8)
+
+
 def at_least(expected: float, n: int) -> float:
     """The lowest share a binomial draw of `n` with mean `expected` reaches but for bad luck."""
     return expected - 4 * math.sqrt(expected * (1 - expected) / n)
 
 
-def test_namesakes_share_a_common_name_birth_year_and_province(population):
-    principals = [h.principal for h in population.households]
+def test_namesakes_share_a_common_name_birth_year_and_province(large_population):
+    principals = [h.principal for h in large_population.households]
     by_identity = Counter((p.given, p.father, p.birth.year, p.province) for p in principals)
     with_namesake = sum(n for n in by_identity.values() if n > 1)
     # each namesake copies one of the last 50 principals: both of them count
@@ -207,9 +216,9 @@ def test_namesakes_share_a_common_name_birth_year_and_province(population):
     assert with_namesake / len(principals) <= 2 * NAMESAKE_SHARE + 0.02
 
 
-def test_twins_are_two_children_born_on_one_day(population):
+def test_twins_are_two_children_born_on_one_day(large_population):
     families = [
-        h for h in population.households if sum(m.role == Role.child for m in h.members) > 1
+        h for h in large_population.households if sum(m.role == Role.child for m in h.members) > 1
     ]
     twins = [
         h
@@ -225,10 +234,10 @@ def test_twins_are_two_children_born_on_one_day(population):
     )
 
 
-def test_some_sons_carry_their_fathers_given_name(population):
+def test_some_sons_carry_their_fathers_given_name(large_population):
     fathers = [
         h
-        for h in population.households
+        for h in large_population.households
         if h.principal.sex == "M" and any(m.role == Role.child and m.sex == "M" for m in h.members)
     ]
     named = [
