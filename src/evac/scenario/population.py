@@ -49,7 +49,6 @@ FAMILY_NAME_KNOWN = 0.6
 # US by Sept 3 (shared/data/kabul-2021-facts.md); families alone give about 76%, so most
 # households (not most persons) must be men alone for the persons to match that figure.
 MEN_ALONE_SHARE = 0.795
-WOMEN_AND_CHILDREN_SHARE = 0.455  # of persons; DHS, Sept 2021
 REFERENCE_DAY = date(2021, 8, 15)  # ages are taken on the day Kabul fell
 THIRD_COUNTRY_NATIONALITIES = ("PAK", "IND", "TJK", "UZB", "IRN", "TUR")
 
