@@ -25,6 +25,44 @@ app = typer.Typer(
 console = Console(stderr=True)
 
 
+GENERATE_HELP = (
+    "Generate PERSONS synthetic evacuees in households, registered through six "
+    "sources.\n\n"
+    "Households: most are one man alone, the rest Afghan families, so that women and "
+    "children are 45-46% of persons as DHS counted. Each source (web form, two NGOs, "
+    "a congressional office, the embassy's staff list, the SIV case list) writes as "
+    "real partners do: upper case, swapped order, full names, Solar Hijri dates, "
+    "years only, 1 January defaults, dropped father's names, typos, phones without "
+    "country code. About a third of persons arrive more than once: expect about 1.4 "
+    "registrations a person. The truth (registration -> person -> household) goes to "
+    "truth.csv, never into the database. A progress bar shows each run.\n\n"
+    "\b\n"
+    "Examples:\n"
+    "  evac scenario generate --persons 20000 --out /tmp/scenario\n"
+    "  evac scenario generate --persons 710000 --seed 7 --out big\n"
+    "  (about 1,000,000 registrations)\n"
+    "  evac scenario generate --persons 20000 --into-db --truth /tmp/truth\n"
+)
+
+OPERATION_HELP = (
+    "Build an operation: airport, gates, aircraft types, the sorties of each day, "
+    "hubs.\n\n"
+    "kabul-2021 is Hamid Karzai International in August 2021, from the published "
+    "daily figures in kabul-2021-airlift.csv: one runway, Abbey/East/North/South "
+    "gates, C-17s with their real loads, C-130s, coalition and charter flights, Al "
+    "Udeid, Ramstein, Bahrain and Kuwait, deadline 31 August. 739 sorties against the "
+    "778 flights reported: the windows' flight counts, plus flights derived from "
+    "passengers where a window gives no count; the rest flew before the first window "
+    "(docs/scenario.md). generic is a small three-day operation for tests. Building "
+    "twice adds nothing.\n\n"
+    "\b\n"
+    "Examples:\n"
+    "  evac scenario operation kabul-2021\n"
+    "  evac scenario operation kabul-2021 --data ../shared/data --name kabul-rehearsal\n"
+    "  evac scenario operation generic\n"
+)
+
+
 def progress_bar() -> Progress:
     return Progress(
         TextColumn("{task.description}"),
@@ -36,7 +74,7 @@ def progress_bar() -> Progress:
     )
 
 
-@app.command("generate")
+@app.command("generate", help=GENERATE_HELP)
 def generate_command(
     ctx: typer.Context,
     persons: Annotated[int, typer.Option(min=1, help="How many persons to make.")] = 10_000,
@@ -66,22 +104,7 @@ def generate_command(
         typer.Option(help="With --into-db: also write the truth (and files) into this folder."),
     ] = None,
 ) -> None:
-    """Generate PERSONS synthetic evacuees in households, registered through six sources.
-
-    Households: most are one man alone, the rest Afghan families, so that women and children
-    are 45-46% of persons as DHS counted. Each source (web form, two NGOs, a congressional
-    office, the embassy's staff list, the SIV case list) writes as real partners do: upper
-    case, swapped order, full names, Solar Hijri dates, years only, 1 January defaults, dropped
-    father's names, typos, phones without country code. About a third of persons arrive more
-    than once: expect about 1.4 registrations a person. The truth (registration -> person ->
-    household) goes to truth.csv, never into the database. A progress bar shows each run.
-
-    \b
-    Examples:
-      evac scenario generate --persons 20000 --out /tmp/scenario
-      evac scenario generate --persons 710000 --seed 7 --out big   # ~1,000,000 registrations
-      evac scenario generate --persons 20000 --into-db --truth /tmp/truth
-    """
+    """Generate synthetic evacuees with their registrations and the truth (see GENERATE_HELP)."""
     from evac.scenario.service import write_scenario
 
     if out is None and not into_db:
@@ -139,7 +162,7 @@ def print_summary(summary: Summary, *, title: str) -> None:
     console.print(f"{summary.persons:,} persons in {summary.households:,} households.")
 
 
-@app.command("operation")
+@app.command("operation", help=OPERATION_HELP)
 def operation_command(
     ctx: typer.Context,
     which: Annotated[str, typer.Argument(help="kabul-2021, or generic (a small test operation).")],
@@ -155,22 +178,7 @@ def operation_command(
         str | None, typer.Option(help="Name of the operation (default: the scenario's).")
     ] = None,
 ) -> None:
-    """Build an operation: airport, gates, aircraft types, the sorties of each day, hubs.
-
-    kabul-2021 is Hamid Karzai International in August 2021, from the published daily figures
-    in kabul-2021-airlift.csv: one runway, Abbey/East/North/South gates, C-17s with their real
-    loads, C-130s, coalition and charter flights, Al Udeid, Ramstein, Bahrain and Kuwait,
-    deadline 31 August. 739 sorties against the 778 flights reported: the windows' flight
-    counts, plus flights derived from passengers where a window gives no count; the rest flew
-    before the first window (docs/scenario.md). generic is a small three-day operation for
-    tests. Building twice adds nothing.
-
-    \b
-    Examples:
-      evac scenario operation kabul-2021
-      evac scenario operation kabul-2021 --data ../shared/data --name kabul-rehearsal
-      evac scenario operation generic
-    """
+    """Build an operation from the scenario data (see OPERATION_HELP)."""
     from evac.cli import initialise
     from evac.db import make_engine, make_sessionmaker, session_scope
     from evac.operation.service import sorties_per_day
