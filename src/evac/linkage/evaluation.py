@@ -22,6 +22,7 @@ from splink import comparison_library as cl
 
 from evac.linkage.files import link_inputs, read_inputs
 from evac.linkage.model import BLOCKING_RULES, LinkInput, prepare_frame
+from evac.scenario.files import LINK_FILE, TRUTH_FILE
 
 
 @dataclass(frozen=True)
@@ -163,17 +164,15 @@ def compare_methods(
 
 
 def scenario_files(folder: Path) -> tuple[Path, Path]:
-    """The file-mode CSV and the truth CSV that `evac scenario generate` wrote into `folder`."""
-    linkage_input = truth = None
-    for path in sorted(folder.rglob("*.csv")):
-        with path.open(encoding="utf-8-sig") as handle:
-            header = next(csv.reader(handle), [])
-        if "record_id" in header and "given_name" in header:
-            linkage_input = path
-        elif "record_id" in header and len(header) >= 2:
-            truth = path
-    if linkage_input is None or truth is None:
-        raise FileNotFoundError(f"no linkage input and truth CSV in {folder}")
+    """The linkage input and the truth that `evac scenario generate --out` wrote into `folder`.
+
+    Only those two files by name: the partner files under sources/ are in other encodings
+    (Windows-1252 among them) and are not linkage input.
+    """
+    linkage_input, truth = folder / LINK_FILE, folder / TRUTH_FILE
+    missing = [path.name for path in (linkage_input, truth) if not path.is_file()]
+    if missing:
+        raise FileNotFoundError(f"no {' or '.join(missing)} in {folder}")
     return linkage_input, truth
 
 
@@ -181,7 +180,10 @@ def read_truth(path: Path, record_ids: Sequence[str]) -> list[str]:
     """The true person of each record, in the order of `record_ids`."""
     with path.open(encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
-        column = next(c for c in reader.fieldnames or [] if c != "record_id")
+        columns = reader.fieldnames or []
+        column = (
+            "person_id" if "person_id" in columns else next(c for c in columns if c != "record_id")
+        )
         person = {row["record_id"]: row[column] for row in reader}
     return [person[record_id] for record_id in record_ids]
 
