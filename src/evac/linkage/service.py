@@ -60,6 +60,7 @@ from evac.people.service import (
     iter_registration_records,
     read_registration,
 )
+from evac.vault.audit import record_access
 from evac.vault.service import OperationCipher
 
 Progress = Callable[[str], None]
@@ -76,6 +77,25 @@ class RunSummary:
     persons_created: int
     merges: int
     queued: int
+
+
+RUN_REASON = "linkage run"
+AUDIT_PURPOSE = "record linkage: one person per evacuee across registrations"
+
+
+def _audit_change(
+    session: Session, *, actor: Actor, action: str, subject: str, details: dict
+) -> None:
+    """Who changed which persons: ids and counts only, never names nor a reviewer's free text
+    (a reason may quote a name, so it stays in the person's history, not in the audit log)."""
+    record_access(
+        session, actor=actor, action=action, purpose=AUDIT_PURPOSE, subject=subject, details=details
+    )
+
+
+def _audit_run(session: Session, actor: Actor, operation_id: int, summary: RunSummary) -> None:
+    _audit_change(session, actor=actor, action="linkage.run", subject=f"operation:{operation_id}",
+                  details=dict(vars(summary)))  # fmt: skip
 
 
 def record_input(registration_id: int, record: RegistrationRecord) -> LinkInput:
@@ -134,6 +154,7 @@ def run_linkage(
     new = [placement[i] is None for i in ids]
     summary = RunSummary(len(ids), sum(new), 0, 0, 0)
     if not summary.new_registrations:
+        _audit_run(session, actor, cipher.operation_id, summary)
         return summary
     progress("preparing names")
     frame = prepare_frame(record_input(i, record) for i, record in loaded)
@@ -182,6 +203,7 @@ def run_linkage(
         )
     )
     scored.connection.close()
+    _audit_run(session, actor, cipher.operation_id, summary)
     session.flush()
     return summary
 
@@ -283,7 +305,7 @@ def _resolve_cluster(
         person = session.get(Person, existing[0])
         for other_id in existing[1:]:
             other = session.get(Person, other_id)
-            merge_persons(session, actor=actor, survivor=person, merged=other, reason="linkage run")
+            merge_persons(session, actor=actor, survivor=person, merged=other, reason=RUN_REASON)
             merged += 1
     else:
         person = _new_person(session, cipher=cipher, records=[records[i] for i in registration_ids])
@@ -377,6 +399,9 @@ def merge_persons(
         other_person_id=merged.id, registration_ids=moved, actor=actor.username, reason=reason,
     )  # fmt: skip
     session.add(history)
+    _audit_change(session, actor=actor, action="linkage.merge", subject=f"person:{survivor.id}",
+                  details={"survivor": survivor.id, "merged": merged.id, "registration_ids": moved,
+                           "automatic": reason == RUN_REASON})  # fmt: skip
     session.flush()
     return history
 
@@ -441,6 +466,9 @@ def split_person(
                     other_person_id=new_person.id, registration_ids=sorted(moving),
                     actor=actor.username, reason=reason)
     )  # fmt: skip
+    _audit_change(session, actor=actor, action="linkage.split", subject=f"person:{person.id}",
+                  details={"person": person.id, "new_person": new_person.id,
+                           "registration_ids": sorted(moving)})  # fmt: skip
     session.flush()
     return new_person
 
@@ -504,6 +532,15 @@ def decide(
     elif not same and a.person_id == b.person_id:
         split_person(session, cipher=cipher, actor=actor, person_id=b.person_id,
                      registration_ids=[b.id], reason=reason)  # fmt: skip
+    pair = [decision.registration_a_id, decision.registration_b_id]
+    details = {"decision": decision.id, "same": same, "registration_ids": pair}
+    _audit_change(
+        session,
+        actor=actor,
+        action="linkage.decide",
+        subject=f"link_review_item:{item.id}",
+        details=details,
+    )
     session.flush()
     return decision
 
