@@ -128,6 +128,9 @@ def test_document_numbers_ignore_spacing_and_native_digits():
         ("31608", BirthDate(1986, 1986, date(1986, 7, 15))),  # Excel
         ("19450493", BirthDate(1945, 1945)),  # a mistyped day: the year still counts
         ("05/07/1986", BirthDate(1986, 1986)),  # 5 July or 7 May: only the year is certain
+        ("05-Jul-1986", BirthDate(1986, 1986, date(1986, 7, 5))),  # a named month is certain
+        ("5 July 1986", BirthDate(1986, 1986, date(1986, 7, 5))),
+        ("Jul 5, 1986", BirthDate(1986, 1986, date(1986, 7, 5))),
         ("", None),
     ],
 )
@@ -135,7 +138,7 @@ def test_dates_of_birth(written, expected):
     assert parse_birth_date(written) == expected
 
 
-@pytest.mark.parametrize("written", ["next year", "1986-13-40", "12/1986"])
+@pytest.mark.parametrize("written", ["next year", "1986-13-40", "12/1986", "31-Feb-1986", "5 Jul"])
 def test_unreadable_or_ambiguous_dates_are_refused(written):
     with pytest.raises(UnreadableDate):
         parse_birth_date(written)

@@ -19,6 +19,10 @@ _EXCEL_SERIALS = range(1, 60000)  # up to 2064
 _NATIVE_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 
 
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_NAMES = {name: number for number, name in enumerate(_MONTHS, 1)}
+
+
 class UnreadableDate(ValueError):
     """A date of birth in no form that intake accepts."""
 
@@ -78,12 +82,26 @@ def _three_parts(a: int, b: int, c: int) -> date:
     raise _AmbiguousDay(year)
 
 
+def _with_month_name(value: str) -> date | None:
+    """04-Jun-1987, 4 June 1987, Jun 4, 1987: English month names, as visa and staff lists
+    write them; the name fixes the month, so no day/month ambiguity is left."""
+    words = re.findall(r"[A-Za-z]+", value)
+    numbers = [int(n) for n in re.findall(r"\d+", value)]
+    if len(words) != 1 or len(numbers) != 2:
+        return None
+    month = _MONTH_NAMES.get(words[0][:3].lower())
+    if month is None:
+        return None
+    day, year = sorted(numbers)  # the year is the larger, written in four digits
+    return date(year, month, day) if year > 31 else None
+
+
 @lru_cache(maxsize=100_000)  # a list holds few distinct dates
 def parse_birth_date(text: str | int | float | None) -> BirthDate | None:
     """Read a date of birth in any form intake accepts; None when empty.
 
     ISO dates, d/m/y, m/d/y when unambiguous, compact yyyymmdd, a year alone, Solar Hijri
-    years and dates (1365, 1365/05/12), Excel serial numbers.
+    years and dates (1365, 1365/05/12), Excel serial numbers, English month names (04-Jun-1987).
     """
     if text is None:
         return None
@@ -105,6 +123,9 @@ def parse_birth_date(text: str | int | float | None) -> BirthDate | None:
         parts = re.split(r"[-/.\s]+", value)
         if len(parts) == 3 and all(p.isdigit() for p in parts):
             return _specific(_three_parts(*(int(p) for p in parts)))
+        named = _with_month_name(value)
+        if named is not None:
+            return _specific(named)
     except _AmbiguousDay as ambiguous:
         return _year_only(ambiguous.year)
     except ValueError as error:
