@@ -6,7 +6,7 @@ import json
 from sqlalchemy import select
 
 from evac.auth.permissions import cli_actor
-from evac.linkage.service import decide, open_reviews, run_linkage
+from evac.linkage.service import decide, open_reviews, review_records, run_linkage
 from evac.vault.audit import AuditEntry, verify_chain
 from tests.linkage.test_resolution import crowd, person_of, register
 
@@ -18,13 +18,19 @@ def linkage_entries(session) -> list[AuditEntry]:
     return [e for e in session.scalars(query) if e.action != "linkage.read"]
 
 
-def test_run_merge_split_and_decisions_are_audited_without_personal_data(session, cipher):
-    actor = cli_actor()
-    crowd(session, cipher)
+def two_spellings_of_one_man(session, cipher) -> tuple[int, int]:
+    """A pair the model doubts: same man, names written two ways, different phones."""
     a = register(session, cipher, "one", given_name="Mohammad Zaman", father_name="Ghulam Nabi",
                  sex="M", birth_year=1986, province="Kabul", phone="+93700111222")  # fmt: skip
     b = register(session, cipher, "two", given_name="Zaman", father_name="Gholam Nabi", sex="M",
                  birth_year=1986, province="Herat", phone="+93799888777")  # fmt: skip
+    return a, b
+
+
+def test_run_merge_split_and_decisions_are_audited_without_personal_data(session, cipher):
+    actor = cli_actor()
+    crowd(session, cipher)
+    a, b = two_spellings_of_one_man(session, cipher)
     session.commit()
     summary = run_linkage(session, cipher=cipher, actor=actor)
     session.commit()
@@ -53,3 +59,16 @@ def test_run_merge_split_and_decisions_are_audited_without_personal_data(session
     for personal in ("Zaman", "Nabi", "Gholam", "+93", "1986", "Herat", "brother"):
         assert personal not in written
     assert verify_chain(session) == []
+
+
+def test_showing_a_doubtful_pair_to_a_reviewer_is_an_audited_read(session, cipher):
+    actor = cli_actor()
+    crowd(session, cipher)
+    two_spellings_of_one_man(session, cipher)
+    session.commit()
+    run_linkage(session, cipher=cipher, actor=actor)
+    item = open_reviews(session, operation_id=cipher.operation_id)[0]
+    review_records(session, cipher=cipher, actor=actor, item=item)  # what `evac link review` shows
+    (read,) = session.scalars(select(AuditEntry).where(AuditEntry.action == "linkage.read"))
+    assert read.subject == f"link_review_item:{item.id}" and read.username == actor.username
+    assert read.details == {"registrations": [item.registration_a_id, item.registration_b_id]}

@@ -593,6 +593,9 @@ def review_records(
     actor.require(Permission.personal_read)
     a = session.get(Registration, item.registration_a_id)
     b = session.get(Registration, item.registration_b_id)
+    record_access(session, actor=actor, action="linkage.read", purpose="review a doubtful pair",
+                  subject=f"link_review_item:{item.id}",
+                  details={"registrations": [a.id, b.id]})  # fmt: skip
     return read_registration(a, cipher=cipher)[1], read_registration(b, cipher=cipher)[1]
 
 

@@ -56,7 +56,6 @@ def _audit(session: Session, actor: Actor, subject: str, purpose: str) -> None:
 
 def _side_by_side(session, cipher, actor, item) -> list[tuple[str, str, str]]:
     left, right = (vars(r) for r in review_records(session, cipher=cipher, actor=actor, item=item))
-    _audit(session, actor, f"link_review_item:{item.id}", "review a doubtful pair")
     return [
         (field, str(value or ""), str(right[field] or ""))
         for field, value in left.items()
