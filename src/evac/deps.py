@@ -10,6 +10,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from evac.config import Settings
+from evac.db import session_scope
 from evac.i18n import LANGUAGES, Language, language, negotiate
 
 TEMPLATES_DIR = Path(__file__).parent / "web" / "templates"
@@ -22,15 +23,8 @@ def get_settings(request: Request) -> Settings:
 
 def get_session(request: Request) -> Iterator[Session]:
     """A session for one request: committed if the route returns, rolled back if it raises."""
-    session = request.app.state.sessionmaker()
-    try:
+    with session_scope(request.app.state.sessionmaker) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 def get_language(request: Request) -> Language:

@@ -119,6 +119,19 @@ HUBS = (
 )
 
 
+def kabul_like_operation(session: Session, *, provider: KeyProvider, name: str) -> Operation:
+    """A bare operation out of Kabul with the 2021 deadline: no sites, sorties or hubs yet."""
+    return create_operation(
+        session,
+        provider=provider,
+        name=name,
+        country="AF",
+        airport="OAKB",
+        time_zone="Asia/Kabul",
+        deadline=KABUL_DEADLINE,
+    )
+
+
 def kabul_2021_operation(
     session: Session, *, provider: KeyProvider, data: Path | None = None, name: str = "kabul-2021"
 ) -> tuple[Operation, bool]:
@@ -131,15 +144,7 @@ def kabul_2021_operation(
         return get_operation(session, name=name), False
     except OperationNotFound:
         pass
-    operation = create_operation(
-        session,
-        provider=provider,
-        name=name,
-        country="AF",
-        airport="OAKB",
-        time_zone="Asia/Kabul",
-        deadline=KABUL_DEADLINE,
-    )
+    operation = kabul_like_operation(session, provider=provider, name=name)
     add_site(
         session,
         operation=operation,

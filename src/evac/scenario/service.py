@@ -14,11 +14,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from evac.operation.models import Operation
-from evac.operation.service import OperationNotFound, create_operation, get_operation
+from evac.operation.service import OperationNotFound, get_operation
 from evac.people.models import Registration as RegistrationRow
 from evac.people.service import seal_registration
 from evac.scenario.files import FileWriterProcess, file_rows
-from evac.scenario.operations import KABUL_DEADLINE
+from evac.scenario.operations import kabul_like_operation
 from evac.scenario.population import Household, generate_households
 from evac.scenario.sources import (
     SOURCES,
@@ -177,15 +177,7 @@ def find_or_create_operation(session: Session, *, provider: KeyProvider, name: s
     try:
         return get_operation(session, name=name)
     except OperationNotFound:
-        return create_operation(
-            session,
-            provider=provider,
-            name=name,
-            country="AF",
-            airport="OAKB",
-            time_zone="Asia/Kabul",
-            deadline=KABUL_DEADLINE,
-        )
+        return kabul_like_operation(session, provider=provider, name=name)
 
 
 def _count(summary: Summary, household: Household, progress: Progress | None) -> None:
