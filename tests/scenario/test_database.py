@@ -4,12 +4,16 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from evac.auth.permissions import cli_actor
 from evac.cli import app
 from evac.operation.service import get_operation
 from evac.people.models import Registration
 from evac.people.service import read_registration
 from evac.scenario.service import generate_population, iter_scenario, load_scenario
+from evac.vault.audit import AuditEntry
 from tests.intake.test_cli import environment
+
+ACTOR = cli_actor()
 
 
 def count(session) -> int:
@@ -21,11 +25,21 @@ def count(session) -> int:
 def test_loading_stores_every_registration_once(session, session_factory, cipher):
     session.rollback()  # the keys are unwrapped; free SQLite's write lock for the loader
     summary = load_scenario(
-        session_factory=session_factory, cipher=cipher, persons=300, seed=3, batch_size=100
+        session_factory=session_factory,
+        cipher=cipher,
+        actor=ACTOR,
+        persons=300,
+        seed=3,
+        batch_size=100,
     )
     assert summary.inserted == summary.total_registrations == count(session)
     again = load_scenario(
-        session_factory=session_factory, cipher=cipher, persons=300, seed=3, batch_size=100
+        session_factory=session_factory,
+        cipher=cipher,
+        actor=ACTOR,
+        persons=300,
+        seed=3,
+        batch_size=100,
     )
     assert again.inserted == 0
     assert count(session) == summary.total_registrations
@@ -41,6 +55,8 @@ def test_loading_stores_every_registration_once(session, session_factory, cipher
         assert raw == generated.raw and record == generated.record
         assert row.file == generated.source.file
     assert b"Mohammad" not in b"".join(r.raw_payload for r in stored)  # sealed, not plain
+    audited = session.scalars(select(AuditEntry).where(AuditEntry.action == "scenario.load"))
+    assert sum(entry.details["inserted"] for entry in audited) == summary.inserted  # re-run: 0
 
 
 def test_a_failed_batch_leaves_no_partial_rows(session, session_factory, cipher, monkeypatch):
@@ -60,7 +76,12 @@ def test_a_failed_batch_leaves_no_partial_rows(session, session_factory, cipher,
     session.rollback()
     with pytest.raises(RuntimeError, match="crash"):
         load_scenario(
-            session_factory=session_factory, cipher=cipher, persons=300, seed=3, batch_size=100
+            session_factory=session_factory,
+            cipher=cipher,
+            actor=ACTOR,
+            persons=300,
+            seed=3,
+            batch_size=100,
         )
     first_batch = 0  # households are never split: a batch closes after the 100th row's household
     for _, by_source in iter_scenario(persons=300, seed=3):
@@ -71,7 +92,12 @@ def test_a_failed_batch_leaves_no_partial_rows(session, session_factory, cipher,
     assert stored == first_batch  # the first batch whole, nothing of the second
     monkeypatch.setattr(service, "seal_registration", real)
     finished = load_scenario(
-        session_factory=session_factory, cipher=cipher, persons=300, seed=3, batch_size=100
+        session_factory=session_factory,
+        cipher=cipher,
+        actor=ACTOR,
+        persons=300,
+        seed=3,
+        batch_size=100,
     )
     assert count(session) == finished.total_registrations
     assert finished.inserted == finished.total_registrations - stored

@@ -129,6 +129,7 @@ def generate_command(
 
 def load_into_database(settings, *, operation_name: str, persons: int, seed: int) -> Summary:
     """Migrate, find or create the operation, and load the scenario with a progress bar."""
+    from evac.auth.permissions import cli_actor
     from evac.cli import initialise
     from evac.db import make_engine, make_sessionmaker, session_scope
     from evac.scenario.service import find_or_create_operation, load_scenario
@@ -146,6 +147,7 @@ def load_into_database(settings, *, operation_name: str, persons: int, seed: int
         return load_scenario(
             session_factory=factory,
             cipher=cipher,
+            actor=cli_actor(),
             persons=persons,
             seed=seed,
             progress=lambda n: bar.advance(task, n),

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import insert
@@ -13,6 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
+from evac.auth.permissions import Actor, Permission
 from evac.operation.models import Operation
 from evac.operation.service import OperationNotFound, get_operation
 from evac.people.models import Registration as RegistrationRow
@@ -28,6 +30,7 @@ from evac.scenario.sources import (
     listed_members,
     reached_sources,
 )
+from evac.vault.audit import record_access
 from evac.vault.keys import KeyProvider
 from evac.vault.service import OperationCipher
 
@@ -137,6 +140,7 @@ def load_scenario(
     *,
     session_factory: sessionmaker[Session],
     cipher: OperationCipher,
+    actor: Actor,
     persons: int,
     seed: int,
     batch_size: int = 2000,
@@ -144,8 +148,11 @@ def load_scenario(
 ) -> Summary:
     """Store every registration, sealed, in batches of one transaction each; re-runs add nothing.
 
-    The truth never enters the database: only what the sources wrote does.
+    The truth never enters the database: only what the sources wrote does. Each batch writes
+    its audit entry (counts and ids) in its own transaction.
     """
+    actor.require(Permission.registrations_write)
+    store = partial(_insert_batch, session_factory, actor=actor, operation_id=cipher.operation_id)
     summary = Summary()
     batch: list[dict] = []
     for household, by_source in iter_scenario(persons=persons, seed=seed):
@@ -165,10 +172,10 @@ def load_scenario(
             summary.registrations[source] += len(rows)
         _count(summary, household, progress)
         if len(batch) >= batch_size:
-            summary.inserted += _insert_batch(session_factory, batch)
+            summary.inserted += store(batch)
             batch = []
     if batch:
-        summary.inserted += _insert_batch(session_factory, batch)
+        summary.inserted += store(batch)
     return summary
 
 
@@ -187,7 +194,9 @@ def _count(summary: Summary, household: Household, progress: Progress | None) ->
         progress(len(household.members))
 
 
-def _insert_batch(session_factory: sessionmaker[Session], rows: list[dict]) -> int:
+def _insert_batch(
+    session_factory: sessionmaker[Session], rows: list[dict], *, actor: Actor, operation_id: int
+) -> int:
     """Insert sealed rows, skipping those already stored (same source and content hash)."""
     with session_factory() as session, session.begin():
         dialect = session.get_bind().dialect.name
@@ -195,5 +204,11 @@ def _insert_batch(session_factory: sessionmaker[Session], rows: list[dict]) -> i
         query = statement(RegistrationRow).on_conflict_do_nothing(
             index_elements=["operation_id", "source", "content_hash"]
         )
-        result = session.execute(query.returning(RegistrationRow.id), rows)
-        return len(result.all())
+        ids = session.execute(query.returning(RegistrationRow.id), rows).scalars().all()
+        if ids:
+            record_access(session, actor=actor, action="scenario.load",
+                          purpose="synthetic registrations for tests and demonstrations",
+                          subject=f"operation:{operation_id}",
+                          details={"inserted": len(ids), "first_id": min(ids),
+                                   "last_id": max(ids)})  # fmt: skip
+        return len(ids)
