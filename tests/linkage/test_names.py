@@ -67,6 +67,14 @@ def test_a_title_alone_is_kept_as_the_name():
     assert given("Amir") == "amir"
 
 
+def test_first_name_unknown_is_no_name():
+    """US forms write FNU for a missing first name: it must not tie strangers together."""
+    assert not prepare_name(given_name="FNU", family_name="Rahimi").given
+    assert not prepare_name(given_name="Unknown").given
+    from_full_name = prepare_name(given_name="FNU", full_name="Zarghuna Rahimi").given
+    assert prepare_name(given_name="Zarghuna").given <= from_full_name  # the full name is used
+
+
 def test_word_order_does_not_matter():
     assert given("Zaman Mohammad") == given("Mohammad Zaman")
 

@@ -72,6 +72,9 @@ FATHER_MARKERS = _word_set(
     "s/o d/o son daughter walad wald wuld waled bin ibn bint zoy zoi zui zwe",
     "ولد بن بنت زوی زوې لور فرزند دختر",
 )
+# What US forms write where a name part is missing ("first name unknown", "no first name"...):
+# a placeholder, not a name shared by everyone who has it.
+PLACEHOLDERS = _word_set("fnu lnu nfn nln nmn unk unknown")
 # "son of" / "daughter of": the second word belongs to the marker.
 _MARKER_TAIL = frozenset({"of", "e"})
 # Common first parts of two-part male names: little evidence on their own (MITRE 2009).
@@ -180,7 +183,8 @@ def latin_words(text: str | None) -> list[str]:
     if not text:
         return []
     lowered = text.lower().replace("-", " ").replace("'", "").replace("\u2019", "")
-    return re.findall(r"[a-z]/[a-z]|[^\W\d_]+", unicodedata.normalize("NFKC", lowered))
+    words = re.findall(r"[a-z]/[a-z]|[^\W\d_]+", unicodedata.normalize("NFKC", lowered))
+    return [word for word in words if word not in PLACEHOLDERS]
 
 
 def _join_compounds(words: list[str]) -> list[str]:
