@@ -22,25 +22,17 @@ def count(session) -> int:
     return total
 
 
+def load_300(session_factory, cipher):
+    """The same 300-person scenario, in batches of about 100 rows."""
+    return load_scenario(session_factory=session_factory, cipher=cipher, actor=ACTOR,
+                         persons=300, seed=3, batch_size=100)  # fmt: skip
+
+
 def test_loading_stores_every_registration_once(session, session_factory, cipher):
     session.rollback()  # the keys are unwrapped; free SQLite's write lock for the loader
-    summary = load_scenario(
-        session_factory=session_factory,
-        cipher=cipher,
-        actor=ACTOR,
-        persons=300,
-        seed=3,
-        batch_size=100,
-    )
+    summary = load_300(session_factory, cipher)
     assert summary.inserted == summary.total_registrations == count(session)
-    again = load_scenario(
-        session_factory=session_factory,
-        cipher=cipher,
-        actor=ACTOR,
-        persons=300,
-        seed=3,
-        batch_size=100,
-    )
+    again = load_300(session_factory, cipher)
     assert again.inserted == 0
     assert count(session) == summary.total_registrations
 
@@ -75,14 +67,7 @@ def test_a_failed_batch_leaves_no_partial_rows(session, session_factory, cipher,
     monkeypatch.setattr(service, "seal_registration", failing)
     session.rollback()
     with pytest.raises(RuntimeError, match="crash"):
-        load_scenario(
-            session_factory=session_factory,
-            cipher=cipher,
-            actor=ACTOR,
-            persons=300,
-            seed=3,
-            batch_size=100,
-        )
+        load_300(session_factory, cipher)
     first_batch = 0  # households are never split: a batch closes after the 100th row's household
     for _, by_source in iter_scenario(persons=300, seed=3):
         first_batch += sum(len(rows) for _, rows in by_source)
@@ -91,14 +76,7 @@ def test_a_failed_batch_leaves_no_partial_rows(session, session_factory, cipher,
     stored = count(session)
     assert stored == first_batch  # the first batch whole, nothing of the second
     monkeypatch.setattr(service, "seal_registration", real)
-    finished = load_scenario(
-        session_factory=session_factory,
-        cipher=cipher,
-        actor=ACTOR,
-        persons=300,
-        seed=3,
-        batch_size=100,
-    )
+    finished = load_300(session_factory, cipher)
     assert count(session) == finished.total_registrations
     assert finished.inserted == finished.total_registrations - stored
 
