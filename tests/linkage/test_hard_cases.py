@@ -170,3 +170,54 @@ def test_family_name_inside_the_given_field_still_links():
         ]
     )  # fmt: skip
     assert found["split"] == found["joined"]
+
+
+def family(list_name: str, *, daughter_birth: str, twins: bool = False) -> list[LinkInput]:
+    """A father and his daughter as one list writes them, grouped under the list's case number."""
+    household = f"{list_name}:case-7"
+    records = [
+        LinkInput(f"{list_name}-father", given_name="Abdul Wadud", father_name="Ghulam Haidar",
+                  family_name="Yusufzai", sex="M", birth=parse_birth_date("1980-05-01"),
+                  phone="+93700555111", household=household),
+        LinkInput(f"{list_name}-daughter", given_name="Sima", sex="F",
+                  birth=parse_birth_date(daughter_birth), household=household),
+    ]  # fmt: skip
+    if twins:
+        records.append(
+            LinkInput(f"{list_name}-twin", given_name="Sama", sex="F",
+                      birth=parse_birth_date(daughter_birth), household=household)
+        )  # fmt: skip
+    return records
+
+
+def stranger_sima(household: str | None) -> LinkInput:
+    """Another girl called Sima born the same year, in another family."""
+    return LinkInput("other-sima", given_name="Sima", sex="F", birth=parse_birth_date("2014"),
+                     phone="+93799000333", household=household)  # fmt: skip
+
+
+def test_a_child_with_only_a_name_and_a_year_links_through_her_linked_father():
+    found = clusters(
+        [*family("ngo", daughter_birth="2014"), *family("webform", daughter_birth="2014-09-08"),
+         stranger_sima("other:case-1")]
+    )  # fmt: skip
+    assert found["ngo-father"] == found["webform-father"]
+    assert found["ngo-daughter"] == found["webform-daughter"]
+    assert found["other-sima"] != found["ngo-daughter"]
+
+
+def test_without_the_lists_households_the_same_child_is_too_weak_to_link():
+    records = [*family("ngo", daughter_birth="2014"), *family("webform", daughter_birth="2014")]
+    found = clusters([LinkInput(**{**vars(r), "household": None}) for r in records])
+    assert found["ngo-father"] == found["webform-father"]
+    assert found["ngo-daughter"] != found["webform-daughter"]
+
+
+def test_each_member_links_one_member_of_the_other_family_and_twins_stay_apart():
+    found = clusters(
+        [*family("ngo", daughter_birth="2014", twins=True),
+         *family("webform", daughter_birth="2014-09-08", twins=True)]
+    )  # fmt: skip
+    assert found["ngo-daughter"] == found["webform-daughter"]
+    assert found["ngo-twin"] == found["webform-twin"]
+    assert found["ngo-twin"] != found["ngo-daughter"]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the CLI reads the thresholds without loading pandas and Splink
+    import duckdb
     import pandas as pd
 
     from evac.linkage.model import ScoredPairs
@@ -51,16 +52,18 @@ class Clustering:
     review: list[Candidate]
 
 
-def _edges(scored: "ScoredPairs", *, low: float) -> Iterator[tuple[int, int, float, bool]]:
+def _edges(
+    connection: "duckdb.DuckDBPyConnection", table: str, *, low: float
+) -> Iterator[tuple[int, int, float, bool]]:
     """(left, right, probability, passes the gate) for every non-conflicting pair above `low`."""
     query = f"""
         SELECT unique_id_l, unique_id_r, match_probability,
                ({_OWN_NAME} OR {_DOCUMENT_SAME}) AS gate
-        FROM {scored.table}
+        FROM {table}
         WHERE match_probability >= ? AND NOT {_CONFLICT}
         ORDER BY match_probability DESC, unique_id_l, unique_id_r
     """
-    cursor = scored.connection.execute(query, [low])
+    cursor = connection.execute(query, [low])
     while batch := cursor.fetchmany(100_000):
         yield from batch
 
@@ -101,7 +104,6 @@ class _Groups:
             return True
         if self.size[a] == 1 and self.size[b] == 1:
             return False
-            return True
         return any(
             _documents_conflict(self.documents[a][kind], self.documents[b][kind])
             for kind in ("passport", "tazkira")
@@ -147,36 +149,85 @@ def cluster(
     """Persons as clusters of unique ids; pairs in between the thresholds for review.
 
     `forced_together` and `forced_apart` are reviewers' decisions (pairs of unique ids): they
-    are applied first and never overturned by the model.
+    are applied first and never overturned by the model. Then pairs join strongest first; then,
+    where records carry their source's household, the members of households that a person now
+    links are compared within the family (`score_within_families`).
     """
     groups = _Groups(frame)
-    apart = forced_apart or set()
-    for a, b in apart:
-        groups.marked[a] = groups.marked[b] = True
-    links = refused = 0
+    joining = _Joining(groups, forced_apart or set(), merge_threshold)
     for a, b in forced_together or []:
         root_a, root_b = groups.find(a), groups.find(b)
         if root_a != root_b:
             groups.union(root_a, root_b)
-    review: list[Candidate] = []
-    for left, right, probability, gate in _edges(scored, low=review_threshold):
-        if (left, right) in apart or (right, left) in apart:
-            continue
-        root_l, root_r = groups.find(left), groups.find(right)
-        if root_l == root_r:
-            continue
-        if probability < merge_threshold or not gate:
-            if gate:
-                review.append(Candidate(left, right, probability))
-            continue
-        if groups.conflict(root_l, root_r) or _apart_across(groups, apart, root_l, root_r):
-            refused += 1
-            continue
-        groups.union(root_l, root_r)
-        links += 1
+    joining.join(_edges(scored.connection, scored.table, low=review_threshold))
+    households = frame["household"].tolist() if "household" in frame else []
+    if any(households):
+        from evac.linkage.model import score_within_families  # Splink: loaded only here
+
+        family = family_keys(households, [groups.find(i) for i in range(len(frame))])
+        table = score_within_families(scored, frame, family)
+        joining.join(_edges(scored.connection, table, low=review_threshold), households)
     cluster_of = [groups.find(i) for i in range(len(frame))]
-    review = [c for c in review if cluster_of[c.left] != cluster_of[c.right]]
-    return Clustering(cluster_of, links, refused, review)
+    review = [c for c in joining.review if cluster_of[c.left] != cluster_of[c.right]]
+    return Clustering(cluster_of, joining.links, joining.refused, review)
+
+
+class _Joining:
+    """Joins scored pairs into groups, strongest first, refusing contradictions."""
+
+    def __init__(self, groups: _Groups, apart: set[tuple[int, int]], threshold: float) -> None:
+        self.groups, self.apart, self.threshold = groups, apart, threshold
+        for a, b in apart:
+            groups.marked[a] = groups.marked[b] = True
+        self.links = self.refused = 0
+        self.review: list[Candidate] = []
+
+    def join(
+        self, edges: Iterator[tuple[int, int, float, bool]], households: list | None = None
+    ) -> None:
+        """Join `edges`; with `households`, a record joins one member of another household."""
+        groups, taken = self.groups, set()
+        for left, right, probability, gate in edges:
+            if (left, right) in self.apart or (right, left) in self.apart:
+                continue
+            if households and (
+                (left, households[right]) in taken or (right, households[left]) in taken
+            ):
+                continue
+            root_l, root_r = groups.find(left), groups.find(right)
+            if root_l == root_r:
+                continue
+            if probability < self.threshold or not gate:
+                if gate:
+                    self.review.append(Candidate(left, right, probability))
+                continue
+            if groups.conflict(root_l, root_r) or _apart_across(groups, self.apart, root_l, root_r):
+                self.refused += 1
+                continue
+            groups.union(root_l, root_r)
+            self.links += 1
+            if households:
+                taken |= {(left, households[right]), (right, households[left])}
+
+
+def family_keys(households: list, roots: list[int]) -> list:
+    """Per record, a key shared by the households that one person links (None: no household)."""
+    parent: dict[str, str] = {}
+
+    def find(household: str) -> str:
+        while parent.get(household, household) != household:
+            household = parent[household]
+        return household
+
+    first_of_group: dict[int, str] = {}
+    for household, root in zip(households, roots, strict=True):
+        if household is None:
+            continue
+        anchor = find(first_of_group.setdefault(root, household))
+        other = find(household)
+        if anchor != other:
+            parent[max(anchor, other)] = min(anchor, other)
+    return [find(h) if h is not None else None for h in households]
 
 
 def _apart_across(groups: _Groups, apart: set[tuple[int, int]], a: int, b: int) -> bool:

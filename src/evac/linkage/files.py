@@ -14,7 +14,7 @@ FILE_COLUMNS = (
     "date_of_birth", "phone", "passport_number", "tazkira_number", "province", "email",
 )  # fmt: skip
 # Not in the documented format, but read when present.
-OPTIONAL_COLUMNS = ("full_name",)
+OPTIONAL_COLUMNS = ("full_name", "household_id")
 
 
 class LinkFileError(ValueError):
@@ -94,6 +94,7 @@ def read_inputs(path: Path, *, strict: bool = False) -> tuple[list[LinkInput], l
                     tazkira_number=_text(row, "tazkira_number"),
                     province=_text(row, "province"),
                     email=_text(row, "email"),
+                    household=_text(row, "household_id"),
                 )
             )
     return inputs, problems

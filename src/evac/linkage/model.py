@@ -40,6 +40,7 @@ class LinkInput:
     tazkira_number: str | None = None
     province: str | None = None
     email: str | None = None
+    household: str | None = None  # the source's own family reference, unique across sources
 
     def __repr__(self) -> str:  # personal data stays out of logs
         return f"LinkInput(record_id={self.record_id!r}, <redacted>)"
@@ -87,6 +88,7 @@ def prepare_frame(inputs: Iterable[LinkInput]) -> pd.DataFrame:
                 digits_and_letters(item.tazkira_number),
                 (item.province or "").strip().lower() or None,
                 (item.email or "").strip().lower() or None,
+                item.household,
             )
         )
     return pd.DataFrame.from_records(rows, columns=PREPARED_COLUMNS)
@@ -130,7 +132,7 @@ PREPARED_COLUMNS = [
     "unique_id", "record_id", "given_key", "given_core", "given_block", "given_last", "given_weak",
     "father_key", "father_core", "father_block", "father_weak", "family_key", "family_tokens",
     "family_block", "native_key", "native_tokens", "native_father_key", "sex", "year_low",
-    "year_high", "dob_exact", "phone", "passport", "tazkira", "province", "email",
+    "year_high", "dob_exact", "phone", "passport", "tazkira", "province", "email", "household",
 ]  # fmt: skip
 
 
@@ -397,6 +399,56 @@ def score(
     )
     candidates = connection.execute("SELECT count(*) FROM scored_pairs").fetchone()[0]
     return ScoredPairs(connection, "scored_pairs", linker, candidates)
+
+
+# What tells one member of a household from another. Phone, father's and family name and
+# province belong to the whole family: between its members they say nothing about the person.
+PERSONAL_COMPARISONS = ("given_key", "native_key", "birth", "sex", "passport", "tazkira")
+
+
+def score_within_families(scored: ScoredPairs, frame: pd.DataFrame, family: list) -> str:
+    """Score the pairs of records whose households a member already links (`family`: a key each).
+
+    Two lists that both name one family are compared member by member, with the odds of a
+    family instead of those of two strangers: a member of one list's household is one of the
+    other's, 1 in the larger household's size. Only personal evidence counts. The result is a
+    table like the scored pairs, `match_probability` the probability within the family.
+    """
+    records = frame.assign(family=family)
+    sizes = records.groupby("household").size().rename("size").reset_index()
+    db_api = scored.linker._db_api
+    table = db_api.register(records, table_name="family_records")
+    pairs = scored.linker.inference.predict_within(
+        table,
+        blocking_rules_to_generate_predictions=[
+            "l.family = r.family AND l.household <> r.household"
+        ],
+    )
+    weight = " + ".join(
+        f"coalesce(mw_{name}, 0)" + (f" + coalesce(mw_tf_adj_{name}, 0)" if tf else "")
+        for name, tf in _personal_weight_columns(scored)
+    )
+    scored.connection.register("household_sizes", sizes)
+    scored.connection.execute(
+        f"""CREATE OR REPLACE TABLE family_pairs AS
+            WITH weighed AS (
+                SELECT p.*,
+                    {weight} + log2(1.0 / (greatest(l.size, r.size, 2) - 1)) AS family_weight
+                FROM {pairs.physical_name} p
+                JOIN household_sizes l ON l.household = p.household_l
+                JOIN household_sizes r ON r.household = p.household_r
+            )
+            SELECT * REPLACE (1 / (1 + pow(2, -family_weight)) AS match_probability)
+            FROM weighed"""
+    )
+    scored.connection.unregister("household_sizes")
+    return "family_pairs"
+
+
+def _personal_weight_columns(scored: ScoredPairs) -> list[tuple[str, bool]]:
+    """(comparison, has a term-frequency adjustment) for each personal comparison."""
+    comparisons = {c.output_column_name: c for c in scored.linker._settings_obj.comparisons}
+    return [(name, comparisons[name]._has_tf_adjustments) for name in PERSONAL_COMPARISONS]
 
 
 def explain(scored: ScoredPairs, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], dict]:

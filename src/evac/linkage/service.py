@@ -98,8 +98,11 @@ def _audit_run(session: Session, actor: Actor, operation_id: int, summary: RunSu
                   details=dict(vars(summary)))  # fmt: skip
 
 
-def record_input(registration_id: int, record: RegistrationRecord) -> LinkInput:
+def record_input(
+    registration_id: int, record: RegistrationRecord, *, source: str | None = None
+) -> LinkInput:
     """A stored registration as the model reads it."""
+    household = record.household_ref
     return LinkInput(
         record_id=str(registration_id),
         given_name=record.given_name,
@@ -114,6 +117,7 @@ def record_input(registration_id: int, record: RegistrationRecord) -> LinkInput:
         tazkira_number=record.tazkira_number,
         province=record.province,
         email=record.email,
+        household=f"{source}:{household}" if source and household else None,
     )
 
 
@@ -143,13 +147,13 @@ def run_linkage(
     actor.require(Permission.linkage_review)
     progress("reading registrations")
     loaded = list(iter_registration_records(session, cipher=cipher))
-    placement = dict(
-        session.execute(
-            select(Registration.id, Registration.person_id).where(
-                Registration.operation_id == cipher.operation_id
-            )
-        ).all()
-    )
+    stored = session.execute(
+        select(Registration.id, Registration.person_id, Registration.source).where(
+            Registration.operation_id == cipher.operation_id
+        )
+    ).all()
+    placement = {registration_id: person_id for registration_id, person_id, _ in stored}
+    source_of = {registration_id: source for registration_id, _, source in stored}
     ids = [registration_id for registration_id, _ in loaded]
     new = [placement[i] is None for i in ids]
     summary = RunSummary(len(ids), sum(new), 0, 0, 0)
@@ -157,7 +161,7 @@ def run_linkage(
         _audit_run(session, actor, cipher.operation_id, summary)
         return summary
     progress("preparing names")
-    frame = prepare_frame(record_input(i, record) for i, record in loaded)
+    frame = prepare_frame(record_input(i, record, source=source_of[i]) for i, record in loaded)
     frame["is_new"] = new
     progress("blocking, training and scoring")
     scored = score(frame, blocking_rules=rules_touching_new(BLOCKING_RULES))

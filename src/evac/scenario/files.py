@@ -132,7 +132,7 @@ class ScenarioFiles:
         self.truth_handle = (out / TRUTH_FILE).open("w", encoding="utf-8", newline="")
         self.link = csv.writer(self.link_handle)
         self.truth = csv.writer(self.truth_handle)
-        self.link.writerow(["record_id", *LINK_COLUMNS])  # full_name: read when present
+        self.link.writerow(["record_id", *LINK_COLUMNS, "household_id"])
         self.truth.writerow(TRUTH_COLUMNS)
 
     def add(self, rows: "FileRows") -> None:

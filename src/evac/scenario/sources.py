@@ -406,6 +406,7 @@ class Registration:
     birth: BirthMeaning
     person: Person
     habits: tuple[str, ...]
+    family_ref: str = ""  # the household as the file groups it: by a column, nesting or order
 
     @property
     def record_id(self) -> str:
@@ -460,10 +461,13 @@ class Registration:
     def link_row(self) -> list[str]:
         """The `evac link file` columns after record_id, values as the source wrote them."""
         get = self.values.get
-        return [get(name, "") for name in LINK_FIELDS]
+        lists_families = self.source.member_share > 0
+        household = f"{self.source.key}:{self.family_ref}" if lists_families else ""
+        return [get(name, "") for name in LINK_FIELDS] + [household]
 
 
-# The `evac link file` columns (after record_id) and the logical field each one shows.
+# The `evac link file` columns (after record_id) and the logical field each one shows; then
+# household_id, the source's own family reference (case number, family id) made unique.
 LINK_COLUMNS = {
     "given_name": "given", "father_name": "father", "family_name": "family",
     "full_name_native": "native", "sex": "sex", "date_of_birth": "dob", "phone": "phone",
@@ -563,7 +567,9 @@ class Writer:
             values["mrz"] = "\n".join(passport.mrz)
         written = {name: values.get(name, "") for name in columns}
         raw = {column: written[name] for name, column in columns.items()}
-        return Registration(source, self.row, raw, written, birth, person, tuple(applied))
+        return Registration(
+            source, self.row, raw, written, birth, person, tuple(applied), reference
+        )
 
     def _is_member(self, person: Person) -> bool:
         return self.source.format == "json" and person.role != Role.principal
