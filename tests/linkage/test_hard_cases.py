@@ -3,6 +3,7 @@
 import csv
 import random
 
+import pytest
 from typer.testing import CliRunner
 
 from evac.cli import app
@@ -170,6 +171,28 @@ def test_family_name_inside_the_given_field_still_links():
         ]
     )  # fmt: skip
     assert found["split"] == found["joined"]
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        (dict(family_name="Sanaullah"), dict(given_name="Sanaullah", father_name="Mohd Nabi")),
+        (dict(given_name="Khan Shir", family_name="Amiri"), dict(given_name="Shirkhan")),
+        (dict(given_name="Aziz Mir", family_name="Kohistani"), dict(given_name="Miraziz")),
+    ],
+)
+def test_a_given_name_in_another_field_or_glued_still_links(one, other):
+    same = dict(sex="M", birth=parse_birth_date("1992-07-20"), phone="+93738459706")
+    found = clusters([LinkInput("one", **one, **same), LinkInput("other", **other, **same)])
+    assert found["one"] == found["other"]
+
+
+def test_twins_with_names_glued_differently_stay_apart():
+    same = dict(sex="M", birth=parse_birth_date("2001-03-04"), phone="+93701222333",
+                family_name="Amiri")  # fmt: skip
+    found = clusters([LinkInput("a", given_name="Shir Khan", **same),
+                      LinkInput("b", given_name="Khanagha", **same)])  # fmt: skip
+    assert found["a"] != found["b"]
 
 
 def family(list_name: str, *, daughter_birth: str, twins: bool = False) -> list[LinkInput]:

@@ -5,7 +5,13 @@ from datetime import date
 import pytest
 
 from evac.linkage.dates import BirthDate, UnreadableDate, parse_birth_date
-from evac.linkage.names import canonical_token, digits_and_letters, key_text, prepare_name
+from evac.linkage.names import (
+    canonical_token,
+    digits_and_letters,
+    glued,
+    key_text,
+    prepare_name,
+)
 
 VARIANTS = [
     ("Mohammad", "Muhammad"),
@@ -157,3 +163,9 @@ def test_native_script_in_a_latin_column_counts_as_the_native_name():
     assert name.native == prepare_name(name_native="محمد زمان").native
     assert name.native_father == {"غلام", "نبی"}
     assert not name.given
+
+
+def test_glued_keys_join_the_parts_of_a_name_in_either_order():
+    keys = glued(prepare_name(given_name="Shir Khan").given)
+    assert {"shir", "khan", canonical_token("Shirkhan"), canonical_token("Khanshir")} == keys
+    assert glued(frozenset({"zaman"})) == {"zaman"}

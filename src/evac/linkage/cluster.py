@@ -21,12 +21,12 @@ MERGE_THRESHOLD = 0.95
 REVIEW_THRESHOLD = 0.50
 
 # Comparison vector values of the levels the gate reads (Splink numbers levels from the last).
-# Levels (Splink numbers them from the last): given 5 = only a common first part such as
-# Mohammad, 4 same, 3 swapped with the family name, 2 a word in common, 1 near spelling;
-# father 4 = only a common first part, 3..1 as for given. "Mohammad son of Abdul" agreeing
-# says nothing specific about the person, so a bare Mohammad needs a specific father's name.
+# Given: 6 = found in another field or glued, 5 = only a common first part such as Mohammad,
+# 4 same, 3 swapped with the family name, 2 a word in common, 1 near spelling; father 4 = only a
+# common first part, 3..1 as for given. "Mohammad son of Abdul" agreeing says nothing specific
+# about the person, so a bare Mohammad needs a specific father's name.
 _GIVEN_AGREES = (
-    "(gamma_given_key BETWEEN 1 AND 4"
+    "(gamma_given_key BETWEEN 1 AND 4 OR gamma_given_key = 6"
     " OR (gamma_given_key = 5 AND gamma_father_key BETWEEN 1 AND 3))"
 )
 _NATIVE_AGREES = "gamma_native_key >= 1"

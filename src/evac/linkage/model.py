@@ -18,7 +18,7 @@ from splink import DuckDBAPI, Linker, SettingsCreator
 from splink import comparison_library as cl
 
 from evac.linkage.dates import BirthDate
-from evac.linkage.names import SUBORDINATE, digits_and_letters, key_text, prepare_name
+from evac.linkage.names import SUBORDINATE, digits_and_letters, glued, key_text, prepare_name
 
 logging.getLogger("splink").setLevel(logging.ERROR)  # its hints are for notebooks
 
@@ -122,6 +122,7 @@ def _name_columns(
         key_text(name.family),
         sorted(name.family) or None,
         min(name.family) if name.family else None,
+        sorted(glued(name.given | name.family)) or None,
         key_text(name.native),
         sorted(name.native) or None,
         key_text(name.native_father),
@@ -131,8 +132,9 @@ def _name_columns(
 PREPARED_COLUMNS = [
     "unique_id", "record_id", "given_key", "given_core", "given_block", "given_last", "given_weak",
     "father_key", "father_core", "father_block", "father_weak", "family_key", "family_tokens",
-    "family_block", "native_key", "native_tokens", "native_father_key", "sex", "year_low",
-    "year_high", "dob_exact", "phone", "passport", "tazkira", "province", "email", "household",
+    "family_block", "own_words", "native_key", "native_tokens", "native_father_key", "sex",
+    "year_low", "year_high", "dob_exact", "phone", "passport", "tazkira", "province", "email",
+    "household",
 ]  # fmt: skip
 
 
@@ -168,6 +170,7 @@ def _tokens_comparison(
     *,
     swapped: dict | None = None,
     weak: str | None = None,
+    elsewhere: dict | None = None,
 ) -> cl.CustomComparison:
     """A name as a set of canonical words: same set, shared word, near spelling, different.
 
@@ -180,6 +183,7 @@ def _tokens_comparison(
     return cl.CustomComparison(
         output_column_name=name,
         comparison_levels=[
+            *([elsewhere] if elsewhere else []),  # before the null level: one side may be empty
             _null(key),
             *([weak_level] if weak else []),
             _level(f"{key}_l = {key}_r", "same words", m[0], _TOKENS_U[0], tf=key),
@@ -204,6 +208,18 @@ _SWAPPED = _level(
     "given and family name swapped",
     0.03,
     1e-4,
+)
+
+
+# The given name written in another field, or glued to another part, on one side: "Sanaullah"
+# as the family name of a form without a first name, "Shir Khan" against "Shirkhan".
+_ELSEWHERE = _level(
+    "NOT coalesce(list_has_any(given_core_l, given_core_r), false)"
+    " AND (coalesce(list_has_all(own_words_l, given_core_r), false)"
+    " OR coalesce(list_has_all(own_words_r, given_core_l), false))",
+    "given name found in another field or glued",
+    0.03,
+    0.002,
 )
 
 
@@ -310,6 +326,7 @@ def settings(*, blocking_rules: list[str] | None = None) -> SettingsCreator:
                 (0.63, 0.18, 0.07, 0.05),
                 swapped=_SWAPPED,
                 weak="given_weak",
+                elsewhere=_ELSEWHERE,
             ),
             _tokens_comparison(
                 "father_key",

@@ -312,6 +312,12 @@ def _native_field(text: str | None) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(own), frozenset(father)
 
 
+def glued(keys: frozenset[str]) -> frozenset[str]:
+    """The keys, and each two of them written as one word in either order (Shir Khan, Shirkhan,
+    Khanshir): lists glue and swap the parts of a two-part name freely."""
+    return keys | {canonical_token(a + b) for a in keys for b in keys if a != b}
+
+
 def key_text(keys: frozenset[str]) -> str | None:
     """A set of keys as one sortable string (None for none), for SQL comparisons."""
     return " ".join(sorted(keys)) or None
