@@ -244,3 +244,24 @@ def test_each_member_links_one_member_of_the_other_family_and_twins_stay_apart()
     assert found["ngo-daughter"] == found["webform-daughter"]
     assert found["ngo-twin"] == found["webform-twin"]
     assert found["ngo-twin"] != found["ngo-daughter"]
+
+
+def test_a_record_without_a_year_does_not_chain_a_father_and_his_namesake_son():
+    same = dict(given_name="Ahmad Shah", family_name="Muhammadzai", sex="M", phone="+93741099347")
+    found = clusters(
+        [LinkInput("father", birth=parse_birth_date("1977-03-14"), **same),
+         LinkInput("son", birth=parse_birth_date("2016-04-27"), **same),
+         LinkInput("undated", **same)]
+    )  # fmt: skip
+    assert found["father"] != found["son"]
+
+
+def test_two_members_of_one_listed_family_are_never_one_person():
+    same = dict(given_name="Ahmad Shah", family_name="Muhammadzai", sex="M", phone="+93741099347")
+    found = clusters(
+        [LinkInput("father", household="siv:case-1", **same),
+         LinkInput("son", household="siv:case-1", **same),
+         LinkInput("elsewhere", household="ngo:case-9", **same)]
+    )  # fmt: skip
+    assert found["father"] != found["son"]
+    assert found["elsewhere"] in {found["father"], found["son"]}

@@ -68,8 +68,14 @@ def _edges(
         yield from batch
 
 
+# Birth years of one person that lie further apart than this are two people, whatever chain of
+# pairs joined them (a Solar Hijri year spans two Gregorian years; typos and guesses add a few).
+YEARS_APART = 5
+
+
 class _Groups:
-    """Union-find whose groups remember their sexes and documents, to refuse contradictions."""
+    """Union-find whose groups remember what refuses a join: sexes, documents, birth years and
+    the source households they came from (a list names each member of a family once)."""
 
     def __init__(self, frame: "pd.DataFrame") -> None:
         size = len(frame)
@@ -84,6 +90,12 @@ class _Groups:
             }
             for pair in zip(frame["passport"], frame["tazkira"], strict=True)
         ]
+        self.years = [
+            (int(low), int(high)) if low == low and low is not None else None
+            for low, high in zip(frame["year_low"], frame["year_high"], strict=True)
+        ]  # NaN != NaN: pandas gives missing years as NaN
+        households = frame["household"] if "household" in frame else [None] * size
+        self.households = [{h} if isinstance(h, str) else set() for h in households]
 
     def find(self, item: int) -> int:
         root = item
@@ -94,20 +106,29 @@ class _Groups:
         return root
 
     def conflict(self, a: int, b: int) -> bool:
-        """Would joining groups a and b put two sexes, or two unrelated documents, in one?
+        """Would joining groups a and b put two sexes, two members of one listed family, birth
+        years far apart, or two unrelated documents in one person?
 
-        Between two single records the model has already weighed a different document (a
-        strong but not final sign: numbers get mistyped, people renew passports); the check
+        Between two single records the model has already weighed a different document or year
+        (strong but not final signs: numbers get mistyped, people renew passports); the check
         here stops chains from joining people whom no pair directly compared.
         """
-        if len(self.sexes[a] | self.sexes[b]) > 1:
+        if len(self.sexes[a] | self.sexes[b]) > 1 or self.households[a] & self.households[b]:
             return True
         if self.size[a] == 1 and self.size[b] == 1:
             return False
+        if self._years_apart(a, b):
+            return True
         return any(
             _documents_conflict(self.documents[a][kind], self.documents[b][kind])
             for kind in ("passport", "tazkira")
         )
+
+    def _years_apart(self, a: int, b: int) -> bool:
+        if self.years[a] is None or self.years[b] is None:
+            return False
+        (low_a, high_a), (low_b, high_b) = self.years[a], self.years[b]
+        return low_a - high_b > YEARS_APART or low_b - high_a > YEARS_APART
 
     def union(self, a: int, b: int) -> None:
         low, high = min(a, b), max(a, b)  # the smallest id names the group: stable output
@@ -115,6 +136,12 @@ class _Groups:
         self.size[low] += self.size[high]
         self.marked[low] = self.marked[low] or self.marked[high]
         self.sexes[low] |= self.sexes[high]
+        self.households[low] |= self.households[high]
+        if self.years[low] is None or self.years[high] is None:
+            self.years[low] = self.years[low] or self.years[high]
+        else:
+            (low_a, high_a), (low_b, high_b) = self.years[low], self.years[high]
+            self.years[low] = (min(low_a, low_b), max(high_a, high_b))
         for kind in ("passport", "tazkira"):
             self.documents[low][kind] |= self.documents[high][kind]
 
