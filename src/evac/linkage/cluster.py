@@ -50,6 +50,7 @@ class Clustering:
     links: int
     refused: int  # links refused because their groups held conflicting documents or sexes
     review: list[Candidate]
+    family: list | None = None  # per record, the key its household shares with linked households
 
 
 def _edges(
@@ -188,6 +189,7 @@ def cluster(
             groups.union(root_a, root_b)
     joining.join(_edges(scored.connection, scored.table, low=review_threshold))
     households = frame["household"].tolist() if "household" in frame else []
+    family = None
     if any(households):
         from evac.linkage.model import score_within_families  # Splink: loaded only here
 
@@ -196,7 +198,7 @@ def cluster(
         joining.join(_edges(scored.connection, table, low=review_threshold), households)
     cluster_of = [groups.find(i) for i in range(len(frame))]
     review = [c for c in joining.review if cluster_of[c.left] != cluster_of[c.right]]
-    return Clustering(cluster_of, joining.links, joining.refused, review)
+    return Clustering(cluster_of, joining.links, joining.refused, review, family)
 
 
 class _Joining:

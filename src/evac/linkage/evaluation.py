@@ -21,7 +21,7 @@ from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink import comparison_library as cl
 
 from evac.linkage.files import link_inputs, read_inputs
-from evac.linkage.model import BLOCKING_RULES, LinkInput, prepare_frame
+from evac.linkage.model import BLOCKING_RULES, FAMILY_RULE, LinkInput, prepare_frame
 from evac.scenario.files import LINK_FILE, TRUTH_FILE
 
 
@@ -142,12 +142,22 @@ def splink_default_clusters(inputs: Sequence[LinkInput], *, threshold: float = 0
     return [cluster_of.get(i, f"alone-{i}") for i in range(len(inputs))]
 
 
+def _clusters_keeping(inputs: Sequence[LinkInput], kept: list) -> list[str]:
+    """evac's cluster ids; the clustering behind them is appended to `kept`."""
+    ids, clustering = link_inputs(list(inputs))
+    kept.append(clustering)
+    return ids
+
+
 def compare_methods(
     inputs: Sequence[LinkInput], truth: Sequence, *, with_splink_default: bool = True
 ) -> list[Quality]:
     """evac linkage, exact matching and default Splink on the same records and truth."""
-    evac = _timed("evac linkage", truth, lambda: link_inputs(list(inputs))[0])
-    recall = blocking_recall(prepare_frame(inputs), truth, BLOCKING_RULES)
+    clustering = []
+    evac = _timed("evac linkage", truth, lambda: _clusters_keeping(inputs, clustering))
+    frame, family = prepare_frame(inputs), clustering[0].family
+    rules = BLOCKING_RULES if family is None else [*BLOCKING_RULES, FAMILY_RULE]
+    recall = blocking_recall(frame.assign(family=family), truth, rules)
     results = [
         Quality(**{**evac.__dict__, "blocking_recall": recall}),
         _timed("exact match on written fields", truth, lambda: exact_match_clusters(inputs)),

@@ -423,6 +423,10 @@ def score(
 PERSONAL_COMPARISONS = ("given_key", "native_key", "birth", "sex", "passport", "tazkira")
 
 
+# The candidate pairs of the family pass, for `score_within_families` and for measuring blocking.
+FAMILY_RULE = "l.family = r.family AND l.household <> r.household"
+
+
 def score_within_families(scored: ScoredPairs, frame: pd.DataFrame, family: list) -> str:
     """Score the pairs of records whose households a member already links (`family`: a key each).
 
@@ -437,9 +441,7 @@ def score_within_families(scored: ScoredPairs, frame: pd.DataFrame, family: list
     table = db_api.register(records, table_name="family_records")
     pairs = scored.linker.inference.predict_within(
         table,
-        blocking_rules_to_generate_predictions=[
-            "l.family = r.family AND l.household <> r.household"
-        ],
+        blocking_rules_to_generate_predictions=[FAMILY_RULE],
     )
     weight = " + ".join(
         f"coalesce(mw_{name}, 0)" + (f" + coalesce(mw_tf_adj_{name}, 0)" if tf else "")
