@@ -7,9 +7,10 @@ import pytest
 from typer.testing import CliRunner
 
 from evac.cli import app
+from evac.linkage.cluster import cluster
 from evac.linkage.dates import parse_birth_date
 from evac.linkage.files import link_inputs
-from evac.linkage.model import LinkInput
+from evac.linkage.model import LinkInput, explain, prepare_frame, score
 
 GIVEN = [
     "Zaman",
@@ -265,3 +266,16 @@ def test_two_members_of_one_listed_family_are_never_one_person():
     )  # fmt: skip
     assert found["father"] != found["son"]
     assert found["elsewhere"] in {found["father"], found["son"]}
+
+
+def test_a_pair_linked_within_families_is_explained_by_the_familys_odds():
+    records = [*family("ngo", daughter_birth="2014"), *family("webform", daughter_birth="2014")]
+    everyone = records + crowd()
+    frame = prepare_frame(everyone)
+    scored = score(frame)
+    cluster(scored, frame)
+    daughters = (1, 3)  # ngo-daughter, webform-daughter
+    evidence = explain(scored, [daughters])[daughters]
+    assert evidence["family"]["level"] == "households linked by another member"
+    assert evidence["family"]["weight"] == 0.0  # households of two: even odds
+    assert evidence["phone"]["weight"] == 0.0 and evidence["given_key"]["weight"] > 5

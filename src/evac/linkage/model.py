@@ -363,6 +363,7 @@ class ScoredPairs:
     table: str
     linker: Linker
     candidates: int
+    family_table: str | None = None  # pairs scored within linked families, once scored
 
 
 def build_linker(
@@ -451,8 +452,8 @@ def score_within_families(scored: ScoredPairs, frame: pd.DataFrame, family: list
     scored.connection.execute(
         f"""CREATE OR REPLACE TABLE family_pairs AS
             WITH weighed AS (
-                SELECT p.*,
-                    {weight} + log2(1.0 / (greatest(l.size, r.size, 2) - 1)) AS family_weight
+                SELECT p.*, log2(1.0 / (greatest(l.size, r.size, 2) - 1)) AS family_prior,
+                    {weight} + family_prior AS family_weight
                 FROM {pairs.physical_name} p
                 JOIN household_sizes l ON l.household = p.household_l
                 JOIN household_sizes r ON r.household = p.household_r
@@ -461,7 +462,8 @@ def score_within_families(scored: ScoredPairs, frame: pd.DataFrame, family: list
             FROM weighed"""
     )
     scored.connection.unregister("household_sizes")
-    return "family_pairs"
+    scored.family_table = "family_pairs"
+    return scored.family_table
 
 
 def _personal_weight_columns(scored: ScoredPairs) -> list[tuple[str, bool]]:
@@ -471,7 +473,10 @@ def _personal_weight_columns(scored: ScoredPairs) -> list[tuple[str, bool]]:
 
 
 def explain(scored: ScoredPairs, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], dict]:
-    """Why each pair scored as it did: per comparison, the level reached and its match weight."""
+    """Why each pair scored as it did: per comparison, the level reached and its match weight.
+
+    A pair scored within linked families shows the family's odds as `family`, and weight 0 for
+    what the family shares (phone, father's and family name, province)."""
     if not pairs:
         return {}
     comparisons = scored.linker._settings_obj.comparisons
@@ -481,19 +486,31 @@ def explain(scored: ScoredPairs, pairs: list[tuple[int, int]]) -> dict[tuple[int
         }
         for c in comparisons
     }
-    wanted = pd.DataFrame(pairs, columns=["left", "right"])
-    scored.connection.register("wanted_pairs", wanted)
-    rows = scored.connection.execute(
-        f"""SELECT p.* FROM {scored.table} p JOIN wanted_pairs w
-            ON p.unique_id_l = w.left AND p.unique_id_r = w.right"""
-    ).df()
-    scored.connection.unregister("wanted_pairs")
+    scored.connection.register("wanted_pairs", pd.DataFrame(pairs, columns=["left", "right"]))
     explained = {}
-    for row in rows.to_dict("records"):
-        evidence = {}
-        for name, levels in labels.items():
-            weight = (row.get(f"mw_{name}") or 0.0) + (row.get(f"mw_tf_adj_{name}") or 0.0)
-            level = int(row[f"gamma_{name}"])
-            evidence[name] = {"level": levels.get(level, str(level)), "weight": round(weight, 2)}
-        explained[(int(row["unique_id_l"]), int(row["unique_id_r"]))] = evidence
+    for table in filter(None, (scored.table, scored.family_table)):  # the family's word last
+        rows = scored.connection.execute(
+            f"""SELECT p.* FROM {table} p JOIN wanted_pairs w
+                ON p.unique_id_l = w.left AND p.unique_id_r = w.right"""
+        ).df()
+        for row in rows.to_dict("records"):
+            explained[(int(row["unique_id_l"]), int(row["unique_id_r"]))] = _evidence(row, labels)
+    scored.connection.unregister("wanted_pairs")
     return explained
+
+
+def _evidence(row: dict, labels: dict[str, dict[int, str]]) -> dict[str, dict]:
+    within_family = "family_prior" in row
+    evidence = {}
+    for name, levels in labels.items():
+        weight = (row.get(f"mw_{name}") or 0.0) + (row.get(f"mw_tf_adj_{name}") or 0.0)
+        if within_family and name not in PERSONAL_COMPARISONS:
+            weight = 0.0
+        level = int(row[f"gamma_{name}"])
+        evidence[name] = {"level": levels.get(level, str(level)), "weight": round(weight, 2)}
+    if within_family:
+        evidence["family"] = {
+            "level": "households linked by another member",
+            "weight": round(row["family_prior"], 2),
+        }
+    return evidence
