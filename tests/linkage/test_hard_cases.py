@@ -279,3 +279,17 @@ def test_a_pair_linked_within_families_is_explained_by_the_familys_odds():
     assert evidence["family"]["level"] == "households linked by another member"
     assert evidence["family"]["weight"] == 0.0  # households of two: even odds
     assert evidence["phone"]["weight"] == 0.0 and evidence["given_key"]["weight"] > 5
+
+
+def test_a_record_without_a_given_name_links_by_a_mistyped_document_and_the_same_birthday():
+    same = dict(family_name="Stanekzai", sex="F", province="Logar")
+    found = clusters(
+        [LinkInput("named", given_name="Marzia", tazkira_number="1400-1225-21906",
+                   birth=parse_birth_date("1991-11-29"), **same),
+         LinkInput("unnamed", tazkira_number="1400-1225-21960",
+                   birth=parse_birth_date("1991-11-29"), **same),
+         LinkInput("other-day", tazkira_number="1400-1225-21609",
+                   birth=parse_birth_date("1991-12-29"), **same)]
+    )  # fmt: skip
+    assert found["named"] == found["unnamed"]
+    assert found["other-day"] not in {found["named"], found["unnamed"]}

@@ -32,7 +32,15 @@ _GIVEN_AGREES = (
 _NATIVE_AGREES = "gamma_native_key >= 1"
 _DOCUMENT_SAME = "(gamma_passport = 2 OR gamma_tazkira = 2)"
 _CONFLICT = "gamma_sex = 0"
-_OWN_NAME = f"({_GIVEN_AGREES} OR (gamma_given_key = -1 AND {_NATIVE_AGREES}))"
+# Without a given name on one side, nothing personal disagrees: a document one typing error
+# apart with the same day of birth (birth level 4) is the person's own evidence then.
+_UNNAMED_BUT_NEAR_DOCUMENT = (
+    "(gamma_given_key = -1 AND (gamma_passport = 1 OR gamma_tazkira = 1) AND gamma_birth = 4)"
+)
+_OWN_NAME = (
+    f"({_GIVEN_AGREES} OR (gamma_given_key = -1 AND {_NATIVE_AGREES})"
+    f" OR {_UNNAMED_BUT_NEAR_DOCUMENT})"
+)
 
 
 @dataclass(frozen=True)
