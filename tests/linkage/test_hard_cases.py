@@ -10,7 +10,14 @@ from evac.cli import app
 from evac.linkage.cluster import cluster
 from evac.linkage.dates import parse_birth_date
 from evac.linkage.files import link_inputs
-from evac.linkage.model import LinkInput, explain, prepare_frame, score
+from evac.linkage.model import (
+    PRIOR_PAIRS,
+    LinkInput,
+    explain,
+    learn_from_reviews,
+    prepare_frame,
+    score,
+)
 
 GIVEN = [
     "Zaman",
@@ -293,3 +300,24 @@ def test_a_record_without_a_given_name_links_by_a_mistyped_document_and_the_same
     )  # fmt: skip
     assert found["named"] == found["unnamed"]
     assert found["other-day"] not in {found["named"], found["unnamed"]}
+
+
+def level_m(linker, comparison: str, label: str) -> float:
+    found = next(c for c in linker._settings_obj.comparisons if c.output_column_name == comparison)
+    return next(lv.m_probability for lv in found.comparison_levels if lv.label_for_charts == label)
+
+
+def test_reviewers_confirmed_pairs_move_the_m_values_toward_what_they_saw():
+    frame = prepare_frame(crowd())
+    untaught, taught = score(frame), score(frame)
+    near = {"given_key": {"level": "near spelling", "weight": 1.0}, "family": {"level": "x"}}
+    assert learn_from_reviews(taught.linker, [near] * 50) == 50
+    before = level_m(untaught.linker, "given_key", "near spelling")
+    after = level_m(taught.linker, "given_key", "near spelling")
+    assert after == pytest.approx((before * PRIOR_PAIRS + 50) / (PRIOR_PAIRS + 50))
+    assert level_m(taught.linker, "given_key", "same words") < level_m(
+        untaught.linker, "given_key", "same words"
+    )
+    assert level_m(taught.linker, "birth", "same day") == level_m(
+        untaught.linker, "birth", "same day"
+    )  # no confirmed pair said anything about birth

@@ -145,3 +145,35 @@ def test_reviewer_merges_a_queued_pair_and_the_run_respects_it(session, cipher):
     session.commit()
     assert person_of(session, a) != person_of(session, b)
     assert session.scalar(select(ReviewItem.status).where(ReviewItem.id == item.id)) == "decided"
+
+
+def m_of(run: ModelRun, comparison: str, label: str) -> float:
+    levels = next(
+        c["comparison_levels"]
+        for c in run.parameters["comparisons"]
+        if c["output_column_name"] == comparison
+    )
+    return next(level["m_probability"] for level in levels if level["label_for_charts"] == label)
+
+
+def test_the_next_run_learns_from_pairs_a_reviewer_said_are_one_person(session, cipher):
+    actor = cli_actor()
+    crowd(session, cipher)
+    a = register(session, cipher, "one", given_name="Mohammad Zaman", father_name="Ghulam Nabi",
+                 sex="M", birth_year=1986, province="Kabul", phone="+93700111222")  # fmt: skip
+    b = register(session, cipher, "two", given_name="Zaman", father_name="Gholam Nabi", sex="M",
+                 birth_year=1986, province="Herat", phone="+93799888777")  # fmt: skip
+    session.commit()
+    run_linkage(session, cipher=cipher, actor=actor)
+    item = next(
+        i for i in open_reviews(session, operation_id=cipher.operation_id)
+        if {i.registration_a_id, i.registration_b_id} == {a, b}
+    )  # fmt: skip
+    decide(session, cipher=cipher, actor=actor, item_id=item.id, same=True, reason="called him")
+    register(session, cipher, "three", given_name="Nabi", sex="M", birth_year=1960)
+    session.commit()
+    run_linkage(session, cipher=cipher, actor=actor)
+    session.commit()
+    first, second = session.scalars(select(ModelRun).order_by(ModelRun.id)).all()
+    label = "a word in common"
+    assert m_of(second, "given_key", label) > m_of(first, "given_key", label)

@@ -8,6 +8,7 @@ name or a personal document to agree: otherwise a Fellegi-Sunter model links sib
 
 import contextlib
 import logging
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -403,14 +404,47 @@ def train(linker: Linker, *, records: int, seed: int = 7) -> None:
         model._probability_two_random_records_match = 1 / max(2, records)
 
 
+# As many confirmed pairs as this weigh as much as the prior m values. Reviewed pairs are the
+# doubtful ones, a biased sample of matches, so they move the priors rather than replace them.
+PRIOR_PAIRS = 50
+
+
+def learn_from_reviews(linker: Linker, confirmed: Iterable[dict]) -> int:
+    """Move each comparison's m values toward the levels of pairs reviewers said are one person.
+
+    `confirmed`: the evidence stored with each such pair ({comparison: {"level": label}}).
+    Returns how many pairs were used.
+    """
+    confirmed = list(confirmed)
+    for comparison in linker._settings_obj.comparisons:
+        levels = [level for level in comparison.comparison_levels if not level.is_null_level]
+        name = comparison.output_column_name
+        seen = Counter(e[name]["level"] for e in confirmed if isinstance(e.get(name), dict))
+        counted = sum(seen[level.label_for_charts] for level in levels)
+        if not counted:
+            continue
+        for level in levels:
+            prior = level.m_probability * PRIOR_PAIRS
+            level.m_probability = (prior + seen[level.label_for_charts]) / (PRIOR_PAIRS + counted)
+    return len(confirmed)
+
+
 def score(
-    frame: pd.DataFrame, *, seed: int = 7, blocking_rules: list[str] | None = None
+    frame: pd.DataFrame,
+    *,
+    seed: int = 7,
+    blocking_rules: list[str] | None = None,
+    confirmed: Iterable[dict] = (),
 ) -> ScoredPairs:
-    """Block, train and score every candidate pair of the prepared records."""
+    """Block, train and score every candidate pair of the prepared records.
+
+    `confirmed`: evidence of pairs reviewers said are one person (see `learn_from_reviews`).
+    """
     connection = duckdb.connect()
     linker = build_linker(frame, connection=connection, blocking_rules=blocking_rules)
     if len(frame) > 1:
         train(linker, records=len(frame), seed=seed)
+        learn_from_reviews(linker, confirmed)
     predictions = linker.inference.predict(threshold_match_probability=0.01)
     connection.execute(
         f"CREATE OR REPLACE TABLE scored_pairs AS SELECT * FROM {predictions.physical_name}"

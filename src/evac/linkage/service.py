@@ -164,7 +164,11 @@ def run_linkage(
     frame = prepare_frame(record_input(i, record, source=source_of[i]) for i, record in loaded)
     frame["is_new"] = new
     progress("blocking, training and scoring")
-    scored = score(frame, blocking_rules=rules_touching_new(BLOCKING_RULES))
+    scored = score(
+        frame,
+        blocking_rules=rules_touching_new(BLOCKING_RULES),
+        confirmed=_confirmed_evidence(session, cipher.operation_id),
+    )
     position = {registration_id: n for n, registration_id in enumerate(ids)}
     together, apart = _fixed_pairs(session, cipher.operation_id, placement, position)
     progress("clustering")
@@ -210,6 +214,16 @@ def run_linkage(
     _audit_run(session, actor, cipher.operation_id, summary)
     session.flush()
     return summary
+
+
+def _confirmed_evidence(session: Session, operation_id: int) -> list[dict]:
+    """The stored evidence of the queued pairs that reviewers said are one person."""
+    query = (
+        select(ReviewItem.weights)
+        .join(LinkDecision, ReviewItem.decision_id == LinkDecision.id)
+        .where(ReviewItem.operation_id == operation_id, LinkDecision.verdict == Verdict.same)
+    )
+    return list(session.scalars(query))
 
 
 def _fixed_pairs(
