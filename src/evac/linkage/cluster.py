@@ -7,8 +7,10 @@ strongest first, and a join is refused when the two groups it would unite hold c
 documents or sexes: connected components alone would let one weak link chain two people.
 """
 
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import combinations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the CLI reads the thresholds without loading pandas and Splink
@@ -196,17 +198,18 @@ def cluster(
         if root_a != root_b:
             groups.union(root_a, root_b)
     joining.join(_edges(scored.connection, scored.table, low=review_threshold))
-    households = frame["household"].tolist() if "household" in frame else []
-    family = None
-    if any(households):
+    households = frame["household"].tolist() if "household" in frame else [None] * len(frame)
+    family = family_keys(households, [groups.find(i) for i in range(len(frame))])
+    if any(family):
         from evac.linkage.model import score_within_families  # Splink: loaded only here
 
-        family = family_keys(households, [groups.find(i) for i in range(len(frame))])
         table = score_within_families(scored, frame, family)
         joining.join(_edges(scored.connection, table, low=review_threshold), households)
     cluster_of = [groups.find(i) for i in range(len(frame))]
     review = [c for c in joining.review if cluster_of[c.left] != cluster_of[c.right]]
-    return Clustering(cluster_of, joining.links, joining.refused, review, family)
+    return Clustering(
+        cluster_of, joining.links, joining.refused, review, family if any(family) else None
+    )
 
 
 class _Joining:
@@ -247,24 +250,23 @@ class _Joining:
                 taken |= {(left, households[right]), (right, households[left])}
 
 
-def family_keys(households: list, roots: list[int]) -> list:
-    """Per record, a key shared by the households that one person links (None: no household)."""
-    parent: dict[str, str] = {}
+def family_keys(households: list, roots: list[int]) -> list[list[str] | None]:
+    """Per record, a key for each other household that a person of its own household is also
+    listed in (None: no household, or one that no person links to another).
 
-    def find(household: str) -> str:
-        while parent.get(household, household) != household:
-            household = parent[household]
-        return household
-
-    first_of_group: dict[int, str] = {}
+    Only households that one person directly links: two lists naming the same family. Their
+    neighbours' neighbours are other families, and comparing whole chains of households would
+    grow with the square of the chain."""
+    households_of: dict[int, set[str]] = defaultdict(set)
     for household, root in zip(households, roots, strict=True):
-        if household is None:
-            continue
-        anchor = find(first_of_group.setdefault(root, household))
-        other = find(household)
-        if anchor != other:
-            parent[max(anchor, other)] = min(anchor, other)
-    return [find(h) if h is not None else None for h in households]
+        if household is not None:
+            households_of[root].add(household)
+    keys: dict[str, set[str]] = defaultdict(set)
+    for linked in households_of.values():
+        for a, b in combinations(sorted(linked), 2):
+            keys[a].add(f"{a}|{b}")
+            keys[b].add(f"{a}|{b}")
+    return [sorted(keys[h]) if h in keys else None for h in households]
 
 
 def _apart_across(groups: _Groups, apart: set[tuple[int, int]], a: int, b: int) -> bool:

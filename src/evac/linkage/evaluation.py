@@ -158,7 +158,9 @@ def compare_methods(
     clustering = []
     evac = _timed("evac linkage", truth, lambda: _clusters_keeping(inputs, clustering))
     frame, family = prepare_frame(inputs), clustering[0].family
-    rules = BLOCKING_RULES if family is None else [*BLOCKING_RULES, FAMILY_RULE]
+    # The family rule joins on exploded keys; here the lists themselves are compared.
+    family_rule = FAMILY_RULE.replace("l.family = r.family", "list_has_any(l.family, r.family)")
+    rules = BLOCKING_RULES if family is None else [*BLOCKING_RULES, family_rule]
     recall = blocking_recall(frame.assign(family=family), truth, rules)
     results = [
         Quality(**{**evac.__dict__, "blocking_recall": recall}),

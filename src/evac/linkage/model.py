@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 from splink import DuckDBAPI, Linker, SettingsCreator
 from splink import comparison_library as cl
+from splink.blocking_rule_library import CustomRule
 
 from evac.linkage.dates import BirthDate
 from evac.linkage.names import SUBORDINATE, digits_and_letters, glued, key_text, prepare_name
@@ -458,12 +459,14 @@ def score(
 PERSONAL_COMPARISONS = ("given_key", "native_key", "birth", "sex", "passport", "tazkira")
 
 
-# The candidate pairs of the family pass, for `score_within_families` and for measuring blocking.
+# The candidate pairs of the family pass: records that share a key of two linked households
+# (`family` is a list of such keys, exploded for the join), not of one household.
 FAMILY_RULE = "l.family = r.family AND l.household <> r.household"
 
 
 def score_within_families(scored: ScoredPairs, frame: pd.DataFrame, family: list) -> str:
-    """Score the pairs of records whose households a member already links (`family`: a key each).
+    """Score the pairs of records whose households a member already links (`family`: per
+    record, the keys of its household's links, from `cluster.family_keys`).
 
     Two lists that both name one family are compared member by member, with the odds of a
     family instead of those of two strangers: a member of one list's household is one of the
@@ -476,7 +479,9 @@ def score_within_families(scored: ScoredPairs, frame: pd.DataFrame, family: list
     table = db_api.register(records, table_name="family_records")
     pairs = scored.linker.inference.predict_within(
         table,
-        blocking_rules_to_generate_predictions=[FAMILY_RULE],
+        blocking_rules_to_generate_predictions=[
+            CustomRule(FAMILY_RULE, arrays_to_explode=["family"])
+        ],
     )
     weight = " + ".join(
         f"coalesce(mw_{name}, 0)" + (f" + coalesce(mw_tf_adj_{name}, 0)" if tf else "")
