@@ -194,9 +194,11 @@ def run_linkage(
             )  # fmt: skip
             summary.persons_created += created
             summary.merges += merged
+    progress("grouping households")
     _reconcile_households(
         session, cipher=cipher, registration_ids=[i for i, n in zip(ids, new, strict=True) if n]
     )
+    progress("queueing doubtful pairs")
     summary.queued = _queue_reviews(session, cipher.operation_id, scored, clustering.review, ids)
     session.add(
         ModelRun(
