@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from evac.auth.permissions import Actor, Permission
@@ -53,11 +53,13 @@ from evac.people.models import (
 from evac.people.records import RegistrationRecord
 from evac.people.service import (
     PersonNames,
-    add_contact,
-    add_document,
-    create_group,
+    contact_row,
     create_person,
+    document_row,
+    insert_groups,
+    insert_persons,
     iter_registration_records,
+    person_row,
     read_registration,
 )
 from evac.vault.audit import record_access
@@ -80,6 +82,7 @@ class RunSummary:
 
 
 RUN_REASON = "linkage run"
+WRITE_BATCH = 5000  # clusters written per round of statements: bounds memory, not transactions
 AUDIT_PURPOSE = "record linkage: one person per evacuee across registrations"
 
 
@@ -185,19 +188,17 @@ def run_linkage(
     for n, root in enumerate(clustering.cluster_of):
         members[root].append(n)
     records = dict(loaded)
-    for group in members.values():
-        registration_ids = [ids[n] for n in group]
-        if any(new[n] for n in group):
-            created, merged = _resolve_cluster(
-                session, cipher=cipher, actor=actor, registration_ids=registration_ids,
-                records=records, placement=placement,
-            )  # fmt: skip
-            summary.persons_created += created
-            summary.merges += merged
+    touched = [[ids[n] for n in group] for group in members.values() if any(new[n] for n in group)]
+    for start in range(0, len(touched), WRITE_BATCH):
+        created, merged = _write_persons(
+            session, cipher=cipher, actor=actor, clusters=touched[start : start + WRITE_BATCH],
+            records=records, placement=placement,
+        )  # fmt: skip
+        summary.persons_created += created
+        summary.merges += merged
     progress("grouping households")
-    _reconcile_households(
-        session, cipher=cipher, registration_ids=[i for i, n in zip(ids, new, strict=True) if n]
-    )
+    placed = [(source_of[i], records[i], placement[i]) for i, n in zip(ids, new, strict=True) if n]
+    _reconcile_households(session, operation_id=cipher.operation_id, placed=placed)
     progress("queueing doubtful pairs")
     summary.queued = _queue_reviews(session, cipher.operation_id, scored, clustering.review, ids)
     session.add(
@@ -257,129 +258,196 @@ def _best_record(records: list[RegistrationRecord]) -> RegistrationRecord:
     return max(records, key=lambda r: sum(v not in (None, "", False) for v in vars(r).values()))
 
 
-def _new_person(
-    session: Session, *, cipher: OperationCipher, records: list[RegistrationRecord]
-) -> Person:
+def _person_details(records: list[RegistrationRecord]) -> tuple[PersonNames, dict]:
+    """A new person's names and details from the registrations it is made of."""
     best = _best_record(records)
     years = [r.birth_year for r in records if r.birth_year]
     sex = next((r.sex for r in records if r.sex in {"M", "F", "X"}), "U")
-    return create_person(
-        session,
-        cipher=cipher,
-        names=PersonNames(
-            given_name=best.given_name or best.full_name,
-            father_name=best.father_name,
-            family_name=best.family_name,
-            name_native=best.name_native,
-        ),
-        sex=Sex(sex),
-        birth_year=best.birth_year or (years[0] if years else None),
-        birth_month=best.birth_month,
-        birth_day=best.birth_day,
-        birth_date_default=best.birth_date_default,
-        province=best.province,
-        category=best.category_claimed,
+    names = PersonNames(
+        given_name=best.given_name or best.full_name,
+        father_name=best.father_name,
+        family_name=best.family_name,
+        name_native=best.name_native,
     )
+    return names, {
+        "sex": Sex(sex),
+        "birth_year": best.birth_year or (years[0] if years else None),
+        "birth_month": best.birth_month,
+        "birth_day": best.birth_day,
+        "birth_date_default": best.birth_date_default,
+        "province": best.province,
+        "category": best.category_claimed,
+    }
+
+
+def _new_person(
+    session: Session, *, cipher: OperationCipher, records: list[RegistrationRecord]
+) -> Person:
+    names, details = _person_details(records)
+    return create_person(session, cipher=cipher, names=names, **details)
+
+
+DOCUMENT_FIELDS = (
+    (DocumentKind.passport, "passport_number"),
+    (DocumentKind.tazkira, "tazkira_number"),
+    (DocumentKind.us_passport, "us_passport_number"),
+    (DocumentKind.siv_case, "siv_case_number"),
+)
+CONTACT_FIELDS = ((ContactKind.phone, "phone"), (ContactKind.email, "email"))
+
+
+def _brought(
+    cipher: OperationCipher, *, person_id: int, registration_id: int, record: RegistrationRecord
+) -> tuple[list[dict], list[dict]]:
+    """The document and contact rows a registration brings to its person."""
+    documents = [
+        document_row(cipher, person_id=person_id, kind=kind, number=getattr(record, field),
+                     registration_id=registration_id)
+        for kind, field in DOCUMENT_FIELDS
+        if getattr(record, field)
+    ]  # fmt: skip
+    contacts = [
+        contact_row(cipher, person_id=person_id, kind=kind, value=getattr(record, field),
+                    registration_id=registration_id)
+        for kind, field in CONTACT_FIELDS
+        if getattr(record, field)
+    ]  # fmt: skip
+    return documents, contacts
+
+
+def _write_persons(
+    session: Session,
+    *,
+    cipher: OperationCipher,
+    actor: Actor,
+    clusters: list[list[int]],
+    records: dict[int, RegistrationRecord],
+    placement: dict[int, int | None],
+) -> tuple[int, int]:
+    """Each cluster (registration ids) becomes one person, all written in a few statements:
+    (persons created, persons merged away). New registrations get `placement` updated."""
+    person_of: list[int | None] = []
+    merged = 0
+    for registration_ids in clusters:
+        existing = sorted({placement[i] for i in registration_ids if placement[i] is not None})
+        for other_id in existing[1:]:  # rare: a new registration bridges two known persons
+            merge_persons(session, actor=actor, survivor=session.get(Person, existing[0]),
+                          merged=session.get(Person, other_id), reason=RUN_REASON)  # fmt: skip
+            merged += 1
+        person_of.append(existing[0] if existing else None)
+    fresh = [n for n, person_id in enumerate(person_of) if person_id is None]
+    rows = []
+    for n in fresh:
+        names, details = _person_details([records[i] for i in clusters[n]])
+        rows.append(person_row(cipher, names=names, **details))
+    for n, person_id in zip(fresh, insert_persons(session, rows), strict=True):
+        person_of[n] = person_id
+    attached = {
+        i: person_id
+        for registration_ids, person_id in zip(clusters, person_of, strict=True)
+        for i in registration_ids
+        if placement[i] is None
+    }
+    _attach(session, cipher=cipher, attached=attached, records=records)
+    placement.update(attached)
+    return len(fresh), merged
 
 
 def _attach(
     session: Session,
     *,
     cipher: OperationCipher,
-    person: Person,
-    registration_id: int,
-    record: RegistrationRecord,
-) -> None:
-    """Put a registration under a person, with the documents and phone it brings."""
-    session.execute(
-        update(Registration).where(Registration.id == registration_id).values(person_id=person.id)
-    )
-    for kind, number in (
-        (DocumentKind.passport, record.passport_number),
-        (DocumentKind.tazkira, record.tazkira_number),
-        (DocumentKind.us_passport, record.us_passport_number),
-        (DocumentKind.siv_case, record.siv_case_number),
-    ):
-        if number:
-            add_document(session, cipher=cipher, person=person, kind=kind, number=number,
-                         registration_id=registration_id)  # fmt: skip
-    for kind, value in ((ContactKind.phone, record.phone), (ContactKind.email, record.email)):
-        if value:
-            add_contact(session, cipher=cipher, person=person, kind=kind, value=value,
-                        registration_id=registration_id)  # fmt: skip
-
-
-def _resolve_cluster(
-    session: Session,
-    *,
-    cipher: OperationCipher,
-    actor: Actor,
-    registration_ids: list[int],
+    attached: dict[int, int],
     records: dict[int, RegistrationRecord],
-    placement: dict[int, int | None],
-) -> tuple[int, int]:
-    """One cluster becomes one person: (persons created, persons merged away)."""
-    existing = sorted({placement[i] for i in registration_ids if placement[i] is not None})
-    created = merged = 0
-    if existing:
-        person = session.get(Person, existing[0])
-        for other_id in existing[1:]:
-            other = session.get(Person, other_id)
-            merge_persons(session, actor=actor, survivor=person, merged=other, reason=RUN_REASON)
-            merged += 1
-    else:
-        person = _new_person(session, cipher=cipher, records=[records[i] for i in registration_ids])
-        created = 1
-    for registration_id in registration_ids:
-        if placement[registration_id] is None:
-            _attach(session, cipher=cipher, person=person, registration_id=registration_id,
-                    record=records[registration_id])  # fmt: skip
-            placement[registration_id] = person.id
-    return created, merged
+) -> None:
+    """Put registrations under their persons ({registration id: person id}), with the documents
+    and contacts they bring: one executemany statement per table."""
+    if not attached:
+        return
+    session.execute(
+        update(Registration),
+        [{"id": i, "person_id": person_id} for i, person_id in attached.items()],
+    )
+    documents, contacts = [], []
+    for i, person_id in attached.items():
+        more_documents, more_contacts = _brought(
+            cipher, person_id=person_id, registration_id=i, record=records[i]
+        )
+        documents += more_documents
+        contacts += more_contacts
+    for table, rows in ((Document, documents), (Contact, contacts)):
+        if rows:
+            session.execute(insert(table), rows)
 
 
 def _reconcile_households(
-    session: Session, *, cipher: OperationCipher, registration_ids: list[int]
+    session: Session, *, operation_id: int, placed: list[tuple[str, RegistrationRecord, int]]
 ) -> None:
-    """Each source's household number becomes one group of the persons its rows resolved to."""
-    if not registration_ids:
-        return
-    households: dict[str, list[tuple[int, str | None]]] = defaultdict(list)
-    for registration in session.scalars(
-        select(Registration).where(Registration.id.in_(registration_ids))
-    ):
-        _, record = read_registration(registration, cipher=cipher)
+    """Each source's household number becomes one group of the persons its rows resolved to.
+    `placed` is (source, record, person id) of each new registration, in id order."""
+    households: dict[str, dict[int, Role]] = defaultdict(dict)
+    for source, record, person_id in placed:
         if record.household_ref:
-            reference = f"{registration.source}:{record.household_ref}"[:40]
-            households[reference].append((registration.person_id, record.relationship))
-    for reference, people in households.items():
-        group = session.scalar(
-            select(Group).where(
-                Group.operation_id == cipher.operation_id, Group.reference == reference
+            reference = f"{source}:{record.household_ref}"[:40]
+            relationship = record.relationship
+            role = Role(relationship) if relationship in Role.__members__ else Role.other
+            households[reference].setdefault(person_id, role)
+    if not households:
+        return
+    known = _groups_by_reference(session, operation_id)
+    joining = _new_members(session, known, households)
+    fresh = [(reference, _with_one_principal(roles)) for reference, roles in households.items()
+             if reference not in known]  # fmt: skip
+    insert_groups(session, operation_id=operation_id, groups=fresh)
+    if joining:
+        session.execute(insert(GroupMember), joining)
+    session.flush()
+
+
+def _groups_by_reference(session: Session, operation_id: int) -> dict[str, int]:
+    """The operation's groups by reference (the oldest, if two share one)."""
+    known: dict[str, int] = {}
+    for group_id, reference in session.execute(
+        select(Group.id, Group.reference)
+        .where(Group.operation_id == operation_id, Group.reference.is_not(None))
+        .order_by(Group.id)
+    ):
+        known.setdefault(reference, group_id)
+    return known
+
+
+def _new_members(
+    session: Session, known: dict[str, int], households: dict[str, dict[int, Role]]
+) -> list[dict]:
+    """Member rows for persons not yet in their household's existing group."""
+    touched = {known[reference]: roles for reference, roles in households.items()
+               if reference in known}  # fmt: skip
+    present = set()
+    group_ids = list(touched)
+    for start in range(0, len(group_ids), WRITE_BATCH):
+        rows = session.execute(
+            select(GroupMember.group_id, GroupMember.person_id).where(
+                GroupMember.group_id.in_(group_ids[start : start + WRITE_BATCH])
             )
         )
-        roles: dict[int, Role] = {}
-        for person_id, relationship in people:
-            role = Role(relationship) if relationship in Role.__members__ else Role.other
-            roles.setdefault(person_id, role)
-        if group is None:
-            principal = next(
-                (p for p, r in roles.items() if r == Role.principal), next(iter(roles))
-            )
-            members = [
-                (session.get(Person, p), Role.principal if p == principal else
-                 (r if r != Role.principal else Role.other))
-                for p, r in roles.items()
-            ]  # fmt: skip
-            create_group(session, operation_id=cipher.operation_id, members=members,
-                         reference=reference)  # fmt: skip
-            continue
-        present = {m.person_id for m in group.members}
-        for person_id, role in roles.items():
-            if person_id not in present:
-                role = Role.other if role == Role.principal else role  # one principal only
-                session.add(GroupMember(group_id=group.id, person_id=person_id, role=role))
-    session.flush()
+        present.update((group_id, person_id) for group_id, person_id in rows)
+    return [
+        {"group_id": group_id, "person_id": person_id,
+         "role": Role.other if role == Role.principal else role}  # one principal only
+        for group_id, roles in touched.items()
+        for person_id, role in roles.items()
+        if (group_id, person_id) not in present
+    ]  # fmt: skip
+
+
+def _with_one_principal(roles: dict[int, Role]) -> dict[int, Role]:
+    """A new group's roles: its first principal stays one (else its first member becomes
+    one); any other principal becomes `other`."""
+    principal = next((p for p, r in roles.items() if r == Role.principal), next(iter(roles)))
+    return {
+        p: Role.principal if p == principal else (r if r != Role.principal else Role.other)
+        for p, r in roles.items()
+    }
 
 
 def merge_persons(

@@ -2,12 +2,12 @@
 
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from evac.db import utcnow
@@ -43,10 +43,9 @@ class PersonNames:
         return "PersonNames(<redacted>)"
 
 
-def create_person(
-    session: Session,
-    *,
+def person_row(
     cipher: OperationCipher,
+    *,
     names: PersonNames,
     sex: Sex = Sex.unknown,
     birth_year: int | None = None,
@@ -55,29 +54,50 @@ def create_person(
     birth_date_default: bool = False,
     province: str | None = None,
     category: str | None = None,
-) -> Person:
-    """A new person in state `registered`, names encrypted."""
-    person = Person(
-        operation_id=cipher.operation_id,
-        state=State.registered,
-        category=category,
-        sex=sex,
-        birth_year=birth_year,
-        birth_month=birth_month,
-        birth_day=birth_day,
-        birth_date_default=birth_date_default,
-        province=province,
+) -> dict:
+    """The column values of a new person in state `registered`, names encrypted."""
+    return {
+        "operation_id": cipher.operation_id,
+        "state": State.registered,
+        "category": category,
+        "sex": sex,
+        "birth_year": birth_year,
+        "birth_month": birth_month,
+        "birth_day": birth_day,
+        "birth_date_default": birth_date_default,
+        "province": province,
         **{f: cipher.encrypt(getattr(names, f), field=f"person.{f}") for f in NAME_FIELDS},
-    )
+    }
+
+
+def create_person(
+    session: Session, *, cipher: OperationCipher, names: PersonNames, **details: Any
+) -> Person:
+    """A new person in state `registered`, names encrypted; `details` as for `person_row`."""
+    person = Person(**person_row(cipher, names=names, **details))
     session.add(person)
     session.flush()
     return person
+
+
+def insert_persons(session: Session, rows: list[dict]) -> list[int]:
+    """Many new persons (rows from `person_row`) in one statement; their ids, in order."""
+    if not rows:
+        return []
+    statement = insert(Person).returning(Person.id, sort_by_parameter_order=True)
+    return list(session.scalars(statement, rows))
 
 
 def read_names(person: Person, *, cipher: OperationCipher) -> PersonNames:
     return PersonNames(
         **{f: cipher.decrypt(getattr(person, f), field=f"person.{f}") for f in NAME_FIELDS}
     )
+
+
+def _one_principal(roles: Iterable[Role]) -> None:
+    principals = sum(1 for role in roles if role == Role.principal)
+    if principals != 1:
+        raise ValueError(f"a group needs exactly one principal, got {principals}")
 
 
 def create_group(
@@ -88,9 +108,7 @@ def create_group(
     reference: str | None = None,
 ) -> Group:
     """A group with its members; exactly one of them is the principal."""
-    principals = sum(1 for _, role in members if role == Role.principal)
-    if principals != 1:
-        raise ValueError(f"a group needs exactly one principal, got {principals}")
+    _one_principal(role for _, role in members)
     group = Group(operation_id=operation_id, reference=reference)
     group.members = [GroupMember(person=person, role=role) for person, role in members]
     session.add(group)
@@ -98,47 +116,83 @@ def create_group(
     return group
 
 
-def add_document(
-    session: Session,
-    *,
+def insert_groups(
+    session: Session, *, operation_id: int, groups: list[tuple[str | None, dict[int, Role]]]
+) -> list[int]:
+    """Many groups, each (reference, {person id: role}) with one principal; their ids, in order."""
+    for _, roles in groups:
+        _one_principal(roles.values())
+    if not groups:
+        return []
+    statement = insert(Group).returning(Group.id, sort_by_parameter_order=True)
+    rows = [{"operation_id": operation_id, "reference": reference} for reference, _ in groups]
+    ids = list(session.scalars(statement, rows))
+    session.execute(
+        insert(GroupMember),
+        [
+            {"group_id": group_id, "person_id": person_id, "role": role}
+            for group_id, (_, roles) in zip(ids, groups, strict=True)
+            for person_id, role in roles.items()
+        ],
+    )
+    return ids
+
+
+def document_row(
     cipher: OperationCipher,
-    person: Person,
+    *,
+    person_id: int,
     kind: DocumentKind,
     number: str,
     issuing_country: str | None = None,
     expiry: date | None = None,
     registration_id: int | None = None,
+) -> dict:
+    """The column values of a person's document, its number encrypted and blind-indexed."""
+    return {
+        "person_id": person_id,
+        "kind": kind,
+        "number": cipher.encrypt(number, field="document.number"),
+        "number_index": cipher.blind_index(number, kind=f"document:{kind.value}"),
+        "issuing_country": issuing_country,
+        "expiry": expiry,
+        "registration_id": registration_id,
+    }
+
+
+def add_document(
+    session: Session, *, cipher: OperationCipher, person: Person, **details: Any
 ) -> Document:
-    document = Document(
-        person_id=person.id,
-        kind=kind,
-        number=cipher.encrypt(number, field="document.number"),
-        number_index=cipher.blind_index(number, kind=f"document:{kind.value}"),
-        issuing_country=issuing_country,
-        expiry=expiry,
-        registration_id=registration_id,
-    )
+    """A document of `person`; `details` as for `document_row`."""
+    document = Document(**document_row(cipher, person_id=person.id, **details))
     session.add(document)
     session.flush()
     return document
 
 
-def add_contact(
-    session: Session,
-    *,
+def contact_row(
     cipher: OperationCipher,
-    person: Person,
+    *,
+    person_id: int,
     kind: ContactKind,
     value: str,
     registration_id: int | None = None,
+) -> dict:
+    """The column values of a person's contact, its value encrypted and blind-indexed."""
+    return {
+        "person_id": person_id,
+        "kind": kind,
+        "value": cipher.encrypt(value, field="contact.value"),
+        "value_index": cipher.blind_index(value, kind=f"contact:{kind.value}"),
+        "registration_id": registration_id,
+    }
+
+
+def add_contact(
+    session: Session, *, cipher: OperationCipher, person: Person, **details: Any
 ) -> Contact:
-    contact = Contact(
-        person_id=person.id,
-        kind=kind,
-        value=cipher.encrypt(value, field="contact.value"),
-        value_index=cipher.blind_index(value, kind=f"contact:{kind.value}"),
-        registration_id=registration_id,
-    )
+    """A contact of `person`; `details` as for `contact_row`."""
+    contact = Contact(**contact_row(cipher, person_id=person.id, **details))
     session.add(contact)
     session.flush()
     return contact
