@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from evac.auth.permissions import Actor, Permission
@@ -58,6 +58,7 @@ from evac.people.service import (
     document_row,
     insert_groups,
     insert_persons,
+    insert_rows,
     iter_registration_records,
     person_row,
     read_registration,
@@ -375,9 +376,8 @@ def _attach(
         )
         documents += more_documents
         contacts += more_contacts
-    for table, rows in ((Document, documents), (Contact, contacts)):
-        if rows:
-            session.execute(insert(table), rows)
+    insert_rows(session, Document, documents)
+    insert_rows(session, Contact, contacts)
 
 
 def _reconcile_households(
@@ -399,8 +399,7 @@ def _reconcile_households(
     fresh = [(reference, _with_one_principal(roles)) for reference, roles in households.items()
              if reference not in known]  # fmt: skip
     insert_groups(session, operation_id=operation_id, groups=fresh)
-    if joining:
-        session.execute(insert(GroupMember), joining)
+    insert_rows(session, GroupMember, joining)
     session.flush()
 
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Insert, func, insert, select
 from sqlalchemy.orm import Session
 
-from evac.db import utcnow
+from evac.db import Base, utcnow
 from evac.people.models import (
     Contact,
     ContactKind,
@@ -80,11 +80,23 @@ def create_person(
     return person
 
 
+def _bulk_insert(table: type[Base]) -> Insert:
+    # None as NULL: otherwise the ORM leaves None keys out, so rows with different empty
+    # fields become different statements, and RETURNING in order re-sorts every piece.
+    return insert(table).execution_options(render_nulls=True)
+
+
+def insert_rows(session: Session, table: type[Base], rows: list[dict]) -> None:
+    """Many rows of one table (documents, contacts, members...) in one executemany."""
+    if rows:
+        session.execute(_bulk_insert(table), rows)
+
+
 def insert_persons(session: Session, rows: list[dict]) -> list[int]:
     """Many new persons (rows from `person_row`) in one statement; their ids, in order."""
     if not rows:
         return []
-    statement = insert(Person).returning(Person.id, sort_by_parameter_order=True)
+    statement = _bulk_insert(Person).returning(Person.id, sort_by_parameter_order=True)
     return list(session.scalars(statement, rows))
 
 
@@ -124,11 +136,12 @@ def insert_groups(
         _one_principal(roles.values())
     if not groups:
         return []
-    statement = insert(Group).returning(Group.id, sort_by_parameter_order=True)
+    statement = _bulk_insert(Group).returning(Group.id, sort_by_parameter_order=True)
     rows = [{"operation_id": operation_id, "reference": reference} for reference, _ in groups]
     ids = list(session.scalars(statement, rows))
-    session.execute(
-        insert(GroupMember),
+    insert_rows(
+        session,
+        GroupMember,
         [
             {"group_id": group_id, "person_id": person_id, "role": role}
             for group_id, (_, roles) in zip(ids, groups, strict=True)
