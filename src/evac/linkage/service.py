@@ -147,7 +147,11 @@ def run_linkage(
     review_threshold: float = REVIEW_THRESHOLD,
     progress: Progress = lambda step: None,
 ) -> RunSummary:
-    """Give every registration of the operation a person; queue doubtful pairs for review."""
+    """Give every registration of the operation a person; queue doubtful pairs for review.
+
+    Everything is written in the caller's transaction, in bulk statements per batch of
+    clusters: a run that fails part way leaves nothing once rolled back (`evac link run`
+    commits once, at the end), and the next run starts again from the same registrations."""
     actor.require(Permission.linkage_review)
     progress("reading registrations")
     loaded = list(iter_registration_records(session, cipher=cipher))
@@ -421,7 +425,7 @@ def _new_members(
     """Member rows for persons not yet in their household's existing group."""
     touched = {known[reference]: roles for reference, roles in households.items()
                if reference in known}  # fmt: skip
-    present = set()
+    present: set[tuple[int, int]] = set()
     group_ids = list(touched)
     for start in range(0, len(group_ids), WRITE_BATCH):
         rows = session.execute(
