@@ -1,7 +1,16 @@
 import pytest
 from sqlalchemy import select
 
-from evac.people.models import ContactKind, DocumentKind, GroupMember, Person, Role, Sex, State
+from evac.people.models import (
+    ContactKind,
+    DocumentKind,
+    Group,
+    GroupMember,
+    Person,
+    Role,
+    Sex,
+    State,
+)
 from evac.people.records import RegistrationRecord
 from evac.people.service import (
     PersonNames,
@@ -13,7 +22,10 @@ from evac.people.service import (
     create_group,
     create_person,
     find_by_document,
+    insert_groups,
+    insert_persons,
     iter_registration_records,
+    person_row,
     read_names,
     read_registration,
     registration_hash,
@@ -75,6 +87,30 @@ def test_group_needs_exactly_one_principal(session, cipher):
         select(GroupMember.person_id, GroupMember.role).where(GroupMember.group_id == group.id)
     ).all()
     assert sorted(roles) == sorted([(a.id, Role.principal), (b.id, Role.spouse)])
+
+
+def test_bulk_persons_and_groups_keep_their_order(session, cipher):
+    names = [PersonNames(given) for given in ("Zarghona", "Omid", "Freshta", "Laila")]
+    rows = [person_row(cipher, names=n, birth_year=1990 + i) for i, n in enumerate(names)]
+    rows[1]["province"] = "Kabul"  # rows with different empty fields stay in order
+    ids = insert_persons(session, rows)
+    with pytest.raises(ValueError, match="exactly one principal"):
+        insert_groups(session, operation_id=cipher.operation_id,
+                      groups=[("F-2", {ids[0]: Role.spouse})])  # fmt: skip
+    groups = [
+        ("F-1", {ids[0]: Role.principal, ids[1]: Role.child}),
+        ("F-2", {ids[3]: Role.principal}),
+    ]
+    group_ids = insert_groups(session, operation_id=cipher.operation_id, groups=groups)
+    session.commit()
+    for person_id, expected in zip(ids, names, strict=True):
+        assert read_names(session.get(Person, person_id), cipher=cipher) == expected
+    assert [session.get(Group, g).reference for g in group_ids] == ["F-1", "F-2"]
+    members = session.execute(select(GroupMember.group_id, GroupMember.person_id, GroupMember.role))
+    assert sorted(members) == sorted(
+        [(group_ids[0], ids[0], Role.principal), (group_ids[0], ids[1], Role.child),
+         (group_ids[1], ids[3], Role.principal)]
+    )  # fmt: skip
 
 
 def test_counts_by_state_and_category(session, cipher):
