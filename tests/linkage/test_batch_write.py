@@ -7,7 +7,8 @@ registrations it came from, and a second run with new rows must join the persons
 
 from collections import Counter, defaultdict
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
 import evac.linkage.service as linkage
 from evac.auth.permissions import cli_actor
@@ -111,3 +112,26 @@ def test_batched_run_and_incremental_run_add_up(session, session_factory, cipher
     created = len(set(after.values())) - len(set(before.values()))
     assert second.persons_created - second.merges == created
     assert verify_chain(session) == []
+
+
+def test_a_run_that_fails_part_way_leaves_nothing(session, session_factory, cipher, monkeypatch):
+    monkeypatch.setattr(linkage, "WRITE_BATCH", 20)
+    load(session, session_factory, cipher, persons=80, seed=13)
+    real, calls = linkage.insert_rows, 0
+
+    def failing(*args, **kwargs):
+        nonlocal calls
+        calls += 1
+        if calls == 5:  # the documents of the third batch, after two batches were written
+            raise RuntimeError("crash")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(linkage, "insert_rows", failing)
+    with pytest.raises(RuntimeError, match="crash"):
+        run_linkage(session, cipher=cipher, actor=ACTOR)
+    session.rollback()  # what `evac link run` does on any error: one transaction per run
+    assert session.scalar(select(func.count()).select_from(Person)) == 0
+    assert session.scalar(select(func.count()).where(Registration.person_id.is_not(None))) == 0
+    monkeypatch.setattr(linkage, "insert_rows", real)
+    link(session, cipher)
+    check_persons(session, cipher)
