@@ -2,7 +2,8 @@
 
 A loaded scenario is linked with small batches, so that several rounds of bulk statements
 run; then every registration, document, contact and household is checked against the
-registrations it came from, and a second run with new rows must join the persons already made.
+registrations it came from; a second run with new rows must join the persons already made,
+and a run that fails part way must leave nothing behind.
 """
 
 from collections import Counter, defaultdict
