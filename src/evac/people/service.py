@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Insert, func, insert, select
+from sqlalchemy import Insert, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from evac.db import Base, utcnow
@@ -92,12 +92,26 @@ def insert_rows(session: Session, table: type[Base], rows: list[dict]) -> None:
         session.execute(_bulk_insert(table), rows)
 
 
-def insert_persons(session: Session, rows: list[dict]) -> list[int]:
-    """Many new persons (rows from `person_row`) in one statement; their ids, in order."""
+NEXT_IDS = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)")
+
+
+def _insert_with_ids(session: Session, table: type[Base], rows: list[dict]) -> list[int]:
+    """Insert rows; their new ids, in the rows' order."""
     if not rows:
         return []
-    statement = _bulk_insert(Person).returning(Person.id, sort_by_parameter_order=True)
-    return list(session.scalars(statement, rows))
+    if session.get_bind().dialect.name != "postgresql":
+        statement = _bulk_insert(table).returning(table.id, sort_by_parameter_order=True)
+        return list(session.scalars(statement, rows))
+    # RETURNING through SQLAlchemy's insertmanyvalues took 2.5 times as long as the INSERT
+    # itself (20,000 persons: 11.0 s against 4.3 s): draw the ids from the sequence first.
+    ids = list(session.scalars(NEXT_IDS, {"table": table.__tablename__, "n": len(rows)}))
+    insert_rows(session, table, [{"id": i, **row} for i, row in zip(ids, rows, strict=True)])
+    return ids
+
+
+def insert_persons(session: Session, rows: list[dict]) -> list[int]:
+    """Many new persons (rows from `person_row`) at once; their ids, in order."""
+    return _insert_with_ids(session, Person, rows)
 
 
 def read_names(person: Person, *, cipher: OperationCipher) -> PersonNames:
@@ -134,11 +148,8 @@ def insert_groups(
     """Many groups, each (reference, {person id: role}) with one principal; their ids, in order."""
     for _, roles in groups:
         _one_principal(roles.values())
-    if not groups:
-        return []
-    statement = _bulk_insert(Group).returning(Group.id, sort_by_parameter_order=True)
     rows = [{"operation_id": operation_id, "reference": reference} for reference, _ in groups]
-    ids = list(session.scalars(statement, rows))
+    ids = _insert_with_ids(session, Group, rows)
     insert_rows(
         session,
         GroupMember,
