@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo serve test bench lint format chromium clean
+.PHONY: demo serve test bench lint format chromium java clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,7 +30,17 @@ chromium:
 	  fi; \
 	fi
 
-test: $(STAMP) chromium  ## all tests, on SQLite and on a throwaway PostgreSQL
+# Debian's Java runtime for the Spark engine's tests (pyspark starts a JVM).
+java:
+	@if ! command -v java >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; \
+	  else \
+	    echo "Java is missing: run 'sudo apt-get install openjdk-17-jre-headless'"; exit 1; \
+	  fi; \
+	fi
+
+test: $(STAMP) chromium java  ## all tests, on SQLite and on a throwaway PostgreSQL
 	$(BIN)/pytest
 
 bench: $(STAMP)  ## every benchmark in bench/, each printing its figure and ratio

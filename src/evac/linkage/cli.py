@@ -1,5 +1,6 @@
 """`evac link`: resolve registrations into persons, review doubtful pairs, link any file."""
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +15,32 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 console = Console(stderr=True)
+
+
+class Engine(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+EngineOption = Annotated[
+    Engine,
+    typer.Option(
+        help="Where the model runs: DuckDB in this process, or Spark "
+        "(pip install 'evac[spark]' and a Java 17 runtime)."
+    ),
+]
+
+
+def _require(engine: Engine) -> None:
+    """Stop with what to install when the chosen engine cannot start."""
+    if engine is Engine.spark:
+        from evac.linkage.spark import SparkUnavailable, require_spark
+
+        try:
+            require_spark()
+        except SparkUnavailable as error:
+            console.print(f"[red]Cannot link:[/] {error}", soft_wrap=True)
+            raise typer.Exit(2) from None
 
 
 def _steps() -> Progress:
@@ -40,6 +67,7 @@ def file_command(
     review_threshold: Annotated[
         float, typer.Option(min=0.0, max=1.0, help="Probability from which a pair is doubtful.")
     ] = REVIEW_THRESHOLD,
+    engine: EngineOption = Engine.duckdb,
 ) -> None:
     """Link the records of one CSV file, without a database (for evaluation on labelled data).
 
@@ -51,6 +79,7 @@ def file_command(
     """
     from evac.linkage.files import LinkFileError, link_file  # loads Splink: only when needed
 
+    _require(engine)
     try:
         with _steps() as progress:
             task = progress.add_task("starting")
@@ -60,6 +89,7 @@ def file_command(
                 strict=strict,
                 merge_threshold=merge_threshold,
                 review_threshold=review_threshold,
+                engine=engine.value,
                 progress=lambda step: progress.update(task, description=step),
             )
     except LinkFileError as error:
@@ -117,7 +147,9 @@ OperationOption = Annotated[
 
 
 @app.command("run")
-def run_command(ctx: typer.Context, operation: OperationOption = None) -> None:
+def run_command(
+    ctx: typer.Context, operation: OperationOption = None, engine: EngineOption = Engine.duckdb
+) -> None:
     """Resolve new registrations into persons and queue doubtful pairs for review.
 
     Incremental: registrations that already have a person keep it; only new ones are compared
@@ -127,6 +159,7 @@ def run_command(ctx: typer.Context, operation: OperationOption = None) -> None:
     from evac.db import session_scope
     from evac.linkage.service import run_linkage
 
+    _require(engine)
     factory, _, cipher_of = _open(ctx, operation)
     with _steps() as progress, session_scope(factory) as session:
         task = progress.add_task("starting")
@@ -134,6 +167,7 @@ def run_command(ctx: typer.Context, operation: OperationOption = None) -> None:
             session,
             cipher=cipher_of(session),
             actor=cli_actor(),
+            engine=engine.value,
             progress=lambda step: progress.update(task, description=step),
         )
     console.print(

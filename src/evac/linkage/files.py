@@ -7,7 +7,7 @@ from pathlib import Path
 
 from evac.linkage.cluster import MERGE_THRESHOLD, REVIEW_THRESHOLD, Clustering, cluster
 from evac.linkage.dates import UnreadableDate, parse_birth_date
-from evac.linkage.model import LinkInput, prepare_frame, score
+from evac.linkage.model import Engine, LinkInput, prepare_frame, score
 
 FILE_COLUMNS = (
     "record_id", "given_name", "father_name", "family_name", "full_name_native", "sex",
@@ -105,13 +105,14 @@ def link_inputs(
     *,
     merge_threshold: float = MERGE_THRESHOLD,
     review_threshold: float = REVIEW_THRESHOLD,
+    engine: Engine = "duckdb",
     progress: Callable[[str], None] = lambda step: None,
 ) -> tuple[list[str], Clustering]:
     """A cluster id for each input (in input order) and the clustering behind it."""
     progress("preparing names")
     frame = prepare_frame(inputs)
     progress("blocking, training and scoring")
-    scored = score(frame)
+    scored = score(frame, engine=engine)
     progress("clustering")
     clustering = cluster(
         scored, frame, merge_threshold=merge_threshold, review_threshold=review_threshold
@@ -128,6 +129,7 @@ def link_file(
     strict: bool = False,
     merge_threshold: float = MERGE_THRESHOLD,
     review_threshold: float = REVIEW_THRESHOLD,
+    engine: Engine = "duckdb",
     progress: Callable[[str], None] = lambda step: None,
 ) -> FileResult:
     """Read `source`, link it, write record_id,cluster_id for every record to `out`."""
@@ -137,6 +139,7 @@ def link_file(
         inputs,
         merge_threshold=merge_threshold,
         review_threshold=review_threshold,
+        engine=engine,
         progress=progress,
     )
     out.parent.mkdir(parents=True, exist_ok=True)

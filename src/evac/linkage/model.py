@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
 
 import duckdb
 import pandas as pd
@@ -159,6 +160,10 @@ def _null(*columns: str) -> dict:
 
 
 _ELSE = "ELSE"
+
+# The model's SQL is DuckDB's. Spark names only these functions otherwise (`jaro_winkler` from
+# the jar of similarity functions Splink registers); `spark.py` renames them for Spark.
+SPARK_FUNCTIONS = {"list_has_any": "arrays_overlap", "jaro_winkler_similarity": "jaro_winkler"}
 
 
 _TOKENS_U = (0.003, 0.02, 0.01, 0.967)
@@ -430,26 +435,38 @@ def learn_from_reviews(linker: Linker, confirmed: Iterable[dict]) -> int:
     return len(confirmed)
 
 
+Engine = Literal["duckdb", "spark"]
+
+
 def score(
     frame: pd.DataFrame,
     *,
     seed: int = 7,
     blocking_rules: list[str] | None = None,
     confirmed: Iterable[dict] = (),
+    engine: Engine = "duckdb",
 ) -> ScoredPairs:
     """Block, train and score every candidate pair of the prepared records.
 
     `confirmed`: evidence of pairs reviewers said are one person (see `learn_from_reviews`).
     """
     connection = duckdb.connect()
-    linker = build_linker(frame, connection=connection, blocking_rules=blocking_rules)
+    if engine == "spark":
+        from evac.linkage.spark import spark_linker  # pyspark is an optional extra
+
+        linker = spark_linker(frame, blocking_rules=blocking_rules)
+    else:
+        linker = build_linker(frame, connection=connection, blocking_rules=blocking_rules)
     if len(frame) > 1:
         train(linker, records=len(frame), seed=seed)
         learn_from_reviews(linker, confirmed)
     predictions = linker.inference.predict(threshold_match_probability=0.01)
-    connection.execute(
-        f"CREATE OR REPLACE TABLE scored_pairs AS SELECT * FROM {predictions.physical_name}"
-    )
+    if engine == "spark":  # clustering and explain read the pairs from DuckDB, whoever scored
+        connection.from_arrow(predictions.as_pyarrow_table()).create("scored_pairs")
+    else:
+        connection.execute(
+            f"CREATE OR REPLACE TABLE scored_pairs AS SELECT * FROM {predictions.physical_name}"
+        )
     candidates = connection.execute("SELECT count(*) FROM scored_pairs").fetchone()[0]
     return ScoredPairs(connection, "scored_pairs", linker, candidates)
 

@@ -20,6 +20,7 @@ from evac.linkage.cluster import MERGE_THRESHOLD, REVIEW_THRESHOLD, cluster
 from evac.linkage.dates import BirthDate
 from evac.linkage.model import (
     BLOCKING_RULES,
+    Engine,
     LinkInput,
     explain,
     prepare_frame,
@@ -145,6 +146,7 @@ def run_linkage(
     actor: Actor,
     merge_threshold: float = MERGE_THRESHOLD,
     review_threshold: float = REVIEW_THRESHOLD,
+    engine: Engine = "duckdb",
     progress: Progress = lambda step: None,
 ) -> RunSummary:
     """Give every registration of the operation a person; queue doubtful pairs for review.
@@ -176,6 +178,7 @@ def run_linkage(
         frame,
         blocking_rules=rules_touching_new(BLOCKING_RULES),
         confirmed=_confirmed_evidence(session, cipher.operation_id),
+        engine=engine,
     )
     position = {registration_id: n for n, registration_id in enumerate(ids)}
     together, apart = _fixed_pairs(session, cipher.operation_id, placement, position)
