@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from evac.linkage.cluster import MERGE_THRESHOLD, REVIEW_THRESHOLD
@@ -24,9 +25,9 @@ class Engine(StrEnum):
 
 EngineOption = Annotated[
     Engine,
-    typer.Option(
+    typer.Option(  # "\\[" or rich reads "[spark]" as markup and drops it
         help="Where the model runs: DuckDB in this process, or Spark "
-        "(pip install 'evac[spark]' and a Java 17 runtime)."
+        "(pip install 'evac\\[spark]' and a Java 17 runtime).",
     ),
 ]
 
@@ -39,7 +40,8 @@ def _require(engine: Engine) -> None:
         try:
             require_spark()
         except SparkUnavailable as error:
-            console.print(f"[red]Cannot link:[/] {error}", soft_wrap=True)
+            # escape: rich would read "evac[spark]" as markup and drop it
+            console.print(f"[red]Cannot link:[/] {escape(str(error))}", soft_wrap=True)
             raise typer.Exit(2) from None
 
 

@@ -1,0 +1,113 @@
+"""The Spark engine runs the DuckDB engine's model: same pairs, same scores, same persons."""
+
+import csv
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from evac.cli import app
+from evac.linkage.cluster import cluster
+from evac.linkage.evaluation import pairwise_quality, read_truth
+from evac.linkage.files import read_inputs
+from evac.linkage.model import ScoredPairs, explain, prepare_frame, score
+from evac.linkage.spark import SparkUnavailable, local_session, require_spark
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local Spark for the test session: each JVM start costs many seconds."""
+    return local_session()
+
+
+@pytest.fixture(scope="module")
+def labelled(tmp_path_factory) -> Path:
+    """A few dozen synthetic registrations with their truth: spellings, calendars, typos."""
+    folder = tmp_path_factory.mktemp("scenario")
+    result = CliRunner().invoke(
+        app, ["scenario", "generate", "--persons", "40", "--seed", "5", "--out", str(folder)]
+    )
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+@pytest.fixture(scope="module")
+def scored(labelled, spark) -> tuple[pd.DataFrame, ScoredPairs, ScoredPairs]:
+    """The prepared records, scored by DuckDB and by Spark."""
+    inputs, _ = read_inputs(labelled / "linkage-input.csv")
+    frame = prepare_frame(inputs)
+    return frame, score(frame), score(frame, engine="spark")
+
+
+def pairs(scored: ScoredPairs) -> pd.DataFrame:
+    table = scored.connection.execute(f"SELECT * FROM {scored.table}").df()
+    return table.sort_values(["unique_id_l", "unique_id_r"], ignore_index=True)
+
+
+def test_spark_scores_every_candidate_pair_as_duckdb_does(scored):
+    _, duck, spark = scored
+    on_duckdb, on_spark = pairs(duck), pairs(spark)
+    assert len(on_duckdb) > 10, "too few candidate pairs to compare the engines"
+    assert list(on_spark.columns) == list(on_duckdb.columns)
+    pd.testing.assert_frame_equal(
+        on_spark[["unique_id_l", "unique_id_r"]], on_duckdb[["unique_id_l", "unique_id_r"]]
+    )
+    # Every comparison level reached (jaro_winkler, damerau_levenshtein, array overlap) agrees.
+    levels = [c for c in on_duckdb.columns if c.startswith("gamma_")]
+    assert (on_spark[levels].to_numpy() == on_duckdb[levels].to_numpy()).all()
+    # Under 1,000 records u keeps its priors, so the weights agree to rounding.
+    assert on_spark["match_weight"].to_numpy() == pytest.approx(on_duckdb["match_weight"], abs=1e-6)
+    wanted = list(zip(on_duckdb["unique_id_l"], on_duckdb["unique_id_r"], strict=True))
+    assert explain(spark, wanted) == explain(duck, wanted)
+
+
+def test_spark_finds_the_same_persons_as_duckdb(scored, labelled):
+    frame, duck, spark = scored
+    persons = {
+        name: cluster(s, frame).cluster_of for name, s in [("duckdb", duck), ("spark", spark)]
+    }
+    assert persons["spark"] == persons["duckdb"]
+    truth = read_truth(labelled / "truth.csv", list(frame["record_id"]))
+    assert len(set(persons["spark"])) < len(frame), "nothing linked: the comparison says little"
+    _, _, f1 = pairwise_quality(persons["spark"], truth)
+    assert f1 > 0.8
+
+
+def clusters_written(path: Path) -> dict[str, str]:
+    with path.open(encoding="utf-8") as handle:
+        return {row["record_id"]: row["cluster_id"] for row in csv.DictReader(handle)}
+
+
+def test_link_file_with_engine_spark_writes_the_duckdb_clusters(labelled, spark, tmp_path):
+    source = labelled / "linkage-input.csv"
+    runner = CliRunner()
+    for engine in ("duckdb", "spark"):
+        out = tmp_path / f"{engine}.csv"
+        result = runner.invoke(
+            app, ["link", "file", str(source), "--out", str(out), "--engine", engine]
+        )
+        assert result.exit_code == 0, result.output
+    written = clusters_written(tmp_path / "spark.csv")
+    inputs, _ = read_inputs(source)
+    assert sorted(written) == sorted(i.record_id for i in inputs)
+    assert written == clusters_written(tmp_path / "duckdb.csv")
+
+
+def test_engine_spark_without_java_says_what_to_install(tmp_path, monkeypatch):
+    monkeypatch.setenv("JAVA_HOME", str(tmp_path))  # no bin/java there
+    source = tmp_path / "in.csv"
+    source.write_text("record_id,given_name\n1,Zaman\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["link", "file", str(source), "--out", str(tmp_path / "o.csv"), "--engine", "spark"]
+    )
+    assert result.exit_code == 2
+    assert "pip install 'evac[spark]'" in result.output and "Java" in result.output
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_engine_spark_without_pyspark_says_what_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "pyspark", None)  # `import pyspark` now fails
+    with pytest.raises(SparkUnavailable, match=r"needs pyspark: pip install 'evac\[spark\]'"):
+        require_spark()
