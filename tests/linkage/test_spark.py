@@ -8,12 +8,15 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from evac.auth.permissions import cli_actor
 from evac.cli import app
 from evac.linkage.cluster import cluster
 from evac.linkage.evaluation import pairwise_quality, read_truth
 from evac.linkage.files import read_inputs
 from evac.linkage.model import ScoredPairs, explain, prepare_frame, score
+from evac.linkage.service import run_linkage
 from evac.linkage.spark import SparkUnavailable, local_session, require_spark
+from tests.linkage.test_resolution import crowd, person_of, register
 
 
 @pytest.fixture(scope="session")
@@ -84,7 +87,7 @@ def test_spark_scores_every_candidate_pair_as_duckdb_does(scored):
     )
     # Every comparison level reached (jaro_winkler, damerau_levenshtein, array overlap) agrees.
     levels = [c for c in on_duckdb.columns if c.startswith("gamma_")]
-    assert (on_spark[levels].to_numpy() == on_duckdb[levels].to_numpy()).all()
+    pd.testing.assert_frame_equal(on_spark[levels], on_duckdb[levels], check_dtype=False)
     # Under 1,000 records u keeps its priors, so the weights agree to rounding.
     assert on_spark["match_weight"].to_numpy() == pytest.approx(on_duckdb["match_weight"], abs=1e-6)
     wanted = list(zip(on_duckdb["unique_id_l"], on_duckdb["unique_id_r"], strict=True))
@@ -131,6 +134,25 @@ def test_link_file_with_engine_spark_writes_the_duckdb_clusters(labelled, spark,
     inputs, _ = read_inputs(source)
     assert sorted(written) == sorted(i.record_id for i in inputs)
     assert written == clusters_written(tmp_path / "duckdb.csv")
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # Spark is the subject
+def test_incremental_link_run_on_spark_joins_the_known_person(session, cipher, spark):
+    actor = cli_actor()
+    crowd(session, cipher)
+    known = register(session, cipher, "ngo", given_name="Mohammad", father_name="Abdul Rahman",
+                     sex="M", birth_year=1986, tazkira_number="1365-0401-12345")  # fmt: skip
+    session.commit()
+    run_linkage(session, cipher=cipher, actor=actor)
+    again = register(session, cipher, "self", given_name="Haji Mohammed",
+                     father_name="Abdorrahman", sex="M", birth_year=1986,
+                     tazkira_number="1365 0401 12345")  # fmt: skip
+    session.commit()
+    # Only pairs touching the new registration are scored (`is_new` in the blocking rules).
+    summary = run_linkage(session, cipher=cipher, actor=actor, engine="spark")
+    session.commit()
+    assert (summary.new_registrations, summary.persons_created) == (1, 0)
+    assert person_of(session, again) == person_of(session, known) is not None
 
 
 def test_engine_spark_without_java_says_what_to_install(tmp_path, monkeypatch):
