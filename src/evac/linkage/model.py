@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import duckdb
 import pandas as pd
@@ -22,6 +22,9 @@ from splink.blocking_rule_library import CustomRule
 
 from evac.linkage.dates import BirthDate
 from evac.linkage.names import SUBORDINATE, digits_and_letters, glued, key_text, prepare_name
+
+if TYPE_CHECKING:
+    from splink.internals.splink_dataframe import SplinkDataFrame
 
 logging.getLogger("splink").setLevel(logging.ERROR)  # its hints are for notebooks
 
@@ -161,9 +164,14 @@ def _null(*columns: str) -> dict:
 
 _ELSE = "ELSE"
 
-# The model's SQL is DuckDB's. Spark names only these functions otherwise (`jaro_winkler` from
-# the jar of similarity functions Splink registers); `spark.py` renames them for Spark.
-SPARK_FUNCTIONS = {"list_has_any": "arrays_overlap", "jaro_winkler_similarity": "jaro_winkler"}
+# The model's SQL is DuckDB's. The functions Spark writes otherwise, as Spark writes them ({0},
+# {1}: the arguments; `jaro_winkler` is in the jar of similarity functions Splink registers).
+# `spark.py` rewrites every statement Splink sends to Spark with them.
+SPARK_FUNCTIONS = {
+    "list_has_any": "arrays_overlap({0}, {1})",
+    "list_has_all": "size(array_except({1}, {0})) = 0",
+    "jaro_winkler_similarity": "jaro_winkler({0}, {1})",
+}
 
 
 _TOKENS_U = (0.003, 0.02, 0.01, 0.967)
@@ -460,15 +468,20 @@ def score(
     if len(frame) > 1:
         train(linker, records=len(frame), seed=seed)
         learn_from_reviews(linker, confirmed)
-    predictions = linker.inference.predict(threshold_match_probability=0.01)
-    if engine == "spark":  # clustering and explain read the pairs from DuckDB, whoever scored
-        connection.from_arrow(predictions.as_pyarrow_table()).create("scored_pairs")
-    else:
-        connection.execute(
-            f"CREATE OR REPLACE TABLE scored_pairs AS SELECT * FROM {predictions.physical_name}"
-        )
+    predictions = _in_duckdb(connection, linker.inference.predict(threshold_match_probability=0.01))
+    connection.execute(f"CREATE OR REPLACE TABLE scored_pairs AS SELECT * FROM {predictions}")
     candidates = connection.execute("SELECT count(*) FROM scored_pairs").fetchone()[0]
     return ScoredPairs(connection, "scored_pairs", linker, candidates)
+
+
+def _in_duckdb(connection: duckdb.DuckDBPyConnection, predictions: "SplinkDataFrame") -> str:
+    """The name of Splink's predictions in `connection`; Spark's are copied back first.
+
+    Clustering and `explain` read the pairs from DuckDB, whichever engine scored them.
+    """
+    if not isinstance(predictions.db_api, DuckDBAPI):
+        connection.register(predictions.physical_name, predictions.as_pyarrow_table())
+    return predictions.physical_name
 
 
 # What tells one member of a household from another. Phone, father's and family name and
@@ -510,7 +523,7 @@ def score_within_families(scored: ScoredPairs, frame: pd.DataFrame, family: list
             WITH weighed AS (
                 SELECT p.*, log2(1.0 / (greatest(l.size, r.size, 2) - 1)) AS family_prior,
                     {weight} + family_prior AS family_weight
-                FROM {pairs.physical_name} p
+                FROM {_in_duckdb(scored.connection, pairs)} p
                 JOIN household_sizes l ON l.household = p.household_l
                 JOIN household_sizes r ON r.household = p.household_r
             )

@@ -15,7 +15,9 @@ from functools import cache
 
 import pandas as pd
 import pyarrow as pa
+import sqlglot
 from splink import Linker
+from sqlglot import exp
 
 from evac.linkage.dates import parse_birth_date
 from evac.linkage.model import SPARK_FUNCTIONS, LinkInput, prepare_frame, settings
@@ -88,22 +90,37 @@ def local_session():
     return spark
 
 
-_FUNCTION = re.compile(rf"\b({'|'.join(SPARK_FUNCTIONS)})\s*\(", re.IGNORECASE)
+_DUCKDB_ONLY = re.compile(rf"\b({'|'.join(SPARK_FUNCTIONS)})\s*\(", re.IGNORECASE)
+
+
+def _in_spark(node: exp.Expression) -> exp.Expression:
+    template = SPARK_FUNCTIONS.get(node.name.lower()) if isinstance(node, exp.Anonymous) else None
+    if template is None:
+        return node
+    arguments = [argument.sql(dialect="spark") for argument in node.expressions]
+    return exp.paren(sqlglot.parse_one(template.format(*arguments), read="spark"), copy=False)
 
 
 def spark_sql(sql: str) -> str:
-    """The model's DuckDB SQL with Spark's names for the functions the two name differently."""
-    return _FUNCTION.sub(lambda found: f"{SPARK_FUNCTIONS[found.group(1).lower()]}(", sql)
+    """The model's DuckDB SQL, with Spark's forms of the functions the two write differently."""
+    if not _DUCKDB_ONLY.search(sql):  # most of Splink's statements: leave them as they are
+        return sql
+    return sqlglot.parse_one(sql, read="spark").transform(_in_spark).sql(dialect="spark")
 
 
 def _api(spark):
     from splink.backends.spark import SparkAPI
 
     class ModelSparkAPI(SparkAPI):
-        """Splink's SparkAPI, renaming DuckDB's functions in every statement it runs."""
+        """Splink's SparkAPI for the model: its DuckDB SQL rewritten, its frames typed."""
 
         def _setup_for_execute_sql(self, sql: str, physical_name: str) -> str:
             return super()._setup_for_execute_sql(spark_sql(sql), physical_name)
+
+        def _table_registration(self, input, table_name: str) -> None:
+            if isinstance(input, pd.DataFrame):  # Spark cannot type a column of nothing but None
+                input = self.spark.createDataFrame(arrow_records(input))
+            super()._table_registration(input, table_name)
 
     return ModelSparkAPI(spark_session=spark)
 
@@ -112,7 +129,7 @@ def _api(spark):
 _FULL = LinkInput(
     "full", given_name="Zaman", father_name="Nabi", family_name="Safi", name_native="زمان",
     sex="M", birth=parse_birth_date("1990-01-02"), phone="+93700000000", passport_number="P1",
-    tazkira_number="1", province="Kabul", email="a@example.org",
+    tazkira_number="1", province="Kabul", email="a@example.org", household="h",
 )  # fmt: skip
 
 
@@ -129,7 +146,7 @@ def arrow_records(frame: pd.DataFrame) -> pa.Table:
 
 def spark_linker(frame: pd.DataFrame, *, blocking_rules: list[str] | None = None, spark=None):
     """A Linker of the prepared records on Spark (the local one unless `spark` is given)."""
-    spark = spark or local_session()
-    spark.createDataFrame(arrow_records(frame)).createOrReplaceTempView("link_records")
-    records = _api(spark).register("link_records")
+    # A session of its own: its tables do not meet those of an earlier run in this process.
+    spark = (spark or local_session()).newSession()
+    records = _api(spark).register(frame, table_name="link_records")
     return Linker(records, settings(blocking_rules=blocking_rules), log_level=None)
