@@ -1,8 +1,9 @@
 """The model of `model.py` on Splink's Spark backend (`--engine spark`).
 
 pyspark is an optional extra (`pip install 'evac[spark]'`) and needs a Java 17 runtime. The
-model's SQL is DuckDB's; the few functions Spark names otherwise are renamed in every statement
-Splink sends, so there is one definition of the model for both engines.
+model's SQL is DuckDB's; the few functions Spark writes otherwise (`SPARK_FUNCTIONS`) are
+rewritten in every statement Splink sends, so there is one definition of the model for both
+engines. The scored pairs come back to DuckDB (`model._in_duckdb`).
 """
 
 import atexit
