@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import uuid
 from functools import cache
 
 import pandas as pd
@@ -120,7 +121,7 @@ def _api(spark):
 
         def _table_registration(self, input, table_name: str) -> None:
             if isinstance(input, pd.DataFrame):  # Spark cannot type a column of nothing but None
-                input = self.spark.createDataFrame(arrow_records(input))
+                input = _from_parquet(self.spark, arrow_records(input), table_name)
             super()._table_registration(input, table_name)
 
     return ModelSparkAPI(spark_session=spark)
@@ -132,6 +133,21 @@ _FULL = LinkInput(
     sex="M", birth=parse_birth_date("1990-01-02"), phone="+93700000000", passport_number="P1",
     tazkira_number="1", province="Kabul", email="a@example.org", household="h",
 )  # fmt: skip
+
+
+def _from_parquet(spark, table: pa.Table, name: str):
+    """The table as a Spark frame read from parquet in the checkpoint folder.
+
+    A frame made in the driver stays a local relation that Spark copies whole into its plans:
+    at 100,000 records that ran out of a 1 GB heap.
+    """
+    frame = spark.createDataFrame(table)
+    folder = spark.sparkContext.getCheckpointDir()
+    if folder is None:  # a session from elsewhere, without a checkpoint folder
+        return frame
+    path = f"{folder}/{name}-{uuid.uuid4().hex}"
+    frame.write.parquet(path)
+    return spark.read.parquet(path)
 
 
 def arrow_records(frame: pd.DataFrame) -> pa.Table:
