@@ -186,33 +186,16 @@ def sealed_rows(path: Path, cipher, limit: int) -> tuple[list[dict], dict[str, f
 
 def write_path_seconds(
     url: str, path: Path, limit: int
-) -> tuple[float, float, int, dict[str, float]]:
-    """(raw COPY of sealed rows, evac's batched store of the same rows, rows, µs per row of
-    each stage)."""
+) -> tuple[float, float, float, int, dict[str, float]]:
+    """(raw COPY of sealed rows, evac's batched store of the same rows, the ceiling's COPY,
+    rows, µs per row of each stage)."""
     factory = make_sessionmaker(make_engine(url))
     provider = LocalKeyProvider(b"k" * 32)
     with factory() as session:
         cipher = cipher_for(session, provider=provider, operation_id=1)
         sealed, stages = sealed_rows(path, cipher, limit)
-        columns = ", ".join(REGISTRATION_COLUMNS)
-        session.execute(
-            text(f"CREATE TABLE plain_sealed AS SELECT {columns} FROM registration WITH NO DATA")
-        )
-        session.commit()
-        connection = session.connection().connection.driver_connection
-        start = time.perf_counter()
-        with (
-            connection.cursor() as cursor,
-            cursor.copy(f"COPY plain_sealed ({columns}) FROM STDIN (FORMAT BINARY)") as copy,
-        ):
-            copy.set_types(
-                ["int4", "varchar", "varchar", "int4", "timestamptz", "bytea", "bytea", "varchar"]
-            )
-            for values in sealed:
-                copy.write_row([values[c] for c in REGISTRATION_COLUMNS])
-        session.commit()
-        raw = time.perf_counter() - start
-        ceiling = _minimal_copy_seconds(session, sealed)
+        raw = _bare_copy_seconds(session, sealed, "plain_sealed", COLUMN_TYPES)
+        ceiling = _bare_copy_seconds(session, sealed, "minimal_sealed", MINIMAL_COLUMN_TYPES)
         start = time.perf_counter()
         for first in range(0, len(sealed), BATCH_SIZE):
             insert_registrations(session, sealed[first : first + BATCH_SIZE])
@@ -222,25 +205,36 @@ def write_path_seconds(
     return raw, stored, ceiling, len(sealed), stages
 
 
-MINIMAL_COLUMNS = ("source", "file", "row_number", "content_hash", "raw_payload")
+COLUMN_TYPES = dict(
+    zip(
+        REGISTRATION_COLUMNS,
+        ["int4", "varchar", "varchar", "int4", "timestamptz", "bytea", "bytea", "varchar"],
+        strict=True,
+    )
+)
+# What every import must keep of a row: where it came from, its hash, its sealed raw content.
+MINIMAL_COLUMN_TYPES = {
+    column: COLUMN_TYPES[column]
+    for column in ("source", "file", "row_number", "content_hash", "raw_payload")
+}
 
 
-def _minimal_copy_seconds(session, sealed: list[dict]) -> float:
-    """One binary COPY of the columns every import must keep, sealed, into a bare table."""
-    columns = ", ".join(MINIMAL_COLUMNS)
+def _bare_copy_seconds(session, sealed: list[dict], table: str, types: dict[str, str]) -> float:
+    """One binary COPY of the sealed rows' `types` columns into a new table without index."""
+    columns = ", ".join(types)
     session.execute(
-        text(f"CREATE TABLE minimal_sealed AS SELECT {columns} FROM registration WITH NO DATA")
+        text(f"CREATE TABLE {table} AS SELECT {columns} FROM registration WITH NO DATA")
     )
     session.commit()
     connection = session.connection().connection.driver_connection
     start = time.perf_counter()
     with (
         connection.cursor() as cursor,
-        cursor.copy(f"COPY minimal_sealed ({columns}) FROM STDIN (FORMAT BINARY)") as copy,
+        cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy,
     ):
-        copy.set_types(["varchar", "varchar", "int4", "varchar", "bytea"])
+        copy.set_types(list(types.values()))
         for values in sealed:
-            copy.write_row([values[c] for c in MINIMAL_COLUMNS])
+            copy.write_row([values[c] for c in types])
     session.commit()
     return time.perf_counter() - start
 

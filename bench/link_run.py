@@ -29,7 +29,7 @@ from evac.operation.service import create_operation
 from evac.people.models import Person
 from evac.people.service import NAME_FIELDS
 from evac.scenario.service import load_scenario
-from evac.throwaway_postgres import throwaway_postgres
+from evac.throwaway_postgres import create_database, throwaway_postgres
 from evac.vault.keys import LocalKeyProvider
 from evac.vault.service import OperationCipher, cipher_for
 
@@ -132,14 +132,6 @@ def bench(label: str, url: str, persons: int) -> None:
     )
 
 
-def postgres_database(server: str, name: str) -> str:
-    admin = make_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    admin.dispose()
-    return f"{server}/{name}"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--persons", type=int, default=20_000)
@@ -151,7 +143,7 @@ def main() -> None:
         bench("SQLite", f"sqlite:///{directory / 'link.db'}", args.persons)
     if not args.no_postgres:
         with throwaway_postgres() as server:
-            bench("PostgreSQL", postgres_database(server, "link"), args.persons)
+            bench("PostgreSQL", create_database(server, "link"), args.persons)
 
 
 if __name__ == "__main__":

@@ -21,12 +21,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 
 from evac.db import make_engine, make_sessionmaker, migrate
 from evac.operation.service import create_operation
 from evac.people.models import Contact, Document, Person
-from evac.throwaway_postgres import throwaway_postgres
+from evac.throwaway_postgres import create_database, throwaway_postgres
 from evac.vault.keys import LocalKeyProvider
 from evac.vault.service import cipher_for
 
@@ -164,14 +164,6 @@ def bulk_load(make_url, rows, label: str) -> None:
     )
 
 
-def postgres_database(server: str, name: str) -> str:
-    admin = make_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    admin.dispose()
-    return f"{server}/{name}"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fields", type=int, default=200_000)
@@ -186,7 +178,7 @@ def main() -> None:
     bulk_load(lambda name: f"sqlite:///{directory / name}.db", rows, "SQLite")
     if not args.no_postgres:
         with throwaway_postgres() as server:
-            bulk_load(lambda name: postgres_database(server, name), rows, "PostgreSQL")
+            bulk_load(lambda name: create_database(server, name), rows, "PostgreSQL")
 
 
 if __name__ == "__main__":

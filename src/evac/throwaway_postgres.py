@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
+
 
 class PostgresUnavailable(RuntimeError):
     pass
@@ -111,3 +113,12 @@ def throwaway_postgres(*, durable: bool = False) -> Iterator[str]:
             capture_output=True,
         )
         shutil.rmtree(root, ignore_errors=True)
+
+
+def create_database(server: str, name: str) -> str:
+    """Create the database `name` on a server `throwaway_postgres` yielded; its URL."""
+    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return f"{server}/{name}"

@@ -104,21 +104,31 @@ def test_run_review_split_and_incremental(session, cipher):
     assert person_of(session, interpreter[2]) == split_off.id != him
 
 
-def test_reviewer_merges_a_queued_pair_and_the_run_respects_it(session, cipher):
-    actor = cli_actor()
+def zaman_twice(session, cipher) -> tuple[int, int]:
+    """One man from two lists, too unlike for the model alone to merge, among a crowd."""
     crowd(session, cipher)
     a = register(session, cipher, "one", given_name="Mohammad Zaman", father_name="Ghulam Nabi",
                  sex="M", birth_year=1986, province="Kabul", phone="+93700111222")  # fmt: skip
     b = register(session, cipher, "two", given_name="Zaman", father_name="Gholam Nabi", sex="M",
                  birth_year=1986, province="Herat", phone="+93799888777")  # fmt: skip
     session.commit()
-    run_linkage(session, cipher=cipher, actor=actor)
-    session.commit()
-    assert person_of(session, a) != person_of(session, b)  # never merged by the model alone
-    item = next(
+    return a, b
+
+
+def queued_pair(session, cipher, a: int, b: int) -> ReviewItem:
+    return next(
         i for i in open_reviews(session, operation_id=cipher.operation_id)
         if {i.registration_a_id, i.registration_b_id} == {a, b}
     )  # fmt: skip
+
+
+def test_reviewer_merges_a_queued_pair_and_the_run_respects_it(session, cipher):
+    actor = cli_actor()
+    a, b = zaman_twice(session, cipher)
+    run_linkage(session, cipher=cipher, actor=actor)
+    session.commit()
+    assert person_of(session, a) != person_of(session, b)  # never merged by the model alone
+    item = queued_pair(session, cipher, a, b)
     assert item.weights["given_key"]["level"] == "a word in common"
     assert item.weights["phone"]["weight"] < 0 < item.weights["father_key"]["weight"]
     left, right = review_records(session, cipher=cipher, actor=actor, item=item)
@@ -158,17 +168,9 @@ def m_of(run: ModelRun, comparison: str, label: str) -> float:
 
 def test_the_next_run_learns_from_pairs_a_reviewer_said_are_one_person(session, cipher):
     actor = cli_actor()
-    crowd(session, cipher)
-    a = register(session, cipher, "one", given_name="Mohammad Zaman", father_name="Ghulam Nabi",
-                 sex="M", birth_year=1986, province="Kabul", phone="+93700111222")  # fmt: skip
-    b = register(session, cipher, "two", given_name="Zaman", father_name="Gholam Nabi", sex="M",
-                 birth_year=1986, province="Herat", phone="+93799888777")  # fmt: skip
-    session.commit()
+    a, b = zaman_twice(session, cipher)
     run_linkage(session, cipher=cipher, actor=actor)
-    item = next(
-        i for i in open_reviews(session, operation_id=cipher.operation_id)
-        if {i.registration_a_id, i.registration_b_id} == {a, b}
-    )  # fmt: skip
+    item = queued_pair(session, cipher, a, b)
     decide(session, cipher=cipher, actor=actor, item_id=item.id, same=True, reason="called him")
     register(session, cipher, "three", given_name="Nabi", sex="M", birth_year=1960)
     session.commit()
