@@ -76,8 +76,10 @@ def file_command(
     Columns (any but record_id may be missing or empty): record_id, given_name, father_name,
     family_name, full_name_native, sex, date_of_birth, phone, passport_number, tazkira_number,
     province, email. Dates may be ISO, d/m/y, m/d/y when unambiguous, a year, Solar Hijri
-    (1365 or 1365/05/12) or Excel serials. The output has every record_id once, with the
-    cluster_id of the person it belongs to.
+    (1365 or 1365/05/12) or Excel serials. Read when present: full_name, and household_id
+    (the source's own case or family number, unique across sources): members of households
+    that one person links are then compared within the family. The output has every record_id
+    once, with the cluster_id of the person it belongs to.
     """
     from evac.linkage.files import LinkFileError, link_file  # loads Splink: only when needed
 
