@@ -4,9 +4,10 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from evac.cli import app
-from evac.linkage.models import LinkDecision, Verdict
+from evac.linkage.models import LinkDecision, ReviewItem, Verdict
 from evac.people.models import Registration
 from tests.intake.test_cli import environment  # the database and key of the test, wide output
+from tests.linkage.test_resolution import zaman_twice
 from tests.linkage.test_review_web import queued_pair
 
 
@@ -33,3 +34,13 @@ def test_run_review_and_split_from_the_command_line(settings, session, cipher):
                             env=env)  # fmt: skip
     assert refused.exit_code == 2
     assert "at least one registration" in refused.output
+
+
+def test_link_run_takes_the_thresholds(settings, session, cipher):
+    zaman_twice(session, cipher)  # a pair that the default thresholds queue for review
+    session.close()
+    runner, env = CliRunner(), environment(settings)
+    strict = runner.invoke(app, ["link", "run", "--review-threshold", "0.99"], env=env)
+    assert strict.exit_code == 0, strict.output
+    assert "0 pairs queued for review" in strict.output
+    assert session.scalars(select(ReviewItem)).all() == []

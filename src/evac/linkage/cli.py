@@ -31,6 +31,16 @@ EngineOption = Annotated[
     ),
 ]
 
+MergeThresholdOption = Annotated[
+    float, typer.Option(min=0.0, max=1.0, help="Match probability at which records merge.")
+]
+ReviewThresholdOption = Annotated[
+    float,
+    typer.Option(
+        min=0.0, max=1.0, help="Probability from which a pair is doubtful and queued for review."
+    ),
+]
+
 
 def _require(engine: Engine) -> None:
     """Stop with what to install when the chosen engine cannot start."""
@@ -63,12 +73,8 @@ def file_command(
     strict: Annotated[
         bool, typer.Option(help="Stop at the first unreadable date instead of ignoring it.")
     ] = False,
-    merge_threshold: Annotated[
-        float, typer.Option(min=0.0, max=1.0, help="Match probability at which records merge.")
-    ] = MERGE_THRESHOLD,
-    review_threshold: Annotated[
-        float, typer.Option(min=0.0, max=1.0, help="Probability from which a pair is doubtful.")
-    ] = REVIEW_THRESHOLD,
+    merge_threshold: MergeThresholdOption = MERGE_THRESHOLD,
+    review_threshold: ReviewThresholdOption = REVIEW_THRESHOLD,
     engine: EngineOption = Engine.duckdb,
 ) -> None:
     """Link the records of one CSV file, without a database (for evaluation on labelled data).
@@ -152,7 +158,11 @@ OperationOption = Annotated[
 
 @app.command("run")
 def run_command(
-    ctx: typer.Context, operation: OperationOption = None, engine: EngineOption = Engine.duckdb
+    ctx: typer.Context,
+    operation: OperationOption = None,
+    merge_threshold: MergeThresholdOption = MERGE_THRESHOLD,
+    review_threshold: ReviewThresholdOption = REVIEW_THRESHOLD,
+    engine: EngineOption = Engine.duckdb,
 ) -> None:
     """Resolve new registrations into persons and queue doubtful pairs for review.
 
@@ -171,6 +181,8 @@ def run_command(
             session,
             cipher=cipher_of(session),
             actor=cli_actor(),
+            merge_threshold=merge_threshold,
+            review_threshold=review_threshold,
             engine=engine.value,
             progress=lambda step: progress.update(task, description=step),
         )
