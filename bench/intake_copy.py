@@ -30,7 +30,6 @@ import os
 import random
 import tempfile
 import time
-from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 
@@ -50,8 +49,8 @@ from evac.intake.service import (
     validated_records,
 )
 from evac.intake.workers import workers_for
-from evac.operation.service import create_operation
 from evac.people.service import seal_registration
+from evac.scenario.operations import kabul_like_operation
 from evac.throwaway_postgres import throwaway_postgres
 from evac.vault.keys import LocalKeyProvider
 from evac.vault.service import cipher_for
@@ -129,15 +128,7 @@ def evac_import_seconds(url: str, path: Path, *, workers: int) -> tuple[float, i
     factory = make_sessionmaker(make_engine(url))
     provider = LocalKeyProvider(b"k" * 32)
     with factory() as session:
-        operation = create_operation(
-            session,
-            provider=provider,
-            name="bench",
-            country="AF",
-            airport="OAKB",
-            time_zone="Asia/Kabul",
-            deadline=datetime(2021, 8, 31, tzinfo=UTC),
-        )
+        operation = kabul_like_operation(session, provider=provider, name="bench")
         session.commit()
         cipher = cipher_for(session, provider=provider, operation_id=operation.id)
         start = time.perf_counter()

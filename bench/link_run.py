@@ -25,9 +25,9 @@ from sqlalchemy import insert, text
 from evac.auth.permissions import cli_actor
 from evac.db import make_engine, make_sessionmaker, migrate, session_scope
 from evac.linkage.service import RunSummary, run_linkage
-from evac.operation.service import create_operation
 from evac.people.models import Person
 from evac.people.service import NAME_FIELDS
+from evac.scenario.operations import kabul_like_operation
 from evac.scenario.service import load_scenario
 from evac.throwaway_postgres import create_database, throwaway_postgres
 from evac.vault.keys import LocalKeyProvider
@@ -62,9 +62,7 @@ def prepared_database(url: str, persons: int) -> tuple[Callable, OperationCipher
     factory = make_sessionmaker(make_engine(url))
     provider = LocalKeyProvider(b"\x07" * 32)
     with session_scope(factory) as session:
-        operation = create_operation(session, provider=provider, name="bench", country="AF",
-                                     airport="OAKB", time_zone="Asia/Kabul",
-                                     deadline=datetime(2021, 8, 31, tzinfo=UTC))  # fmt: skip
+        operation = kabul_like_operation(session, provider=provider, name="bench")
         operation_id = operation.id
     with factory() as session:
         cipher = cipher_for(session, provider=provider, operation_id=operation_id)

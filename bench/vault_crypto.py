@@ -24,8 +24,8 @@ from rich.console import Console
 from sqlalchemy import insert
 
 from evac.db import make_engine, make_sessionmaker, migrate
-from evac.operation.service import create_operation
 from evac.people.models import Contact, Document, Person
+from evac.scenario.operations import kabul_like_operation
 from evac.throwaway_postgres import create_database, throwaway_postgres
 from evac.vault.keys import LocalKeyProvider
 from evac.vault.service import cipher_for
@@ -56,15 +56,7 @@ def bench_cipher(session, url: str):
     """A migrated database at `url` with one operation; its cipher."""
     migrate(url)
     provider = LocalKeyProvider(b"\x07" * 32)
-    operation = create_operation(
-        session,
-        provider=provider,
-        name="bench",
-        country="AF",
-        airport="OAKB",
-        time_zone="Asia/Kabul",
-        deadline=datetime(2021, 8, 31, tzinfo=UTC),
-    )
+    operation = kabul_like_operation(session, provider=provider, name="bench")
     session.commit()
     return cipher_for(session, provider=provider, operation_id=operation.id)
 
