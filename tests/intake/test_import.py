@@ -1,6 +1,8 @@
 """Importing the messy partner files (tests/intake/files) on SQLite and PostgreSQL."""
 
 import csv
+import io
+import json
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from evac.intake.models import ImportBatch, RejectedRow
 from evac.intake.readers import read_source
 from evac.intake.service import (
     ERROR_COLUMN,
+    HOUSEHOLD_COLUMN,
     ROW_COLUMN,
     batch_rejections,
     count_registrations,
@@ -170,25 +173,90 @@ def test_raw_row_and_provenance_are_kept(session, cipher):
     assert b"Rahimi" not in registration.raw_payload  # sealed by the vault
 
 
+def csv_rows(text: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+
+
+def fix_rejects(path: Path, fixes: dict[int, dict[str, str]]) -> list[dict]:
+    """Change cells of a rejects file as a partner would in Excel; returns its rows."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for index, cells in fixes.items():
+        rows[index].update(cells)
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return rows
+
+
 def test_rejects_file_can_be_fixed_and_sent_again(session, cipher, tmp_path):
     summary = run(session, cipher, "ngo_alpha.csv")
     rejects = tmp_path / "ngo_alpha.rejected.csv"
     write_rejects(rejects, summary.rejects)
-    with rejects.open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    batch = get_batch(session, actor=cli_actor(), reference=summary.reference)
+    # the file the rejects page gives, from the database, holds the same rows (columns in
+    # the stored raw row's sorted order)
+    from_database = rejects_csv(session, actor=cli_actor(), cipher=cipher, batch=batch)
+    written = rejects.read_text(encoding="utf-8")
+    assert csv_rows(from_database) == csv_rows(written) and len(csv_rows(written)) == 3
+    rows = fix_rejects(
+        rejects,
+        {
+            0: {"DOB": "28/02/1985"},
+            1: {"Phone/WhatsApp": "0799 123 457"},
+            2: {"Full Name (as in passport)": "Mina Noori"},
+        },
+    )
     assert [r[ROW_COLUMN] for r in rows] == ["row 6", "row 7", "row 8"]
     assert rows[0][ERROR_COLUMN] == "DOB: 1985-02-30 does not exist"
     assert rows[1]["Full Name (as in passport)"] == "Hamid Noori"
-    rows[0]["DOB"] = "28/02/1985"
-    rows[1]["Phone/WhatsApp"] = "0799 123 457"
-    rows[2]["Full Name (as in passport)"] = "Mina Noori"
-    with rejects.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    # the household each row was in: its principal's row (row 7 heads its own)
+    assert [r[HOUSEHOLD_COLUMN] for r in rows] == [
+        "ngo_alpha.csv:5",
+        "ngo_alpha.csv:7",
+        "ngo_alpha.csv:7",
+    ]
     fixed = run(session, cipher, "ngo_alpha.rejected.csv", path=rejects)
-    assert (fixed.accepted, fixed.rejected) == (3, 0)
+    assert (fixed.accepted, fixed.rejected, fixed.households) == (3, 0, 2)
     assert count_registrations(session, operation_id=cipher.operation_id, source="ngo") == 8
+    found = records(session, cipher)
+    # fixed rows rejoin the households their principal (or family) was stored in
+    assert (found["Nabi Habibi"].relationship, found["Nabi Habibi"].household_ref) == (
+        "spouse",
+        "ngo_alpha.csv:5",
+    )
+    assert found["Zarghona Habibi"].household_ref == "ngo_alpha.csv:5"
+    assert (found["Hamid Noori"].relationship, found["Hamid Noori"].household_ref) == (
+        "principal",
+        "ngo_alpha.csv:7",
+    )
+    assert (found["Mina Noori"].relationship, found["Mina Noori"].household_ref) == (
+        "child",
+        "ngo_alpha.csv:7",
+    )
+    assert found["Laila Noori"].household_ref == "ngo_alpha.csv:7"
+    again = run(session, cipher, "ngo_alpha.rejected.csv", path=rejects)
+    assert (again.accepted, again.duplicates) == (0, 3)
+
+
+def test_a_rejected_web_form_member_sent_back_as_csv_rejoins_its_family(session, cipher, tmp_path):
+    summary = run(session, cipher, "webform.json")
+    rejects = tmp_path / "webform.rejected.csv"
+    write_rejects(rejects, summary.rejects)
+    rows = fix_rejects(rejects, {0: {"family_members/date_of_birth": "2015"}})
+    assert [(r[ROW_COLUMN], r[HOUSEHOLD_COLUMN]) for r in rows] == [
+        ("submission 1, family_members 2", "webform.json#9101")
+    ]
+    fixed = run(session, cipher, "webform.rejected.csv", path=rejects)
+    assert (fixed.accepted, fixed.rejected, fixed.households) == (1, 0, 1)
+    aryan = records(session, cipher)["Aryan Sadat"]
+    assert (aryan.relationship, aryan.household_ref, aryan.birth_year) == (
+        "child",
+        "webform.json#9101",
+        2015,
+    )
+    assert records(session, cipher)["Mohammad Yasin Sadat"].household_ref == "webform.json#9101"
 
 
 def test_partners_import_and_read_only_their_own_source(session, cipher):
@@ -279,3 +347,69 @@ def test_a_batch_stores_only_rows_not_yet_there(session, cipher):
     assert insert_registrations(session, repeats) == 2
     session.commit()
     assert count_registrations(session, operation_id=cipher.operation_id, source="ngo") == 6
+
+
+FAMILIES = (
+    "Full Name,Father Name,Relationship,Gender,DOB\n"
+    "Gul Ahmad Safi,Abdul Wahid,Self,M,1980\n"
+    "Fatima,,Daughter,F,2010\n"
+    "Nabi Karimi,Abdul Rahim,Self,M,1975\n"
+    "Fatima,,Daughter,F,2010\n"
+)
+
+
+def households_by_name(session, cipher) -> list[tuple[str, str | None, str | None]]:
+    found = [
+        (record.full_name, record.relationship, record.household_ref)
+        for _, record in iter_registration_records(session, cipher=cipher)
+    ]
+    return sorted(found, key=lambda item: (item[2] or "", item[0] or ""))
+
+
+def test_identical_member_rows_of_two_families_are_both_kept(session, cipher, tmp_path):
+    """Each family lists a daughter "Fatima, F, 2010" with no father's name: two children,
+    not one row and a duplicate. Sent again, in another file, at other rows: nothing new."""
+    path = tmp_path / "families.csv"
+    path.write_text(FAMILIES, encoding="utf-8")
+    first = run(session, cipher, "families.csv", path=path)
+    assert (first.accepted, first.duplicates, first.households) == (4, 0, 2)
+    assert households_by_name(session, cipher) == [
+        ("Fatima", "child", "families.csv:2"),
+        ("Gul Ahmad Safi", "principal", "families.csv:2"),
+        ("Fatima", "child", "families.csv:4"),
+        ("Nabi Karimi", "principal", "families.csv:4"),
+    ]
+    again = run(session, cipher, "families.csv", path=path)
+    assert (again.accepted, again.duplicates) == (0, 4)
+    # the same two families swapped, below a new family whose daughter has the same cells
+    later = tmp_path / "later.csv"
+    header, gul, fatima, nabi, _ = FAMILIES.splitlines()
+    later.write_text(
+        "\n".join([header, "Zahra Noori,Sayed Noor,Self,F,1985", fatima, nabi, fatima, gul, fatima])
+        + "\n",
+        encoding="utf-8",
+    )
+    moved = run(session, cipher, "later.csv", path=later)
+    assert (moved.accepted, moved.duplicates) == (2, 4)
+    assert count_registrations(session, operation_id=cipher.operation_id, source="ngo") == 6
+    assert households_by_name(session, cipher)[-2:] == [
+        ("Fatima", "child", "later.csv:2"),
+        ("Zahra Noori", "principal", "later.csv:2"),
+    ]
+
+
+def test_identical_members_of_two_web_form_submissions_without_ids(session, cipher, tmp_path):
+    """Submissions without an id: the same child in two families is two children, and the
+    export sent again in another order adds nothing."""
+    child = {"name": "Fatima", "relationship": "daughter", "date_of_birth": "2010"}
+    families = [
+        {"full_name": "Gul Ahmad Safi", "family": [child]},
+        {"full_name": "Nabi Karimi", "family": [child]},
+    ]
+    path = tmp_path / "form.json"
+    path.write_text(json.dumps(families), encoding="utf-8")
+    first = run(session, cipher, "form.json", path=path)
+    assert (first.accepted, first.duplicates, first.households) == (4, 0, 2)
+    path.write_text(json.dumps(families[::-1]), encoding="utf-8")
+    again = run(session, cipher, "form.json", path=path)
+    assert (again.accepted, again.duplicates) == (0, 4)

@@ -5,6 +5,7 @@ import signal
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 import evac.intake.workers as workers
 from evac.auth.permissions import cli_actor
@@ -15,12 +16,13 @@ from evac.intake.workers import RowWorker, WorkerStopped, workers_for
 from evac.people.models import Registration
 from evac.people.records import canonical_json
 from evac.people.service import read_registration
+from tests.intake.test_import import FAMILIES
 
 FILES = Path(__file__).parent / "files"
 
 
-def import_file(session, cipher, name: str, *, source: str, workers: int):
-    tables = read_source(FILES / name)
+def import_file(session, cipher, name: str, *, source: str, workers: int, path=None):
+    tables = read_source(path or FILES / name)
     return import_tables(
         session,
         actor=cli_actor(),
@@ -56,6 +58,22 @@ def test_a_worker_gives_what_one_process_gives(session, cipher, monkeypatch, nam
     assert [r.reason for r in beside.rejects] == [r.reason for r in alone.rejects]
     assert stored(session, cipher, "beside") == stored(session, cipher, "alone")
     assert beside.accepted > 0
+
+
+def test_a_worker_hashes_family_members_as_one_process_does(session, cipher, tmp_path):
+    """Members' content hashes are tied to their principal's in the main process, after
+    the worker sealed their rows: identical daughters of two families stay two."""
+    path = tmp_path / "families.csv"
+    path.write_text(FAMILIES, encoding="utf-8")
+    alone = import_file(session, cipher, "families.csv", source="a", workers=0, path=path)
+    beside = import_file(session, cipher, "families.csv", source="b", workers=1, path=path)
+    assert (alone.accepted, beside.accepted, beside.duplicates, beside.households) == (4, 4, 0, 2)
+    stored_hashes = session.scalars(
+        select(Registration.content_hash).where(Registration.source == "b")
+    ).all()
+    assert len(set(stored_hashes)) == 4
+    again = import_file(session, cipher, "families.csv", source="b", workers=0, path=path)
+    assert (again.accepted, again.duplicates) == (0, 4)
 
 
 def test_a_worker_that_dies_stops_the_import_with_a_clear_error(cipher):

@@ -33,7 +33,8 @@ class ImportBatch(Base):
     file: Mapped[str | None] = mapped_column(String(255))
     reference: Mapped[str] = mapped_column(String(24), unique=True)  # given to the submitter
     actor: Mapped[str] = mapped_column(String(80))
-    status: Mapped[str] = mapped_column(String(16), default="running")  # running, done, failed
+    # running, done, failed; interrupted: killed, found running by a later import of the file
+    status: Mapped[str] = mapped_column(String(16), default="running")
     rows_read: Mapped[int] = mapped_column(Integer, default=0)
     accepted: Mapped[int] = mapped_column(Integer, default=0)
     duplicates: Mapped[int] = mapped_column(Integer, default=0)
@@ -41,6 +42,8 @@ class ImportBatch(Base):
     households: Mapped[int] = mapped_column(Integer, default=0)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # a self-registration's household key: the same form sent again finds its reference
+    submission_key: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class RejectedRow(Base):
@@ -57,3 +60,4 @@ class RejectedRow(Base):
     column: Mapped[str] = mapped_column(String(255))
     reason: Mapped[str] = mapped_column(Text)
     raw_payload: Mapped[bytes] = mapped_column(LargeBinary)  # encrypted JSON of the row
+    household: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted; rejects file's

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import psycopg
 from sqlalchemy import func, select, text
@@ -40,7 +41,7 @@ from evac.operation.service import get_operation
 from evac.people.models import Registration
 from evac.people.models import Role as MemberRole
 from evac.people.records import RegistrationRecord, canonical_bytes, canonical_json
-from evac.people.service import SealedRaw, seal_registration
+from evac.people.service import SealedRaw, registration_hash, seal_raw, seal_registration
 from evac.vault.audit import record_access
 from evac.vault.service import OperationCipher
 
@@ -58,6 +59,10 @@ REGISTRATION_COLUMNS = (
 )
 ERROR_COLUMN = "evac_error"
 ROW_COLUMN = "evac_row"
+HOUSEHOLD_COLUMN = "evac_household"  # in a rejects file: the household its row belongs to
+# Batches a later import may find still running: only files, which are imported one at a
+# time; API submissions and public forms of one source run side by side.
+FILE_CHANNELS = ("cli", "upload page")
 
 
 class IntakeFailed(RuntimeError):
@@ -82,6 +87,7 @@ class Reject:
     table: SourceTable
     row: SourceRow
     errors: list[FieldError]
+    household: str | None = None  # the household the row was in, written to the rejects file
 
     @property
     def reason(self) -> str:
@@ -99,6 +105,7 @@ class ImportSummary:
     households: int = 0
     rejects: list[Reject] = field(default_factory=list)
     dry_run: bool = False
+    interrupted: list[str] = field(default_factory=list)  # earlier batches found still running
     seen_hashes: set[str] = field(default_factory=set, repr=False)  # dry runs only
 
     @property
@@ -167,27 +174,35 @@ def import_tables(
     on_progress: Callable[[int], None] | None = None,
     channel: str = "cli",
     workers: int = 0,
+    reference: str | None = None,
+    submission_key: str | None = None,
 ) -> ImportSummary:
     """Import every row of the tables; commits batch by batch unless it is a dry run.
 
     `channel` (cli, api, upload page, self-registration) is what the audit entry says the
     import came through; every import that stores writes one, with its counts. `workers`
-    (0 or 1) validates and seals rows in a worker process (`workers.workers_for`)."""
+    (0 or 1) validates and seals rows in a worker process (`workers.workers_for`).
+    `reference` and `submission_key` are a self-registration's (`register_household`)."""
     check_source_access(actor, source, write=True)
     summary = ImportSummary(reference=new_reference(), dry_run=dry_run)
     batch = None
     if not dry_run:
         id_floor = session.scalar(select(func.max(Registration.id))) or 0
+        if channel in FILE_CHANNELS and file is not None:
+            summary.interrupted = _mark_interrupted(
+                session, operation_id=cipher.operation_id, source=source, file=file
+            )
         batch = ImportBatch(
             operation_id=cipher.operation_id,
             source=source,
             file=file,
-            reference=summary.reference,
+            reference=reference or summary.reference,
             actor=actor.username,
+            submission_key=submission_key,
         )
         session.add(batch)
         session.commit()
-        summary.batch_id = batch.id
+        summary.reference, summary.batch_id = batch.reference, batch.id
     households: set[str] = set()
     for table in tables:
         table_mapping = check_mapping(mapping, table.headers)
@@ -195,14 +210,17 @@ def import_tables(
         with row_outcomes(
             table, table_mapping, cipher=cipher, source=source, workers=workers
         ) as outcomes:
-            for row, outcome, sealed_raw in placed_records(table.name, table_mapping, outcomes):
+            placed = placed_records(
+                table.name, table_mapping, outcomes, cipher=cipher, source=source
+            )
+            for row, outcome, sealed_raw, household in placed:
                 summary.rows_read += 1
                 if isinstance(outcome, RegistrationRecord):
                     pending.append((row, outcome, sealed_raw))
                     if outcome.household_ref:
                         households.add(outcome.household_ref)
                 else:
-                    reject = Reject(table, row, outcome.errors)
+                    reject = Reject(table, row, outcome.errors, household)
                     _reject(session, cipher, summary, batch, reject, table_mapping)
                 if len(pending) >= batch_size:
                     _flush(session, cipher, summary, source=source, file=file, rows=pending)
@@ -240,20 +258,53 @@ def row_outcomes(
         yield worker.outcomes(table.rows)
 
 
+class Placed(NamedTuple):
+    """A row once validated and placed in its household."""
+
+    row: SourceRow
+    outcome: RegistrationRecord | RowRejected
+    sealed_raw: SealedRaw | None  # its content hash covers the household (members)
+    household: str | None  # for a rejected row: the household it was in
+
+
 def placed_records(
     table_name: str,
     mapping: dict[str, str | None],
     outcomes: Iterable[tuple[SourceRow, Outcome]],
-) -> Iterator[tuple[SourceRow, RegistrationRecord | RowRejected, SealedRaw | None]]:
-    """Households placed in row order (they depend on the rows before), records made."""
-    households = HouseholdTracker(table_name, mapping)
+    *,
+    cipher: OperationCipher | None = None,
+    source: str = "",
+) -> Iterator[Placed]:
+    """Households placed in row order (they depend on the rows before), records made, and,
+    with a cipher, raw rows sealed with a content hash that covers the member's household."""
+
+    def head_hash(row: SourceRow) -> str | None:
+        return registration_hash(cipher, source=source, raw=row.raw) if cipher else None
+
+    households = HouseholdTracker(table_name, mapping, head_hash=head_hash)
     for row, (result, sealed_raw) in outcomes:
         if isinstance(result, list):
-            households.skip(row)  # a rejected principal still heads the rows that follow
-            yield row, RowRejected(result), None
+            household = households.skip(row)  # a rejected principal still heads its family
+            yield Placed(row, RowRejected(result), None, household)
             continue
-        households.place(row, result)
-        yield row, RegistrationRecord(**result), sealed_raw
+        if sealed_raw is None and cipher is not None:
+            sealed_raw = seal_raw(cipher, source=source, raw=row.raw)
+        scope = households.place(row, result, sealed_raw.content_hash if sealed_raw else None)
+        if scope is not None and sealed_raw is not None:
+            member = member_hash(
+                cipher, source=source, row_hash=sealed_raw.content_hash, scope=scope
+            )
+            sealed_raw = sealed_raw._replace(content_hash=member)
+        yield Placed(row, RegistrationRecord(**result), sealed_raw, result.get("household_ref"))
+
+
+def member_hash(cipher: OperationCipher, *, source: str, row_hash: str, scope: str) -> str:
+    """A family member's content hash: its row's and its household's principal's together.
+
+    Two families may each list a child row with the same cells ("Daughter, Fatima, F, 2010"):
+    two children. The same family sent again, in another file or at other rows, hashes the
+    same, since its principal's row does. A kind of its own: never equal to a row's hash."""
+    return cipher.keyed_hash(f"{row_hash}:{scope}".encode(), kind=f"registration-member:{source}")
 
 
 def validated_records(
@@ -261,8 +312,8 @@ def validated_records(
 ) -> Iterator[tuple[SourceRow, RegistrationRecord | RowRejected]]:
     """Each row's record (with its household) or the reason it was rejected."""
     outcomes = serial_outcomes(table.rows, mapping)
-    for row, outcome, _ in placed_records(table.name, mapping, outcomes):
-        yield row, outcome
+    for placed in placed_records(table.name, mapping, outcomes):
+        yield placed.row, placed.outcome
 
 
 def _reject(
@@ -280,15 +331,30 @@ def _reject(
 
 
 class HouseholdTracker:
-    """Households from a family/case column, a web form's nesting, a relationship column, or
-    a serial-numbered principal followed by family rows without a serial number."""
+    """Households from a family/case column, a web form's nesting, an SIV case, a rejects
+    file's evac_household column, a relationship column, or a serial-numbered principal
+    followed by family rows without a serial number.
 
-    def __init__(self, table_name: str, mapping: dict[str, str | None]) -> None:
+    `place` and `skip` also say what a member row's content hash must cover: the content hash
+    of its household's principal (`member_hash`), for households that only the rows' order or
+    nesting makes. A row that names its household in a cell (family column, SIV case,
+    evac_household) needs nothing more: that cell is in its hash already."""
+
+    def __init__(
+        self,
+        table_name: str,
+        mapping: dict[str, str | None],
+        *,
+        head_hash: Callable[[SourceRow], str | None] = lambda row: None,
+    ) -> None:
         self.table_name = table_name
         self.columns = {field: header for header, field in mapping.items() if field}
         self.by_relationship = "relationship" in self.columns
         self.by_serial = "source_record_id" in self.columns and not self.by_relationship
-        self.current: str | None = None
+        self.head_hash = head_hash
+        self.current: str | None = None  # the positional household
+        self.current_head: str | None = None  # its principal's content hash
+        self.group: tuple[str, str | None] | None = None  # web-form submission, its principal's
 
     def _raw(self, row: SourceRow, field: str) -> str | None:
         header = self.columns.get(field)
@@ -299,13 +365,40 @@ class HouseholdTracker:
             return relationship == MemberRole.principal.value
         return self.by_serial and self._raw(row, "source_record_id") is not None
 
-    def skip(self, row: SourceRow) -> None:
-        relationship = self._raw(row, "relationship")
-        if self._starts_household(row, relationship and parse_relationship(relationship)):
-            self.current = f"{self.table_name}:{row.row_number}"
+    def _joins_positional(self, relationship: str | None) -> bool:
+        return bool(self.by_relationship and relationship) or self.by_serial
 
-    def place(self, row: SourceRow, fields: dict[str, object]) -> None:
-        """Set the row's household_ref and relationship in its validated fields."""
+    def _start(self, row: SourceRow, head: str | None) -> None:
+        self.current = f"{self.table_name}:{row.row_number}"
+        self.current_head = head
+
+    def _group_scope(self, row: SourceRow, head: str | None) -> str | None:
+        if row.is_principal:
+            self.group = (row.group_key, head)
+            return None
+        if self.group and self.group[0] == row.group_key:
+            return self.group[1]
+        return row.group_key
+
+    def skip(self, row: SourceRow) -> str | None:
+        """Follow a rejected row; returns the household it was in (for the rejects file)."""
+        if row.group_key is not None:
+            if row.is_principal:
+                self.group = (row.group_key, self.head_hash(row))
+            return self._raw(row, "household_ref") or f"{self.table_name}#{row.group_key}"
+        if own := self._raw(row, "household_ref") or clean(row.raw.get(HOUSEHOLD_COLUMN)):
+            return own
+        if self._raw(row, "siv_case_number"):
+            return None  # the fixed row finds its SIV case household again
+        relationship = self._raw(row, "relationship")
+        relationship = relationship and parse_relationship(relationship)
+        if self._starts_household(row, relationship):
+            self._start(row, self.head_hash(row))
+        return self.current if self._joins_positional(relationship) else None
+
+    def place(self, row: SourceRow, fields: dict[str, object], row_hash: str | None) -> str | None:
+        """Set the row's household_ref and relationship in its validated fields; returns the
+        principal's content hash when the row is a member its hash must tie to it."""
         relationship = fields.get("relationship")
         if row.group_key is not None:
             if relationship is None:
@@ -314,15 +407,22 @@ class HouseholdTracker:
             fields["household_ref"] = (
                 fields.get("household_ref") or f"{self.table_name}#{row.group_key}"
             )
-        elif fields.get("household_ref"):
-            return
-        elif fields.get("siv_case_number"):
+            return self._group_scope(row, row_hash)
+        if fields.get("household_ref"):
+            return None
+        if fields.get("siv_case_number"):
             fields["household_ref"] = fields["siv_case_number"]
-        elif (self.by_relationship and relationship) or self.by_serial:
+        elif resent := clean(row.raw.get(HOUSEHOLD_COLUMN)):
+            fields["household_ref"] = resent  # a fixed row of a rejects file rejoins its own
+        elif self._joins_positional(relationship):
             if self._starts_household(row, relationship):
-                self.current = f"{self.table_name}:{row.row_number}"
+                self._start(row, row_hash)
                 fields["relationship"] = MemberRole.principal.value
+                fields["household_ref"] = self.current
+                return None
             fields["household_ref"] = self.current
+            return self.current_head
+        return None
 
 
 def _reason_key(errors: list[FieldError], mapping: dict[str, str | None]) -> str:
@@ -344,7 +444,27 @@ def _rejected_row(cipher: OperationCipher, batch_id: int, reject: Reject) -> Rej
         raw_payload=cipher.encrypt(
             canonical_json(reject.row.raw), field="intake_rejected_row.raw_payload"
         ),
+        household=cipher.encrypt(reject.household, field="intake_rejected_row.household"),
     )
+
+
+def _mark_interrupted(session: Session, *, operation_id: int, source: str, file: str) -> list[str]:
+    """Earlier imports of this source and file still `running`: killed before they finished
+    (whole batches of theirs are stored; this import counts them as duplicates). Should one
+    in fact still be running, it sets itself `done` when it ends."""
+    stale = list(
+        session.scalars(
+            select(ImportBatch).where(
+                ImportBatch.operation_id == operation_id,
+                ImportBatch.source == source,
+                ImportBatch.file == file,
+                ImportBatch.status == "running",
+            )
+        )
+    )
+    for batch in stale:
+        batch.status = "interrupted"
+    return [batch.reference for batch in stale]
 
 
 def _flush(
@@ -372,7 +492,6 @@ def _flush(
             record=record,
             received_at=received_at,
             sealed_raw=sealed_raw,
-            within=row.group_key,
         )
         for row, record, sealed_raw in rows
     ]
@@ -535,21 +654,29 @@ def _audit_import(
     )
 
 
-def rejects_text(entries: list[tuple[str, dict, str]]) -> str:
-    """Rejected rows (where, raw row, why) as the CSV a partner fixes and sends back: the
-    row's own columns plus evac_row and evac_error (ignored on import). With a BOM, so Excel
-    shows Dari names."""
-    headers = list(dict.fromkeys(h for _, raw, _ in entries for h in raw))
+RejectEntry = tuple[str, dict, str | None, str]  # where, raw row, household, why
+
+
+def rejects_text(entries: list[RejectEntry]) -> str:
+    """Rejected rows as the CSV a partner fixes and sends back: the row's own columns plus
+    evac_row and evac_error (not read on import) and, when a row was in a household,
+    evac_household, which the import reads back as the household of a row that names none
+    in its own cells: fixed family rows rejoin their principal. With a BOM, so Excel shows
+    Dari names."""
+    headers = list(dict.fromkeys(h for _, raw, _, _ in entries for h in raw))
+    households = any(household for _, _, household, _ in entries)
+    extra = [HOUSEHOLD_COLUMN] if households and HOUSEHOLD_COLUMN not in headers else []
     output = io.StringIO()
     writer = csv.writer(output)
-    writer.writerow([ROW_COLUMN, *headers, ERROR_COLUMN])
-    for locator, raw, reason in entries:
-        writer.writerow([locator, *(raw.get(h, "") for h in headers), reason])
+    writer.writerow([ROW_COLUMN, *headers, *extra, ERROR_COLUMN])
+    for locator, raw, household, reason in entries:
+        cells = [raw.get(h, "") for h in headers]
+        writer.writerow([locator, *cells, *([household or ""] if extra else []), reason])
     return "\ufeff" + output.getvalue()
 
 
 def write_rejects(path: Path, rejects: list[Reject]) -> None:
-    text = rejects_text([(r.row.locator, r.row.raw, r.reason) for r in rejects])
+    text = rejects_text([(r.row.locator, r.row.raw, r.household, r.reason) for r in rejects])
     path.write_text(text, encoding="utf-8", newline="")
 
 
@@ -722,6 +849,7 @@ def rejects_csv(
             (
                 r.locator,
                 json.loads(cipher.decrypt(r.raw_payload, field="intake_rejected_row.raw_payload")),
+                cipher.decrypt(r.household, field="intake_rejected_row.household"),
                 r.reason,
             )
             for r in rejected

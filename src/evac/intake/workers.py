@@ -79,21 +79,22 @@ class RowWorker:
     def _serve(self) -> None:
         validator = RowValidator(self.mapping)
         while (chunk := self.tasks.get()) is not None:
-            self.results.put([self._outcome(validator, *row) for row in chunk])
+            self.results.put([self._outcome(validator, raw) for raw in chunk])
 
-    def _outcome(self, validator: RowValidator, raw: dict[str, str], within: str | None) -> Outcome:
+    def _outcome(self, validator: RowValidator, raw: dict[str, str]) -> Outcome:
         try:
             fields = validator.fields(raw)
         except RowRejected as rejected:
             return rejected.errors, None
-        return fields, seal_raw(self.cipher, source=self.source, raw=raw, within=within)
+        # the row's own hash: a member's is tied to its principal's once households are placed
+        return fields, seal_raw(self.cipher, source=self.source, raw=raw)
 
     def outcomes(self, rows: Iterable[SourceRow]) -> Iterator[tuple[SourceRow, Outcome]]:
         """Each row with the worker's outcome, in the order of the rows."""
         waiting: deque[list[SourceRow]] = deque()
         iterator = iter(rows)
         while chunk := list(islice(iterator, CHUNK_ROWS)):
-            self.tasks.put([(row.raw, row.group_key) for row in chunk])
+            self.tasks.put([row.raw for row in chunk])
             waiting.append(chunk)
             if len(waiting) >= IN_FLIGHT:
                 yield from zip(waiting.popleft(), self._next_result(), strict=True)
