@@ -1,19 +1,27 @@
 """Dates of birth as partners write them, converted exactly to the Gregorian calendar.
 
-Accepted: ISO (1986-05-12), day/month/year with / - . or spaces (the Afghan and British order,
-so 03/04/1990 is 3 April), month/day/year only when it cannot be day/month (05/13/1986), month
-names (12 May 1986, May 12, 1986), compact yyyymmdd, a year alone, Excel serial numbers, Python
-dates from spreadsheets, and the Solar Hijri calendar of Afghan tazkiras (1365/02/22,
-22-02-1365, or 1365 alone). Dari/Pashto digits are read too.
+Accepted: ISO (1986-05-12), day/month/year or month/day/year with / - . or spaces, month
+names (12 May 1986, May 12, 1986), compact yyyymmdd, a year alone (also as a spreadsheet's
+float, 1986.0), Excel serial numbers, Python dates from spreadsheets, and the Solar Hijri
+calendar of Afghan tazkiras (1365/02/22, 22-02-1365, or 1365 alone, marked SH, ش or ه.ش or
+not). Dari/Pashto digits are read too.
 
-Two conventions carry meaning and are flagged, not hidden: 1 January (and 1 Hamal, the Solar
+Day and month order is a property of a column, not of a cell: 03/04/1990 is 3 April in an
+Afghan list and 4 March in a US one. The caller passes the column's `order` (DAY_FIRST or
+MONTH_FIRST), which `DateOrderEvidence` infers from the column's unambiguous dates (a first
+number above 12 can only be a day, a second one only a day too). Without an order (no
+evidence, or evidence both ways) a date that reads both ways is taken day first, the Afghan
+practice, and flagged `day_month_ambiguous`; a date that reads one way only is read that way.
+
+Conventions that carry meaning are flagged, not hidden: 1 January (and 1 Hamal, the Solar
 Hijri new year) is what clerks write when the day is unknown, so such dates set `default`;
-a Solar Hijri year alone spans two Gregorian years (1365 SH = 21 March 1986 to 20 March 1987),
-so it gives the year in which it began, 1986, and `spans_two_years`.
+a Solar Hijri year spans two Gregorian years (1365 SH = 21 March 1986 to 20 March 1987), so a
+year alone (or with the 1 Hamal default) gives the year in which it began, 1986, and
+`spans_two_years`. Solar Hijri dates are always day/month/year (or year first).
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 import jdatetime
@@ -44,7 +52,14 @@ MONTHS = {
     for name in names
 }
 EMPTY = {"", "-", "n/a", "na", "none", "null", "nan", "unknown", "نامعلوم"}
-SOLAR_HIJRI_MARK = re.compile(r"\s*(sh|s\.h\.?|ه\.?\s*ش\.?|هـ\.?\s*ش\.?|هجری شمسی|شمسی)\s*$", re.I)
+SOLAR_HIJRI_MARK = re.compile(
+    r"\s*(sh|s\.h\.?|ه\.?\s*ش\.?|هـ\.?\s*ش\.?|هجری شمسی|شمسی|ش\.?)\s*$", re.I
+)
+TIME_OF_DAY = re.compile(r"[T ]\d{1,2}:\d{2}(:\d{2})?(\.\d+)?$")  # "1986-05-12 00:00:00"
+YEAR_LAST = re.compile(r"(\d{1,2})[\s/.\-]+(\d{1,2})[\s/.\-]+(\d{4})")
+DAY_FIRST = "dmy"
+MONTH_FIRST = "mdy"
+DATE_ORDERS = {DAY_FIRST: "day/month/year", MONTH_FIRST: "month/day/year"}
 
 
 class InvalidDate(ValueError):
@@ -57,12 +72,17 @@ class BirthDate:
     month: int | None = None
     day: int | None = None
     default: bool = False  # 1 January / 1 Hamal: probably "day unknown"
-    spans_two_years: bool = False  # a Solar Hijri year alone
+    spans_two_years: bool = False  # a Solar Hijri year: born in `year` or the year after
     solar_hijri: bool = False  # written in the Solar Hijri calendar
+    day_month_ambiguous: bool = False  # 05/07/1986 in a column of unknown order: or 7 May
 
 
-def parse_birth_date(value: object, *, today: date | None = None) -> BirthDate | None:
-    """The birth date a cell holds, or None when it is empty; raises InvalidDate."""
+def parse_birth_date(
+    value: object, *, order: str | None = None, today: date | None = None
+) -> BirthDate | None:
+    """The birth date a cell holds, or None when it is empty; raises InvalidDate.
+
+    `order` is the column's DAY_FIRST or MONTH_FIRST, None when unknown (see the module)."""
     today = today or date.today()
     if value is None:
         return None
@@ -72,12 +92,72 @@ def parse_birth_date(value: object, *, today: date | None = None) -> BirthDate |
         return _checked(_gregorian(value), today)
     if isinstance(value, int | float):
         return _checked(_from_number(value), today)
-    text = str(value).strip().translate(NATIVE_DIGITS)
+    text = _plain(str(value))
     if text.lower() in EMPTY:
         return None
-    text = re.sub(r"[T ]\d{1,2}:\d{2}(:\d{2})?(\.\d+)?$", "", text)  # "1986-05-12 00:00:00"
     marked, text = _strip_solar_hijri_mark(text)
-    return _checked(_from_text(text, solar_hijri=marked), today)
+    return _checked(_from_text(text, solar_hijri=marked, order=order), today)
+
+
+def order_evidence(value: str) -> str | None:
+    """DAY_FIRST or MONTH_FIRST when a written Gregorian date can be read only that way
+    (25/03/1990, 03/25/1990), None when it says nothing of the order."""
+    numbers = YEAR_LAST.fullmatch(_plain(value))
+    if numbers is None or int(numbers[3]) in SOLAR_HIJRI_YEARS:
+        return None
+    first, second = int(numbers[1]), int(numbers[2])
+    if 31 >= first > 12 >= second:
+        return DAY_FIRST
+    if 31 >= second > 12 >= first:
+        return MONTH_FIRST
+    return None
+
+
+@dataclass
+class DateOrderEvidence:
+    """What one column's unambiguous dates say of its order, and the first row of each kind
+    (a row, never a value: a date of birth is personal data)."""
+
+    day_first: int = 0
+    month_first: int = 0
+    first_day_first: str | None = None
+    first_month_first: str | None = None
+
+    def add(self, value: str, where: str | None = None) -> None:
+        self.count(order_evidence(value), where)
+
+    def count(self, evidence: str | None, where: str | None = None) -> None:
+        if evidence == DAY_FIRST:
+            self.day_first += 1
+            self.first_day_first = self.first_day_first or where
+        elif evidence == MONTH_FIRST:
+            self.month_first += 1
+            self.first_month_first = self.first_month_first or where
+
+    @property
+    def order(self) -> str | None:
+        """The order the column shows, None when it shows none or both."""
+        if self.day_first and not self.month_first:
+            return DAY_FIRST
+        if self.month_first and not self.day_first:
+            return MONTH_FIRST
+        return None
+
+    @property
+    def contradictory(self) -> bool:
+        return bool(self.day_first and self.month_first)
+
+    def against(self, order: str | None) -> int:
+        """How many dates can be read only in the other order than `order`."""
+        if order == DAY_FIRST:
+            return self.month_first
+        if order == MONTH_FIRST:
+            return self.day_first
+        return 0
+
+
+def _plain(text: str) -> str:
+    return TIME_OF_DAY.sub("", text.strip().translate(NATIVE_DIGITS))
 
 
 def _strip_solar_hijri_mark(text: str) -> tuple[bool, str]:
@@ -96,16 +176,16 @@ def _from_number(number: float) -> BirthDate:
     raise InvalidDate(f"{whole} is neither a year nor an Excel date serial")
 
 
-def _from_text(text: str, *, solar_hijri: bool) -> BirthDate:
+def _from_text(text: str, *, solar_hijri: bool, order: str | None) -> BirthDate:
     if re.fullmatch(r"\d{4}", text):
         return _year_only(int(text), solar_hijri=solar_hijri or int(text) in SOLAR_HIJRI_YEARS)
     if re.fullmatch(r"\d{8}", text):
-        return _three_numbers(int(text[:4]), int(text[4:6]), int(text[6:]), solar_hijri)
-    if re.fullmatch(r"\d{5}(\.0+)?", text):
+        return _three_numbers(int(text[:4]), int(text[4:6]), int(text[6:]), solar_hijri, order)
+    if re.fullmatch(r"\d{4,5}\.0+|\d{5}", text):  # a serial, or a float export's 1986.0
         return _from_number(float(text))
     parts = [p for p in re.split(r"[\s/.,\-]+", text) if p]
     if len(parts) == 3 and all(p.isdigit() for p in parts):
-        return _three_numbers(*(int(p) for p in parts), solar_hijri)
+        return _three_numbers(*(int(p) for p in parts), solar_hijri, order)
     if len(parts) == 3:
         return _with_month_name(parts)
     raise InvalidDate(f"{text!r} is not a date; write it as YYYY-MM-DD, DD/MM/YYYY or a year")
@@ -120,18 +200,33 @@ def _year_only(year: int, *, solar_hijri: bool) -> BirthDate:
     return BirthDate(year)
 
 
-def _three_numbers(a: int, b: int, c: int, solar_hijri: bool) -> BirthDate:
+def _three_numbers(a: int, b: int, c: int, solar_hijri: bool, order: str | None) -> BirthDate:
     if a >= 1000:  # year first: y/m/d
         year, month, day = a, b, c
-    elif c >= 1000:  # year last: day/month/year; month/day/year only when it cannot be d/m/y
+    elif c >= 1000:  # year last: the column's order decides, unless only one reading exists
         year = c
-        day, month = (
-            (b, a) if (b > 12 and not solar_hijri and c not in SOLAR_HIJRI_YEARS) else (a, b)
-        )
+        if solar_hijri or year in SOLAR_HIJRI_YEARS:  # tazkiras write day/month/year
+            return _solar_hijri(year, b, a)
+        return _day_month_year(a, b, year, order)
     else:
         raise InvalidDate(f"{a}/{b}/{c} has no four-digit year; write the year in full")
     if solar_hijri or year in SOLAR_HIJRI_YEARS:
         return _solar_hijri(year, month, day)
+    return _gregorian(_real_date(year, month, day))
+
+
+def _day_month_year(first: int, second: int, year: int, order: str | None) -> BirthDate:
+    """A Gregorian date with the year last. A date that exists one way only is read that way
+    whatever the order (the column check reports it); one that reads both ways follows the
+    order, or, without one, is read day first and flagged."""
+    if first > 12 >= second:
+        order = DAY_FIRST
+    elif second > 12 >= first:
+        order = MONTH_FIRST
+    elif order is None and first != second:
+        birth = _gregorian(_real_date(year, second, first))
+        return replace(birth, day_month_ambiguous=True)
+    day, month = (second, first) if order == MONTH_FIRST else (first, second)
     return _gregorian(_real_date(year, month, day))
 
 
@@ -161,11 +256,13 @@ def _solar_hijri(year: int, month: int, day: int) -> BirthDate:
         gregorian = jdatetime.date(year, month, day).togregorian()
     except ValueError:
         raise InvalidDate(f"{year}/{month:02d}/{day:02d} SH does not exist") from None
+    default = (month, day) == (1, 1)  # 1 Hamal: the day, so also the Gregorian year, unknown
     return BirthDate(
         gregorian.year,
         gregorian.month,
         gregorian.day,
-        default=(month, day) == (1, 1),
+        default=default,
+        spans_two_years=default,
         solar_hijri=True,
     )
 

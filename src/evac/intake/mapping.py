@@ -4,13 +4,27 @@ Headers arrive in English and Dari, with decorations ("Full Name (as in passport
 "Tazkira #", "Phone/WhatsApp") and typos. A header is normalised, looked up among synonyms,
 then matched fuzzily; HXL hashtags, when a file has them, decide first. A mapping is a plain
 dict {header: field}; a header mapped to nothing is kept in the raw row but not read.
+
+A date column also has a day/month order (`date_orders`, {header: "dmy" or "mdy"}): inferred
+from the column's own unambiguous dates, given in a mapping file, or kept in the source's
+profile. Profiles and mapping files write it beside the field:
+{"DOB": {"field": "birth_date", "date_order": "mdy"}}.
 """
 
 import difflib
 import json
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import chain, islice
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from evac.intake.dates import DATE_ORDERS, DAY_FIRST, MONTH_FIRST, DateOrderEvidence, order_evidence
+
+if TYPE_CHECKING:  # readers imports this module
+    from evac.intake.readers import SourceRow, SourceTable
 
 # The fields a column can fill: RegistrationRecord's, plus two that validation splits up.
 FIELDS: dict[str, str] = {
@@ -167,6 +181,14 @@ HXL: list[tuple[str, frozenset[str], str]] = [
     ("#meta", frozenset({"id"}), "source_record_id"),
     ("#status", frozenset(), "category_claimed"),
 ]
+DATE_FIELDS = ("birth_date", "birth_year")
+DATE_ORDER_WORDS = {
+    **dict.fromkeys(("dmy", "d/m/y", "dd/mm/yyyy", "day/month/year", "day first"), DAY_FIRST),
+    **dict.fromkeys(("mdy", "m/d/y", "mm/dd/yyyy", "month/day/year", "month first"), MONTH_FIRST),
+}
+# A CSV streams: its date orders are inferred from this many rows at its head (every row of an
+# in-memory table: XLSX, JSON, API), and the rest is checked as it is imported.
+DATE_ORDER_SAMPLE_ROWS = 20_000
 DECORATION_WORDS = {"no", "nr", "num", "number", "#", "شماره", "if any", "optional"}
 FUZZY_CUTOFF = 0.82
 
@@ -269,15 +291,205 @@ def check_mapping(mapping: dict[str, str | None], headers: list[str]) -> dict[st
     return {header: mapping.get(header) for header in headers}
 
 
-def load_mapping_file(path: Path) -> dict[str, str | None]:
-    """A mapping from a JSON file: {"Column header": "field", ...} (null to ignore a column)."""
+def load_mapping_file(path: Path) -> tuple[dict[str, str | None], dict[str, str]]:
+    """A mapping and its date orders from a JSON file: {"Column header": "field", ...} (null
+    to ignore a column), a date column also as {"field": "birth_date", "date_order": "mdy"}."""
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, json.JSONDecodeError) as error:
         raise MappingError(f"cannot read mapping {path}: {error}") from None
     if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
         raise MappingError(f'{path} must hold one JSON object {{"Column header": "field"}}')
-    return {key: value or None for key, value in data.items()}
+    return split_profile(data, where=str(path))
+
+
+def split_profile(
+    entries: dict, *, where: str = "the mapping"
+) -> tuple[dict[str, str | None], dict[str, str]]:
+    """A profile's or mapping file's entries as ({header: field}, {header: date order})."""
+    mapping: dict[str, str | None] = {}
+    orders: dict[str, str] = {}
+    for header, entry in entries.items():
+        if isinstance(entry, dict):
+            mapping[header] = entry.get("field") or None
+            if entry.get("date_order"):
+                orders[header] = _date_order(entry["date_order"], header, where)
+        elif entry is None or isinstance(entry, str):
+            mapping[header] = entry or None
+        else:
+            raise MappingError(f"{where}: {header!r} must map to a field name, null or an object")
+    return mapping, orders
+
+
+def _date_order(written: object, header: str, where: str) -> str:
+    order = DATE_ORDER_WORDS.get(str(written).strip().lower())
+    if order is None:
+        raise MappingError(
+            f'{where}: the date order of {header!r} is {written!r}; write "dmy" (day/month/year) '
+            'or "mdy" (month/day/year)'
+        )
+    return order
+
+
+def merge_profile(
+    entries: dict, mapping: dict[str, str | None], date_orders: dict[str, str | None]
+) -> dict:
+    """A profile's entries with a confirmed mapping and date orders laid over them. A date
+    column keeps its saved order when this file said nothing new of it."""
+    _, saved_orders = split_profile(entries)
+    merged = dict(entries)
+    for header, field_name in mapping.items():
+        order = date_orders.get(header) or saved_orders.get(header)
+        if field_name in DATE_FIELDS and order:
+            merged[header] = {"field": field_name, "date_order": order}
+        else:
+            merged[header] = field_name
+    return merged
+
+
+def date_columns(mapping: dict[str, str | None]) -> list[str]:
+    return [header for header, field_name in mapping.items() if field_name in DATE_FIELDS]
+
+
+@dataclass(frozen=True)
+class DateOrderChoice:
+    """How a date column's day and month are read, and why (shown with the mapping)."""
+
+    order: str | None  # None: unknown; dates that read both ways are read day first, flagged
+    reason: str
+
+    @property
+    def label(self) -> str:
+        return DATE_ORDERS[self.order] if self.order else "unknown: day first, marked uncertain"
+
+
+def choose_date_orders(
+    evidence: dict[str, DateOrderEvidence],
+    *,
+    given: dict[str, str | None] | None = None,
+    saved: dict[str, str] | None = None,
+) -> dict[str, DateOrderChoice]:
+    """Each date column's order: as given (a mapping file), else as the column's own dates
+    show it, else as the source's profile saved it, else unknown. A column that shows both
+    orders stays unknown: guessing would swap some of its dates."""
+    given = {h: o for h, o in (given or {}).items() if o}
+    saved = saved or {}
+    return {
+        header: _choice(seen, given.get(header), saved.get(header))
+        for header, seen in evidence.items()
+    }
+
+
+def _choice(seen: DateOrderEvidence, given: str | None, saved: str | None) -> DateOrderChoice:
+    if given:
+        return DateOrderChoice(given, "given in the mapping")
+    if seen.order:
+        count = seen.day_first or seen.month_first
+        first = seen.first_day_first or seen.first_month_first
+        return DateOrderChoice(
+            seen.order, f"{count:,} dates can only be read so (the first at {first})"
+        )
+    if seen.contradictory:
+        return DateOrderChoice(None, contradiction(seen))
+    if saved:
+        return DateOrderChoice(saved, "as saved for this source; no date here shows the order")
+    return DateOrderChoice(
+        None, "no date shows the order: read day first (Afghan practice), marked uncertain"
+    )
+
+
+def contradiction(seen: DateOrderEvidence) -> str:
+    return (
+        f"{seen.day_first:,} dates can only be day/month/year (the first at "
+        f"{seen.first_day_first}) and {seen.month_first:,} only month/day/year (the first at "
+        f"{seen.first_month_first}); dates that read both ways are read day first and marked "
+        "uncertain"
+    )
+
+
+def date_order_evidence(
+    tables: Iterable["SourceTable"],
+    mapping: dict[str, str | None],
+    *,
+    sample_rows: int = DATE_ORDER_SAMPLE_ROWS,
+) -> dict[str, DateOrderEvidence]:
+    """What each date column's dates say of its order: every row of an in-memory table, the
+    first `sample_rows` of a streaming one (they stay in the table, to be imported)."""
+    check = DateOrderCheck(date_columns(mapping))
+    for table in tables:
+        for _ in check.watch(head_rows(table, sample_rows)):
+            pass
+    return check.evidence
+
+
+def head_rows(table: "SourceTable", limit: int) -> list["SourceRow"]:
+    """A table's first rows, without using up a streaming table's: those are put back."""
+    if isinstance(table.rows, list | tuple):
+        return list(table.rows)
+    rest = iter(table.rows)
+    head = list(islice(rest, limit))
+    table.rows = chain(head, rest)
+    return head
+
+
+class DateOrderCheck:
+    """Counts each date column's dates that can be read one way only, as rows pass by; each
+    distinct value is looked at once."""
+
+    SEEN_LIMIT = 200_000
+
+    def __init__(self, columns: Iterable[str]) -> None:
+        self.evidence = {header: DateOrderEvidence() for header in columns}
+        self.seen: dict[str, str | None] = {}
+
+    @classmethod
+    def over(cls, table: "SourceTable", evidence: dict[str, DateOrderEvidence]) -> "DateOrderCheck":
+        """The check of a whole table: an in-memory table's evidence is whole already; a
+        streaming table's rows are made to pass through a new check on their way in."""
+        check = cls(evidence)
+        if isinstance(table.rows, list | tuple):
+            check.evidence = evidence
+        else:
+            table.rows = check.watch(table.rows)
+        return check
+
+    def watch(self, rows: Iterable["SourceRow"]) -> Iterator["SourceRow"]:
+        for row in rows:
+            for header, evidence in self.evidence.items():
+                value = row.raw.get(header)
+                if value:
+                    evidence.count(self._evidence(value), row.locator)
+            yield row
+
+    def _evidence(self, value: str) -> str | None:
+        if value not in self.seen:
+            if len(self.seen) >= self.SEEN_LIMIT:
+                self.seen.clear()
+            self.seen[value] = order_evidence(value)
+        return self.seen[value]
+
+    def warnings(self, orders: dict[str, str | None]) -> list[str]:
+        """What the whole column said against the order it was read in."""
+        warnings = []
+        for header, seen in self.evidence.items():
+            order = orders.get(header)
+            if order and seen.against(order):
+                other = MONTH_FIRST if order == DAY_FIRST else DAY_FIRST
+                first = seen.first_month_first if order == DAY_FIRST else seen.first_day_first
+                warnings.append(
+                    f"{header}: read {DATE_ORDERS[order]}, but {seen.against(order):,} dates "
+                    f"can only be {DATE_ORDERS[other]} (the first at {first}); those were read "
+                    f"so, the dates that read both ways {DATE_ORDERS[order]}: check the column"
+                )
+            elif order is None and seen.contradictory:
+                warnings.append(f"{header}: {contradiction(seen)}")
+            elif order is None and seen.order:
+                warnings.append(
+                    f"{header}: the rows read first showed no order, later ones only "
+                    f"{DATE_ORDERS[seen.order]}; dates that read both ways were read day first "
+                    "and marked uncertain"
+                )
+        return warnings
 
 
 def propose_for_tables(tables: list) -> dict[str, str | None]:

@@ -9,6 +9,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import phonenumbers
 
@@ -83,25 +84,39 @@ def clean(value: object) -> str | None:
     return " ".join(text.split()) or None
 
 
-def row_to_record(raw: dict[str, str], mapping: dict[str, str | None]) -> RegistrationRecord:
+def row_to_record(
+    raw: dict[str, str],
+    mapping: dict[str, str | None],
+    *,
+    date_orders: dict[str, str | None] | None = None,
+) -> RegistrationRecord:
     """The canonical record of a row; raises RowRejected listing every bad column."""
-    return RegistrationRecord(**RowValidator(mapping).fields(raw))
+    return RegistrationRecord(**RowValidator(mapping, date_orders=date_orders).fields(raw))
 
 
 class RowValidator:
     """Validation of many rows under one mapping: the mapped columns are worked out once, and
     each distinct cell is converted once per field (provinces, sexes, relationships and dates
-    repeat on most rows of a list), errors included. Each field has its own bounded cache:
+    repeat on most rows of a list), errors included. Each column has its own bounded cache:
     columns of unique values (phones, tazkiras) empty only theirs when full, never the dates'
-    (a list's distinct birth dates, some 70,000, fit)."""
+    (a list's distinct birth dates, some 70,000, fit).
 
-    CACHE_LIMIT = 100_000  # per field
+    `date_orders` gives a date column's day/month order ({header: DAY_FIRST or MONTH_FIRST});
+    a date column without one is read day first, and dates that read both ways are flagged."""
 
-    def __init__(self, mapping: dict[str, str | None]) -> None:
+    CACHE_LIMIT = 100_000  # per column
+
+    def __init__(
+        self, mapping: dict[str, str | None], *, date_orders: dict[str, str | None] | None = None
+    ) -> None:
         self.columns = [(header, field) for header, field in mapping.items() if field]
         self.name_columns = " / ".join(
             h for h, f in mapping.items() if f in (*NAME_FIELDS, "name_native", "mrz")
         )
+        orders = date_orders or {}
+        self.converters = {
+            header: _converter(field, orders.get(header)) for header, field in self.columns
+        }
         self.converted: dict[str, dict[str, dict[str, object] | str]] = defaultdict(dict)
 
     def fields(self, raw: dict[str, str]) -> dict[str, object]:
@@ -113,7 +128,7 @@ class RowValidator:
         fields: dict[str, object] = {}
         errors: list[FieldError] = []
         for field, (header, text) in values.items():
-            converted = self._convert(field, text)
+            converted = self._convert(header, text)
             if isinstance(converted, str):
                 errors.append(FieldError(header, converted))
                 continue
@@ -127,13 +142,13 @@ class RowValidator:
             raise RowRejected([FieldError(self.name_columns or "(no name column)", "no name")])
         return fields
 
-    def _convert(self, field: str, text: str) -> dict[str, object] | str:
+    def _convert(self, header: str, text: str) -> dict[str, object] | str:
         """The converted fields, or the reason the cell is wrong."""
-        cache = self.converted[field]
+        cache = self.converted[header]
         converted = cache.get(text)
         if converted is None:
             try:
-                converted = _convert(field, text)
+                converted = self.converters[header](text)
             except ValueError as error:
                 converted = str(error)
             if len(cache) >= self.CACHE_LIMIT:
@@ -142,9 +157,10 @@ class RowValidator:
         return converted
 
 
-def _convert(field: str, text: str) -> dict[str, object]:
-    converter = CONVERTERS.get(field)
-    return converter(text) if converter else {field: text}
+def _converter(field: str, date_order: str | None) -> Callable[[str], dict[str, object]]:
+    if field in DATE_FIELDS:
+        return partial(_birth_fields, order=date_order)
+    return CONVERTERS.get(field) or (lambda text: {field: text})
 
 
 def _names_by_script(fields: dict[str, object]) -> dict[str, object]:
@@ -161,8 +177,8 @@ def _is_native(value: object) -> bool:
     return not text.isascii() and bool(ARABIC_SCRIPT.search(text))
 
 
-def _birth_fields(text: str) -> dict[str, object]:
-    birth = parse_birth_date(text)
+def _birth_fields(text: str, *, order: str | None = None) -> dict[str, object]:
+    birth = parse_birth_date(text, order=order)
     if birth is None:
         return {}
     return {
@@ -170,6 +186,8 @@ def _birth_fields(text: str) -> dict[str, object]:
         "birth_month": birth.month,
         "birth_day": birth.day,
         "birth_date_default": birth.default,
+        "birth_year_spans_two": birth.spans_two_years,
+        "birth_day_month_ambiguous": birth.day_month_ambiguous,
     }
 
 
@@ -263,10 +281,9 @@ def _mrz_fields(text: str) -> dict[str, object]:
     return fields
 
 
+DATE_FIELDS = ("birth_date", "birth_year")
 CONVERTERS: dict[str, Callable[[str], dict[str, object]]] = {
     "sex": lambda t: {"sex": parse_sex(t)},
-    "birth_date": _birth_fields,
-    "birth_year": _birth_fields,
     "phone": lambda t: {"phone": normalise_phone(t)},
     "email": lambda t: {"email": check_email(t)},
     "passport_number": lambda t: {"passport_number": check_afghan_passport(t)},

@@ -28,6 +28,12 @@ class RegistrationRecord:
     birth_month: int | None = None
     birth_day: int | None = None
     birth_date_default: bool = False  # 1 January that may stand for "unknown day"
+    # A Solar Hijri year (1365 alone, or 1365/01/01 as "day unknown") runs from March to
+    # March: born in birth_year or the year after.
+    birth_year_spans_two: bool = False
+    # 05/07/1986 from a column whose day/month order is unknown: stored as 5 July, and 7 May
+    # is as likely.
+    birth_day_month_ambiguous: bool = False
     phone: str | None = None  # E.164
     email: str | None = None
     passport_number: str | None = None
