@@ -1,16 +1,22 @@
 """The partner API (tokens, own source only) and the upload page with its mapping step."""
 
 import csv
+import os
 import re
+import time
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+import evac.intake.uploads as uploads_module
+import evac.intake.views as intake_views
 from evac.app import create_app
 from evac.auth.permissions import Role
 from evac.intake.models import MappingProfile
+from evac.intake.uploads import UPLOAD_SECONDS, UploadGone, keep_upload, open_upload
+from evac.people.models import Registration
 from evac.vault.audit import AuditEntry
 
 FILES = Path(__file__).parent / "files"
@@ -19,6 +25,14 @@ ROWS = [
     {"full_name": "Shirin Safi", "birth_date": "31/09/1985", "relationship": "wife"},
     {"full_name": "Ali Safi", "birth_date": "2010", "relationship": "son"},
 ]
+
+
+@pytest.fixture(autouse=True)
+def uploads(tmp_path, monkeypatch) -> Path:
+    """The upload page's folder, one per test: the tests read what it holds."""
+    folder = tmp_path / "uploads"
+    monkeypatch.setattr(intake_views, "UPLOADS", folder)
+    return folder
 
 
 @pytest.fixture
@@ -116,10 +130,13 @@ def test_upload_page_proposes_a_mapping_that_can_be_corrected(client, auth_heade
     mapping = selected_mapping(proposed.text)
     assert mapping["column-1"] == "full_name" and mapping["column-8"] == "phone"
     mapping["column-8"] = ""  # staff decide not to read the phone column
-    form = {"token": token, "source": "ngo-alpha", **mapping}
+    form = {"token": token, **mapping}
     checked = client.post("/intake/upload/confirm", data={**form, "dry_run": "1"}, headers=officer)
     assert "nothing was stored" not in checked.text  # Dari page
     assert 'data-count="accepted"><th scope="row">' in checked.text
+    # the check's page offers the import with the same upload and the corrected mapping
+    assert f'name="token" value="{token}"' in checked.text
+    assert selected_hidden(checked.text) == mapping
     done = client.post("/intake/upload/confirm", data=form, headers=officer)
     assert done.status_code == 200
     accepted = re.search(r'data-count="accepted">.*?<td class="number">(\d+)<', done.text, re.S)
@@ -132,6 +149,10 @@ def test_upload_page_proposes_a_mapping_that_can_be_corrected(client, auth_heade
     assert expired.status_code == 404
 
 
+def selected_hidden(page: str) -> dict[str, str]:
+    return dict(re.findall(r'<input type="hidden" name="(column-\d+)" value="([^"]*)">', page))
+
+
 def test_partner_uploads_only_for_itself(client, auth_headers):
     partner = auth_headers(Role.partner, "ngo-alpha")
     page = client.get("/intake/upload", headers=partner)
@@ -139,7 +160,8 @@ def test_partner_uploads_only_for_itself(client, auth_headers):
     proposed = upload(
         client, partner, name="webform.json", source="someone-else", media_type="application/json"
     )
-    assert 'name="source" value="ngo-alpha"' in proposed.text
+    assert 'id="source">ngo-alpha<' in proposed.text
+    assert 'name="source"' not in proposed.text  # the source is sealed with the upload
     bad = client.post(
         "/intake/upload",
         data={"source": "x"},
@@ -170,3 +192,77 @@ def test_upload_in_a_browser_in_dari(logged_in_page, live_server, operation, ses
         if row.get_attribute("data-count") != "rejected"
     }
     assert counts == {"read": "7", "accepted": "5", "duplicates": "0", "households": "2"}
+
+
+def sealed_files(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in folder.iterdir()} if folder.exists() else {}
+
+
+def test_uploads_wait_sealed_tied_to_source_and_uploader_and_go_away(
+    client, auth_headers, session, uploads
+):
+    officer, other_officer = auth_headers(Role.officer), auth_headers(Role.officer)
+    proposed = upload(
+        client, officer, name="ngo_alpha.csv", source="ngo-alpha", media_type="text/csv"
+    )
+    token = re.search(r'name="token" value="([^"]+)"', proposed.text).group(1)
+    held = sealed_files(uploads)
+    assert len(held) == 1
+    [(name, content)] = held.items()
+    plain = (FILES / "ngo_alpha.csv").read_bytes()
+    # neither the file's name, the token, nor a cell or header is on disk in plain text
+    assert "ngo_alpha" not in name and token not in name and name.endswith(".sealed")
+    for text in ("Rahimi", "Ahmad Wali", "احمد ولی", "Full Name", "1365/02/22", "0799"):
+        assert text.encode() not in content
+    assert plain[:40] not in content and len(content) > len(plain)
+    assert (uploads.stat().st_mode & 0o777, (uploads / name).stat().st_mode & 0o777) == (
+        0o700,
+        0o600,
+    )
+
+    form = {"token": token, "source": "someone-else", **selected_mapping(proposed.text)}
+    refused = client.post("/intake/upload/confirm", data=form, headers=other_officer)
+    assert refused.status_code == 404  # only the uploader confirms
+    checked = client.post("/intake/upload/confirm", data={**form, "dry_run": "1"}, headers=officer)
+    assert checked.status_code == 200 and sealed_files(uploads) == held  # kept for the import
+    done = client.post("/intake/upload/confirm", data=form, headers=officer)
+    assert done.status_code == 200 and sealed_files(uploads) == {}  # imported: gone
+    session.rollback()
+    sources = set(session.scalars(select(Registration.source)))
+    session.rollback()
+    assert sources == {"ngo-alpha"}  # the form's "someone-else" is not read
+
+    # an abandoned upload expires after an hour, swept by the next request of the page
+    upload(client, officer, name="hxl_list.csv", source="ngo-alpha", media_type="text/csv")
+    [abandoned] = uploads.iterdir()
+    hour_ago = time.time() - UPLOAD_SECONDS - 60
+    os.utime(abandoned, (hour_ago, hour_ago))
+    (uploads / "old-token.csv").write_bytes(plain)  # a plaintext upload of an earlier version
+    newer = upload(
+        client, officer, name="webform.json", source="ngo-alpha", media_type="application/json"
+    )
+    assert newer.status_code == 200
+    assert [p.name for p in uploads.iterdir()] != [abandoned.name]
+    assert len(list(uploads.iterdir())) == 1 and not abandoned.exists()
+
+
+def test_a_sealed_upload_opens_only_with_its_token_until_it_expires(cipher, tmp_path, monkeypatch):
+    folder = tmp_path / "up"
+    content = (FILES / "ngo_beta.xlsx").read_bytes()  # a workbook: bytes, not text
+    keep = {"cipher": cipher, "directory": folder, "source": "ngo-beta", "uploader": "officer-1"}
+    token = keep_upload(name="ngo_beta.xlsx", content=content, **keep)
+    other = keep_upload(name="other.csv", content=b"Name,DOB\nGul,1360\n", **keep)
+    opened = open_upload(cipher=cipher, directory=folder, token=token, uploader="officer-1")
+    assert (opened.name, opened.source, opened.content) == ("ngo_beta.xlsx", "ngo-beta", content)
+    assert "Gul" not in repr(opened) and str(len(content)) in repr(opened)
+    # a sealed file moved under another upload's name does not open as that upload
+    [first, second] = sorted(folder.iterdir(), key=lambda p: p.stat().st_mtime_ns)
+    first.replace(second)
+    with pytest.raises(UploadGone):
+        open_upload(cipher=cipher, directory=folder, token=other, uploader="officer-1")
+    token = keep_upload(name="ngo_beta.xlsx", content=content, **keep)
+    later = time.time() + UPLOAD_SECONDS + 1  # its own time, sealed inside, says it expired
+    monkeypatch.setattr(uploads_module.time, "time", lambda: later)
+    with pytest.raises(UploadGone, match="expired"):
+        open_upload(cipher=cipher, directory=folder, token=token, uploader="officer-1")
+    assert len(list(folder.iterdir())) == 1  # the expired one deleted, the moved one left

@@ -8,12 +8,14 @@ members nested in each submission. A row number is the one a partner sees in a s
 
 import codecs
 import csv
+import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from itertools import chain
 from pathlib import Path
+from typing import BinaryIO
 
 from evac.intake.mapping import guess_field
 
@@ -66,6 +68,19 @@ def read_source(path: Path) -> list[SourceTable]:
     raise UnreadableFile(f"{path.name}: evac reads .csv, .tsv, .xlsx and .json files")
 
 
+def read_source_bytes(name: str, data: bytes) -> list[SourceTable]:
+    """`read_source` for a file held in memory, chosen by its name's extension: an upload
+    kept sealed on disk is opened here, so its plaintext never touches the disk."""
+    suffix = Path(name).suffix.lower()
+    if suffix in {".csv", ".txt", ".tsv"}:
+        return [csv_table(name, io.BytesIO(data))]
+    if suffix in {".xlsx", ".xlsm"}:
+        return xlsx_tables(name, io.BytesIO(data))
+    if suffix == ".json":
+        return [json_table(name, data)]
+    raise UnreadableFile(f"{name}: evac reads .csv, .tsv, .xlsx and .json files")
+
+
 def cell_text(value: object) -> str:
     """A spreadsheet cell as text: dates as ISO, whole numbers without '.0'."""
     if value is None:
@@ -101,28 +116,35 @@ def detect_delimiter(first_line: str) -> str:
 
 
 def read_csv(path: Path) -> SourceTable:
-    with path.open("rb") as handle:
-        sample = handle.read(SAMPLE_BYTES)
+    return csv_table(path.name, path.open("rb"))
+
+
+def csv_table(name: str, stream: BinaryIO) -> SourceTable:
+    """A CSV table from a binary stream (a file, or bytes in memory); the stream is closed
+    once its rows are read."""
+    sample = stream.read(SAMPLE_BYTES)
     encoding = detect_encoding(sample)
     text = sample.decode(encoding, errors="ignore")
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     if not first_line:
-        raise UnreadableFile(f"{path.name} is empty")
+        stream.close()
+        raise UnreadableFile(f"{name} is empty")
     delimiter = detect_delimiter(first_line)
-    handle = path.open(encoding=encoding, newline="")
-    records = _numbered_csv_records(path, handle, delimiter)
-    table = _table(path.name, records, path.name)
+    stream.seek(0)
+    handle = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    records = _numbered_csv_records(name, handle, delimiter)
+    table = _table(name, records, name)
     table.encoding, table.delimiter = encoding, delimiter
     return table
 
 
-def _numbered_csv_records(path: Path, handle, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+def _numbered_csv_records(name: str, handle, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     with handle:
         try:
             yield from enumerate(csv.reader(handle, delimiter=delimiter), start=1)
         except UnicodeDecodeError as error:
             raise UnreadableFile(
-                f"{path.name}: bytes that are not {handle.encoding} at offset {error.start} of a "
+                f"{name}: bytes that are not {handle.encoding} at offset {error.start} of a "
                 "later block; save the file as UTF-8 (Excel: CSV UTF-8) and import it again"
             ) from None
 
@@ -191,12 +213,16 @@ def _row_dict(headers: list[str], cells: list[str]) -> dict[str, str]:
 
 
 def read_xlsx(path: Path) -> list[SourceTable]:
+    return xlsx_tables(path.name, path)
+
+
+def xlsx_tables(name: str, source: Path | BinaryIO) -> list[SourceTable]:
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(path, data_only=True)
+        workbook = load_workbook(source, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise UnreadableFile(f"{path.name} is not a readable .xlsx file: {error}") from None
+        raise UnreadableFile(f"{name} is not a readable .xlsx file: {error}") from None
     tables = []
     for sheet in workbook.worksheets:
         merged = _merged_values(sheet)
@@ -211,13 +237,13 @@ def read_xlsx(path: Path) -> list[SourceTable]:
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
         )
         try:
-            table = _table(sheet.title, records, f"{path.name} sheet {sheet.title!r}")
+            table = _table(sheet.title, records, f"{name} sheet {sheet.title!r}")
         except UnreadableFile:
             continue  # a notes or empty sheet
         table.rows = list(table.rows)  # the workbook is in memory anyway
         tables.append(table)
     if not tables:
-        raise UnreadableFile(f"{path.name}: no sheet has a header row with column names")
+        raise UnreadableFile(f"{name}: no sheet has a header row with column names")
     return tables
 
 
@@ -233,19 +259,23 @@ def _merged_values(sheet) -> dict[tuple[int, int], object]:
 
 
 def read_json(path: Path) -> SourceTable:
+    return json_table(path.name, path.read_bytes())
+
+
+def json_table(name: str, content: bytes) -> SourceTable:
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise UnreadableFile(f"{path.name} is not valid JSON: {error}") from None
+        raise UnreadableFile(f"{name} is not valid JSON: {error}") from None
     submissions = _submissions(data)
     if submissions is None:
         raise UnreadableFile(
-            f"{path.name}: expected a list of submissions (or an object with a "
+            f"{name}: expected a list of submissions (or an object with a "
             f"{'/'.join(JSON_LIST_KEYS)} list)"
         )
     rows = list(_json_rows(submissions))
     headers = list(dict.fromkeys(key for row in rows for key in row.raw))
-    return SourceTable(name=path.name, headers=headers, rows=rows)
+    return SourceTable(name=name, headers=headers, rows=rows)
 
 
 def _submissions(data: object) -> list[dict] | None:

@@ -4,7 +4,6 @@ The public form is plain HTML: every step is a form submission (add a family mem
 one, register), so it works without JavaScript on a slow phone, in English, Dari and Pashto.
 """
 
-import secrets
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -22,7 +21,7 @@ from evac.auth.ratelimit import rate_limit
 from evac.deps import LanguageDep, SessionDep, render
 from evac.intake.mapping import FIELDS, MappingError, propose_for_tables
 from evac.intake.models import ImportBatch
-from evac.intake.readers import UnreadableFile, read_source
+from evac.intake.readers import UnreadableFile, read_source_bytes
 from evac.intake.service import (
     MEMBER_FIELDS,
     PRINCIPAL_FIELDS,
@@ -38,6 +37,13 @@ from evac.intake.service import (
     save_mapping,
     saved_mapping,
     submit_rows,
+)
+from evac.intake.uploads import (
+    UploadGone,
+    discard_upload,
+    expire_uploads,
+    keep_upload,
+    open_upload,
 )
 from evac.operation.models import Operation
 from evac.people.models import Role
@@ -289,27 +295,31 @@ def upload_form(request: Request, lang: LanguageDep, actor: ActorDep):
 
 @router.post("/intake/upload", response_class=HTMLResponse, include_in_schema=False)
 async def upload(request: Request, session: SessionDep, lang: LanguageDep, actor: ActorDep):
-    """Keep the file aside (not in the database) and show the proposed mapping."""
+    """Keep the file aside, sealed (not in the database), and show the proposed mapping."""
+    expire_uploads(directory=UPLOADS)
     form = await request.form()
     upload_file = form.get("file")
     source = _source_for(actor, str(form.get("source", "")).strip())
     check_source_access(actor, source, write=True)
-    suffix = Path(getattr(upload_file, "filename", "") or "").suffix.lower()
-    if suffix not in UPLOAD_SUFFIXES:
+    name = Path(getattr(upload_file, "filename", "") or "").name
+    if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
         return _upload_page(request, lang, actor, error=UPLOAD_HELP, code=422)
-    token = secrets.token_urlsafe(16)
-    UPLOADS.mkdir(mode=0o700, exist_ok=True)
-    path = UPLOADS / f"{token}{suffix}"
-    path.write_bytes(await upload_file.read())
-    (UPLOADS / f"{token}.name").write_text(Path(upload_file.filename).name, encoding="utf-8")
+    content = await upload_file.read()
     try:
-        tables = read_source(path)
+        tables = read_source_bytes(name, content)  # in memory: no plaintext on disk
     except UnreadableFile as error:
-        _discard(token)
         return _upload_page(request, lang, actor, error=str(error), code=422)
-    operation = _operation(session)
+    cipher = operation_cipher(request, session)
+    token = keep_upload(
+        cipher=cipher,
+        directory=UPLOADS,
+        name=name,
+        source=source,
+        uploader=actor.username,
+        content=content,
+    )
     headers = list(dict.fromkeys(h for t in tables for h in t.headers))
-    saved = saved_mapping(session, operation_id=operation.id, source=source) or {}
+    saved = saved_mapping(session, operation_id=cipher.operation_id, source=source) or {}
     mapping = {**propose_for_tables(tables), **{h: f for h, f in saved.items() if h in headers}}
     return render(
         request,
@@ -322,32 +332,28 @@ async def upload(request: Request, session: SessionDep, lang: LanguageDep, actor
     )
 
 
-def _uploaded(token: str) -> tuple[Path, str]:
-    if not token.replace("-", "").replace("_", "").isalnum():
-        raise HTTPException(404, "unknown upload")
-    for path in UPLOADS.glob(f"{token}.*"):
-        if path.suffix in UPLOAD_SUFFIXES:
-            return path, (UPLOADS / f"{token}.name").read_text(encoding="utf-8")
-    raise HTTPException(404, "this upload has expired; upload the file again")
-
-
-def _discard(token: str) -> None:
-    for path in UPLOADS.glob(f"{token}.*"):
-        path.unlink(missing_ok=True)
-
-
 @router.post("/intake/upload/confirm", response_class=HTMLResponse, include_in_schema=False)
 async def confirm_upload(request: Request, session: SessionDep, lang: LanguageDep, actor: ActorDep):
-    """Import with the mapping as confirmed or corrected; the mapping is saved for the source."""
+    """Import with the mapping as confirmed or corrected; the mapping is saved for the source.
+
+    The source is the one sealed with the upload (a form field cannot redirect the rows to
+    another source), and only the user who uploaded may confirm."""
+    expire_uploads(directory=UPLOADS)
     form = await request.form()
     token = str(form.get("token", ""))
-    source = _source_for(actor, str(form.get("source", "")))
     dry_run = form.get("dry_run") == "1"
-    path, name = _uploaded(token)
-    tables = read_source(path)
+    cipher = operation_cipher(request, session)
+    try:
+        pending = open_upload(
+            cipher=cipher, directory=UPLOADS, token=token, uploader=actor.username
+        )
+    except UploadGone as error:
+        raise HTTPException(404, str(error)) from None
+    source = pending.source
+    check_source_access(actor, source, write=True)
+    tables = read_source_bytes(pending.name, pending.content)
     headers = list(dict.fromkeys(h for t in tables for h in t.headers))
     mapping = {h: str(form.get(f"column-{i}", "")) or None for i, h in enumerate(headers)}
-    cipher = operation_cipher(request, session)
     if not dry_run:
         save_mapping(
             session,
@@ -361,12 +367,20 @@ async def confirm_upload(request: Request, session: SessionDep, lang: LanguageDe
         actor=actor,
         cipher=cipher,
         source=source,
-        file=name,
+        file=pending.name,
         tables=tables,
         mapping=mapping,
         dry_run=dry_run,
         channel="upload page",
     )
     if not dry_run:
-        _discard(token)
-    return render(request, "intake/result.html", lang, summary=summary)
+        discard_upload(directory=UPLOADS, token=token)
+    return render(
+        request,
+        "intake/result.html",
+        lang,
+        summary=summary,
+        source=source,
+        token=token if dry_run else None,
+        columns=list(enumerate(mapping.values())),
+    )
