@@ -14,7 +14,16 @@ from sqlalchemy import func, select
 import evac.linkage.service as linkage
 from evac.auth.permissions import cli_actor
 from evac.linkage.service import run_linkage
-from evac.people.models import Contact, Document, Group, GroupMember, Person, Registration, Role
+from evac.people.models import (
+    Contact,
+    Document,
+    Event,
+    Group,
+    GroupMember,
+    Person,
+    Registration,
+    Role,
+)
 from evac.people.service import add_registration, read_names, read_registration
 from evac.scenario.service import load_scenario
 from evac.vault.audit import verify_chain
@@ -55,11 +64,11 @@ def check_persons(session, cipher) -> dict[int, int]:
     expected_documents, expected_contacts = Counter(), Counter()
     for registration_id, record in records.items():
         for kind, field in linkage.DOCUMENT_FIELDS:
-            if getattr(record, field):
+            if linkage.brings(kind, getattr(record, field)):
                 key = (person_of[registration_id], registration_id, kind, getattr(record, field))
                 expected_documents[key] += 1
         for kind, field in linkage.CONTACT_FIELDS:
-            if getattr(record, field):
+            if linkage.brings(kind, getattr(record, field)):
                 key = (person_of[registration_id], registration_id, kind, getattr(record, field))
                 expected_contacts[key] += 1
     documents = Counter(
@@ -73,6 +82,22 @@ def check_persons(session, cipher) -> dict[int, int]:
     assert documents == expected_documents and contacts == expected_contacts
     check_households(session, records, {r.id: r.source for r in registrations}, person_of)
     return person_of
+
+
+def check_events(session, person_of) -> dict[int, Event]:
+    """Each registration's placement is one event of the person it was placed with: made of
+    it (`registered`, once per person) or joined by it (`linked`); returns them by registration."""
+    placed: dict[int, Event] = {}
+    made: Counter[int] = Counter()
+    for event in session.scalars(select(Event).where(Event.type.in_(["registered", "linked"]))):
+        assert event.actor == ACTOR.username and event.at is not None
+        made[event.person_id] += event.type == "registered"
+        for registration_id in event.data["registrations"]:
+            assert registration_id not in placed  # one placement, one event
+            placed[registration_id] = event
+    assert set(placed) == set(person_of)
+    assert set(made.values()) == {1}  # every person the runs made, once
+    return placed
 
 
 def check_households(session, records, source_of, person_of) -> None:
@@ -97,6 +122,9 @@ def test_batched_run_and_incremental_run_add_up(session, session_factory, cipher
     first = link(session, cipher)
     assert first.registrations == first.new_registrations > first.persons_created > 100
     before = check_persons(session, cipher)
+    events = check_events(session, before)
+    assert {e.type for e in events.values()} == {"registered"}
+    assert all(before[i] == e.person_id for i, e in events.items())
 
     # Later: another list, and one earlier row sent again by a new source.
     load(session, session_factory, cipher, persons=20, seed=12)
@@ -109,6 +137,10 @@ def test_batched_run_and_incremental_run_add_up(session, session_factory, cipher
     assert second.new_registrations == second.registrations - first.registrations
     after = check_persons(session, cipher)
     assert after[again.id] == before[known.id]  # joined the person already made
+    events = check_events(session, after)
+    joined = events[again.id]
+    assert (joined.type, joined.person_id) == ("linked", before[known.id])
+    assert joined.data["reason"] == linkage.RUN_REASON
     assert {i: after[i] for i in before} == before  # earlier placements untouched
     created = len(set(after.values())) - len(set(before.values()))
     assert second.persons_created - second.merges == created
@@ -123,7 +155,7 @@ def test_a_run_that_fails_part_way_leaves_nothing(session, session_factory, ciph
     def failing(*args, **kwargs):
         nonlocal calls
         calls += 1
-        if calls == 5:  # the documents of the third batch, after two batches were written
+        if calls == 7:  # the documents of the third batch, after two batches were written
             raise RuntimeError("crash")
         return real(*args, **kwargs)
 
@@ -133,6 +165,7 @@ def test_a_run_that_fails_part_way_leaves_nothing(session, session_factory, ciph
     session.rollback()  # what `evac link run` does on any error: one transaction per run
     assert session.scalar(select(func.count()).select_from(Person)) == 0
     assert session.scalar(select(func.count()).where(Registration.person_id.is_not(None))) == 0
+    assert session.scalar(select(func.count()).select_from(Event)) == 0
     monkeypatch.setattr(linkage, "insert_rows", real)
     link(session, cipher)
     check_persons(session, cipher)

@@ -30,9 +30,9 @@ def spark():
 # (Damerau-Levenshtein 2, Levenshtein 4), word sets overlap, swap fields or hold the given name.
 SAME_MAN = [
     dict(given_name="Tamim", father_name="Sharifullah", family_name="Stanekzai", sex="M",
-         date_of_birth="1990-03-04", phone="+93700111999", tazkira_number="1234567"),
+         date_of_birth="1990-03-04", phone="+93700111999", tazkira_number="1537264"),
     dict(given_name="Tamin", father_name="Sharafullah", family_name="Stanekzai", sex="M",
-         date_of_birth="1990-03-04", phone="0700111999", tazkira_number="2134657"),
+         date_of_birth="1990-03-04", phone="0700111999", tazkira_number="5137624"),
     dict(given_name="Mohammad Tamim", father_name="Sharifullah", date_of_birth="1369",
          family_name="Stanekzai Ahmadzai", full_name_native="محمد تمیم", phone="0700111999"),
     dict(given_name="Stanakzai", family_name="Tamin", full_name_native="تمیم",

@@ -21,7 +21,16 @@ from splink import comparison_library as cl
 from splink.blocking_rule_library import CustomRule
 
 from evac.linkage.dates import BirthDate
-from evac.linkage.names import SUBORDINATE, digits_and_letters, glued, key_text, prepare_name
+from evac.linkage.names import (
+    SUBORDINATE,
+    blank_shared,
+    document_number,
+    email_address,
+    glued,
+    key_text,
+    phone_number,
+    prepare_name,
+)
 
 if TYPE_CHECKING:
     from splink.internals.splink_dataframe import SplinkDataFrame
@@ -63,10 +72,7 @@ def _sex(value: str | None) -> str | None:
 
 
 def _phone(value: str | None) -> str | None:
-    digits = digits_and_letters(value)
-    if not digits or not digits.isdigit() or len(digits) < 7:
-        return None
-    return digits[-9:]  # national significant number: +93 70..., 0093 70..., 070... agree
+    return phone_number(value)  # national significant number: +93 70..., 070... agree
 
 
 def prepare_frame(inputs: Iterable[LinkInput]) -> pd.DataFrame:
@@ -89,15 +95,17 @@ def prepare_frame(inputs: Iterable[LinkInput]) -> pd.DataFrame:
                 birth.year_low if birth else None,
                 birth.year_high if birth else None,
                 birth.exact.isoformat() if birth and birth.exact else None,
+                birth.swapped.isoformat() if birth and birth.swapped else None,
                 _phone(item.phone),
-                digits_and_letters(item.passport_number),
-                digits_and_letters(item.tazkira_number),
+                document_number(item.passport_number),  # placeholders (N/A, 000000) empty
+                document_number(item.tazkira_number),
                 (item.province or "").strip().lower() or None,
-                (item.email or "").strip().lower() or None,
+                email_address(item.email),
                 item.household,
             )
         )
-    return pd.DataFrame.from_records(rows, columns=PREPARED_COLUMNS)
+    # A number on implausibly many records (an office's phone, a filler) is no one's.
+    return blank_shared(pd.DataFrame.from_records(rows, columns=PREPARED_COLUMNS))
 
 
 @lru_cache(maxsize=500_000)  # households and lists repeat whole name combinations
@@ -139,8 +147,8 @@ PREPARED_COLUMNS = [
     "unique_id", "record_id", "given_key", "given_core", "given_block", "given_last", "given_weak",
     "father_key", "father_core", "father_block", "father_weak", "family_key", "family_tokens",
     "family_block", "own_words", "native_key", "native_tokens", "native_father_key", "sex",
-    "year_low", "year_high", "dob_exact", "phone", "passport", "tazkira", "province", "email",
-    "household",
+    "year_low", "year_high", "dob_exact", "dob_swapped", "phone", "passport", "tazkira",
+    "province", "email", "household",
 ]  # fmt: skip
 
 
@@ -279,7 +287,14 @@ def _birth_comparison() -> cl.CustomComparison:
         output_column_name="birth",
         comparison_levels=[
             _null("year_low"),
-            _level("dob_exact_l = dob_exact_r", "same day", 0.55, 1e-4),
+            # 05/07/1986 from a list of unknown day/month order is 5 July or 7 May: either
+            _level(
+                "dob_exact_l = dob_exact_r OR dob_exact_l = dob_swapped_r"
+                " OR dob_swapped_l = dob_exact_r",
+                "same day",
+                0.55,
+                1e-4,
+            ),
             _level(
                 f"dob_exact_l IS NOT NULL AND dob_exact_r IS NOT NULL AND {overlap}",
                 "same year, another day",

@@ -11,6 +11,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Spellings of one name that the generic folding below does not already join.
 VARIANT_GROUPS: tuple[tuple[str, ...], ...] = (
@@ -329,3 +334,135 @@ def digits_and_letters(value: str | None) -> str | None:
         return None
     cleaned = re.sub(r"[^0-9A-Za-z]", "", str(value).translate(_NATIVE_DIGITS)).upper()
     return cleaned or None
+
+
+# Numbers and contacts. Lists fill a required column when there is nothing to put in it: "N/A",
+# "000000", "123456789", "pending", "نامعلوم". Such a value shared by thousands of strangers
+# would count as the same passport (one number, one person: about 20 bits, a blocking rule and
+# a pass through the merge gate), so it is treated as empty before the model sees it.
+
+# Words that say there is no number (yet). Any of them in a value makes it no number, even with
+# digits beside it: "applied 2021-08-12" is a date, "none 0" is nothing. Dari: نامعلوم unknown,
+# ندارد/ندارم has/have none, نیست is not, هیچ none, درخواست application, پروسس/جریان in
+# process; Pashto: نشته there is none, نلري has none. (Not نه: Pashto "no", but Dari "nine".)
+NO_NUMBER_WORDS = _word_set(
+    "na nil none null nan unknown unk tbd tba tbc pending applied applying process processing "
+    "progress awaiting waiting notavailable unavailable notapplicable missing empty blank dummy "
+    "test sample fake ditto refused declined withheld nopassport notazkira nophone nonumber",
+)
+_NATIVE_NO_NUMBER_WORDS = _word_set(
+    "نامعلوم ندارد ندارم ندارند نیست هیچ درخواست پروسس جریان", "نشته نلري نلرم"
+)
+# The whole value, letters only: "N/A", "n.a.", "no", "X", "same", "as above".
+_NO_NUMBER_VALUES = _word_set(
+    "n a na no non nope nk dk x xx xxx nil same asabove sameasabove idk dontknow notknown"
+)
+MIN_DOCUMENT_DIGITS = 4  # "0", "12", "P1": no document is numbered so
+MIN_RUN = 5  # 12345, 987654, 1234567890: a typist's filler, not an issued number
+
+
+def _says_no_number(text: str) -> bool:
+    lowered = text.lower()
+    letters = re.sub(r"[^a-z]", "", lowered)
+    if letters in _NO_NUMBER_VALUES:
+        return True
+    if any(word in NO_NUMBER_WORDS for word in re.findall(r"[a-z]+", lowered)):
+        return True
+    native = set(native_words(text))
+    return bool(native & {_native_key(word) for word in _NATIVE_NO_NUMBER_WORDS})
+
+
+@lru_cache(maxsize=64)
+def _native_key(word: str) -> str:
+    return "".join(native_words(word))
+
+
+def _is_run(digits: str) -> bool:
+    """Digits that count up or down one at a time (9 then 0 allowed): 123456789, 0987654."""
+    if len(digits) < MIN_RUN:
+        return False
+    steps = {(int(b) - int(a)) % 10 for a, b in pairwise(digits)}
+    return steps in ({1}, {9})
+
+
+def _is_repeated(digits: str) -> bool:
+    """One digit throughout (000000, 9999999), or a short block three times or more (121212)."""
+    if len(set(digits)) == 1:
+        return True
+    return any(
+        len(digits) >= 3 * size and (digits[:size] * len(digits))[: len(digits)] == digits
+        for size in (2, 3)
+    )
+
+
+def is_placeholder_number(digits: str) -> bool:
+    """Digits that no issuing office would give out: too few, one digit, a run or a pattern."""
+    return len(digits) < MIN_DOCUMENT_DIGITS or _is_repeated(digits) or _is_run(digits)
+
+
+@lru_cache(maxsize=200_000)
+def document_number(value: str | None) -> str | None:
+    """A passport or tazkira number as compared (see `digits_and_letters`), or None when the
+    value is empty or stands in for a missing number."""
+    cleaned = digits_and_letters(value)
+    if cleaned is None or _says_no_number(str(value)):
+        return None
+    digits = re.sub(r"\D", "", cleaned)
+    return None if is_placeholder_number(digits) else cleaned
+
+
+_PHONE_SEPARATORS = re.compile(r"[/,;|&]|\bor\b|\band\b|\bwa\b|\sو\s", re.IGNORECASE)
+MIN_PHONE_DIGITS = 7
+
+
+@lru_cache(maxsize=200_000)
+def phone_number(value: str | None) -> str | None:
+    """The national significant number (last 9 digits) of the first phone number in the value:
+    +93 70..., 0093 70..., 070... agree. None when there is none, or it is a filler: the
+    subscriber's 7 digits all one digit (+93 700 000 000), or the number a run (123456789).
+    (A run in the subscriber's part alone is left: 0700 123 456 is a number people have.)"""
+    if not value or _says_no_number(str(value)):
+        return None
+    for part in _PHONE_SEPARATORS.split(str(value).translate(_NATIVE_DIGITS)):
+        digits = re.sub(r"\D", "", part)
+        if len(digits) >= MIN_PHONE_DIGITS:
+            national = digits[-9:]
+            subscriber = national[-MIN_PHONE_DIGITS:]
+            filler = _is_repeated(subscriber) or _is_run(national) or _is_run(digits)
+            return None if filler else national
+    return None
+
+
+_NO_EMAIL_LOCAL = _word_set("na no none nil null noemail nomail noreply test example unknown xxx x")
+_NO_EMAIL_DOMAINS = _word_set(
+    "example.com example.org example.net test.com none.com noemail.com nomail.com"
+)
+
+
+def email_address(value: str | None) -> str | None:
+    """The address in lower case, or None when it is none or a filler (none@none.com)."""
+    address = (value or "").strip().strip("<>").lower()
+    local, at, domain = address.partition("@")
+    if not at or not local or "." not in domain:
+        return None
+    if re.sub(r"[^a-z]", "", local) in _NO_EMAIL_LOCAL or domain in _NO_EMAIL_DOMAINS:
+        return None
+    return address
+
+
+# A value on more records than this is not one person's (nor one family's): an office's phone,
+# a number every clerk typed for "unknown". One person reaches the task force through a dozen
+# lists at most, and a household shares a phone across its members in a few lists.
+SHARED_LIMITS = {"passport": 12, "tazkira": 12, "phone": 60, "email": 60}
+
+
+def blank_shared(frame: "pd.DataFrame", limits: dict[str, int] = SHARED_LIMITS) -> "pd.DataFrame":
+    """The prepared table with each value of `limits`' columns that more records than the limit
+    share made empty: dropped rather than weighed down, because a same document is taken as the
+    same person (the merge gate, clustering's refusals) and each value is a block of pairs."""
+    for column, limit in limits.items():
+        counts = frame[column].value_counts()
+        shared = set(counts.index[counts > limit])
+        if shared:  # a list of None, not NaN: Splink reads the column as text
+            frame[column] = [None if value in shared else value for value in frame[column]]
+    return frame

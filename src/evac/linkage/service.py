@@ -36,7 +36,8 @@ from evac.linkage.models import (
     ReviewStatus,
     Verdict,
 )
-from evac.people.lifecycle import transition
+from evac.linkage.names import document_number, email_address, phone_number
+from evac.people.lifecycle import LINKED, event_row, transition
 from evac.people.models import (
     Contact,
     ContactKind,
@@ -303,6 +304,17 @@ DOCUMENT_FIELDS = (
 )
 CONTACT_FIELDS = ((ContactKind.phone, "phone"), (ContactKind.email, "email"))
 
+# What makes a value no document or contact ("N/A", "000000", none@none.com), as the model
+# reads them: a person holding passport "N/A" would be found by every look-up of "N/A".
+_CONTACT_READERS = {ContactKind.phone: phone_number, ContactKind.email: email_address}
+
+
+def brings(kind: DocumentKind | ContactKind, value: str | None) -> bool:
+    """Whether a registration's value is a real document number or contact (not a filler)."""
+    if not value:
+        return False
+    read = _CONTACT_READERS.get(kind, document_number)
+    return read(value) is not None
 
 def _brought(
     cipher: OperationCipher, *, person_id: int, registration_id: int, record: RegistrationRecord
@@ -312,13 +324,13 @@ def _brought(
         document_row(cipher, person_id=person_id, kind=kind, number=getattr(record, field),
                      registration_id=registration_id)
         for kind, field in DOCUMENT_FIELDS
-        if getattr(record, field)
+        if brings(kind, getattr(record, field))
     ]  # fmt: skip
     contacts = [
         contact_row(cipher, person_id=person_id, kind=kind, value=getattr(record, field),
                     registration_id=registration_id)
         for kind, field in CONTACT_FIELDS
-        if getattr(record, field)
+        if brings(kind, getattr(record, field))
     ]  # fmt: skip
     return documents, contacts
 
@@ -358,10 +370,35 @@ def _write_persons(
     }
     _attach(session, cipher=cipher, attached=attached, records=records)
     placement.update(attached)
+    created = {person_of[n] for n in fresh}
+    insert_rows(session, Event, _link_events(cipher.operation_id, actor, attached, created))
     return len(fresh), merged
 
 
 def _attach(
+def _link_events(
+    operation_id: int, actor: Actor, attached: dict[int, int], created: set[int]
+) -> list[dict]:
+    """One event per person the run touched: made of these registrations (`registered`), or
+    joined by them (`linked`). Keyed by the person and its first new registration, which is
+    placed once: a run that is retried after a rollback writes the same keys again."""
+    joining: dict[int, list[int]] = defaultdict(list)
+    for registration_id, person_id in attached.items():
+        joining[person_id].append(registration_id)
+    at = utcnow()
+    rows = []
+    for person_id, registration_ids in joining.items():
+        registration_ids.sort()
+        new = person_id in created
+        kind = State.registered.value if new else LINKED
+        rows.append(
+            event_row(operation_id=operation_id, person_id=person_id, type=kind, actor=actor,
+                      at=at, data={"registrations": registration_ids, "reason": RUN_REASON},
+                      idempotency_key=f"linkage:{kind}:{person_id}:{registration_ids[0]}")
+        )  # fmt: skip
+    return rows
+
+
     session: Session,
     *,
     cipher: OperationCipher,

@@ -138,6 +138,36 @@ def transition(
     return event
 
 
+# Facts about a person that are no change of its state: registrations joining it.
+LINKED = "linked"
+
+
+def event_row(
+    *,
+    operation_id: int,
+    person_id: int,
+    type: str,
+    actor: Actor,
+    idempotency_key: str,
+    at: datetime | None = None,
+    place: str | None = None,
+    data: dict | None = None,
+) -> dict:
+    """The column values of one event, for bulk inserts: linkage records thousands of facts
+    per run (a person made of registrations, a registration joining a person) and writes them
+    in one statement, not a transition (and its flush and audit entry) each."""
+    return {
+        "operation_id": operation_id,
+        "person_id": person_id,
+        "type": type,
+        "at": at or utcnow(),
+        "actor": actor.username,
+        "place": place,
+        "data": data or {},
+        "idempotency_key": idempotency_key,
+    }
+
+
 class _StateChanged(Exception):
     """The person's state changed under us between reading and writing."""
 
