@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from evac.app import create_app
+from evac.auth.permissions import Role
 from evac.intake.service import SELF_REGISTRATION, register_household
 from evac.people.models import Registration
 from evac.people.service import iter_registration_records
@@ -20,7 +21,10 @@ def stored(session, cipher) -> list:
     return records
 
 
-def test_form_without_javascript_adds_members_and_registers(settings, operation, session, cipher):
+def test_form_without_javascript_adds_members_and_registers(
+    settings, operation, session, cipher, auth_headers
+):
+    auth_headers(Role.officer)  # a first user, before the app's session opens
     session.rollback()  # release SQLite's lock taken by the fixtures: the app writes
     client = TestClient(create_app(settings))
     page = client.get("/register?lang=ps")
@@ -65,8 +69,31 @@ def test_form_without_javascript_adds_members_and_registers(settings, operation,
 
     again = client.post("/register", data=family)  # sent twice: nothing added
     # in Pashto: the language chosen on the first page is remembered in a cookie
-    assert "دا نوم لیکنه مخکې راغلې وه" in again.text and reference not in again.text
+    assert "دا نوم لیکنه مخکې راغلې وه" in again.text
+    assert f'id="reference">{reference}<' in again.text  # the same reference, still valid
     assert len(stored(session, cipher)) == 3
+    # sent again with a member more: the new member is added under the same reference
+    grown = {**family, "members": "3", "m2_full_name": "Mina Rahimi", "m2_relationship": "child"}
+    more = client.post("/register", data=grown)
+    assert f'id="reference">{reference}<' in more.text and "دا نوم لیکنه" not in more.text
+    records = stored(session, cipher)
+    assert [r.full_name for r in records][-1] == "Mina Rahimi"
+    assert len({r.household_ref for r in records}) == 1
+    files = set(session.scalars(select(Registration.file)))
+    session.rollback()
+    assert files == {reference}  # the reference names the submission's registrations
+
+    # staff find the people by the reference the evacuee reads out
+    headers = auth_headers(Role.officer)
+    found = client.get(f"/api/v1/intake/submissions/{reference}", headers=headers).json()
+    ids = list(session.scalars(select(Registration.id).order_by(Registration.id)))
+    session.rollback()
+    assert (found["source"], found["status"], found["registration_ids"]) == (
+        SELF_REGISTRATION,
+        "done",
+        ids,
+    )
+    assert len(ids) == 4
 
 
 def test_dari_form_in_a_browser(live_server, browser, operation, session, cipher):
@@ -112,3 +139,5 @@ def test_principals_differing_only_in_spelling_are_two_families(session, cipher)
     assert [(o.accepted, o.duplicates) for o in outcomes] == [(2, 0), (2, 0), (0, 2)]
     households = {r.household_ref for r in stored(session, cipher)}
     assert len(households) == 2
+    first, second, again = (o.reference for o in outcomes)
+    assert first != second and again == first

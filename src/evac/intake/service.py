@@ -778,7 +778,8 @@ def register_household(
     """A principal and family from the public form: all stored together, or none with errors.
 
     The household key is a keyed hash of the principal's answers, so sending the same form
-    twice adds nothing, while two families with a child of the same name stay apart."""
+    twice adds nothing and gives the same reference, while two families with a child of the
+    same name stay apart."""
     people = [{**principal, "relationship": MemberRole.principal.value}, *members]
     mapping = {name: name for person in people for name in person}
     outcome = HouseholdOutcome()
@@ -795,19 +796,60 @@ def register_household(
     # ("Abdul Rahman", "Abdulrahman") are two families, not one.
     household = "SR-" + cipher.keyed_hash(canonical_bytes(principal), kind="selfreg")[:12]
     rows = [{**person, HOUSEHOLD_KEY: household} for person in people]
+    earlier = self_registration_reference(
+        session, operation_id=cipher.operation_id, household=household
+    )
+    # The reference names the submission: its registrations' `file`, so staff find them by
+    # it; the same form sent again (even with a member more) keeps the first reference.
+    reference = earlier or new_reference()
     summary = import_tables(
         session,
         actor=public_actor(),
         cipher=cipher,
         source=SELF_REGISTRATION,
-        file=None,
+        file=reference,
         tables=[rows_from_json(rows)],
         mapping={**mapping, HOUSEHOLD_KEY: "household_ref"},
         channel="self-registration",
+        reference=None if earlier else reference,
+        submission_key=household,
     )
-    outcome.reference = summary.reference
+    outcome.reference = reference
     outcome.accepted, outcome.duplicates = summary.accepted, summary.duplicates
     return outcome
+
+
+def self_registration_reference(
+    session: Session, *, operation_id: int, household: str
+) -> str | None:
+    """The reference the household's form got when it was first sent, if it was."""
+    return session.scalar(
+        select(ImportBatch.file)
+        .where(
+            ImportBatch.operation_id == operation_id,
+            ImportBatch.source == SELF_REGISTRATION,
+            ImportBatch.submission_key == household,
+        )
+        .order_by(ImportBatch.id)
+        .limit(1)
+    )
+
+
+def submission_registrations(session: Session, *, actor: Actor, batch: ImportBatch) -> list[int]:
+    """Ids of the registrations a submission's reference names: a self-registration's
+    (their `file` is its reference, whichever sending stored them); none for a file."""
+    check_source_access(actor, batch.source, write=False)
+    return list(
+        session.scalars(
+            select(Registration.id)
+            .where(
+                Registration.operation_id == batch.operation_id,
+                Registration.source == batch.source,
+                Registration.file == batch.reference,
+            )
+            .order_by(Registration.id)
+        )
+    )
 
 
 def submit_rows(

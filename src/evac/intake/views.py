@@ -36,6 +36,7 @@ from evac.intake.service import (
     rejects_csv,
     save_mapping,
     saved_mapping,
+    submission_registrations,
     submit_rows,
 )
 from evac.intake.uploads import (
@@ -180,9 +181,14 @@ class Submission(BaseModel):
     started_at: datetime
     finished_at: datetime | None
     rejections: list[Rejection] = []
+    registration_ids: list[int] = Field(
+        [],
+        description="A self-registration's registrations (the reference the form gave names "
+        "them); empty for files and API submissions",
+    )
 
 
-def _submission(batch: ImportBatch, rejections=()) -> Submission:
+def _submission(batch: ImportBatch, rejections=(), registration_ids=()) -> Submission:
     return Submission(
         reference=batch.reference,
         source=batch.source,
@@ -195,6 +201,7 @@ def _submission(batch: ImportBatch, rejections=()) -> Submission:
         started_at=batch.started_at,
         finished_at=batch.finished_at,
         rejections=[Rejection(row=r, column=c, reason=why) for r, c, why in rejections],
+        registration_ids=list(registration_ids),
     )
 
 
@@ -244,11 +251,16 @@ def submissions(session: SessionDep, actor: ActorDep) -> list[Submission]:
 
 @router.get("/api/v1/intake/submissions/{reference}", response_model=Submission, tags=["intake"])
 def submission(reference: str, session: SessionDep, actor: ActorDep) -> Submission:
-    """One submission with where and why each rejected row was refused (no personal data)."""
+    """One submission with where and why each rejected row was refused (no personal data);
+    for a self-registration's reference, the ids of the registrations it names."""
     batch = get_batch(session, actor=actor, reference=reference)
     if batch is None:
         raise HTTPException(404, f"no submission {reference}")
-    return _submission(batch, batch_rejections(session, actor=actor, batch=batch))
+    return _submission(
+        batch,
+        batch_rejections(session, actor=actor, batch=batch),
+        submission_registrations(session, actor=actor, batch=batch),
+    )
 
 
 @router.get("/intake/batches/{reference}/rejects.csv", include_in_schema=False)
