@@ -9,14 +9,30 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from evac.cli import app
-from evac.intake.models import MappingProfile
+from evac.intake.models import ImportBatch, MappingProfile
 from evac.people.models import Registration
 
 FILES = Path(__file__).parent / "files"
+
+
+@pytest.fixture(autouse=True)
+def files_stay_as_committed():
+    """An import writes its rejects beside the file: tests import copies in tmp_path, so
+    tests/intake/files never gains a FILE.rejected.csv."""
+    before = sorted(path.name for path in FILES.iterdir())
+    yield
+    assert sorted(path.name for path in FILES.iterdir()) == before
+
+
+def copy(name: str, folder: Path) -> Path:
+    path = folder / name
+    path.write_bytes((FILES / name).read_bytes())
+    return path
 
 
 def environment(settings) -> dict[str, str]:
@@ -36,8 +52,7 @@ def registrations(session) -> int:
 def test_import_proposes_saves_and_reuses_the_mapping(settings, operation, session, tmp_path):
     runner = CliRunner()
     env = environment(settings)
-    source = tmp_path / "ngo_alpha.csv"
-    source.write_bytes((FILES / "ngo_alpha.csv").read_bytes())
+    source = copy("ngo_alpha.csv", tmp_path)
     refused = runner.invoke(app, ["import", str(source), "--source", "ngo-alpha"], env=env)
     assert refused.exit_code == 1
     assert "--yes" in refused.output and registrations(session) == 0
@@ -64,17 +79,27 @@ def test_a_mapping_file_overrides_the_proposal(settings, operation, session, tmp
         json.dumps({"Full Name (as in passport)": None, "نام": "name_native", "DOB": "birth_date"}),
         encoding="utf-8",
     )
+    hxl = copy("hxl_list.csv", tmp_path)
     result = CliRunner().invoke(
-        app,
-        ["import", str(FILES / "hxl_list.csv"), "--source", "s", "--dry-run"],
-        env=environment(settings),
+        app, ["import", str(hxl), "--source", "s", "--dry-run"], env=environment(settings)
     )
     assert result.exit_code == 0 and "Dry run" in result.output
     assert session.scalar(select(func.count()).select_from(MappingProfile)) == 0
+    assert session.scalar(select(func.count()).select_from(ImportBatch)) == 0
     session.rollback()
+    # a dry run stores nothing in evac but gives the rejects file, to fix before importing
+    assert "1 rows would be rejected" in result.output and "stored nothing" in result.output
+    with (tmp_path / "hxl_list.rejected.csv").open(encoding="utf-8-sig", newline="") as handle:
+        [rejected] = list(csv.DictReader(handle))
+    assert (rejected["evac_row"], rejected["Beneficiary"], rejected["Shomara"]) == (
+        "row 4",
+        "Torialai",
+        "not available",
+    )
+    alpha = copy("ngo_alpha.csv", tmp_path)
     result = CliRunner().invoke(
         app,
-        ["import", str(FILES / "ngo_alpha.csv"), "--source", "s", "--mapping", str(mapping)],
+        ["import", str(alpha), "--source", "s", "--mapping", str(mapping)],
         env=environment(settings),
     )
     assert result.exit_code == 0, result.output
@@ -88,7 +113,14 @@ def test_unknown_field_in_mapping_is_a_clear_error(settings, operation, tmp_path
     mapping.write_text(json.dumps({"DOB": "birthday"}), encoding="utf-8")
     result = CliRunner().invoke(
         app,
-        ["import", str(FILES / "ngo_alpha.csv"), "--source", "s", "--mapping", str(mapping)],
+        [
+            "import",
+            str(copy("ngo_alpha.csv", tmp_path)),
+            "--source",
+            "s",
+            "--mapping",
+            str(mapping),
+        ],
         env=environment(settings),
     )
     assert result.exit_code == 1
@@ -140,3 +172,12 @@ def test_killed_import_leaves_whole_batches_and_completes_on_rerun(
     assert finished.returncode == 0, finished.stderr
     assert registrations(session) == rows
     assert f"{stored:,}" in finished.stdout  # reported as duplicates skipped
+    # the killed import's batch no longer says "running": the re-run marked it interrupted
+    batches = session.execute(
+        select(ImportBatch.reference, ImportBatch.status).order_by(ImportBatch.id)
+    ).all()
+    session.rollback()
+    assert [status for _, status in batches] == ["interrupted", "done"]
+    killed = batches[0][0]
+    assert f"Import {killed}" in " ".join(finished.stdout.split())
+    assert "marked interrupted" in " ".join(finished.stdout.split())

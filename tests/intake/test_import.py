@@ -413,3 +413,41 @@ def test_identical_members_of_two_web_form_submissions_without_ids(session, ciph
     path.write_text(json.dumps(families[::-1]), encoding="utf-8")
     again = run(session, cipher, "form.json", path=path)
     assert (again.accepted, again.duplicates) == (0, 4)
+
+
+def test_a_later_import_of_the_file_marks_a_killed_one_interrupted(session, cipher):
+    """A killed import leaves its batch "running"; the next import of the same source and
+    file marks it "interrupted" (others' batches, and API submissions, are left alone)."""
+
+    def running(source: str, file: str, reference: str) -> ImportBatch:
+        batch = ImportBatch(
+            operation_id=cipher.operation_id,
+            source=source,
+            file=file,
+            reference=reference,
+            actor="killed",
+        )
+        session.add(batch)
+        return batch
+
+    killed = running("ngo", "ngo_alpha.csv", "EV-KILL-0001")
+    other_file = running("ngo", "hxl_list.csv", "EV-KILL-0002")
+    other_source = running("ngo-beta", "ngo_alpha.csv", "EV-KILL-0003")
+    api = running("ngo", "api", "EV-KILL-0004")
+    session.commit()
+    summary = run(session, cipher, "ngo_alpha.csv")
+    assert summary.interrupted == ["EV-KILL-0001"]
+    submit_rows(
+        session, actor=cli_actor(), cipher=cipher, source="ngo", rows=[{"full_name": "Gul"}]
+    )
+    session.expire_all()
+    statuses = [b.status for b in (killed, other_file, other_source, api)]
+    assert statuses == ["interrupted", "running", "running", "running"]
+    listed = list_batches(
+        session, actor=cli_actor(), operation_id=cipher.operation_id, source="ngo"
+    )
+    assert [(b.reference, b.status) for b in listed][-2:] == [
+        ("EV-KILL-0002", "running"),
+        ("EV-KILL-0001", "interrupted"),
+    ]
+    assert run(session, cipher, "ngo_alpha.csv").interrupted == []  # once is enough

@@ -165,7 +165,18 @@ def print_summary(console: Console, summary: ImportSummary, *, rejects_path: Pat
         table.add_row(f"rejected: {reason}", f"{count:,}")
     table.add_row("households", f"{summary.households:,}")
     console.print(table)
-    if rejects_path:
+    for reference in summary.interrupted:
+        console.print(
+            f"[yellow]Import {reference}[/] of this file never finished (stopped or killed): "
+            "it is marked interrupted, and the rows it stored count as duplicates here."
+        )
+    if rejects_path and summary.dry_run:
+        console.print(
+            f"[yellow]{summary.rejected:,} rows would be rejected[/]. The dry run stored nothing "
+            f"in evac but wrote them to {rejects_path} with an evac_error column, so they can be "
+            "fixed before the import."
+        )
+    elif rejects_path:
         console.print(
             f"[yellow]{summary.rejected:,} rows rejected[/]; they are in {rejects_path} with an "
             "evac_error column: fix them there and import that file again."
@@ -184,7 +195,10 @@ def import_command(
         Path | None,
         typer.Option(exists=True, help='JSON {"Column header": "field"}; saved for the source.'),
     ] = None,
-    dry_run: Annotated[bool, typer.Option(help="Check every row, store nothing.")] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(help="Check every row, store nothing (rejected rows still go to the file)."),
+    ] = False,
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="Accept the proposed mapping without asking.")
     ] = False,
@@ -198,7 +212,8 @@ def import_command(
 
     Rows already imported from the same source are skipped, so an interrupted or repeated
     import is safe to run again. Rejected rows are written to FILE.rejected.csv with the
-    reason, for the partner to fix and send back. The fields a column can map to are listed
+    reason, for the partner to fix and send back (by a dry run too, which stores nothing).
+    The fields a column can map to are listed
     in docs/intake.md (full_name, given_name, father_name, birth_date, phone, tazkira_number...).
     """
     settings: Settings = ctx.obj
