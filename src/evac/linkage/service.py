@@ -303,7 +303,6 @@ DOCUMENT_FIELDS = (
     (DocumentKind.siv_case, "siv_case_number"),
 )
 CONTACT_FIELDS = ((ContactKind.phone, "phone"), (ContactKind.email, "email"))
-
 # What makes a value no document or contact ("N/A", "000000", none@none.com), as the model
 # reads them: a person holding passport "N/A" would be found by every look-up of "N/A".
 _CONTACT_READERS = {ContactKind.phone: phone_number, ContactKind.email: email_address}
@@ -317,6 +316,7 @@ def brings(kind: DocumentKind | ContactKind, value: str | None) -> bool:
     return read(value) is not None
 
 def _brought(
+
     cipher: OperationCipher, *, person_id: int, registration_id: int, record: RegistrationRecord
 ) -> tuple[list[dict], list[dict]]:
     """The document and contact rows a registration brings to its person."""
@@ -369,13 +369,12 @@ def _write_persons(
         if placement[i] is None
     }
     _attach(session, cipher=cipher, attached=attached, records=records)
-    placement.update(attached)
     created = {person_of[n] for n in fresh}
     insert_rows(session, Event, _link_events(cipher.operation_id, actor, attached, created))
     return len(fresh), merged
+    placement.update(attached)
 
 
-def _attach(
 def _link_events(
     operation_id: int, actor: Actor, attached: dict[int, int], created: set[int]
 ) -> list[dict]:
@@ -400,6 +399,7 @@ def _link_events(
 
 
     session: Session,
+def _attach(
     *,
     cipher: OperationCipher,
     attached: dict[int, int],
@@ -431,11 +431,8 @@ def _reconcile_households(
     `placed` is (source, record, person id) of each new registration, in id order."""
     households: dict[str, dict[int, Role]] = defaultdict(dict)
     for source, record, person_id in placed:
-        if record.household_ref:
-            reference = f"{source}:{record.household_ref}"[:40]
-            relationship = record.relationship
-            role = Role(relationship) if relationship in Role.__members__ else Role.other
-            households[reference].setdefault(person_id, role)
+        if reference := household_reference(source, record):
+            households[reference].setdefault(person_id, _role(record))
     if not households:
         return
     known = _groups_by_reference(session, operation_id)
@@ -448,6 +445,16 @@ def _reconcile_households(
 
 
 def _groups_by_reference(session: Session, operation_id: int) -> dict[str, int]:
+def household_reference(source: str, record: RegistrationRecord) -> str | None:
+    """The group a registration's source household becomes: unique across sources."""
+    return f"{source}:{record.household_ref}"[:40] if record.household_ref else None
+
+
+def _role(record: RegistrationRecord) -> Role:
+    relationship = record.relationship
+    return Role(relationship) if relationship in Role.__members__ else Role.other
+
+
     """The operation's groups by reference (the oldest, if two share one)."""
     known: dict[str, int] = {}
     for group_id, reference in session.execute(
@@ -515,16 +522,7 @@ def merge_persons(
         session.execute(
             update(table).where(table.person_id == merged.id).values(person_id=survivor.id)
         )
-    survivor_groups = set(
-        session.scalars(select(GroupMember.group_id).where(GroupMember.person_id == survivor.id))
-    )
-    for membership in session.scalars(
-        select(GroupMember).where(GroupMember.person_id == merged.id)
-    ):
-        if membership.group_id in survivor_groups:
-            session.delete(membership)
-        else:
-            membership.person_id = survivor.id
+    _merge_memberships(session, survivor_id=survivor.id, merged_id=merged.id)
     history = LinkHistory(
         operation_id=survivor.operation_id, kind=HistoryKind.merge, person_id=survivor.id,
         other_person_id=merged.id, registration_ids=moved, actor=actor.username, reason=reason,
@@ -538,6 +536,54 @@ def merge_persons(
 
 
 def split_person(
+def _memberships(session: Session, person_id: int) -> dict[int, GroupMember]:
+    query = select(GroupMember).where(GroupMember.person_id == person_id)
+    return {membership.group_id: membership for membership in session.scalars(query)}
+
+
+def _merge_memberships(session: Session, *, survivor_id: int, merged_id: int) -> None:
+    """The merged person's groups become the survivor's, once each. Where both were members,
+    the principal's role is kept: the group keeps its one principal."""
+    kept = _memberships(session, survivor_id)
+    for group_id, membership in _memberships(session, merged_id).items():
+        if group_id not in kept:
+            membership.person_id = survivor_id
+            continue
+        if membership.role == Role.principal:
+            kept[group_id].role = Role.principal
+        session.delete(membership)
+    session.flush()
+
+
+def _split_memberships(
+    session: Session,
+    *,
+    person_id: int,
+    new_person_id: int,
+    moving: list[tuple[str, RegistrationRecord]],
+    staying: list[tuple[str, RegistrationRecord]],
+) -> None:
+    """The split-off person goes into the households its registrations (source, record) came
+    from, with the role they give it; the person leaves those that only they came from.
+    Groups made otherwise (by hand, no source household) stay the person's."""
+    moved_roles: dict[str, Role] = {}
+    for source, record in moving:
+        if reference := household_reference(source, record):
+            moved_roles.setdefault(reference, _role(record))
+    kept = {household_reference(source, record) for source, record in staying}
+    for membership in _memberships(session, person_id).values():
+        reference = session.get(Group, membership.group_id).reference
+        if reference not in moved_roles:
+            continue
+        if reference not in kept:  # the membership was the moved registrations': it moves
+            membership.person_id = new_person_id
+            continue
+        role = moved_roles[reference]  # both listed there: the group keeps its one principal
+        session.add(GroupMember(group_id=membership.group_id, person_id=new_person_id,
+                                role=Role.other if role == Role.principal else role))  # fmt: skip
+    session.flush()
+
+
     session: Session,
     *,
     cipher: OperationCipher,
@@ -562,10 +608,12 @@ def split_person(
         )
     if moving == own:
         raise LinkageError("a split must leave at least one registration with the person")
-    records = {}
-    for registration in session.scalars(select(Registration).where(Registration.id.in_(moving))):
-        records[registration.id] = read_registration(registration, cipher=cipher)[1]
-    new_person = _new_person(session, cipher=cipher, records=list(records.values()))
+    moving_records, staying_records = [], []
+    for registration in session.scalars(select(Registration).where(Registration.id.in_(own))):
+        record = read_registration(registration, cipher=cipher)[1]
+        side = moving_records if registration.id in moving else staying_records
+        side.append((registration.source, record))
+    new_person = _new_person(session, cipher=cipher, records=[r for _, r in moving_records])
     session.execute(
         update(Registration).where(Registration.id.in_(moving)).values(person_id=new_person.id)
     )
@@ -575,10 +623,8 @@ def split_person(
             .where(table.person_id == person_id, table.registration_id.in_(moving))
             .values(person_id=new_person.id)
         )
-    for group_id in list(
-        session.scalars(select(GroupMember.group_id).where(GroupMember.person_id == person_id))
-    ):
-        session.add(GroupMember(group_id=group_id, person_id=new_person.id, role=Role.other))
+    _split_memberships(session, person_id=person_id, new_person_id=new_person.id,
+                       moving=moving_records, staying=staying_records)  # fmt: skip
     for kept in own - moving:
         for moved in moving:
             _decide_pair(
