@@ -315,8 +315,8 @@ def brings(kind: DocumentKind | ContactKind, value: str | None) -> bool:
     read = _CONTACT_READERS.get(kind, document_number)
     return read(value) is not None
 
-def _brought(
 
+def _brought(
     cipher: OperationCipher, *, person_id: int, registration_id: int, record: RegistrationRecord
 ) -> tuple[list[dict], list[dict]]:
     """The document and contact rows a registration brings to its person."""
@@ -371,8 +371,8 @@ def _write_persons(
     _attach(session, cipher=cipher, attached=attached, records=records)
     created = {person_of[n] for n in fresh}
     insert_rows(session, Event, _link_events(cipher.operation_id, actor, attached, created))
-    return len(fresh), merged
     placement.update(attached)
+    return len(fresh), merged
 
 
 def _link_events(
@@ -398,8 +398,8 @@ def _link_events(
     return rows
 
 
-    session: Session,
 def _attach(
+    session: Session,
     *,
     cipher: OperationCipher,
     attached: dict[int, int],
@@ -444,7 +444,6 @@ def _reconcile_households(
     session.flush()
 
 
-def _groups_by_reference(session: Session, operation_id: int) -> dict[str, int]:
 def household_reference(source: str, record: RegistrationRecord) -> str | None:
     """The group a registration's source household becomes: unique across sources."""
     return f"{source}:{record.household_ref}"[:40] if record.household_ref else None
@@ -455,6 +454,7 @@ def _role(record: RegistrationRecord) -> Role:
     return Role(relationship) if relationship in Role.__members__ else Role.other
 
 
+def _groups_by_reference(session: Session, operation_id: int) -> dict[str, int]:
     """The operation's groups by reference (the oldest, if two share one)."""
     known: dict[str, int] = {}
     for group_id, reference in session.execute(
@@ -535,7 +535,6 @@ def merge_persons(
     return history
 
 
-def split_person(
 def _memberships(session: Session, person_id: int) -> dict[int, GroupMember]:
     query = select(GroupMember).where(GroupMember.person_id == person_id)
     return {membership.group_id: membership for membership in session.scalars(query)}
@@ -584,6 +583,7 @@ def _split_memberships(
     session.flush()
 
 
+def split_person(
     session: Session,
     *,
     cipher: OperationCipher,
