@@ -54,6 +54,7 @@ def test_form_without_javascript_adds_members_and_registers(
     refused = client.post("/register", data=family)
     assert refused.status_code == 422
     assert 'aria-invalid="true"' in refused.text and "1990-02-30 does not exist" in refused.text
+    assert "نېټه د کال/میاشت/ورځ په بڼه ولیکئ" in refused.text  # what to write, in Pashto
     assert 'value="Omid Rahimi"' in refused.text  # nothing typed is lost
     assert stored(session, cipher) == []  # a family is stored whole or not at all
 

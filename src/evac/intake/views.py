@@ -64,6 +64,23 @@ CATEGORIES = (
 )
 SEXES = (("F", "Female"), ("M", "Male"), ("X", "Other"))
 RELATIONSHIPS = [role.value for role in Role if role != Role.principal]
+# What to write instead, per field of the public form, in the evacuee's language (the
+# validator's own reason, in English, stays beside it for staff who help on the phone).
+FIELD_HINTS = {
+    "full_name": "Write your full name as in your passport or tazkira.",
+    "birth_date": (
+        "Write the date as year/month/day, for example 1365/02/22 or 1986-05-12, or the year alone."
+    ),
+    "phone": "Write the phone number with its country code, for example +93 799 123 456.",
+    "email": "Write an e-mail address such as name@example.org, or leave it empty.",
+    "tazkira_number": "Write the tazkira number as printed, for example 1400-0101-12345.",
+    "passport_number": (
+        "Write the passport number as printed: one or two letters and 7 or 8 digits."
+    ),
+    "sex": "Choose one of the answers.",
+    "category_claimed": "Choose one of the answers.",
+    "relationship": "Choose one of the answers.",
+}
 
 
 def _operation(session: Session) -> Operation:
@@ -98,6 +115,7 @@ def _page(request: Request, lang, principal, members, errors=None, status_code=2
         sexes=SEXES,
         relationships=RELATIONSHIPS,
         max_members=MAX_MEMBERS,
+        hints=FIELD_HINTS,
     )
     response.status_code = status_code
     return response
