@@ -43,8 +43,30 @@ VARIANTS = [
     ("Osman", "Usman"),
     ("Javad", "Jawad"),
     ("Mahmud", "Mahmood"),
+    ("Tahmineh", "Tahmina"),  # final ه: Iranian-style -eh, Afghan -a
+    ("Farzaneh", "Farzana"),
+    ("Saleh", "Salih"),
+    ("Malalai", "Malalay"),  # Pashto final ی: -ai, -ay, -y
+    ("Malalai", "Malaly"),
+    ("Ahmadzai", "Ahmadzay"),
+    ("Maryam", "Mariam"),
+    ("Zia", "Ziya"),
+    ("Abdul Ghafur", "Abdulgafur"),  # غ as gh or g
+    ("Zarghuna", "Zargona"),
+    ("Amir Jan", "Ameer Jon"),
+    ("Mohammadnabi", "Mdnabi"),  # Muhammad glued to the proper part
+    ("Mohdhameed", "Muhammadhamid"),
+    ("Dostmohammad", "Doustmuhammed"),
 ]
-DIFFERENT = [("Muhammad", "Mahmud"), ("Ahmad", "Mahmud"), ("Zaman", "Zamir"), ("Ali", "Wali")]
+DIFFERENT = [
+    ("Muhammad", "Mahmud"),
+    ("Ahmad", "Mahmud"),
+    ("Zaman", "Zamir"),
+    ("Ali", "Wali"),
+    ("Muhammadi", "Muhammad"),
+    ("Malalai", "Malala"),
+    ("Mohammadnabi", "Mohammad"),
+]
 
 
 def given(text: str) -> str | None:
@@ -59,6 +81,14 @@ def test_variants_share_a_key(one, other):
 @pytest.mark.parametrize(("one", "other"), DIFFERENT)
 def test_different_names_keep_different_keys(one, other):
     assert given(one) != given(other)
+
+
+@pytest.mark.parametrize(
+    ("glued_name", "apart"),
+    [("Mdnabee", "Muhammad Nabi"), ("Mohammdali", "Mohd Ali"), ("Doustmuhammed", "Dost Mohammad")],
+)
+def test_muhammad_glued_to_a_name_is_the_two_parts_glued(glued_name, apart):
+    assert canonical_token(glued_name) in glued(prepare_name(given_name=apart).given)
 
 
 @pytest.mark.parametrize(

@@ -55,6 +55,7 @@ VARIANT_GROUPS: tuple[tuple[str, ...], ...] = (
     ("ruqia", "roqia", "roqaya", "ruqaya", "ruqayya", "roghieh"),
     ("rahim", "raheem", "rahem"),
     ("jawad", "javad"),
+    ("jan", "jon"),  # جان: Afghan Jan, Tajik-style Jon
     ("wali", "vali", "walli"),
     ("uthman", "osman", "usman", "othman"),
 )
@@ -68,8 +69,8 @@ def _word_set(*texts: str) -> frozenset[str]:
 TITLES = _word_set(
     "haji hajji hadji alhaj alhajj mullah mulla molla mullo mawlawi mawlavi maulvi molvi moulavi "
     "mowlawi mawlana maulana molana mowlana qari qaari hafiz hafez hafeez akhund akhond akhoond "
-    "amir sayed sayyid syed seyed sayyed sayyad sayid sayd engineer eng engr dr doctor daktar "
-    "mr mrs ms miss prof sahib saheb sahab",
+    "amir ameer sayed sayyid syed seyed sayyed sayyad sayid sayd engineer eng engr dr doctor "
+    "daktar mr mrs ms miss prof sahib saheb sahab",
     "حاجی حاجي ملا مولوی مولانا قاری حافظ آخند اخند امیر سید انجنیر داکتر دکتر",
 )
 # Words that introduce the father's (or for d/o, the parent's) name.
@@ -115,6 +116,7 @@ _NATIVE_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "0123
 _GENERIC_RULES: tuple[tuple[re.Pattern, str], ...] = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
+        (r"gh", "g"),  # one letter (غ), written gh or g: Ghafur/Gafur, Zarghuna/Zarguna
         (r"dh", "z"),  # Arabic-style dh for the z sound: Nadhir/Nazir
         (r"th", "s"),  # Arabic-style th, Persian s: Othman/Osman
         (r"ph", "f"),
@@ -122,12 +124,15 @@ _GENERIC_RULES: tuple[tuple[re.Pattern, str], ...] = tuple(
         (r"ck", "k"),
         (r"v", "w"),  # Vali/Wali, Javad/Jawad
         (r"(ei|ey|ay)", "ai"),  # Hosein/Husayn/Husain
+        (r"(?<=[a-z])y", "i"),  # Maryam/Mariam, Ziya/Zia, Zakiya/Zakia
         (r"(ow|aw|au)", "au"),  # Khosrow/Khusraw/Khusrau
         (r"ee", "i"),
+        (r"[ei]h$", "a"),  # final ه as Iranian -eh or Afghan -a: Tahmineh/Tahmina, Saleh/Salih
         (r"(oo|ou)", "u"),
         (r"e", "i"),  # Dari e against Pashto i
         (r"o", "u"),  # Dari o against Pashto u
         (r"y$", "i"),
+        (r"ai$", "i"),  # Pashto final ی as -ai, -ay, -y: Malalai/Malalay/Malaly, Ahmadzai/Ahmadzy
         (r"([a-z])\1+", r"\1"),  # tashdid written doubled or not
         (r"([aiu])h([aiu])", r"\1\2"),  # Zabihullah/Zabiullah
         (r"([aiu])h$", r"\1"),  # Abdullah/Abdulla, Fatimah/Fatima
@@ -161,13 +166,39 @@ _VARIANTS: dict[str, str] = {
 @lru_cache(maxsize=200_000)
 def canonical_token(token: str) -> str:
     """The key of one Latin name word: equal for variants of one name."""
-    folded = _fold_generic(_ascii_letters(token))
+    letters = _ascii_letters(token)
+    folded = _fold_generic(letters)
     if folded in _VARIANTS:
         return _VARIANTS[folded]
+    if glued_muhammad := _glued_muhammad(letters):
+        return glued_muhammad
     abd = _ABD.match(folded)
     if abd and folded not in _VARIANTS:
         return "abd" + _canonical_suffix(abd["rest"])
     return _canonical_suffix(folded)
+
+
+_MUHAMMAD = _fold_generic("muhammad")
+# As written and as folded (glued keys are made of folded parts); longest first, so that
+# "muhammad" is not read as "muhd" + "ammad".
+_MUHAMMAD_SPELLINGS = sorted(
+    {_ascii_letters(spelling) for spelling in VARIANT_GROUPS[0]}
+    | {spelling for spelling, key in _VARIANTS.items() if key == _MUHAMMAD},
+    key=len,
+    reverse=True,
+)
+
+
+def _glued_muhammad(letters: str) -> str | None:
+    """Mohammadnabi, Mdnabi, Mohdhameed, Dostmohammad: Muhammad glued to the proper part,
+    keyed as Muhammad + the part's key (split before folding: "dh" of Mohd-hameed is no z)."""
+    for spelling in _MUHAMMAD_SPELLINGS:
+        rest_after, rest_before = letters[len(spelling) :], letters[: -len(spelling)]
+        if letters.startswith(spelling) and len(rest_after) >= 3:
+            return _MUHAMMAD + canonical_token(rest_after)
+        if len(spelling) >= 4 and letters.endswith(spelling) and len(rest_before) >= 3:
+            return canonical_token(rest_before) + _MUHAMMAD  # Md, Mhd: too short to end a name
+    return None
 
 
 def _canonical_suffix(folded: str) -> str:
