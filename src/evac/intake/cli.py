@@ -13,7 +13,15 @@ from sqlalchemy.orm import Session
 from evac.auth.permissions import Actor, cli_actor
 from evac.config import Settings
 from evac.db import make_engine, make_sessionmaker
-from evac.intake.mapping import FIELDS, MappingError, load_mapping_file, propose_for_tables
+from evac.intake.mapping import (
+    FIELDS,
+    DateOrderChoice,
+    MappingError,
+    choose_date_orders,
+    date_order_evidence,
+    load_mapping_file,
+    propose_for_tables,
+)
 from evac.intake.readers import SourceTable, UnreadableFile, read_source
 from evac.intake.service import (
     ImportSummary,
@@ -21,6 +29,7 @@ from evac.intake.service import (
     current_operation,
     import_tables,
     save_mapping,
+    saved_date_orders,
     saved_mapping,
     write_rejects,
 )
@@ -56,7 +65,7 @@ def run_import(
         cipher = cipher_for(
             session, provider=provider_from_settings(settings), operation_id=operation.id
         )
-        mapping = _mapping(
+        mapping, date_orders = _mapping(
             session,
             operation_id=operation.id,
             source=source,
@@ -67,7 +76,12 @@ def run_import(
         )
         if not dry_run:  # a dry run stores nothing, not even the mapping
             save_mapping(
-                session, actor=actor, operation_id=operation.id, source=source, mapping=mapping
+                session,
+                actor=actor,
+                operation_id=operation.id,
+                source=source,
+                mapping=mapping,
+                date_orders=date_orders,
             )
             session.commit()
         with _progress(console) as progress:
@@ -80,6 +94,7 @@ def run_import(
                 file=path.name,
                 tables=tables,
                 mapping=mapping,
+                date_orders=date_orders,
                 dry_run=dry_run,
                 on_progress=lambda done: progress.update(task, completed=done),
                 workers=workers_for(path),
@@ -102,22 +117,25 @@ def _mapping(
     mapping_file: Path | None,
     accept_proposal: bool,
     console: Console,
-) -> dict[str, str | None]:
+) -> tuple[dict[str, str | None], dict[str, str | None]]:
     """A given mapping file, else the source's saved profile, else a proposal to confirm
-    (saved as the source's profile by the caller)."""
+    (saved as the source's profile by the caller); with the day/month order of each date
+    column, shown beside it."""
     headers = list(dict.fromkeys(h for t in tables for h in t.headers))
+    saved_orders = saved_date_orders(session, operation_id=operation_id, source=source)
     if mapping_file is not None:
         try:
-            mapping = load_mapping_file(mapping_file)
+            mapping, given = load_mapping_file(mapping_file)
         except MappingError as error:
             raise IntakeFailed(str(error)) from None
-        return mapping
+        return mapping, _date_orders(console, tables, mapping, given, saved_orders)
     saved = saved_mapping(session, operation_id=operation_id, source=source) or {}
     if headers and all(h in saved for h in headers):
         console.print(f"Using the saved mapping of source [bold]{source}[/].")
-        return saved
+        return saved, _date_orders(console, tables, saved, {}, saved_orders)
     proposal = {**propose_for_tables(tables), **{h: f for h, f in saved.items() if h in headers}}
     console.print(mapping_table(proposal))
+    date_orders = _date_orders(console, tables, proposal, {}, saved_orders)
     if not accept_proposal:
         if not sys.stdin.isatty():
             raise IntakeFailed(
@@ -128,7 +146,32 @@ def _mapping(
             raise IntakeFailed(
                 'write the mapping you want as JSON {"Column": "field"} and pass --mapping FILE'
             )
-    return proposal
+    return proposal, date_orders
+
+
+def _date_orders(
+    console: Console,
+    tables: list[SourceTable],
+    mapping: dict[str, str | None],
+    given: dict[str, str],
+    saved: dict[str, str],
+) -> dict[str, str | None]:
+    """Each date column's day/month order (given, else from its dates, else saved), shown."""
+    evidence = date_order_evidence(tables, mapping)
+    choices = choose_date_orders(evidence, given=given, saved=saved)
+    if choices:
+        console.print(date_order_table(choices))
+    return {header: choice.order for header, choice in choices.items()}
+
+
+def date_order_table(choices: dict[str, DateOrderChoice]) -> Table:
+    table = Table(title="Dates: day and month order")
+    table.add_column("column in the file")
+    table.add_column("read as")
+    table.add_column("because")
+    for header, choice in choices.items():
+        table.add_row(header, choice.label, choice.reason)
+    return table
 
 
 def mapping_table(mapping: dict[str, str | None]) -> Table:
@@ -165,6 +208,8 @@ def print_summary(console: Console, summary: ImportSummary, *, rejects_path: Pat
         table.add_row(f"rejected: {reason}", f"{count:,}")
     table.add_row("households", f"{summary.households:,}")
     console.print(table)
+    for warning in summary.date_warnings:
+        console.print(f"[yellow]Dates:[/] {warning}")
     for reference in summary.interrupted:
         console.print(
             f"[yellow]Import {reference}[/] of this file never finished (stopped or killed): "

@@ -411,13 +411,14 @@ def date_order_evidence(
     tables: Iterable["SourceTable"],
     mapping: dict[str, str | None],
     *,
-    sample_rows: int = DATE_ORDER_SAMPLE_ROWS,
+    sample_rows: int | None = None,
 ) -> dict[str, DateOrderEvidence]:
     """What each date column's dates say of its order: every row of an in-memory table, the
-    first `sample_rows` of a streaming one (they stay in the table, to be imported)."""
+    first `sample_rows` (DATE_ORDER_SAMPLE_ROWS) of a streaming one (they stay in the table,
+    to be imported)."""
     check = DateOrderCheck(date_columns(mapping))
     for table in tables:
-        for _ in check.watch(head_rows(table, sample_rows)):
+        for _ in check.watch(head_rows(table, sample_rows or DATE_ORDER_SAMPLE_ROWS)):
             pass
     return check.evidence
 

@@ -25,7 +25,15 @@ from sqlalchemy.orm import Session
 
 from evac.auth.permissions import Actor, Forbidden, Permission, Role
 from evac.db import utcnow
-from evac.intake.mapping import check_mapping, propose_mapping
+from evac.intake.mapping import (
+    DateOrderCheck,
+    check_mapping,
+    choose_date_orders,
+    date_order_evidence,
+    merge_profile,
+    propose_mapping,
+    split_profile,
+)
 from evac.intake.models import ImportBatch, MappingProfile, RejectedRow
 from evac.intake.readers import SourceRow, SourceTable
 from evac.intake.validate import (
@@ -106,6 +114,7 @@ class ImportSummary:
     rejects: list[Reject] = field(default_factory=list)
     dry_run: bool = False
     interrupted: list[str] = field(default_factory=list)  # earlier batches found still running
+    date_warnings: list[str] = field(default_factory=list)  # a date column against its order
     seen_hashes: set[str] = field(default_factory=set, repr=False)  # dry runs only
 
     @property
@@ -135,6 +144,17 @@ def check_source_access(actor: Actor, source: str, *, write: bool) -> None:
 
 
 def saved_mapping(session: Session, *, operation_id: int, source: str) -> dict | None:
+    entries = _profile_entries(session, operation_id=operation_id, source=source)
+    return split_profile(entries)[0] if entries is not None else None
+
+
+def saved_date_orders(session: Session, *, operation_id: int, source: str) -> dict[str, str]:
+    """The day/month order the source's profile keeps for its date columns."""
+    entries = _profile_entries(session, operation_id=operation_id, source=source)
+    return split_profile(entries)[1] if entries is not None else {}
+
+
+def _profile_entries(session: Session, *, operation_id: int, source: str) -> dict | None:
     return session.scalar(
         select(MappingProfile.mapping).where(
             MappingProfile.operation_id == operation_id, MappingProfile.source == source
@@ -143,9 +163,16 @@ def saved_mapping(session: Session, *, operation_id: int, source: str) -> dict |
 
 
 def save_mapping(
-    session: Session, *, actor: Actor, operation_id: int, source: str, mapping: dict
+    session: Session,
+    *,
+    actor: Actor,
+    operation_id: int,
+    source: str,
+    mapping: dict,
+    date_orders: dict[str, str | None] | None = None,
 ) -> None:
-    """Remember a confirmed mapping for the source (merged with the columns it already knew)."""
+    """Remember a confirmed mapping for the source (merged with the columns it already knew),
+    with the day/month order of its date columns."""
     check_source_access(actor, source, write=True)
     profile = session.scalar(
         select(MappingProfile).where(
@@ -155,7 +182,7 @@ def save_mapping(
     if profile is None:
         profile = MappingProfile(operation_id=operation_id, source=source, mapping={})
         session.add(profile)
-    profile.mapping = {**profile.mapping, **mapping}
+    profile.mapping = merge_profile(profile.mapping, mapping, date_orders or {})
     profile.updated_by = actor.username
     session.flush()
 
@@ -176,14 +203,18 @@ def import_tables(
     workers: int = 0,
     reference: str | None = None,
     submission_key: str | None = None,
+    date_orders: dict[str, str | None] | None = None,
 ) -> ImportSummary:
     """Import every row of the tables; commits batch by batch unless it is a dry run.
 
     `channel` (cli, api, upload page, self-registration) is what the audit entry says the
     import came through; every import that stores writes one, with its counts. `workers`
     (0 or 1) validates and seals rows in a worker process (`workers.workers_for`).
-    `reference` and `submission_key` are a self-registration's (`register_household`)."""
+    `reference` and `submission_key` are a self-registration's (`register_household`).
+    `date_orders` ({header: "dmy" or "mdy"}) sets date columns' day/month order; the others
+    are inferred from their dates (`table_date_orders`)."""
     check_source_access(actor, source, write=True)
+    saved_orders = saved_date_orders(session, operation_id=cipher.operation_id, source=source)
     summary = ImportSummary(reference=new_reference(), dry_run=dry_run)
     batch = None
     if not dry_run:
@@ -206,9 +237,17 @@ def import_tables(
     households: set[str] = set()
     for table in tables:
         table_mapping = check_mapping(mapping, table.headers)
+        orders, date_check = table_date_orders(
+            table, table_mapping, given=date_orders, saved=saved_orders
+        )
         pending: list[PendingRow] = []
         with row_outcomes(
-            table, table_mapping, cipher=cipher, source=source, workers=workers
+            table,
+            table_mapping,
+            cipher=cipher,
+            source=source,
+            workers=workers,
+            date_orders=orders,
         ) as outcomes:
             placed = placed_records(
                 table.name, table_mapping, outcomes, cipher=cipher, source=source
@@ -230,6 +269,7 @@ def import_tables(
         _flush(session, cipher, summary, source=source, file=file, rows=pending)
         if on_progress:
             on_progress(summary.rows_read)
+        summary.date_warnings += date_check.warnings(orders)
     summary.households = len(households)
     if batch is not None:
         _finish(session, batch, summary)
@@ -249,13 +289,32 @@ def row_outcomes(
     cipher: OperationCipher,
     source: str,
     workers: int,
+    date_orders: dict[str, str | None] | None = None,
 ) -> Iterator[Iterator[tuple[SourceRow, Outcome]]]:
     """Each row's validation outcome, from a worker process when `workers` asks for one."""
     if workers <= 0:
-        yield serial_outcomes(table.rows, mapping)
+        yield serial_outcomes(table.rows, mapping, date_orders=date_orders)
         return
-    with RowWorker(mapping=mapping, cipher=cipher, source=source) as worker:
+    with RowWorker(
+        mapping=mapping, cipher=cipher, source=source, date_orders=date_orders
+    ) as worker:
         yield worker.outcomes(table.rows)
+
+
+def table_date_orders(
+    table: SourceTable,
+    mapping: dict[str, str | None],
+    *,
+    given: dict[str, str | None] | None = None,
+    saved: dict[str, str] | None = None,
+) -> tuple[dict[str, str | None], DateOrderCheck]:
+    """The day/month order of each date column (given, else from the table's own dates, else
+    as saved), and a check that counts, as the rows stream into the import, every date that
+    contradicts it (the table's rows now pass through the check)."""
+    evidence = date_order_evidence([table], mapping)
+    choices = choose_date_orders(evidence, given=given, saved=saved)
+    check = DateOrderCheck.over(table, evidence)
+    return {header: choice.order for header, choice in choices.items()}, check
 
 
 class Placed(NamedTuple):
@@ -311,7 +370,8 @@ def validated_records(
     table: SourceTable, mapping: dict[str, str | None]
 ) -> Iterator[tuple[SourceRow, RegistrationRecord | RowRejected]]:
     """Each row's record (with its household) or the reason it was rejected."""
-    outcomes = serial_outcomes(table.rows, mapping)
+    orders, _ = table_date_orders(table, mapping)
+    outcomes = serial_outcomes(table.rows, mapping, date_orders=orders)
     for placed in placed_records(table.name, mapping, outcomes):
         yield placed.row, placed.outcome
 

@@ -40,10 +40,13 @@ def workers_for(path: Path) -> int:
 
 
 def serial_outcomes(
-    rows: Iterable[SourceRow], mapping: dict[str, str | None]
+    rows: Iterable[SourceRow],
+    mapping: dict[str, str | None],
+    *,
+    date_orders: dict[str, str | None] | None = None,
 ) -> Iterator[tuple[SourceRow, Outcome]]:
     """The same outcomes in this process; raw rows are sealed later, batch by batch."""
-    validator = RowValidator(mapping)
+    validator = RowValidator(mapping, date_orders=date_orders)
     for row in rows:
         try:
             yield row, (validator.fields(row.raw), None)
@@ -59,9 +62,15 @@ class RowWorker:
     so two full buffers cannot wait on each other."""
 
     def __init__(
-        self, *, mapping: dict[str, str | None], cipher: OperationCipher, source: str
+        self,
+        *,
+        mapping: dict[str, str | None],
+        cipher: OperationCipher,
+        source: str,
+        date_orders: dict[str, str | None] | None = None,
     ) -> None:
         self.mapping, self.cipher, self.source = mapping, cipher, source
+        self.date_orders = date_orders
         context = multiprocessing.get_context("fork")
         self.tasks, self.results = context.Queue(), context.Queue()
         self.process = context.Process(target=self._serve, daemon=True, name="evac-intake")
@@ -77,7 +86,7 @@ class RowWorker:
             self.process.terminate()
 
     def _serve(self) -> None:
-        validator = RowValidator(self.mapping)
+        validator = RowValidator(self.mapping, date_orders=self.date_orders)
         while (chunk := self.tasks.get()) is not None:
             self.results.put([self._outcome(validator, raw) for raw in chunk])
 

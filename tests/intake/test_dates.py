@@ -1,0 +1,365 @@
+"""Dates of birth: day/month order per column, inferred, saved and reported; Solar Hijri spans."""
+
+import csv
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from sqlalchemy import select
+
+from evac.intake.cli import run_import
+from evac.intake.dates import (
+    DAY_FIRST,
+    MONTH_FIRST,
+    DateOrderEvidence,
+    InvalidDate,
+    order_evidence,
+    parse_birth_date,
+)
+from evac.intake.mapping import (
+    MappingError,
+    choose_date_orders,
+    date_order_evidence,
+    load_mapping_file,
+    merge_profile,
+    split_profile,
+)
+from evac.intake.models import MappingProfile
+from evac.intake.readers import SourceRow, SourceTable
+from evac.intake.service import saved_date_orders
+from evac.intake.validate import row_to_record
+from evac.people.models import Registration
+from evac.people.service import read_registration
+from evac.scenario.service import write_scenario
+
+TODAY = date(2021, 8, 20)
+QUIET = Console(quiet=True)
+
+
+def read(written, order=None):
+    birth = parse_birth_date(written, order=order, today=TODAY)
+    return (birth.year, birth.month, birth.day, birth.day_month_ambiguous)
+
+
+@pytest.mark.parametrize(
+    ("written", "order", "expected"),
+    [
+        ("06/09/1997", None, (1997, 9, 6, True)),  # no evidence: day first, flagged
+        ("06/09/1997", DAY_FIRST, (1997, 9, 6, False)),
+        ("06/09/1997", MONTH_FIRST, (1997, 6, 9, False)),  # the SIV list's 9 June
+        ("06.09.1997", MONTH_FIRST, (1997, 6, 9, False)),
+        ("25/03/1990", None, (1990, 3, 25, False)),  # reads one way only
+        ("25/03/1990", MONTH_FIRST, (1990, 3, 25, False)),  # the column check reports it
+        ("03/25/1990", DAY_FIRST, (1990, 3, 25, False)),
+        ("05/05/1990", None, (1990, 5, 5, False)),  # both readings are one day
+        ("1997-06-09", MONTH_FIRST, (1997, 6, 9, False)),  # ISO is never swapped
+        ("19970609", MONTH_FIRST, (1997, 6, 9, False)),
+        ("22/02/1365", MONTH_FIRST, (1986, 5, 12, False)),  # tazkiras: always day first
+        ("Jun 9, 1997", None, (1997, 6, 9, False)),
+    ],
+)
+def test_the_column_order_decides_dates_that_read_both_ways(written, order, expected):
+    assert read(written, order) == expected
+
+
+@pytest.mark.parametrize("written", ["1365 SH", "1365 ش", "1365 هـ ش", "1365 ه.ش", "۱۳۶۵ ش"])
+def test_a_marked_solar_hijri_year_spans_two_gregorian_years(written):
+    birth = parse_birth_date(written, today=TODAY)
+    assert (birth.year, birth.month, birth.spans_two_years, birth.solar_hijri) == (
+        1986,
+        None,
+        True,
+        True,
+    )
+
+
+def test_one_hamal_is_the_day_unknown_so_its_year_spans_two():
+    birth = parse_birth_date("1365/01/01", today=TODAY)
+    assert (birth.year, birth.month, birth.day) == (1986, 3, 21)
+    assert birth.default and birth.spans_two_years
+    exact = parse_birth_date("1365/02/22", today=TODAY)
+    assert not exact.default and not exact.spans_two_years
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [("1986.0", (1986, None, None)), ("1365.0", (1986, None, None)), ("31467.0", (1986, 2, 24))],
+)
+def test_a_float_export_of_a_year_is_a_year_not_an_excel_serial(written, expected):
+    birth = parse_birth_date(written, today=TODAY)
+    assert (birth.year, birth.month, birth.day) == expected
+
+
+@pytest.mark.parametrize("written", ["n/a", "NA", "نامعلوم", "unknown", "-", " "])
+def test_placeholders_are_empty(written):
+    assert parse_birth_date(written, today=TODAY) is None
+
+
+def test_a_date_impossible_both_ways_is_an_error_whatever_the_order():
+    with pytest.raises(InvalidDate, match="does not exist"):
+        parse_birth_date("13/13/1990", order=MONTH_FIRST, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("written", "evidence"),
+    [
+        ("25/03/1990", DAY_FIRST),
+        ("03/25/1990", MONTH_FIRST),
+        ("03-25-1990 00:00", MONTH_FIRST),
+        ("۲۵/۰۳/۱۹۹۰", DAY_FIRST),
+        ("03/05/1990", None),
+        ("25/03/1365", None),  # Solar Hijri: no order to learn
+        ("1990-03-25", None),
+        ("45/03/1990", None),  # no reading at all
+    ],
+)
+def test_order_evidence(written, evidence):
+    assert order_evidence(written) == evidence
+
+
+def table(dates: list[str], *, streaming: bool = False) -> SourceTable:
+    rows = [
+        SourceRow(number, f"row {number}", {"Name": f"Person {number}", "DOB": text})
+        for number, text in enumerate(dates, start=2)
+    ]
+    return SourceTable("list.csv", ["Name", "DOB"], iter(rows) if streaming else rows)
+
+
+MAPPING = {"Name": "full_name", "DOB": "birth_date"}
+
+
+def test_evidence_and_choice_from_a_column():
+    evidence = date_order_evidence(
+        [table(["06/09/1997", "12/31/1980", "1990", "02/28/1975"])], MAPPING
+    )
+    seen = evidence["DOB"]
+    assert (seen.day_first, seen.month_first, seen.first_month_first) == (0, 2, "row 3")
+    choice = choose_date_orders(evidence)["DOB"]
+    assert choice.order == MONTH_FIRST
+    assert choice.reason == "2 dates can only be read so (the first at row 3)"
+    assert choice.label == "month/day/year"
+
+
+def test_a_column_both_ways_stays_unknown_and_says_where():
+    evidence = date_order_evidence([table(["31/01/1990", "06/09/1997", "01/31/1991"])], MAPPING)
+    choice = choose_date_orders(evidence, saved={"DOB": MONTH_FIRST})["DOB"]
+    assert choice.order is None
+    assert choice.reason.startswith(
+        "1 dates can only be day/month/year (the first at row 2) and 1 only month/day/year "
+        "(the first at row 4)"
+    )
+
+
+def test_given_beats_evidence_and_evidence_beats_the_profile():
+    evidence = date_order_evidence([table(["12/31/1980"])], MAPPING)
+    assert choose_date_orders(evidence, given={"DOB": DAY_FIRST})["DOB"].order == DAY_FIRST
+    assert choose_date_orders(evidence, saved={"DOB": DAY_FIRST})["DOB"].order == MONTH_FIRST
+    silent = date_order_evidence([table(["06/09/1997"])], MAPPING)
+    assert choose_date_orders(silent, saved={"DOB": MONTH_FIRST})["DOB"].order == MONTH_FIRST
+    assert choose_date_orders(silent)["DOB"].order is None
+
+
+def test_a_streaming_table_keeps_the_rows_it_was_sampled_on():
+    streaming = table(["06/09/1997", "12/31/1980", "03/04/1970"], streaming=True)
+    evidence = date_order_evidence([streaming], MAPPING, sample_rows=2)
+    assert evidence["DOB"].month_first == 1
+    assert [row.raw["DOB"] for row in streaming.rows] == ["06/09/1997", "12/31/1980", "03/04/1970"]
+
+
+def test_evidence_counts_and_against():
+    seen = DateOrderEvidence()
+    for text, where in [("25/03/1990", "row 2"), ("03/25/1990", "row 7"), ("30/12/1990", "row 9")]:
+        seen.add(text, where)
+    assert (seen.day_first, seen.month_first) == (2, 1)
+    assert (seen.first_day_first, seen.first_month_first) == ("row 2", "row 7")
+    assert seen.contradictory and seen.order is None
+    assert (seen.against(DAY_FIRST), seen.against(MONTH_FIRST)) == (1, 2)
+
+
+def test_the_record_carries_ambiguity_and_the_solar_hijri_span():
+    mapping = {"Name": "full_name", "DOB": "birth_date"}
+    ambiguous = row_to_record({"Name": "A", "DOB": "06/09/1997"}, mapping)
+    assert (ambiguous.birth_month, ambiguous.birth_day, ambiguous.birth_day_month_ambiguous) == (
+        9,
+        6,
+        True,
+    )
+    ordered = row_to_record(
+        {"Name": "A", "DOB": "06/09/1997"}, mapping, date_orders={"DOB": MONTH_FIRST}
+    )
+    assert (ordered.birth_month, ordered.birth_day, ordered.birth_day_month_ambiguous) == (
+        6,
+        9,
+        False,
+    )
+    solar = row_to_record({"Name": "A", "DOB": "1365"}, mapping)
+    assert (solar.birth_year, solar.birth_year_spans_two) == (1986, True)
+    assert '"birth_year_spans_two":true' in solar.to_json()
+    assert "birth_day_month_ambiguous" not in solar.to_json()  # False is left out
+
+
+def test_mapping_files_and_profiles_write_the_order_beside_the_field(tmp_path):
+    path = tmp_path / "mapping.json"
+    path.write_text(
+        json.dumps(
+            {
+                "DOB": {"field": "birth_date", "date_order": "month/day/year"},
+                "Name": "full_name",
+                "Notes": None,
+            }
+        ),
+        encoding="utf-8",
+    )
+    assert load_mapping_file(path) == (
+        {"DOB": "birth_date", "Name": "full_name", "Notes": None},
+        {"DOB": MONTH_FIRST},
+    )
+    path.write_text(json.dumps({"DOB": {"field": "birth_date", "date_order": "ymd"}}))
+    with pytest.raises(MappingError, match='write "dmy"'):
+        load_mapping_file(path)
+    saved = merge_profile({}, {"DOB": "birth_date", "Name": "full_name"}, {"DOB": DAY_FIRST})
+    assert saved == {"DOB": {"field": "birth_date", "date_order": "dmy"}, "Name": "full_name"}
+    # a later file with no evidence keeps the saved order; a new order replaces it
+    assert merge_profile(saved, {"DOB": "birth_date"}, {"DOB": None}) == saved
+    assert split_profile(merge_profile(saved, {"DOB": "birth_date"}, {"DOB": MONTH_FIRST})) == (
+        {"DOB": "birth_date", "Name": "full_name"},
+        {"DOB": MONTH_FIRST},
+    )
+
+
+def write_list(path: Path, dates: list[str]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Full Name", "DOB"])
+        writer.writerows([f"Person {i}", text] for i, text in enumerate(dates))
+    return path
+
+
+def stored_births(session, cipher, source: str) -> list[tuple]:
+    rows = session.scalars(
+        select(Registration).where(Registration.source == source).order_by(Registration.id)
+    ).all()
+    records = [read_registration(row, cipher=cipher)[1] for row in rows]
+    session.rollback()
+    return [
+        (r.birth_year, r.birth_month, r.birth_day, r.birth_day_month_ambiguous) for r in records
+    ]
+
+
+def test_import_infers_saves_and_reuses_the_order(settings, session, cipher, tmp_path):
+    session.commit()
+    first = write_list(tmp_path / "siv.csv", ["06/09/1997", "12/31/1980"])
+    run_import(settings, path=first, source="siv", accept_proposal=True, console=QUIET)
+    assert stored_births(session, cipher, "siv") == [(1997, 6, 9, False), (1980, 12, 31, False)]
+    profile = session.scalar(select(MappingProfile).where(MappingProfile.source == "siv"))
+    assert profile.mapping["DOB"] == {"field": "birth_date", "date_order": "mdy"}
+    session.rollback()
+    # the next file from the source shows no order: the profile's holds
+    second = write_list(tmp_path / "siv-2.csv", ["03/04/1970"])
+    summary = run_import(settings, path=second, source="siv", console=QUIET)
+    assert summary.date_warnings == []
+    assert stored_births(session, cipher, "siv")[-1] == (1970, 3, 4, False)
+
+
+def test_a_source_with_no_evidence_is_stored_day_first_and_flagged(
+    settings, session, cipher, tmp_path
+):
+    session.commit()
+    path = write_list(tmp_path / "ngo.csv", ["06/09/1997", "05/05/1990", "1986"])
+    run_import(settings, path=path, source="ngo", accept_proposal=True, console=QUIET)
+    assert stored_births(session, cipher, "ngo") == [
+        (1997, 9, 6, True),
+        (1990, 5, 5, False),
+        (1986, None, None, False),
+    ]
+    assert saved_date_orders(session, operation_id=cipher.operation_id, source="ngo") == {}
+    session.rollback()
+
+
+def test_a_column_both_ways_is_reported_and_nothing_is_swapped(settings, session, cipher, tmp_path):
+    session.commit()
+    path = write_list(tmp_path / "mixed.csv", ["31/01/1990", "06/09/1997", "01/31/1991"])
+    summary = run_import(settings, path=path, source="mixed", accept_proposal=True, console=QUIET)
+    assert summary.date_warnings == [
+        "DOB: 1 dates can only be day/month/year (the first at row 2) and 1 only "
+        "month/day/year (the first at row 4); dates that read both ways are read day first "
+        "and marked uncertain"
+    ]
+    assert stored_births(session, cipher, "mixed") == [
+        (1990, 1, 31, False),
+        (1997, 9, 6, True),
+        (1991, 1, 31, False),
+    ]
+
+
+def test_a_mapping_file_sets_the_order_and_rows_against_it_are_reported(
+    settings, session, cipher, tmp_path
+):
+    session.commit()
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(
+        json.dumps({"Full Name": "full_name", "DOB": {"field": "birth_date", "date_order": "dmy"}})
+    )
+    path = write_list(tmp_path / "office.csv", ["06/09/1997", "12/31/1980"])
+    summary = run_import(settings, path=path, source="office", mapping_file=mapping, console=QUIET)
+    assert stored_births(session, cipher, "office") == [(1997, 9, 6, False), (1980, 12, 31, False)]
+    assert summary.date_warnings == [
+        "DOB: read day/month/year, but 1 dates can only be month/day/year (the first at row 3); "
+        "those were read so, the dates that read both ways day/month/year: check the column"
+    ]
+
+
+def test_a_late_contradiction_in_a_streaming_file_is_reported(
+    settings, session, cipher, tmp_path, monkeypatch
+):
+    monkeypatch.setattr("evac.intake.mapping.DATE_ORDER_SAMPLE_ROWS", 2)
+    session.commit()
+    path = write_list(
+        tmp_path / "long.csv", ["25/01/1990", "06/09/1997", "03/04/1970", "12/31/1980"]
+    )
+    summary = run_import(settings, path=path, source="long", accept_proposal=True, console=QUIET)
+    assert summary.date_warnings == [
+        "DOB: read day/month/year, but 1 dates can only be month/day/year (the first at row 5); "
+        "those were read so, the dates that read both ways day/month/year: check the column"
+    ]
+
+
+MONTH_DAY_YEAR = re.compile(r"(\d\d)/(\d\d)/((?:19|20)\d\d)")
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("scenario")
+    write_scenario(out=out, persons=1500, seed=11)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("file", "column"), [("siv-cases.csv", "Date of Birth"), ("congress-office.xlsx", "DOB")]
+)
+def test_the_scenario_us_order_lists_are_read_month_first(
+    settings, session, cipher, scenario, file, column
+):
+    """Every full date of the SIV and congressional lists (written month/day/year) comes out
+    as written; a third of them read both ways, and were stored swapped before."""
+    session.commit()
+    path = scenario / "sources" / file
+    summary = run_import(settings, path=path, source=path.stem, accept_proposal=True, console=QUIET)
+    assert summary.date_warnings == []
+    checked = both_ways = 0
+    for raw, record in (
+        read_registration(row, cipher=cipher)
+        for row in session.scalars(select(Registration).where(Registration.source == path.stem))
+    ):
+        written = MONTH_DAY_YEAR.fullmatch(raw[column])
+        if written:
+            month, day, year = (int(part) for part in written.groups())
+            assert (record.birth_year, record.birth_month, record.birth_day) == (year, month, day)
+            assert not record.birth_day_month_ambiguous
+            checked += 1
+            both_ways += day <= 12 and day != month
+    session.rollback()
+    assert checked > 20 and both_ways > 5
