@@ -1,10 +1,7 @@
 """Name preparation: variants of one name share a key, different names do not."""
 
-from datetime import date
-
 import pytest
 
-from evac.linkage.dates import BirthDate, UnreadableDate, parse_birth_date
 from evac.linkage.names import (
     canonical_token,
     digits_and_letters,
@@ -155,37 +152,6 @@ def test_document_numbers_ignore_spacing_and_native_digits():
     assert digits_and_letters("p 123-456") == "P123456"
     assert digits_and_letters("۱۲۳۴") == "1234"
     assert digits_and_letters(" - ") is None
-
-
-@pytest.mark.parametrize(
-    ("written", "expected"),
-    [
-        ("1986-07-15", BirthDate(1986, 1986, date(1986, 7, 15))),
-        ("15/07/1986", BirthDate(1986, 1986, date(1986, 7, 15))),
-        ("07/15/1986", BirthDate(1986, 1986, date(1986, 7, 15))),
-        ("19860715", BirthDate(1986, 1986, date(1986, 7, 15))),
-        ("1986", BirthDate(1986, 1986)),
-        ("01/01/1986", BirthDate(1986, 1986)),  # 1 January: the day is unknown
-        ("1365", BirthDate(1986, 1987)),  # Solar Hijri year spans two Gregorian years
-        ("۱۳۶۵", BirthDate(1986, 1987)),
-        ("1365/04/24", BirthDate(1986, 1986, date(1986, 7, 15))),
-        ("31608", BirthDate(1986, 1986, date(1986, 7, 15))),  # Excel
-        ("19450493", BirthDate(1945, 1945)),  # a mistyped day: the year still counts
-        ("05/07/1986", BirthDate(1986, 1986)),  # 5 July or 7 May: only the year is certain
-        ("05-Jul-1986", BirthDate(1986, 1986, date(1986, 7, 5))),  # a named month is certain
-        ("5 July 1986", BirthDate(1986, 1986, date(1986, 7, 5))),
-        ("Jul 5, 1986", BirthDate(1986, 1986, date(1986, 7, 5))),
-        ("", None),
-    ],
-)
-def test_dates_of_birth(written, expected):
-    assert parse_birth_date(written) == expected
-
-
-@pytest.mark.parametrize("written", ["next year", "1986-13-40", "12/1986", "31-Feb-1986", "5 Jul"])
-def test_unreadable_or_ambiguous_dates_are_refused(written):
-    with pytest.raises(UnreadableDate):
-        parse_birth_date(written)
 
 
 def test_native_script_in_a_latin_column_counts_as_the_native_name():

@@ -109,9 +109,9 @@ def file_command(
         console.print(f"[red]Cannot link:[/] {source} is not UTF-8 text; save it as CSV UTF-8.")
         raise typer.Exit(2) from None
     for problem in result.problems[:20]:
-        console.print(f"[yellow]Date ignored:[/] {problem}", soft_wrap=True)
+        console.print(f"[yellow]Date of birth:[/] {problem}", soft_wrap=True)
     if len(result.problems) > 20:
-        console.print(f"[yellow]... and {len(result.problems) - 20} more unreadable dates.")
+        console.print(f"[yellow]... and {len(result.problems) - 20} more date problems.")
     console.print(
         f"[green]{result.records:,} records -> {result.clusters:,} persons[/] "
         f"({result.links:,} links, {result.refused:,} refused as contradictory, "

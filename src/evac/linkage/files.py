@@ -2,9 +2,10 @@
 
 import csv
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from evac.intake.dates import DateOrderEvidence, order_evidence
 from evac.linkage.cluster import MERGE_THRESHOLD, REVIEW_THRESHOLD, Clustering, cluster
 from evac.linkage.dates import UnreadableDate, parse_birth_date
 from evac.linkage.model import Engine, LinkInput, prepare_frame, score
@@ -48,9 +49,12 @@ def _text(row: dict, column: str) -> str | None:
 
 
 def read_inputs(path: Path, *, strict: bool = False) -> tuple[list[LinkInput], list[Problem]]:
-    """The file's records; unreadable dates become missing and are listed (or, strict, fatal)."""
-    problems: list[Problem] = []
+    """The file's records; unreadable dates become missing and are listed (or, strict, fatal).
+
+    The date column's day/month order is inferred from its unambiguous dates, as intake does
+    (`DateOrderEvidence`); in a column of unknown or mixed order 05/07/1986 counts both ways."""
     inputs: list[LinkInput] = []
+    written: list[tuple[int, int, str]] = []  # (input, row, date as written)
     seen: set[str] = set()
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
@@ -71,14 +75,8 @@ def read_inputs(path: Path, *, strict: bool = False) -> tuple[list[LinkInput], l
                     "every record needs its own id"
                 )
             seen.add(record_id)
-            try:
-                birth = parse_birth_date(_text(row, "date_of_birth"))
-            except UnreadableDate as error:
-                problem = Problem(str(path), row_number, "date_of_birth", str(error))
-                if strict:
-                    raise LinkFileError(str(problem)) from None
-                problems.append(problem)
-                birth = None
+            if (birth_text := _text(row, "date_of_birth")) is not None:
+                written.append((len(inputs), row_number, birth_text))
             inputs.append(
                 LinkInput(
                     record_id=record_id,
@@ -88,7 +86,6 @@ def read_inputs(path: Path, *, strict: bool = False) -> tuple[list[LinkInput], l
                     full_name=_text(row, "full_name"),
                     name_native=_text(row, "full_name_native"),
                     sex=_text(row, "sex"),
-                    birth=birth,
                     phone=_text(row, "phone"),
                     passport_number=_text(row, "passport_number"),
                     tazkira_number=_text(row, "tazkira_number"),
@@ -97,7 +94,52 @@ def read_inputs(path: Path, *, strict: bool = False) -> tuple[list[LinkInput], l
                     household=_text(row, "household_id"),
                 )
             )
+    problems = _read_births(path, inputs, written, strict=strict)
     return inputs, problems
+
+
+def _read_births(
+    path: Path, inputs: list[LinkInput], written: list[tuple[int, int, str]], *, strict: bool
+) -> list[Problem]:
+    """Set each input's date of birth, read in the column's day/month order."""
+    evidence = _order_evidence(written)
+    problems = []
+    if evidence.contradictory:  # reported at the first date of the rarer order
+        rarer = (
+            evidence.first_month_first
+            if evidence.month_first <= evidence.day_first
+            else evidence.first_day_first
+        )
+        problems.append(
+            Problem(str(path), int(str(rarer).removeprefix("row ")), "date_of_birth", (
+                f"{evidence.day_first:,} dates can only be day/month/year (the first at "
+                f"{evidence.first_day_first}), {evidence.month_first:,} only month/day/year "
+                f"(the first at {evidence.first_month_first}): dates that read both ways count "
+                "as either"
+            ))
+        )  # fmt: skip
+    for index, row_number, text in written:
+        try:
+            birth = parse_birth_date(text, evidence.order)
+        except UnreadableDate as error:
+            problem = Problem(str(path), row_number, "date_of_birth", str(error))
+            if strict:
+                raise LinkFileError(str(problem)) from None
+            problems.append(problem)
+            continue
+        inputs[index] = replace(inputs[index], birth=birth)
+    return problems
+
+
+def _order_evidence(written: list[tuple[int, int, str]]) -> DateOrderEvidence:
+    """What the column's unambiguous dates say of its order (each distinct date read once)."""
+    evidence = DateOrderEvidence()
+    known: dict[str, str | None] = {}
+    for _, row_number, text in written:
+        if text not in known:
+            known[text] = order_evidence(text)
+        evidence.count(known[text], f"row {row_number}")
+    return evidence
 
 
 def link_inputs(

@@ -95,6 +95,7 @@ def prepare_frame(inputs: Iterable[LinkInput]) -> pd.DataFrame:
                 birth.year_low if birth else None,
                 birth.year_high if birth else None,
                 birth.exact.isoformat() if birth and birth.exact else None,
+                birth.swapped.isoformat() if birth and birth.swapped else None,
                 _phone(item.phone),
                 document_number(item.passport_number),  # placeholders (N/A, 000000) empty
                 document_number(item.tazkira_number),
@@ -146,8 +147,8 @@ PREPARED_COLUMNS = [
     "unique_id", "record_id", "given_key", "given_core", "given_block", "given_last", "given_weak",
     "father_key", "father_core", "father_block", "father_weak", "family_key", "family_tokens",
     "family_block", "own_words", "native_key", "native_tokens", "native_father_key", "sex",
-    "year_low", "year_high", "dob_exact", "phone", "passport", "tazkira", "province", "email",
-    "household",
+    "year_low", "year_high", "dob_exact", "dob_swapped", "phone", "passport", "tazkira",
+    "province", "email", "household",
 ]  # fmt: skip
 
 
@@ -286,7 +287,14 @@ def _birth_comparison() -> cl.CustomComparison:
         output_column_name="birth",
         comparison_levels=[
             _null("year_low"),
-            _level("dob_exact_l = dob_exact_r", "same day", 0.55, 1e-4),
+            # 05/07/1986 from a list of unknown day/month order is 5 July or 7 May: either
+            _level(
+                "dob_exact_l = dob_exact_r OR dob_exact_l = dob_swapped_r"
+                " OR dob_swapped_l = dob_exact_r",
+                "same day",
+                0.55,
+                1e-4,
+            ),
             _level(
                 f"dob_exact_l IS NOT NULL AND dob_exact_r IS NOT NULL AND {overlap}",
                 "same year, another day",

@@ -9,7 +9,6 @@ a history row, in the same transaction as the change.
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
@@ -17,7 +16,7 @@ from sqlalchemy.orm import Session
 from evac.auth.permissions import Actor, Permission
 from evac.db import utcnow
 from evac.linkage.cluster import MERGE_THRESHOLD, REVIEW_THRESHOLD, cluster
-from evac.linkage.dates import BirthDate
+from evac.linkage.dates import BirthDate, record_birth
 from evac.linkage.model import (
     BLOCKING_RULES,
     Engine,
@@ -128,12 +127,14 @@ def record_input(
 
 
 def _birth(record: RegistrationRecord) -> BirthDate | None:
-    year = record.birth_year
-    if year is None:
-        return None
-    if record.birth_month and record.birth_day and not record.birth_date_default:
-        return BirthDate(year, year, date(year, record.birth_month, record.birth_day))
-    return BirthDate(year, year)
+    return record_birth(
+        record.birth_year,
+        record.birth_month,
+        record.birth_day,
+        default=record.birth_date_default,
+        spans_two_years=record.birth_year_spans_two,
+        day_month_ambiguous=record.birth_day_month_ambiguous,
+    )
 
 
 def _pair(a: int, b: int) -> tuple[int, int]:
