@@ -7,9 +7,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from rich.console import Console
 from sqlalchemy import select
 
+from evac.app import create_app
+from evac.auth.permissions import Role
 from evac.intake.cli import run_import
 from evac.intake.dates import (
     DAY_FIRST,
@@ -34,6 +37,7 @@ from evac.intake.validate import row_to_record
 from evac.people.models import Registration
 from evac.people.service import read_registration
 from evac.scenario.service import write_scenario
+from tests.intake.test_api import selected_mapping
 
 TODAY = date(2021, 8, 20)
 QUIET = Console(quiet=True)
@@ -363,3 +367,45 @@ def test_the_scenario_us_order_lists_are_read_month_first(
             both_ways += day <= 12 and day != month
     session.rollback()
     assert checked > 20 and both_ways > 5
+
+
+def test_the_upload_page_shows_the_order_and_imports_with_the_one_chosen(
+    settings, auth_headers, session, cipher, tmp_path
+):
+    officer = auth_headers(Role.officer)
+    session.commit()
+    client = TestClient(create_app(settings))
+    path = write_list(tmp_path / "upload.csv", ["06/09/1997", "12/31/1980"])
+    proposed = client.post(
+        "/intake/upload",
+        data={"source": "office"},
+        files={"file": ("upload.csv", path.read_bytes(), "text/csv")},
+        headers=officer,
+    )
+    assert proposed.status_code == 200, proposed.text
+    shown = re.search(
+        r'<select id="date-order-1" name="date-order-1".*?</select>', proposed.text, re.S
+    )
+    assert '<option value="mdy" selected>month/day/year</option>' in shown.group(0)
+    assert "1 dates can only be read so (the first at row 3)" in proposed.text
+    token = re.search(r'name="token" value="([^"]+)"', proposed.text).group(1)
+    form = {"token": token, **selected_mapping(proposed.text), "date-order-1": "dmy"}
+    result = client.post("/intake/upload/confirm", data=form, headers=officer)
+    assert result.status_code == 200, result.text
+    assert 'id="date-warnings"' in result.text and "can only be month/day/year" in result.text
+    assert stored_births(session, cipher, "office") == [(1997, 9, 6, False), (1980, 12, 31, False)]
+    assert saved_date_orders(session, operation_id=cipher.operation_id, source="office") == {
+        "DOB": DAY_FIRST
+    }
+
+
+def test_the_cli_shows_the_order_with_the_mapping_proposal(settings, operation, session, tmp_path):
+    session.commit()
+    console = Console(record=True, width=200)
+    path = write_list(tmp_path / "shown.csv", ["06/09/1997", "12/31/1980"])
+    run_import(settings, path=path, source="shown", accept_proposal=True, console=console)
+    shown = console.export_text()
+    assert "Dates: day and month order" in shown
+    assert re.search(
+        r"DOB\s+│ month/day/year\s+│ 1 dates can only be read so \(the first at row 3\)", shown
+    )

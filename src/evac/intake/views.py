@@ -19,7 +19,14 @@ from evac.auth.permissions import Actor, Permission
 from evac.auth.permissions import Role as AuthRole
 from evac.auth.ratelimit import rate_limit
 from evac.deps import LanguageDep, SessionDep, render
-from evac.intake.mapping import FIELDS, MappingError, propose_for_tables
+from evac.intake.dates import DATE_ORDERS
+from evac.intake.mapping import (
+    FIELDS,
+    MappingError,
+    choose_date_orders,
+    date_order_evidence,
+    propose_for_tables,
+)
 from evac.intake.models import ImportBatch
 from evac.intake.readers import UnreadableFile, read_source_bytes
 from evac.intake.service import (
@@ -35,6 +42,7 @@ from evac.intake.service import (
     register_household,
     rejects_csv,
     save_mapping,
+    saved_date_orders,
     saved_mapping,
     submission_registrations,
     submit_rows,
@@ -351,6 +359,9 @@ async def upload(request: Request, session: SessionDep, lang: LanguageDep, actor
     headers = list(dict.fromkeys(h for t in tables for h in t.headers))
     saved = saved_mapping(session, operation_id=cipher.operation_id, source=source) or {}
     mapping = {**propose_for_tables(tables), **{h: f for h, f in saved.items() if h in headers}}
+    saved_orders = saved_date_orders(session, operation_id=cipher.operation_id, source=source)
+    # a column mapped to a date here only later has its order inferred at the import
+    date_orders = choose_date_orders(date_order_evidence(tables, mapping), saved=saved_orders)
     return render(
         request,
         "intake/mapping.html",
@@ -359,6 +370,8 @@ async def upload(request: Request, session: SessionDep, lang: LanguageDep, actor
         source=source,
         mapping=mapping,
         fields=FIELDS,
+        date_orders=date_orders,
+        orders=DATE_ORDERS,
     )
 
 
@@ -384,6 +397,11 @@ async def confirm_upload(request: Request, session: SessionDep, lang: LanguageDe
     tables = read_source_bytes(pending.name, pending.content)
     headers = list(dict.fromkeys(h for t in tables for h in t.headers))
     mapping = {h: str(form.get(f"column-{i}", "")) or None for i, h in enumerate(headers)}
+    date_orders = {
+        h: order
+        for i, h in enumerate(headers)
+        if (order := form.get(f"date-order-{i}")) in DATE_ORDERS
+    }
     if not dry_run:
         save_mapping(
             session,
@@ -391,6 +409,7 @@ async def confirm_upload(request: Request, session: SessionDep, lang: LanguageDe
             operation_id=cipher.operation_id,
             source=source,
             mapping=mapping,
+            date_orders=date_orders,
         )
     summary = import_tables(
         session,
@@ -400,6 +419,7 @@ async def confirm_upload(request: Request, session: SessionDep, lang: LanguageDe
         file=pending.name,
         tables=tables,
         mapping=mapping,
+        date_orders=date_orders,
         dry_run=dry_run,
         channel="upload page",
     )
@@ -413,4 +433,5 @@ async def confirm_upload(request: Request, session: SessionDep, lang: LanguageDe
         source=source,
         token=token if dry_run else None,
         columns=list(enumerate(mapping.values())),
+        date_orders={headers.index(h): order for h, order in date_orders.items()},
     )
