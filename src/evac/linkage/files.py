@@ -2,12 +2,12 @@
 
 import csv
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from evac.intake.dates import DateOrderEvidence, order_evidence
 from evac.linkage.cluster import MERGE_THRESHOLD, REVIEW_THRESHOLD, Clustering, cluster
-from evac.linkage.dates import UnreadableDate, parse_birth_date
+from evac.linkage.dates import BirthDate, UnreadableDate, parse_birth_date
 from evac.linkage.model import Engine, LinkInput, prepare_frame, score
 
 FILE_COLUMNS = (
@@ -16,6 +16,10 @@ FILE_COLUMNS = (
 )  # fmt: skip
 # Not in the documented format, but read when present.
 OPTIONAL_COLUMNS = ("full_name", "household_id")
+# What a record holds besides its id and date of birth, in the order `_input` reads it.
+OTHER_COLUMNS = ("given_name", "father_name", "family_name", "full_name", "full_name_native",
+                 "sex", "phone", "passport_number", "tazkira_number", "province", "email",
+                 "household_id")  # fmt: skip
 
 
 class LinkFileError(ValueError):
@@ -53,8 +57,8 @@ def read_inputs(path: Path, *, strict: bool = False) -> tuple[list[LinkInput], l
 
     The date column's day/month order is inferred from its unambiguous dates, as intake does
     (`DateOrderEvidence`); in a column of unknown or mixed order 05/07/1986 counts both ways."""
-    inputs: list[LinkInput] = []
-    written: list[tuple[int, int, str]] = []  # (input, row, date as written)
+    fields: list[tuple] = []  # LinkInput's fields but the birth, read first: see _read_births
+    written: list[str | None] = []  # each record's date of birth as written
     seen: set[str] = set()
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
@@ -75,35 +79,41 @@ def read_inputs(path: Path, *, strict: bool = False) -> tuple[list[LinkInput], l
                     "every record needs its own id"
                 )
             seen.add(record_id)
-            if (birth_text := _text(row, "date_of_birth")) is not None:
-                written.append((len(inputs), row_number, birth_text))
-            inputs.append(
-                LinkInput(
-                    record_id=record_id,
-                    given_name=_text(row, "given_name"),
-                    father_name=_text(row, "father_name"),
-                    family_name=_text(row, "family_name"),
-                    full_name=_text(row, "full_name"),
-                    name_native=_text(row, "full_name_native"),
-                    sex=_text(row, "sex"),
-                    phone=_text(row, "phone"),
-                    passport_number=_text(row, "passport_number"),
-                    tazkira_number=_text(row, "tazkira_number"),
-                    province=_text(row, "province"),
-                    email=_text(row, "email"),
-                    household=_text(row, "household_id"),
-                )
-            )
-    problems = _read_births(path, inputs, written, strict=strict)
-    return inputs, problems
+            written.append(_text(row, "date_of_birth"))
+            fields.append((record_id, *(_text(row, column) for column in OTHER_COLUMNS)))
+    births, problems = _read_births(path, written, strict=strict)
+    return [_input(values, birth) for values, birth in zip(fields, births, strict=True)], problems
+
+
+def _input(values: tuple, birth: BirthDate | None) -> LinkInput:
+    record_id, given, father, family, full, native, sex, phone, passport, tazkira, province, \
+        email, household = values  # fmt: skip
+    return LinkInput(
+        record_id=record_id,
+        given_name=given,
+        father_name=father,
+        family_name=family,
+        full_name=full,
+        name_native=native,
+        sex=sex,
+        birth=birth,
+        phone=phone,
+        passport_number=passport,
+        tazkira_number=tazkira,
+        province=province,
+        email=email,
+        household=household,
+    )
 
 
 def _read_births(
-    path: Path, inputs: list[LinkInput], written: list[tuple[int, int, str]], *, strict: bool
-) -> list[Problem]:
-    """Set each input's date of birth, read in the column's day/month order."""
+    path: Path, written: list[str | None], *, strict: bool
+) -> tuple[list[BirthDate | None], list[Problem]]:
+    """Each record's date of birth, read in the column's day/month order (which needs the
+    whole column first: hence LinkInputs are made after)."""
     evidence = _order_evidence(written)
     problems = []
+    births: list[BirthDate | None] = []
     if evidence.contradictory:  # reported at the first date of the rarer order
         rarer = (
             evidence.first_month_first
@@ -118,24 +128,25 @@ def _read_births(
                 "as either"
             ))
         )  # fmt: skip
-    for index, row_number, text in written:
+    for row_number, text in enumerate(written, start=2):
         try:
-            birth = parse_birth_date(text, evidence.order)
+            births.append(parse_birth_date(text, evidence.order))
         except UnreadableDate as error:
             problem = Problem(str(path), row_number, "date_of_birth", str(error))
             if strict:
                 raise LinkFileError(str(problem)) from None
             problems.append(problem)
-            continue
-        inputs[index] = replace(inputs[index], birth=birth)
-    return problems
+            births.append(None)
+    return births, problems
 
 
-def _order_evidence(written: list[tuple[int, int, str]]) -> DateOrderEvidence:
+def _order_evidence(written: list[str | None]) -> DateOrderEvidence:
     """What the column's unambiguous dates say of its order (each distinct date read once)."""
     evidence = DateOrderEvidence()
     known: dict[str, str | None] = {}
-    for _, row_number, text in written:
+    for row_number, text in enumerate(written, start=2):
+        if text is None:
+            continue
         if text not in known:
             known[text] = order_evidence(text)
         evidence.count(known[text], f"row {row_number}")
