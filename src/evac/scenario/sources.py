@@ -50,7 +50,8 @@ HABITS = (
 )
 
 
-BirthMeaning = tuple[int, int | None, int | None, bool]  # year, month, day, 1-January default
+# year, month, day, 1-January (or 1-Hamal) default, a Solar Hijri year spanning two years
+BirthMeaning = tuple[int, int | None, int | None, bool, bool]
 
 
 @dataclass(frozen=True)
@@ -427,7 +428,7 @@ class Registration:
     def record(self) -> RegistrationRecord:
         """What a correct intake derives from the row: formats parsed, spellings as written."""
         values, person, source = self.values, self.person, self.source
-        year, month, day, default = self.birth
+        year, month, day, default, spans_two = self.birth
 
         def written(name: str) -> str | None:
             return values.get(name) or None
@@ -444,6 +445,7 @@ class Registration:
             birth_month=month,
             birth_day=day,
             birth_date_default=default,
+            birth_year_spans_two=spans_two,
             phone=f"+93{person.phone}" if written("phone") else None,
             email=written("email"),
             passport_number=written("passport"),
@@ -629,34 +631,34 @@ class Writer:
             parts.append(family)
         return " ".join(parts)
 
-    def _birth(
-        self, person: Person, happens
-    ) -> tuple[str, tuple[int, int | None, int | None, bool]]:
-        """The written date and what it means: (year, month, day, 1-January default)."""
+    def _birth(self, person: Person, happens) -> tuple[str, BirthMeaning]:
+        """The written date and what it means (`BirthMeaning`)."""
         birth = person.birth
         solar = happens("solar_hijri")
         if solar:
             shamsi = jdatetime.date.fromgregorian(date=birth)
             if happens("year_only"):
-                return str(shamsi.year), (shamsi.year + 621, None, None, False)
+                return str(shamsi.year), (shamsi.year + 621, None, None, False, True)
             if happens("jan1"):
                 first = jdatetime.date(shamsi.year, 1, 1).togregorian()
-                return f"{shamsi.year}/01/01", (first.year, first.month, first.day, True)
+                return f"{shamsi.year}/01/01", (first.year, first.month, first.day, True, True)
             text = f"{shamsi.year}/{shamsi.month:02d}/{shamsi.day:02d}"
-            return text, (birth.year, birth.month, birth.day, False)
+            return text, (birth.year, birth.month, birth.day, False, False)
         if happens("year_only"):
-            return str(birth.year), (birth.year, None, None, False)
+            return str(birth.year), (birth.year, None, None, False, False)
         if happens("jan1"):
             return _date_text(date(birth.year, 1, 1), self.source.date_format), (
                 birth.year,
                 1,
                 1,
                 True,
+                False,
             )
         return _date_text(birth, self.source.date_format), (
             birth.year,
             birth.month,
             birth.day,
+            False,
             False,
         )
 
