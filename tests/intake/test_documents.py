@@ -6,10 +6,12 @@ import pytest
 
 from evac.intake.mrz import parse_td3
 from evac.intake.validate import (
+    RowRejected,
     check_afghan_passport,
     check_email,
     check_siv_case,
     check_us_passport,
+    row_to_record,
 )
 from tests.intake.files.make_files import td3
 
@@ -91,3 +93,21 @@ def test_zone_from_a_scanner_with_carriage_returns():
         "FARIDA",
         date(1991, 2, 3),
     )
+
+
+def test_a_passport_number_that_differs_from_the_row_s_zone_is_refused():
+    zone = td3("NOORI", "FARIDA", "P07654321", "910203", "F", "270101")
+    mapping = {"Name": "full_name", "Passport": "passport_number", "MRZ": "mrz"}
+    agreeing = row_to_record(
+        {"Name": "Farida Noori", "Passport": "p0765 4321", "MRZ": zone}, mapping
+    )
+    assert (agreeing.passport_number, agreeing.birth_year) == ("P07654321", 1991)
+    with pytest.raises(RowRejected) as refused:
+        row_to_record({"Name": "Farida Noori", "Passport": "P07654312", "MRZ": zone}, mapping)
+    assert [(e.column, e.reason) for e in refused.value.errors] == [
+        (
+            "Passport",
+            "passport number P07654312 differs from the passport zone's P07654321; "
+            "correct the one that was mistyped",
+        )
+    ]

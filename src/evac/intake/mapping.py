@@ -69,6 +69,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "father name",
         "fathers name",
         "father s name",
+        "name of father",
+        "father/husband name",
+        "father or husband name",
         "s/o",
         "son of",
         "d/o",
@@ -128,6 +131,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "تذکره",
         "شماره تذکره",
         "تذکرہ",
+        "د تذکرې شمېره",
     ),
     "siv_case_number": ("siv case", "siv", "case", "nvc case", "com case", "coa case", "کیس"),
     "us_passport_number": ("us passport", "american passport", "u s passport"),
@@ -189,7 +193,23 @@ DATE_ORDER_WORDS = {
 # A CSV streams: its date orders are inferred from this many rows at its head (every row of an
 # in-memory table: XLSX, JSON, API), and the rest is checked as it is imported.
 DATE_ORDER_SAMPLE_ROWS = 20_000
-DECORATION_WORDS = {"no", "nr", "num", "number", "#", "شماره", "if any", "optional"}
+DECORATION_WORDS = {
+    "no",
+    "nr",
+    "num",
+    "number",
+    "#",
+    "شماره",
+    "شمیره",
+    "نمبر",
+    "if any",
+    "optional",
+}
+# Letters that Arabic, Persian and Pashto keyboards write differently for one sound (ي/ی,
+# ك/ک, ې/ی...): a header typed on any of them looks up the same synonyms.
+LETTER_FOLD = str.maketrans(
+    {"ي": "ی", "ى": "ی", "ې": "ی", "ۍ": "ی", "ئ": "ی", "ك": "ک", "ة": "ه", "ۀ": "ه", "\u200c": " "}
+)
 FUZZY_CUTOFF = 0.82
 
 
@@ -199,7 +219,7 @@ class MappingError(ValueError):
 
 def normalise_header(header: str) -> str:
     """Lower case, no brackets, punctuation or 'No./#/Number' decorations."""
-    text = unicodedata.normalize("NFKC", header).lower()
+    text = unicodedata.normalize("NFKC", header).lower().translate(LETTER_FOLD)
     text = re.sub(r"\(.*?\)|\[.*?\]", " ", text)
     text = text.replace("'", " ").replace("’", " ").replace("_", " ")
     words = re.findall(r"[\w/]+", text)

@@ -126,15 +126,20 @@ class RowValidator:
             if field not in values and (text := clean(raw.get(header))):
                 values[field] = (header, text)
         fields: dict[str, object] = {}
+        zone: dict[str, object] = {}
         errors: list[FieldError] = []
         for field, (header, text) in values.items():
             converted = self._convert(header, text)
             if isinstance(converted, str):
                 errors.append(FieldError(header, converted))
-                continue
-            if field == "mrz":  # the zone fills what the columns left empty, never overrides
-                converted = {k: v for k, v in converted.items() if k not in fields}
-            fields.update(converted)
+            elif field == "mrz":
+                zone = converted
+            else:
+                fields.update(converted)
+        if zone:
+            errors.extend(_disagreement_with_zone(fields, zone, values))
+            # the zone fills what the columns left empty, never overrides them
+            fields.update({k: v for k, v in zone.items() if k not in fields})
         if errors:
             raise RowRejected(errors)
         fields = _names_by_script(fields)
@@ -263,6 +268,24 @@ def check_siv_case(text: str) -> str:
     if not SIV_CASE.match(number):
         raise ValueError(f"{text!r} is not an SIV case number (e.g. KBL2021123456 or digits)")
     return number
+
+
+def _disagreement_with_zone(
+    fields: dict[str, object], zone: dict[str, object], values: dict[str, tuple[str, str]]
+) -> list[FieldError]:
+    """A passport number column that differs from the row's verified passport zone: one of
+    the two was mistyped, and only the partner can say which."""
+    column, number = fields.get("passport_number"), zone["passport_number"]
+    if not column or column == number:
+        return []
+    header = values["passport_number"][0]
+    return [
+        FieldError(
+            header,
+            f"passport number {column} differs from the passport zone's {number}; "
+            "correct the one that was mistyped",
+        )
+    ]
 
 
 def _mrz_fields(text: str) -> dict[str, object]:
