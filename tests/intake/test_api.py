@@ -14,7 +14,7 @@ import evac.intake.uploads as uploads_module
 import evac.intake.views as intake_views
 from evac.app import create_app
 from evac.auth.permissions import Role
-from evac.intake.models import MappingProfile
+from evac.intake.models import MappingProfile, RejectedRow
 from evac.intake.uploads import UPLOAD_SECONDS, UploadGone, keep_upload, open_upload
 from evac.people.models import Registration
 from evac.vault.audit import AuditEntry
@@ -77,6 +77,11 @@ def test_partner_submits_and_follows_only_its_own_rows(client, auth_headers, ses
         .where(AuditEntry.action == "intake.rejects.download")
     )
     assert audited == 1
+    stored = session.execute(select(RejectedRow.reason, RejectedRow.reason_sealed)).all()
+    assert [r.reason for r in stored] == ["invalid birth_date"] * 2  # sent twice; no cell
+    assert all(b"1985" not in r.reason_sealed for r in stored)
+    reads = select(func.count()).where(AuditEntry.action == "intake.rejections.read")
+    assert session.scalar(reads) == 3  # the answers to both submissions, and the look-up
 
 
 def test_who_may_submit(client, auth_headers):

@@ -283,7 +283,7 @@ def test_api_rows_use_field_names_and_rejects_come_back_from_the_database(sessio
     summary = submit_rows(session, actor=partner, cipher=cipher, source="ngo-alpha", rows=rows)
     assert (summary.accepted, summary.rejected) == (1, 1)
     batch = get_batch(session, actor=partner, reference=summary.reference)
-    assert batch_rejections(session, actor=partner, batch=batch) == [
+    assert batch_rejections(session, actor=partner, cipher=cipher, batch=batch) == [
         ("row 2", "birth_date", "birth_date: 1985-09-31 does not exist")
     ]
     text = rejects_csv(session, actor=partner, cipher=cipher, batch=batch)

@@ -58,6 +58,7 @@ class RejectedRow(Base):
     row_number: Mapped[int]
     locator: Mapped[str] = mapped_column(String(120))
     column: Mapped[str] = mapped_column(String(255))
-    reason: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)  # what kind ("invalid phone"): no cell's value
+    reason_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted: the whole why
     raw_payload: Mapped[bytes] = mapped_column(LargeBinary)  # encrypted JSON of the row
     household: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted; rejects file's

@@ -387,7 +387,7 @@ def _reject(
     summary.rejects.append(reject)
     summary.rejected_by_reason[_reason_key(reject.errors, mapping)] += 1
     if batch is not None:
-        session.add(_rejected_row(cipher, batch.id, reject))
+        session.add(_rejected_row(cipher, batch.id, reject, mapping))
 
 
 class HouseholdTracker:
@@ -494,13 +494,18 @@ def _reason_key(errors: list[FieldError], mapping: dict[str, str | None]) -> str
     return f"invalid {field_name or first.column}"
 
 
-def _rejected_row(cipher: OperationCipher, batch_id: int, reject: Reject) -> RejectedRow:
+def _rejected_row(
+    cipher: OperationCipher, batch_id: int, reject: Reject, mapping: dict[str, str | None]
+) -> RejectedRow:
+    # The validator's reason quotes the cell ("'0799 12' is not a valid phone number"), so it
+    # is sealed like the row; only its kind stays readable.
     return RejectedRow(
         batch_id=batch_id,
         row_number=reject.row.row_number,
         locator=reject.row.locator[:120],
         column=" | ".join(e.column for e in reject.errors)[:255],
-        reason=reject.reason,
+        reason=_reason_key(reject.errors, mapping),
+        reason_sealed=cipher.encrypt(reject.reason, field="intake_rejected_row.reason"),
         raw_payload=cipher.encrypt(
             canonical_json(reject.row.raw), field="intake_rejected_row.raw_payload"
         ),
@@ -761,16 +766,32 @@ def get_batch(session: Session, *, actor: Actor, reference: str) -> ImportBatch 
 
 
 def batch_rejections(
-    session: Session, *, actor: Actor, batch: ImportBatch
+    session: Session, *, actor: Actor, cipher: OperationCipher, batch: ImportBatch
 ) -> list[tuple[str, str, str]]:
-    """(where, column, reason) of each rejected row of a batch: no personal data."""
+    """(where, column, reason) of each rejected row of a batch. A reason may quote the cell it
+    refused, so reading them is audited."""
     check_source_access(actor, batch.source, write=False)
-    return [
-        (r.locator, r.column, r.reason)
-        for r in session.scalars(
+    rejected = list(
+        session.scalars(
             select(RejectedRow).where(RejectedRow.batch_id == batch.id).order_by(RejectedRow.id)
         )
-    ]
+    )
+    if rejected:
+        record_access(
+            session,
+            actor=actor,
+            action="intake.rejections.read",
+            purpose="partner learns why rows were refused",
+            subject=f"intake_batch:{batch.reference}",
+            details={"rows": len(rejected)},
+        )
+    return [(r.locator, r.column, _full_reason(cipher, r)) for r in rejected]
+
+
+def _full_reason(cipher: OperationCipher, rejected: RejectedRow) -> str:
+    if rejected.reason_sealed is None:  # stored before reasons were sealed
+        return rejected.reason
+    return cipher.decrypt(rejected.reason_sealed, field="intake_rejected_row.reason")
 
 
 def count_registrations(session: Session, *, operation_id: int, source: str) -> int:
@@ -952,7 +973,7 @@ def rejects_csv(
                 r.locator,
                 json.loads(cipher.decrypt(r.raw_payload, field="intake_rejected_row.raw_payload")),
                 cipher.decrypt(r.household, field="intake_rejected_row.household"),
-                r.reason,
+                _full_reason(cipher, r),
             )
             for r in rejected
         ]

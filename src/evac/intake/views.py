@@ -253,11 +253,12 @@ def submit(
     """Submit registrations as JSON rows. Good rows are stored, bad ones listed with the
     column and reason; rows this source already sent are skipped. Partners submit for their
     own source only."""
+    cipher = operation_cipher(request, session)
     try:
         summary = submit_rows(
             session,
             actor=actor,
-            cipher=operation_cipher(request, session),
+            cipher=cipher,
             source=_source_for(actor, body.source),
             rows=[{k: v for k, v in row.items()} for row in body.rows],
             mapping=body.mapping,
@@ -265,7 +266,7 @@ def submit(
     except MappingError as error:
         raise HTTPException(422, str(error)) from None
     batch = get_batch(session, actor=actor, reference=summary.reference)
-    return _submission(batch, batch_rejections(session, actor=actor, batch=batch))
+    return _submission(batch, batch_rejections(session, actor=actor, cipher=cipher, batch=batch))
 
 
 @router.get("/api/v1/intake/submissions", response_model=list[Submission], tags=["intake"])
@@ -276,15 +277,19 @@ def submissions(session: SessionDep, actor: ActorDep) -> list[Submission]:
 
 
 @router.get("/api/v1/intake/submissions/{reference}", response_model=Submission, tags=["intake"])
-def submission(reference: str, session: SessionDep, actor: ActorDep) -> Submission:
-    """One submission with where and why each rejected row was refused (no personal data);
-    for a self-registration's reference, the ids of the registrations it names."""
+def submission(
+    reference: str, request: Request, session: SessionDep, actor: ActorDep
+) -> Submission:
+    """One submission with where and why each rejected row was refused (a reason may quote
+    the refused cell: the read is audited); for a self-registration's reference, the ids of
+    the registrations it names."""
     batch = get_batch(session, actor=actor, reference=reference)
     if batch is None:
         raise HTTPException(404, f"no submission {reference}")
+    cipher = operation_cipher(request, session)
     return _submission(
         batch,
-        batch_rejections(session, actor=actor, batch=batch),
+        batch_rejections(session, actor=actor, cipher=cipher, batch=batch),
         submission_registrations(session, actor=actor, batch=batch),
     )
 
