@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from evac.cli import app
 from evac.linkage.cluster import cluster
 from evac.linkage.dates import parse_birth_date
-from evac.linkage.files import link_inputs
+from evac.linkage.files import link_inputs, read_inputs
 from evac.linkage.model import (
     PRIOR_PAIRS,
     LinkInput,
@@ -321,3 +321,72 @@ def test_reviewers_confirmed_pairs_move_the_m_values_toward_what_they_saw():
     assert level_m(taught.linker, "birth", "same day") == level_m(
         untaught.linker, "birth", "same day"
     )  # no confirmed pair said anything about birth
+
+
+def candidate_pairs(records: list[LinkInput]) -> set[tuple[str, str]]:
+    """The record-id pairs among `records` that blocking puts up for comparison."""
+    everyone = records + crowd()
+    scored = score(prepare_frame(everyone))
+    rows = scored.connection.execute(
+        f"SELECT unique_id_l, unique_id_r FROM {scored.table} WHERE unique_id_r < ?",
+        [len(records)],
+    ).fetchall()
+    return {(everyone[a].record_id, everyone[b].record_id) for a, b in rows}
+
+
+def test_two_lists_that_share_only_a_rare_name_and_the_year_are_compared():
+    # One list has the phone, the other the tazkira and the father: nothing else is shared.
+    records = [
+        LinkInput("phone-list", given_name="Tahmina", sex="F", birth=parse_birth_date("1994"),
+                  phone="+93711705038"),
+        LinkInput("form", full_name="Tahmineh d/o Ghulam Qadir", sex="F",
+                  birth=parse_birth_date("1994-03-11"), tazkira_number="483/122/895"),
+    ]  # fmt: skip
+    assert ("phone-list", "form") in candidate_pairs(records)
+
+
+def test_a_common_name_and_year_are_compared_only_when_nothing_else_differs():
+    many = [LinkInput(f"ahmad-{i}", given_name="Ahmad", sex="M", birth=parse_birth_date("1990"),
+                      phone=f"+9370{1000000 + i}", tazkira_number="1400-0003-10000" if i == 3
+                      else None) for i in range(20)]  # fmt: skip
+    records = [
+        LinkInput("no-phone", given_name="Ahmed", sex="M", birth=parse_birth_date("1990"),
+                  tazkira_number="1400-0003-10000"),
+        LinkInput("other-tazkira", given_name="Ahmed", sex="M", birth=parse_birth_date("1990"),
+                  tazkira_number="1399-9999-99999"),
+        *many,
+    ]  # fmt: skip
+    pairs = candidate_pairs(records)
+    assert ("no-phone", "ahmad-5") in pairs  # no phone on one side, nothing differs
+    assert ("other-tazkira", "ahmad-5") in pairs
+    assert ("other-tazkira", "ahmad-3") not in pairs  # two different tazkiras
+    assert ("ahmad-4", "ahmad-5") not in pairs  # two different phones
+
+
+def test_an_siv_case_links_a_principal_written_two_ways_but_not_his_namesake_son():
+    case = "KBL2019123456"
+    found = clusters(
+        [
+            LinkInput("case-list", given_name="MOHAMMAD ZAMAN", family_name="WARDAK", sex="M",
+                      birth=parse_birth_date("1975"), siv_case=case),
+            LinkInput("form", full_name="Mohd Zaman s/o Abdul Ghafur", sex="M",
+                      birth=parse_birth_date("1975-06-02"), siv_case=f"{case[:3]}-{case[3:]}"),
+            LinkInput("son", given_name="Mohammad Zaman", father_name="Mohammad Zaman",
+                      family_name="Wardak", sex="M", birth=parse_birth_date("2001"),
+                      siv_case=case),
+        ]
+    )  # fmt: skip
+    assert found["case-list"] == found["form"]
+    assert found["son"] != found["case-list"]
+
+
+def test_file_mode_reads_the_siv_case_number_column(tmp_path):
+    source = tmp_path / "in.csv"
+    rows = [["record_id", "given_name", "siv_case_number"], ["1", "Zaman", "KBL2019123456"],
+            ["2", "Zamaan", ""]]  # fmt: skip
+    with source.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    inputs, _ = read_inputs(source)
+    assert [item.siv_case for item in inputs] == ["KBL2019123456", None]
+    frame = prepare_frame(inputs)
+    assert frame["siv_case"].tolist() == ["KBL2019123456", None]

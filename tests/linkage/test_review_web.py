@@ -94,7 +94,7 @@ def test_reviewer_merges_then_splits_in_the_browser(logged_in_page, live_server,
     assert page.locator("html").get_attribute("dir") == "rtl"
     page.click(f"#review-{item.id}")
     assert "Mohammad Zaman" in page.locator("#records").inner_text()
-    assert page.locator("#weights tbody tr").count() == 11
+    assert page.locator("#weights tbody tr").count() == 12  # one row per comparison
     page.check("#verdict-same")
     page.fill("#reason", "same father, same village")
     page.click("main form button[type=submit]")

@@ -15,11 +15,11 @@ FILE_COLUMNS = (
     "date_of_birth", "phone", "passport_number", "tazkira_number", "province", "email",
 )  # fmt: skip
 # Not in the documented format, but read when present.
-OPTIONAL_COLUMNS = ("full_name", "household_id")
+OPTIONAL_COLUMNS = ("full_name", "household_id", "siv_case_number")
 # What a record holds besides its id and date of birth, in the order `_input` reads it.
 OTHER_COLUMNS = ("given_name", "father_name", "family_name", "full_name", "full_name_native",
                  "sex", "phone", "passport_number", "tazkira_number", "province", "email",
-                 "household_id")  # fmt: skip
+                 "household_id", "siv_case_number")  # fmt: skip
 
 
 class LinkFileError(ValueError):
@@ -87,7 +87,7 @@ def read_inputs(path: Path, *, strict: bool = False) -> tuple[list[LinkInput], l
 
 def _input(values: tuple, birth: BirthDate | None) -> LinkInput:
     record_id, given, father, family, full, native, sex, phone, passport, tazkira, province, \
-        email, household = values  # fmt: skip
+        email, household, siv_case = values  # fmt: skip
     return LinkInput(
         record_id=record_id,
         given_name=given,
@@ -103,6 +103,7 @@ def _input(values: tuple, birth: BirthDate | None) -> LinkInput:
         province=province,
         email=email,
         household=household,
+        siv_case=siv_case,
     )
 
 

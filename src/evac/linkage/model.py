@@ -22,6 +22,7 @@ from splink.blocking_rule_library import CustomRule
 
 from evac.linkage.dates import BirthDate
 from evac.linkage.names import (
+    SHARED_LIMITS,
     SUBORDINATE,
     blank_shared,
     document_number,
@@ -56,6 +57,7 @@ class LinkInput:
     province: str | None = None
     email: str | None = None
     household: str | None = None  # the source's own family reference, unique across sources
+    siv_case: str | None = None  # SIV / Chief-of-Mission case: the applicant's whole family
 
     def __repr__(self) -> str:  # personal data stays out of logs
         return f"LinkInput(record_id={self.record_id!r}, <redacted>)"
@@ -77,6 +79,7 @@ def _phone(value: str | None) -> str | None:
 
 def prepare_frame(inputs: Iterable[LinkInput]) -> pd.DataFrame:
     """The table Splink reads: one row per record, every column a comparable key."""
+    inputs = list(inputs)  # read twice; the database path passes a generator
     rows = []
     for unique_id, item in enumerate(inputs):
         birth = item.birth
@@ -105,7 +108,64 @@ def prepare_frame(inputs: Iterable[LinkInput]) -> pd.DataFrame:
             )
         )
     # A number on implausibly many records (an office's phone, a filler) is no one's.
-    return blank_shared(pd.DataFrame.from_records(rows, columns=PREPARED_COLUMNS))
+    frame = pd.DataFrame.from_records(rows, columns=PREPARED_COLUMNS).assign(
+        siv_case=[document_number(item.siv_case) for item in inputs]
+    )
+    return with_name_frequencies(blank_shared(frame, {**SHARED_LIMITS, "siv_case": SIV_CASE_LIMIT}))
+
+
+# An SIV case lists the applicant, spouse and children, seldom more than this: a number on more
+# records is a placeholder or a clerk's default.
+SIV_CASE_LIMIT = 40
+
+
+# A name that one record in this many carries (Ahmad, Fatima, Hamid) is common: with a birth
+# year it says little, and its blocks grow with the square of the list.
+COMMON_NAME_SHARE = 1 / 500
+
+
+# Common first parts that lists glue to the proper name (Gulmahmud, Nurhasan, Gulamhasan,
+# Syedidris): a blocking key without them finds the name written apart.
+_GLUED_PREFIXES = ("muamad", "gulam", "gul", "nur", "mir", "shah", "sid", "said")
+_VOWELS = str.maketrans("", "", "aiu")
+
+
+def name_sound(key: str) -> str:
+    """A coarse blocking key for misspellings and vowel variants of one name key: glued first
+    parts dropped, then the vowels (Suraya/Sorya, Morteza/Mortaza, Nasrullah/Nasarullah)."""
+    for prefix in _GLUED_PREFIXES:
+        if key.startswith(prefix) and len(key) - len(prefix) >= 4:
+            key = key[len(prefix) :]
+            break
+    return key.translate(_VOWELS) or key
+
+
+def _last_word(words: list | None) -> str | None:
+    return words[-1] if words is not None and len(words) else None
+
+
+def with_name_frequencies(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with the keys of the name-and-year blocking rules: `name_first`, the first
+    proper part of the given name (of the family name when a form has no given name: FNU
+    lists write the whole name there), and whether it, `given_last` and `family_block` are
+    common names in this list."""
+    first = frame["given_block"].fillna(frame["family_block"])
+    common = max(2, len(frame) * COMMON_NAME_SHARE)
+
+    def is_common(keys: pd.Series) -> pd.Series:
+        return keys.map(keys.value_counts()).fillna(0) >= common
+
+    sound = first.map({name: name_sound(name) for name in first.dropna().unique()})
+    return frame.assign(
+        father_last=frame["father_core"].map(_last_word),
+        family_last=frame["family_tokens"].map(_last_word),
+        name_first=first,
+        name_sound=sound,
+        sound_common=is_common(sound),
+        first_common=is_common(first),
+        last_common=is_common(frame["given_last"]),
+        family_common=is_common(frame["family_block"]),
+    )
 
 
 @lru_cache(maxsize=500_000)  # households and lists repeat whole name combinations
@@ -266,6 +326,28 @@ def _document_comparison(column: str) -> cl.CustomComparison:
     )
 
 
+def _siv_case_comparison() -> cl.CustomComparison:
+    """An SIV (or Chief-of-Mission) case number: strong evidence, but of the family. The case
+    lists the applicant with spouse and children, so, like the phone, it never passes the merge
+    gate alone and does not count within a family (`PERSONAL_COMPARISONS`); a father and his
+    namesake son on one case are kept apart by their birth years."""
+    return cl.CustomComparison(
+        output_column_name="siv_case",
+        comparison_levels=[
+            _null("siv_case"),
+            _level("siv_case_l = siv_case_r", "same case", 0.85, 1e-5),
+            _level(
+                "damerau_levenshtein(siv_case_l, siv_case_r) <= 1",
+                "a typing error apart",
+                0.05,
+                1e-5,
+            ),
+            # A derivative on one case may be the principal of another: weak evidence against.
+            _level(_ELSE, "different case", 0.10, 1 - 1.1e-5),
+        ],
+    )
+
+
 def _exact_comparison(
     column: str, m_equal: float, u_equal: float, *, tf: bool = False
 ) -> cl.CustomComparison:
@@ -308,13 +390,62 @@ def _birth_comparison() -> cl.CustomComparison:
     )
 
 
+# For a common name and year to be compared, what both records give must agree: documents and
+# email, the first or last word of the father's and of the family name (words, not lists: the
+# database compares millions of pairs here). Not the day of birth: lists confuse day and month,
+# and the model counts the same year on another day as (weak) evidence.
+_AGREE_WHERE_BOTH_GIVEN = [
+    *(
+        f"(l.{c} IS NULL OR r.{c} IS NULL OR l.{c} = r.{c})"
+        for c in ("passport", "tazkira", "email")
+    ),
+    *(
+        f"(l.{first} IS NULL OR r.{first} IS NULL OR l.{first} = r.{first}"
+        f" OR l.{last} = r.{last} OR l.{first} = r.{last} OR l.{last} = r.{first})"
+        for first, last in (("father_block", "father_last"), ("family_block", "family_last"))
+    ),
+]
+
+
+def _name_and_year(key: str, common: str, other_key: str = "", other_common: str = "") -> list[str]:
+    """Rules for records with one name key (`key` on the left, `other_key` on the right), one
+    birth year and no different sex: lists that name one person with different fields (a phone
+    in one, a tazkira and the father in the other) often share nothing else.
+
+    A rare name is compared whatever else differs. A common name with a year says little:
+    those pairs are compared only when nothing else contradicts them (otherwise they stay far
+    below the review threshold), and comparing them all grows with the square of the list. Two
+    phones that agree are another rule's pair and two that differ a contradiction, so one side
+    has no phone, a condition the database applies before it joins."""
+    other_key, other_common = other_key or key, other_common or common
+    same = (
+        f"l.{key} = r.{other_key} AND l.year_low = r.year_low"
+        " AND (l.sex IS NULL OR r.sex IS NULL OR l.sex = r.sex)"
+    )
+    agree = " AND ".join(_AGREE_WHERE_BOTH_GIVEN)
+    return [
+        f"{same} AND NOT l.{common} AND NOT r.{other_common}",
+        f"{same} AND l.phone IS NULL AND {agree}",
+        f"{same} AND r.phone IS NULL AND {agree}",
+    ]
+
+
 # Each rule an equi-join the database can hash; together they find >= 99% of true pairs
 # (measured by bench/linkage_*.py). Name rules carry a year or a second name so that blocks stay
 # small on a million records where a few names are very common.
 BLOCKING_RULES = [
+    # A name key and the birth year: the first given name by sound (misspellings, vowels,
+    # glued first parts), the last given name, the given name in the family field on one side.
+    # First: each later rule tests every pair it finds against all earlier rules, and these
+    # find the most pairs.
+    *_name_and_year("name_sound", "sound_common"),
+    *_name_and_year("given_last", "last_common"),
+    *_name_and_year("family_block", "family_common", "name_first", "first_common"),
+    *_name_and_year("name_first", "first_common", "family_block", "family_common"),
     "l.passport = r.passport",
     "l.tazkira = r.tazkira",
     "l.phone = r.phone",
+    "l.siv_case = r.siv_case",  # blocks of one family
     "l.given_block = r.given_block AND l.father_block = r.father_block AND l.year_low = r.year_low",
     "l.given_block = r.given_block AND l.father_block = r.father_block"
     " AND l.year_high = r.year_high",
@@ -376,6 +507,7 @@ def settings(*, blocking_rules: list[str] | None = None) -> SettingsCreator:
             _document_comparison("passport"),
             _document_comparison("tazkira"),
             _exact_comparison("phone", 0.75, 1e-5, tf=True),
+            _siv_case_comparison(),
             _exact_comparison("email", 0.80, 1e-6),
             _exact_comparison("province", 0.85, 0.1),
         ],
@@ -403,7 +535,12 @@ def build_linker(
     blocking_rules: list[str] | None = None,
 ) -> Linker:
     db_api = DuckDBAPI(connection=connection)
-    records = db_api.register(frame, table_name="link_records")
+    # A table of DuckDB's own, not a view of the pandas frame: every blocking rule scans the
+    # records twice, and scanning pandas' lists of names each time took a minute at a million.
+    connection.register("link_frame", frame)
+    connection.execute("CREATE OR REPLACE TABLE link_records AS SELECT * FROM link_frame")
+    connection.unregister("link_frame")
+    records = db_api.register("link_records")
     return Linker(records, settings(blocking_rules=blocking_rules), log_level=None)
 
 

@@ -40,6 +40,7 @@ VARIANT_GROUPS: tuple[tuple[str, ...], ...] = (
         "mohd.",
         "mohamd",
         "mohammd",
+        "m",  # the initial, as in M. Dawood
     ),
     ("ahmad", "ahmed", "ahmet", "ahmat", "ahmid"),
     ("yusuf", "yousuf", "yousef", "yusef", "yosuf", "yousof", "yosef", "yusof", "yussuf"),
@@ -56,6 +57,8 @@ VARIANT_GROUPS: tuple[tuple[str, ...], ...] = (
     ("rahim", "raheem", "rahem"),
     ("jawad", "javad"),
     ("jan", "jon"),  # جان: Afghan Jan, Tajik-style Jon
+    ("raza", "reza", "riza"),  # رضا: Pashto/consensus Raza, Dari/Iranian Reza
+    ("firuz", "feroz", "firoz", "feroze", "ferozi"),
     ("wali", "vali", "walli"),
     ("uthman", "osman", "usman", "othman"),
 )
@@ -87,6 +90,8 @@ _MARKER_TAIL = frozenset({"of", "e"})
 _SUBORDINATE_NAMES = ("muhammad", "ghulam", "abdul", "khan", "jan", "gul", "mir", "shah", "din")
 _ARTICLES = frozenset({"al", "el", "ul", "ol", "ud", "ad", "ur", "ar", "us", "as", "un", "ed"})
 _JOINING_SUFFIXES = frozenset({"ula", "udin"})
+# Allah written apart (Nasr Allah, Najib Allah): the -ullah ending of one name.
+_ALLAH_APART = frozenset({"allah", "alla", "ullah", "ulla", "ollah", "olla", "ulah"})
 
 # Arabic and Persian code points for one letter, and marks that do not change a name.
 _NATIVE_UNIFY = str.maketrans(
@@ -193,6 +198,8 @@ def _glued_muhammad(letters: str) -> str | None:
     """Mohammadnabi, Mdnabi, Mohdhameed, Dostmohammad: Muhammad glued to the proper part,
     keyed as Muhammad + the part's key (split before folding: "dh" of Mohd-hameed is no z)."""
     for spelling in _MUHAMMAD_SPELLINGS:
+        if len(spelling) < 2:  # the initial M glued to a name is the name's own M (Maryam)
+            continue
         rest_after, rest_before = letters[len(spelling) :], letters[: -len(spelling)]
         if letters.startswith(spelling) and len(rest_after) >= 3:
             return _MUHAMMAD + canonical_token(rest_after)
@@ -241,7 +248,9 @@ def _join_compounds(words: list[str]) -> list[str]:
             out[-1] = out[-1] + "u" + words[i + 1]
             i += 2
             continue
-        if out and canonical_token(word) in _JOINING_SUFFIXES | {"din", "ulah"}:
+        if out and (
+            canonical_token(word) in _JOINING_SUFFIXES | {"din", "ulah"} or word in _ALLAH_APART
+        ):
             out[-1] = out[-1] + ("u" + word if canonical_token(word) == "din" else word)
             i += 1
             continue
@@ -270,7 +279,19 @@ def strip_titles(words: list[str]) -> list[str]:
 def latin_keys(words: list[str]) -> list[str]:
     """Canonical keys of Latin name words, compounds joined, titles dropped."""
     joined = _join_compounds(strip_titles(words))
-    return [key for key in (canonical_token(w) for w in joined) if key]
+    keys = [part for word in joined for part in _muhammad_parts(word) or [canonical_token(word)]]
+    return [key for key in keys if key]
+
+
+def _muhammad_parts(word: str) -> list[str] | None:
+    """Mohammadnabi as Muhammad and Nabi, Dostmohammad as Dost and Muhammad: the same words
+    as written apart (canonical_token keeps the glued form, for `glued`)."""
+    key = canonical_token(word)
+    if key == _MUHAMMAD or _MUHAMMAD not in key or _glued_muhammad(_ascii_letters(word)) is None:
+        return None
+    if key.startswith(_MUHAMMAD):
+        return [_MUHAMMAD, key[len(_MUHAMMAD) :]]
+    return [key[: -len(_MUHAMMAD)], _MUHAMMAD]
 
 
 def native_words(text: str | None) -> list[str]:

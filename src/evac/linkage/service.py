@@ -123,6 +123,7 @@ def record_input(
         province=record.province,
         email=record.email,
         household=f"{source}:{household}" if source and household else None,
+        siv_case=record.siv_case_number,
     )
 
 
