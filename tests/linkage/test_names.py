@@ -21,6 +21,8 @@ VARIANTS = [
     ("Abdul Rahman", "Abd al-Rahman"),
     ("Abdul Rahman", "Abdel Rahman"),
     ("Abdul Rahman", "Abdulrahman"),
+    ("Abdul Rahman", "Abdur Rahman"),
+    ("Abdul Sattar", "Abdur Sattar"),
     ("Abdul Haq", "Abdulhaq"),
     ("Rahmatullah", "Rahmatulla"),
     ("Rahmatullah", "Rahmatallah"),

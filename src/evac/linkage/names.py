@@ -90,6 +90,8 @@ _MARKER_TAIL = frozenset({"of", "e"})
 _SUBORDINATE_NAMES = ("muhammad", "ghulam", "abdul", "khan", "jan", "gul", "mir", "shah", "din")
 _ARTICLES = frozenset({"al", "el", "ul", "ol", "ud", "ad", "ur", "ar", "us", "as", "un", "ed"})
 _JOINING_SUFFIXES = frozenset({"ula", "udin"})
+# Abd- written apart from the rest of the name, folded: Abdul, Abdur (Abdur Rahman), Abd al-.
+_ABD_PARTS = frozenset({"abd", "abdul", "abdu", "abdal", "abdil", "abdur"})
 # Allah written apart (Nasr Allah, Najib Allah): the -ullah ending of one name.
 _ALLAH_APART = frozenset({"allah", "alla", "ullah", "ulla", "ollah", "olla", "ulah"})
 
@@ -236,12 +238,13 @@ def _join_compounds(words: list[str]) -> list[str]:
     i = 0
     while i < len(words):
         word = words[i]
-        is_abd = _fold_generic(_ascii_letters(word)) in {"abd", "abdul", "abdu", "abdal", "abdil"}
+        is_abd = _fold_generic(_ascii_letters(word)) in _ABD_PARTS
         if is_abd and i + 1 < len(words):
             j = i + 1
             if words[j] in _ARTICLES and j + 1 < len(words):
                 j += 1
-            out.append(word + words[j])
+            # Abdur Sattar: the r is the article assimilated to the next name (ar-Rahman)
+            out.append(("abd" if word.endswith(("ur", "or")) else word) + words[j])
             i = j + 1
             continue
         if out and word in _ARTICLES and i + 1 < len(words):
