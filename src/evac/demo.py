@@ -20,6 +20,7 @@ from evac.config import Settings
 from evac.db import make_engine, make_sessionmaker, session_scope
 from evac.intake.cli import run_import
 from evac.intake.service import ImportSummary
+from evac.linkage.cli import step_spinner
 from evac.linkage.evaluation import pairwise_quality
 from evac.linkage.service import RunSummary, run_linkage
 from evac.operation.service import sorties_per_day
@@ -171,8 +172,8 @@ def _print_imports(console: Console, imports: list[tuple[str, str, ImportSummary
 
 
 def _link(factory, *, provider, operation_id: int, console: Console) -> RunSummary:
-    with progress_bar() as bar, session_scope(factory) as session:
-        task = bar.add_task("linking registrations into persons", total=None)
+    with step_spinner() as bar, session_scope(factory) as session:
+        task = bar.add_task("linking registrations into persons")
         return run_linkage(
             session,
             cipher=cipher_for(session, provider=provider, operation_id=operation_id),

@@ -55,7 +55,7 @@ def _require(engine: Engine) -> None:
             raise typer.Exit(2) from None
 
 
-def _steps() -> Progress:
+def step_spinner() -> Progress:
     return Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
     )
@@ -91,7 +91,7 @@ def file_command(
 
     _require(engine)
     try:
-        with _steps() as progress:
+        with step_spinner() as progress:
             task = progress.add_task("starting")
             result = link_file(
                 source,
@@ -175,7 +175,7 @@ def run_command(
 
     _require(engine)
     factory, _, cipher_of = _open(ctx, operation)
-    with _steps() as progress, session_scope(factory) as session:
+    with step_spinner() as progress, session_scope(factory) as session:
         task = progress.add_task("starting")
         summary = run_linkage(
             session,
