@@ -438,8 +438,7 @@ def date_order_evidence(
     to be imported)."""
     check = DateOrderCheck(date_columns(mapping))
     for table in tables:
-        for _ in check.watch(head_rows(table, sample_rows or DATE_ORDER_SAMPLE_ROWS)):
-            pass
+        check.count_rows(head_rows(table, sample_rows or DATE_ORDER_SAMPLE_ROWS))
     return check.evidence
 
 
@@ -475,12 +474,20 @@ class DateOrderCheck:
         return check
 
     def watch(self, rows: Iterable["SourceRow"]) -> Iterator["SourceRow"]:
+        """The rows as they come, each counted on its way through."""
         for row in rows:
-            for header, evidence in self.evidence.items():
-                value = row.raw.get(header)
-                if value:
-                    evidence.count(self._evidence(value), row.locator)
+            self.count_row(row)
             yield row
+
+    def count_rows(self, rows: Iterable["SourceRow"]) -> None:
+        for row in rows:
+            self.count_row(row)
+
+    def count_row(self, row: "SourceRow") -> None:
+        for header, evidence in self.evidence.items():
+            value = row.raw.get(header)
+            if value:
+                evidence.count(self._evidence(value), row.locator)
 
     def _evidence(self, value: str) -> str | None:
         if value not in self.seen:
