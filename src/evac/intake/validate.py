@@ -14,6 +14,7 @@ from functools import partial
 import phonenumbers
 
 from evac.intake.dates import parse_birth_date
+from evac.intake.documents import alpha_2
 from evac.intake.mrz import InvalidMRZ, parse_td3
 from evac.people.models import Role
 from evac.people.records import RegistrationRecord
@@ -25,8 +26,12 @@ US_PASSPORT = re.compile(r"^([A-Z]\d{8}|\d{9})$")
 E_TAZKIRA = re.compile(r"^\d{4}-?\d{4}-?\d{5}$")  # 1400-0101-12345
 PAPER_TAZKIRA = re.compile(r"^\d{1,7}([-/ ]\d{1,7}){0,3}$")  # number, or volume/page/number
 SIV_CASE = re.compile(r"^([A-Z]{2,4}-?\d{4,12}|\d{6,12})$")
-AFGHAN_MOBILE = re.compile(r"^(?:\+93|0093|0)?(7\d{8})$")  # phonenumbers: AF mobile 7\d{8}
+AFGHAN_MOBILE = re.compile(r"^(?:\+93|0093|93|0)?(7\d{8})$")  # phonenumbers: AF mobile 7\d{8}
+US_PHONE_SHAPE = re.compile(
+    r"^(\+?1[\s.\-]?)?(\([2-9]\d\d\)\s?|[2-9]\d\d[\s.\-])[2-9]\d\d[\s.\-]\d{4}$"
+)
 PHONE_PUNCTUATION = re.compile(r"[\s\-.()]")
+PHONE_SEPARATORS = re.compile(r"[/,;|&]|\bor\b|\band\b", re.I)
 ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]")
 NATIVE_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 
@@ -210,23 +215,52 @@ def parse_relationship(text: str) -> str:
     return RELATIONSHIP_WORDS.get(key, Role.other).value
 
 
+def canonical_phone(text: str, *, region: str | None = None) -> str | None:
+    """E.164 of the first number in the cell, None when none reads. A number without a country
+    code is read in `region` (alpha-2 or alpha-3: the row's nationality), else by its shape
+    (a US (617) 555-0129), else as Afghan, the list's own country: 93 70... without the plus
+    and 70... without the leading 0 are Afghan too."""
+    plain_text = text.translate(NATIVE_DIGITS)
+    region = alpha_2(region)
+    for candidate in PHONE_SEPARATORS.split(plain_text):
+        if number := _read_phone(candidate.strip(), region):
+            return number
+    return None
+
+
 def normalise_phone(text: str) -> str:
-    """The first valid number in the cell, in E.164 (+93...); Afghan numbers need no prefix."""
-    plain = PHONE_PUNCTUATION.sub("", text.translate(NATIVE_DIGITS))
-    mobile = AFGHAN_MOBILE.match(plain)
-    if mobile:  # most cells: phonenumbers' own AF mobile pattern, without its slower parse
-        return "+93" + mobile.group(1)
-    candidates = re.split(r"[/,;]|\bor\b|\band\b", text.translate(NATIVE_DIGITS))
-    for candidate in (c.strip() for c in candidates if c.strip()):
-        try:
-            number = phonenumbers.parse(candidate, DEFAULT_REGION)
-        except phonenumbers.NumberParseException:
-            continue
-        if phonenumbers.is_valid_number(number):
-            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    raise ValueError(
-        f"{text!r} is not a valid phone number; write it with its country code, e.g. +93 70..."
-    )
+    """E.164 of the first number in the cell (see `canonical_phone`); raises ValueError."""
+    number = canonical_phone(text)
+    if number is None:
+        raise ValueError(
+            f"{text!r} is not a valid phone number; write it with its country code, e.g. +93 70..."
+        )
+    return number
+
+
+def _read_phone(candidate: str, region: str | None) -> str | None:
+    plain = PHONE_PUNCTUATION.sub("", candidate)
+    if region in (None, DEFAULT_REGION) and (mobile := AFGHAN_MOBILE.match(plain)):
+        return "+93" + mobile.group(1)  # most cells: phonenumbers' AF mobile, without its parse
+    if plain.startswith("00"):
+        plain = "+" + plain[2:]
+    if plain.startswith("+"):
+        return _valid_phone(plain, None)
+    regions = [region] if region else []
+    if US_PHONE_SHAPE.match(candidate):  # (617) 555-0129, 703.555.0146: NANP's own layout
+        regions.append("US")
+    regions.append(DEFAULT_REGION)
+    return next(filter(None, (_valid_phone(plain, where) for where in regions)), None)
+
+
+def _valid_phone(digits: str, region: str | None) -> str | None:
+    try:
+        number = phonenumbers.parse(digits, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def check_email(text: str) -> str:

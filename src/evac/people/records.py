@@ -44,19 +44,38 @@ class RegistrationRecord:
     household_ref: str | None = None  # the source's family, case or group number
     relationship: str | None = None  # a people.models.Role value, relative to the principal
     category_claimed: str | None = None  # what the source says the person is (SIV, LPR, ...)
+    nationality: str | None = None  # ISO 3166-1 alpha-3: "AFG", "USA"
+    passport_country: str | None = None  # alpha-3 of the state that issued passport_number
+    passport_expiry: str | None = None  # ISO date
+    # us_passport_number holds any US passport: a "US passport" column, or the passport of a
+    # row whose nationality or issuing state is USA.
+    us_passport_expiry: str | None = None
+    green_card_number: str | None = None  # US permanent resident card (Form I-551)
+    green_card_expiry: str | None = None
+    visa_number: str | None = None  # a visa foil (MRV-A/MRV-B); an issued SIV is a US visa
+    visa_country: str | None = None
+    visa_expiry: str | None = None
+    id_card_number: str | None = None  # another identity card (ICAO TD1/TD2)
+    id_card_country: str | None = None
+    id_card_expiry: str | None = None
+    com_approval_date: str | None = None  # Chief-of-Mission approval of an SIV case, ISO date
+    com_approval_status: str | None = None  # "approved", "pending", "denied" or the source's word
+    phone_unverified: bool = False  # phone kept as written: its country was unclear
+    # Values kept but flagged for staff ("tazkira_unfamiliar", "passport_shape"); none: ().
+    flags: tuple[str, ...] = ()
 
     def __repr__(self) -> str:  # keep personal data out of logs and tracebacks
         return f"RegistrationRecord(source_record_id={self.source_record_id!r}, <redacted>)"
 
     def to_json(self) -> str:
-        """The set fields as JSON, keys sorted (None and False left out). Read straight from
-        the instance: dataclasses.asdict deep-copies every value and costs ten times more."""
+        """The set fields as JSON, keys sorted (None, False and no flags left out). Read straight
+        from the instance: dataclasses.asdict deep-copies every value and costs ten times more."""
         values = self.__dict__
         return RECORD_ENCODER.encode(
             {
                 name: value
                 for name in RECORD_FIELD_NAMES
-                if (value := values[name]) is not None and value is not False
+                if (value := values[name]) is not None and value is not False and value != ()
             }
         )
 
@@ -64,6 +83,8 @@ class RegistrationRecord:
     def from_json(cls, text: str) -> "RegistrationRecord":
         data = json.loads(text)
         known = {f.name for f in fields(cls)}
+        if "flags" in data:  # a JSON list; the record holds a tuple
+            data["flags"] = tuple(data["flags"])
         return cls(**{k: v for k, v in data.items() if k in known})
 
 
