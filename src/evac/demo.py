@@ -1,8 +1,8 @@
 """`evac demo`: the whole job on a generated scenario, in a database of its own.
 
-It builds the Kabul 2021 operation from the shared figures, writes a 20,000-person scenario as
-the partners' files, imports them through intake, links them into persons, scores that against
-the scenario's truth, and walks one household through the whole journey.
+It builds the Kabul 2021 operation from the figures that ship with evac, writes a 20,000-person
+scenario as the partners' files, imports them through intake, links them into persons, scores
+that against the scenario's truth, and walks one household through the whole journey.
 """
 
 import csv
@@ -28,8 +28,8 @@ from evac.people.lifecycle import HAPPY_PATH, transition
 from evac.people.models import DocumentKind, Registration, Role, Sex, State
 from evac.people.service import PersonNames, add_document, create_group, create_person
 from evac.scenario.cli import print_sorties, progress_bar
-from evac.scenario.operations import MissingData, kabul_2021_operation
-from evac.scenario.service import find_or_create_operation, write_scenario
+from evac.scenario.operations import kabul_2021_operation
+from evac.scenario.service import write_scenario
 from evac.vault.keys import provider_from_settings
 from evac.vault.service import cipher_for
 
@@ -94,9 +94,8 @@ def run_demo(*, database_url: str, console: Console, persons: int = DEMO_PERSONS
     initialise(settings)
     provider = provider_from_settings(settings)
     factory = make_sessionmaker(make_engine(database_url))
-    operation_id, sorties = _build_operation(factory, provider=provider, console=console)
-    if sorties:
-        print_sorties(sorties, title="Kabul, August 2021: sorties by day (from the figures)")
+    operation_id, sorties = _build_operation(factory, provider=provider)
+    print_sorties(sorties, title="Kabul, August 2021: sorties by day (from the figures)")
     files = _files_folder(database_url)
     with progress_bar() as bar:
         task = bar.add_task("writing the partners' files", total=persons)
@@ -124,14 +123,10 @@ def run_demo(*, database_url: str, console: Console, persons: int = DEMO_PERSONS
     _print_next_steps(console, database_url=database_url, files=files)
 
 
-def _build_operation(factory, *, provider, console: Console) -> tuple[int, dict]:
-    """Kabul 2021 from the shared figures (or a bare operation), and the demo household."""
+def _build_operation(factory, *, provider) -> tuple[int, dict]:
+    """Kabul 2021 from the figures that ship with evac, and the demo household."""
     with session_scope(factory) as session:
-        try:
-            operation, _ = kabul_2021_operation(session, provider=provider, name=OPERATION)
-        except MissingData as error:  # the shared figures are optional for the demo
-            console.print(f"[yellow]{error}[/]\nUsing an operation without sorties or hubs.")
-            operation = find_or_create_operation(session, provider=provider, name=OPERATION)
+        operation, _ = kabul_2021_operation(session, provider=provider, name=OPERATION)
         sorties = sorties_per_day(session, operation=operation)
         cipher = cipher_for(session, provider=provider, operation_id=operation.id)
         _walk_one_household(session, cipher=cipher, operation_id=operation.id)

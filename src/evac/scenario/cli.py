@@ -48,17 +48,17 @@ OPERATION_HELP = (
     "Build an operation: airport, gates, aircraft types, the sorties of each day, "
     "hubs.\n\n"
     "kabul-2021 is Hamid Karzai International in August 2021, from the published "
-    "daily figures in kabul-2021-airlift.csv: one runway, Abbey/East/North/South "
-    "gates, C-17s with their real loads, C-130s, coalition and charter flights, Al "
-    "Udeid, Ramstein, Bahrain and Kuwait, deadline 31 August. 739 sorties against the "
-    "778 flights reported: the windows' flight counts, plus flights derived from "
-    "passengers where a window gives no count; the rest flew before the first window "
-    "(docs/scenario.md). generic is a small three-day operation for tests. Building "
-    "twice adds nothing.\n\n"
+    "daily figures that ship with evac (kabul-2021-airlift.csv, each row citing its "
+    "source): one runway, Abbey/East/North/South gates, C-17s with their real loads, "
+    "C-130s, coalition and charter flights, Al Udeid, Ramstein, Bahrain and Kuwait, "
+    "deadline 31 August. 739 sorties against the 778 flights reported: the windows' "
+    "flight counts, plus flights derived from passengers where a window gives no "
+    "count; the rest flew before the first window (docs/scenario.md). generic is a "
+    "small three-day operation for tests. Building twice adds nothing.\n\n"
     "\b\n"
     "Examples:\n"
     "  evac scenario operation kabul-2021\n"
-    "  evac scenario operation kabul-2021 --data ../shared/data --name kabul-rehearsal\n"
+    "  evac scenario operation kabul-2021 --data revised-figures/ --name kabul-rehearsal\n"
     "  evac scenario operation generic\n"
 )
 
@@ -171,9 +171,9 @@ def operation_command(
     data: Annotated[
         Path | None,
         typer.Option(
-            envvar="EVAC_SCENARIO_DATA",
             file_okay=False,
-            help="Folder with kabul-2021-airlift.csv (default: ../shared/data beside the repo).",
+            help="Folder with another kabul-2021-airlift.csv (default: the figures that ship "
+            "with evac).",
         ),
     ] = None,
     name: Annotated[

@@ -1,13 +1,12 @@
 """Operations to run scenarios in: Kabul, August 2021 (from the public figures), and a small
 generic one for tests.
 
-The Kabul figures come from `kabul-2021-airlift.csv` and `kabul-2021-facts.md` in the shared data
-folder; every number stored below is either read from that file or says in its note how it was
-derived from the facts there.
+The Kabul figures come from `kabul-2021-airlift.csv` and `kabul-2021-facts.md`, which ship in
+this package (`evac/scenario/data/`, each figure with its public source); every number stored
+below is either read from that file or says in its note how it was derived from the facts there.
 """
 
 import csv
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,19 +26,17 @@ from evac.operation.service import (
 )
 from evac.vault.keys import KeyProvider
 
-DATA_ENV = "EVAC_SCENARIO_DATA"
 AIRLIFT_FILE = "kabul-2021-airlift.csv"
 KABUL_DEADLINE = datetime(2021, 8, 31, 19, 29, tzinfo=UTC)  # 31 August 23:59 in Kabul
-REPOSITORY = Path(__file__).resolve().parents[3]
 
 
 class MissingData(FileNotFoundError):
-    """The shared figures are not where they were looked for."""
+    """The figures are not in the folder given."""
 
 
 def default_data_folder() -> Path:
-    """$EVAC_SCENARIO_DATA, else ../shared/data beside the repository."""
-    return Path(os.environ.get(DATA_ENV) or REPOSITORY.parent / "shared" / "data")
+    """The Kabul 2021 figures that ship inside the package."""
+    return Path(__file__).with_name("data")
 
 
 @dataclass(frozen=True)
@@ -115,7 +112,7 @@ HUBS = (
         max_stay_days=14,
         note="up to 1,000 people for up to 14 days",
     ),
-    dict(name="Kuwait", country="KW", note="no capacity published in the shared facts"),
+    dict(name="Kuwait", country="KW", note="no capacity published in the facts"),
 )
 
 
@@ -181,8 +178,8 @@ def read_airlift(folder: Path) -> list[dict[str, str]]:
     path = folder / AIRLIFT_FILE
     if not path.is_file():
         raise MissingData(
-            f"{path} not found: point --data (or ${DATA_ENV}) at the folder that holds "
-            f"{AIRLIFT_FILE} and kabul-2021-facts.md"
+            f"{path} not found: point --data at the folder that holds {AIRLIFT_FILE} "
+            "(or leave it out for the figures that ship with evac)"
         )
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))

@@ -3,7 +3,7 @@
 Households follow Afghan family structure (principal, spouse, children, sometimes a parent or
 siblings of the principal); children carry their father's given name as father's name; a family
 or tribal name is known for some households only. Categories follow the Kabul 2021 mix
-(/work/shared/data/kabul-2021-facts.md; see docs/scenario.md for the figures used).
+(evac/scenario/data/kabul-2021-facts.md; see docs/scenario.md for the figures used).
 """
 
 import bisect
@@ -46,7 +46,7 @@ NAMESAKE_SHARE = (
 FAMILY_NAME_KNOWN = 0.6
 # Households that are one man alone: SIV principals whose families stayed behind, young men who
 # got through the gates. DHS counted 45-46% women and children among the ~40,000 evacuees in the
-# US by Sept 3 (shared/data/kabul-2021-facts.md); families alone give about 76%, so most
+# US by Sept 3 (scenario/data/kabul-2021-facts.md); families alone give about 76%, so most
 # households (not most persons) must be men alone for the persons to match that figure.
 MEN_ALONE_SHARE = 0.795
 REFERENCE_DAY = date(2021, 8, 15)  # ages are taken on the day Kabul fell
