@@ -211,6 +211,66 @@ LETTER_FOLD = str.maketrans(
     {"ي": "ی", "ى": "ی", "ې": "ی", "ۍ": "ی", "ئ": "ی", "ك": "ک", "ة": "ه", "ۀ": "ه", "\u200c": " "}
 )
 FUZZY_CUTOFF = 0.82
+# What KoboToolbox and ODK Central add to every submission (ids, times, review states):
+# provenance, kept in the raw row and never proposed as a person's field. Kobo's `_status`
+# ("submitted_via_web") was once read as the category a person claimed.
+SUBMISSION_METADATA = frozenset(
+    {
+        "_id",
+        "_uuid",
+        "_submission_time",
+        "_status",
+        "_validation_status",
+        "_submitted_by",
+        "_notes",
+        "_tags",
+        "_index",
+        "_parent_index",
+        "_parent_table_name",
+        "_version_",
+        "__version__",
+        "KEY",
+        "PARENT_KEY",
+        "SubmissionDate",
+        "SubmitterID",
+        "SubmitterName",
+        "AttachmentsPresent",
+        "AttachmentsExpected",
+        "ReviewState",
+        "DeviceID",
+        "FormVersion",
+    }
+)
+# Metadata only in a form tool's export: a partner's own list may call its category "Status".
+TOOL_EXPORT_METADATA = frozenset({"Status", "Edits"})
+# What XLSForm's metadata questions record of the collector's device: at the top level (where
+# KoboToolbox puts them) or in the `meta` group. Inside another group, a question named
+# `phonenumber` is the person's.
+DEVICE_METADATA = frozenset(
+    {"start", "end", "today", "deviceid", "username", "simserial", "subscriberid", "phonenumber"}
+)
+SUBMISSION_IDS = frozenset({"_id", "KEY"})  # the submission's (or repeat row's) own id
+# Form designers prefix a question's name with the person it asks about (`member_name`,
+# `hh_head_dob`, `resp_phone`): dropped for matching, never the relative (`father_name`).
+ROLE_PREFIXES = frozenset(
+    {
+        "member",
+        "members",
+        "hh",
+        "household",
+        "head",
+        "respondent",
+        "resp",
+        "applicant",
+        "beneficiary",
+        "person",
+        "individual",
+        "indiv",
+        "principal",
+        "pa",
+        "fm",
+    }
+)
 
 
 class MappingError(ValueError):
@@ -231,11 +291,39 @@ def _lookup() -> dict[str, str]:
     return {normalise_header(s): field for field, words in SYNONYMS.items() for s in words}
 
 
-def guess_field(header: str, hxl_tag: str | None = None) -> str | None:
-    """The field a header most likely holds, or None."""
+def split_group_path(header: str) -> tuple[str, str]:
+    """A form tool's header as (group path, question name): Kobo joins groups with '/'
+    (`family_members/member_name`), ODK Central with '-' (`family_members-member_name`);
+    a header with spaces is a person's wording, where '-' is only punctuation."""
+    separators = "/" if any(c.isspace() for c in header.strip()) else "/-"
+    cut = max(header.rfind(separator) for separator in separators)
+    return (header[:cut], header[cut + 1 :]) if cut >= 0 else ("", header)
+
+
+def is_submission_metadata(header: str, *, tool_export: bool = False) -> bool:
+    """A column a form tool adds itself (`tool_export`: the file is a KoboToolbox or ODK
+    Central export), never a person's field."""
+    if header in SUBMISSION_METADATA or header.startswith("_submission_"):
+        return True
+    group, question = split_group_path(header)
+    if group == "meta":  # meta/instanceID, meta-instanceID, meta/phonenumber...
+        return True
+    if tool_export:
+        return header in TOOL_EXPORT_METADATA or (not group and question in DEVICE_METADATA)
+    return False
+
+
+def guess_field(header: str, hxl_tag: str | None = None, labels: Iterable[str] = ()) -> str | None:
+    """The field a header most likely holds, or None; `labels` are its question's labels
+    (an XLSForm's), which decide first."""
     if hxl_tag:
         field = _hxl_field(hxl_tag)
         if field:
+            return field
+    if is_submission_metadata(header):
+        return "source_record_id" if header in SUBMISSION_IDS else None
+    for label in labels:
+        if field := guess_field(label):
             return field
     if header in FIELDS:  # the API's own field names
         return header
@@ -254,7 +342,21 @@ def guess_field(header: str, hxl_tag: str | None = None) -> str | None:
         if part.strip() in lookup:
             return lookup[part.strip()]
     close = difflib.get_close_matches(key, list(lookup), n=1, cutoff=FUZZY_CUTOFF)
-    return lookup[close[0]] if close else None
+    if close:
+        return lookup[close[0]]
+    question = _without_role_prefix(normalise_header(split_group_path(header)[1]))
+    if question in lookup:
+        return lookup[question]
+    close = difflib.get_close_matches(question, list(lookup), n=1, cutoff=FUZZY_CUTOFF)
+    return lookup[close[0]] if close and question else None
+
+
+def _without_role_prefix(words: str) -> str:
+    """`member date of birth` -> `date of birth`; `hh head name` -> `name`."""
+    kept = words.split()
+    while len(kept) > 1 and kept[0] in ROLE_PREFIXES:
+        kept = kept[1:]
+    return " ".join(kept)
 
 
 def _bilingual_field(parts: list[str]) -> str | None:
@@ -279,16 +381,28 @@ def _hxl_field(tag: str) -> str | None:
     return None
 
 
-def propose_mapping(headers: list[str], hxl_tags: dict[str, str] | None = None) -> dict:
+def propose_mapping(
+    headers: list[str],
+    hxl_tags: dict[str, str] | None = None,
+    *,
+    labels: dict[str, tuple[str, ...]] | None = None,
+    metadata: frozenset[str] = frozenset(),
+    groups: dict[str, str] | None = None,
+) -> dict:
     """{header: field or None}; each field goes to the first header that claims it (per
-    web-form group: "members/name" and "name" may both be names)."""
-    hxl_tags = hxl_tags or {}
+    web-form group, or per repeat group of a form tool's export (`groups`): "members/name"
+    and "name" may both be names). `labels` are XLSForm labels, `metadata` the columns a
+    form tool added (see `readers.SourceTable`)."""
+    hxl_tags, labels, groups = hxl_tags or {}, labels or {}, groups or {}
     proposal: dict[str, str | None] = {}
     taken: set[tuple[str, str]] = set()
     for header in headers:
         tag = hxl_tags.get(header) or (header if header.startswith("#") else None)
-        field = guess_field(header, tag)
-        group = header.rpartition("/")[0]
+        if header in metadata:
+            field = "source_record_id" if header in SUBMISSION_IDS else None
+        else:
+            field = guess_field(header, tag, labels.get(header, ()))
+        group = groups.get(header, header.rpartition("/")[0])
         if field and (group, field) in taken:
             field = None
         proposal[header] = field
@@ -525,6 +639,13 @@ def propose_for_tables(tables: list) -> dict[str, str | None]:
     sheet is still proposed on another whose headers differ (an English and a Dari sheet)."""
     proposal: dict[str, str | None] = {}
     for table in tables:
-        for header, field in propose_mapping(table.headers, table.hxl_tags).items():
+        proposed = propose_mapping(
+            table.headers,
+            table.hxl_tags,
+            labels=table.labels,
+            metadata=table.metadata,
+            groups=table.groups,
+        )
+        for header, field in proposed.items():
             proposal.setdefault(header, field)
     return proposal

@@ -3,7 +3,9 @@
 CSV in any delimiter and encoding (UTF-8 with or without BOM, UTF-16, Windows-1252), with
 quoted fields spanning lines and an optional HXL hashtag row; XLSX with title rows above the
 header, merged cells, dates and several sheets; JSON as web forms export it, with family
-members nested in each submission. A row number is the one a partner sees in a spreadsheet.
+members nested in each submission; KoboToolbox XLSX and ODK Central CSV zip exports, their
+repeat groups joined to their submissions (`collection_tools`). A row number is the one a
+partner sees in a spreadsheet.
 """
 
 import codecs
@@ -54,31 +56,49 @@ class SourceTable:
     hxl_tags: dict[str, str] = field(default_factory=dict)
     encoding: str | None = None
     delimiter: str | None = None
+    # A form tool's export (collection_tools): each question's labels from its XLSForm, the
+    # columns the tool adds itself (ids, times, review states), and the repeat group (sheet or
+    # CSV) a member's column came from.
+    labels: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    metadata: frozenset[str] = frozenset()
+    groups: dict[str, str] = field(default_factory=dict)
+
+
+READABLE = "evac reads .csv, .tsv, .xlsx, .json and ODK Central .zip files"
 
 
 def read_source(path: Path) -> list[SourceTable]:
     """Every table in a file, chosen by its extension."""
+    # imported here: collection_tools builds on this module's tables and CSV reader
+    from evac.intake.collection_tools import kobo_households, odk_zip_tables
+
     suffix = path.suffix.lower()
     if suffix in {".csv", ".txt", ".tsv"}:
         return [read_csv(path)]
     if suffix in {".xlsx", ".xlsm"}:
-        return read_xlsx(path)
+        return kobo_households(read_xlsx(path))
     if suffix == ".json":
         return [read_json(path)]
-    raise UnreadableFile(f"{path.name}: evac reads .csv, .tsv, .xlsx and .json files")
+    if suffix == ".zip":
+        return odk_zip_tables(path.name, path)
+    raise UnreadableFile(f"{path.name}: {READABLE}")
 
 
 def read_source_bytes(name: str, data: bytes) -> list[SourceTable]:
     """`read_source` for a file held in memory, chosen by its name's extension: an upload
     kept sealed on disk is opened here, so its plaintext never touches the disk."""
+    from evac.intake.collection_tools import kobo_households, odk_zip_tables
+
     suffix = Path(name).suffix.lower()
     if suffix in {".csv", ".txt", ".tsv"}:
         return [csv_table(name, io.BytesIO(data))]
     if suffix in {".xlsx", ".xlsm"}:
-        return xlsx_tables(name, io.BytesIO(data))
+        return kobo_households(xlsx_tables(name, io.BytesIO(data)))
     if suffix == ".json":
         return [json_table(name, data)]
-    raise UnreadableFile(f"{name}: evac reads .csv, .tsv, .xlsx and .json files")
+    if suffix == ".zip":
+        return odk_zip_tables(name, io.BytesIO(data))
+    raise UnreadableFile(f"{name}: {READABLE}")
 
 
 def cell_text(value: object) -> str:
