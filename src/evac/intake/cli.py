@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from evac.auth.permissions import Actor, cli_actor
 from evac.config import Settings
 from evac.db import make_engine, make_sessionmaker
+from evac.intake.collection_tools import apply_form, read_xlsform
 from evac.intake.mapping import (
     FIELDS,
     DateOrderChoice,
@@ -44,6 +45,7 @@ def run_import(
     path: Path,
     source: str,
     mapping_file: Path | None = None,
+    form_file: Path | None = None,
     operation_name: str | None = None,
     dry_run: bool = False,
     accept_proposal: bool = False,
@@ -52,11 +54,14 @@ def run_import(
     actor: Actor | None = None,
     console: Console | None = None,
 ) -> ImportSummary:
-    """Import one file as the CLI does: the function `evac import` and the demo call."""
+    """Import one file as the CLI does: the function `evac import` and the demo call.
+    `form_file` is the XLSForm of a KoboToolbox or ODK export: its labels guide the mapping."""
     console = console or Console()
     actor = actor or cli_actor()
     try:
         tables = read_source(path)
+        if form_file is not None:
+            apply_form(tables, read_xlsform(form_file.name, form_file))
     except (UnreadableFile, OSError) as error:
         raise IntakeFailed(str(error)) from None
     factory = make_sessionmaker(make_engine(settings.database_url))
@@ -231,7 +236,13 @@ def print_summary(console: Console, summary: ImportSummary, *, rejects_path: Pat
 def import_command(
     ctx: typer.Context,
     file: Annotated[
-        Path, typer.Argument(exists=True, dir_okay=False, help="CSV, TSV, XLSX or JSON file.")
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            help="CSV, TSV, XLSX or JSON file, a KoboToolbox XLSX export or an ODK Central "
+            "CSV zip.",
+        ),
     ],
     source: Annotated[
         str, typer.Option("--source", help="Who sent it (e.g. ngo-alpha); one name per partner.")
@@ -239,6 +250,15 @@ def import_command(
     mapping: Annotated[
         Path | None,
         typer.Option(exists=True, help='JSON {"Column header": "field"}; saved for the source.'),
+    ] = None,
+    form: Annotated[
+        Path | None,
+        typer.Option(
+            exists=True,
+            dir_okay=False,
+            help="The XLSForm (.xlsx) of a KoboToolbox or ODK export: its question labels "
+            "propose the mapping (a question named q7 labelled 'Date of birth').",
+        ),
     ] = None,
     dry_run: Annotated[
         bool,
@@ -256,9 +276,10 @@ def import_command(
     """Import a partner's list: map its columns, validate each row, store the good ones.
 
     Rows already imported from the same source are skipped, so an interrupted or repeated
-    import is safe to run again. Rejected rows are written to FILE.rejected.csv with the
-    reason, for the partner to fix and send back (by a dry run too, which stores nothing).
-    The fields a column can map to are listed
+    import is safe to run again. A KoboToolbox or ODK Central export is read as households:
+    each submission's principal with the members of its repeat group. Rejected rows are
+    written to FILE.rejected.csv with the reason, for the partner to fix and send back (by a
+    dry run too, which stores nothing). The fields a column can map to are listed
     in docs/intake.md (full_name, given_name, father_name, birth_date, phone, tazkira_number...).
     """
     settings: Settings = ctx.obj
@@ -269,6 +290,7 @@ def import_command(
             path=file,
             source=source,
             mapping_file=mapping,
+            form_file=form,
             operation_name=operation,
             dry_run=dry_run,
             accept_proposal=yes,
