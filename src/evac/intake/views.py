@@ -4,6 +4,7 @@ The public form is plain HTML: every step is a form submission (add a family mem
 one, register), so it works without JavaScript on a slow phone, in English, Dari and Pashto.
 """
 
+import io
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +20,7 @@ from evac.auth.permissions import Actor, Permission
 from evac.auth.permissions import Role as AuthRole
 from evac.auth.ratelimit import rate_limit
 from evac.deps import LanguageDep, SessionDep, render
+from evac.intake.collection_tools import apply_form, read_xlsform
 from evac.intake.dates import DATE_ORDERS
 from evac.intake.mapping import (
     FIELDS,
@@ -28,7 +30,7 @@ from evac.intake.mapping import (
     propose_for_tables,
 )
 from evac.intake.models import ImportBatch
-from evac.intake.readers import UnreadableFile, read_source_bytes
+from evac.intake.readers import READABLE, SourceTable, UnreadableFile, read_source_bytes
 from evac.intake.service import (
     MEMBER_FIELDS,
     PRINCIPAL_FIELDS,
@@ -319,8 +321,8 @@ def rejects_download(reference: str, request: Request, session: SessionDep, acto
 # --- upload page with the mapping step ------------------------------------------------------
 
 UPLOADS = Path(tempfile.gettempdir()) / "evac-intake-uploads"
-UPLOAD_HELP = "evac reads .csv, .tsv, .xlsx and .json files"
-UPLOAD_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".json"}
+UPLOAD_HELP = READABLE
+UPLOAD_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".json", ".zip"}
 
 
 def _upload_page(request: Request, lang, actor: Actor, error: str | None = None, code=200):
@@ -350,6 +352,7 @@ async def upload(request: Request, session: SessionDep, lang: LanguageDep, actor
     content = await upload_file.read()
     try:
         tables = read_source_bytes(name, content)  # in memory: no plaintext on disk
+        await _apply_form(tables, form.get("form"))
     except UnreadableFile as error:
         return _upload_page(request, lang, actor, error=str(error), code=422)
     cipher = operation_cipher(request, session)
@@ -378,6 +381,14 @@ async def upload(request: Request, session: SessionDep, lang: LanguageDep, actor
         date_orders=date_orders,
         orders=DATE_ORDERS,
     )
+
+
+async def _apply_form(tables: list[SourceTable], form_file: object) -> None:
+    """The optional XLSForm of a KoboToolbox or ODK export: its labels guide the proposal
+    only (the confirmed mapping is what the import uses), so it is not kept."""
+    if getattr(form_file, "filename", ""):
+        labels = read_xlsform(form_file.filename, io.BytesIO(await form_file.read()))
+        apply_form(tables, labels)
 
 
 @router.post("/intake/upload/confirm", response_class=HTMLResponse, include_in_schema=False)
