@@ -1,10 +1,15 @@
 """Dates of birth as partners write them, converted exactly to the Gregorian calendar.
 
 Accepted: ISO (1986-05-12), day/month/year or month/day/year with / - . or spaces, month
-names (12 May 1986, May 12, 1986), compact yyyymmdd, a year alone (also as a spreadsheet's
-float, 1986.0), Excel serial numbers, Python dates from spreadsheets, and the Solar Hijri
-calendar of Afghan tazkiras (1365/02/22, 22-02-1365, or 1365 alone, marked SH, ش or ه.ش or
-not). Dari/Pashto digits are read too.
+names (12 May 1986, May 12, 1986; the Dari جون 1986), compact yyyymmdd, a year alone (also as a
+spreadsheet's float, 1986.0), Excel serial numbers, Python dates from spreadsheets, and the
+Solar Hijri calendar of Afghan tazkiras (1365/02/22, 22-02-1365, or 1365 alone, marked or not:
+SH, HS, AP, "hijri shamsi", ش, ه ش, هـ ش, هجری شمسی, before or after), with its month names
+in Dari and Pashto, Latin or native script (12 Hamal 1365, ۱۲ حمل ۱۳۶۵, ۱۲ وری ۱۳۶۵).
+Dari/Pashto digits are read too.
+
+Clerks write zeros for what they do not know: 00/00/1985 and 1985-00-00 are the year 1985,
+00/06/1985 June 1985: a partial date, never an error.
 
 Day and month order is a property of a column, not of a cell: 03/04/1990 is 3 April in an
 Afghan list and 4 March in a US one. The caller passes the column's `order` (DAY_FIRST or
@@ -25,6 +30,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 import jdatetime
+
+from evac.intake.placeholders import is_placeholder
 
 SOLAR_HIJRI_YEARS = range(1280, 1421)  # 1901..2042 Gregorian: no living person's SH year
 GREGORIAN_YEARS = range(1900, 2100)
@@ -51,14 +58,70 @@ MONTHS = {
     )
     for name in names
 }
-EMPTY = {"", "-", "n/a", "na", "none", "null", "nan", "unknown", "نامعلوم"}
+# The Solar Hijri months: Dari (Latin spellings and script), then Pashto. Hamal begins on the
+# spring equinox (21 March).
+SOLAR_HIJRI_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("hamal", "haml", "حمل", "وری"),
+            ("sawr", "saur", "sour", "saor", "sowr", "ثور", "غویی", "غوایی"),
+            ("jawza", "jauza", "jowza", "jawzah", "جوزا", "جوزه", "غبرگولی", "غبرګولی"),
+            ("saratan", "sartan", "سرطان", "چنگاښ", "چنګاښ"),
+            ("asad", "اسد", "زمری"),
+            ("sunbula", "sonbola", "sunbulah", "sumbula", "sonbula", "سنبله", "وږی"),
+            ("mizan", "meezan", "میزان", "تله"),
+            ("aqrab", "akrab", "aqrap", "عقرب", "لړم"),
+            ("qaws", "qaus", "qows", "kaus", "قوس", "لیندی"),
+            ("jadi", "jaddi", "jady", "جدی", "مرغومی"),
+            ("dalw", "dalv", "dalu", "دلو", "سلواغه"),
+            ("hut", "hoot", "hout", "حوت", "کب"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+# The Gregorian months as Dari writes them.
+DARI_GREGORIAN_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("جنوری",),
+            ("فبروری", "فبوری"),
+            ("مارچ",),
+            ("اپریل",),
+            ("می",),
+            ("جون",),
+            ("جولای", "جولائی"),
+            ("اگست", "اګست"),
+            ("سپتمبر", "سپتامبر"),
+            ("اکتوبر",),
+            ("نومبر", "نوامبر"),
+            ("دسمبر", "دیسمبر"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+# Arabic and Persian code points for one letter: a month typed on any keyboard is one word.
+LETTER_FOLD = str.maketrans(
+    {"ي": "ی", "ى": "ی", "ې": "ی", "ۍ": "ی", "ئ": "ی", "ك": "ک", "ة": "ه", "آ": "ا", "\u200c": ""}
+)
+# SH, HS (hijri shamsi), AP (anno Persico), the words, and Dari هجری شمسی, ه ش, هـ ش, ش.
+_SH_WORDS = (
+    r"(?:s\.?\s?h\.?|h\.?\s?s\.?|a\.?\s?p\.?|hijri[\s\-]*shamsi|shamsi|solar hijri"
+    r"|هجری شمسی|شمسی|هـ?\.?\s*ش\.?|ش\.?)"
+)
 SOLAR_HIJRI_MARK = re.compile(
-    r"\s*(sh|s\.h\.?|ه\.?\s*ش\.?|هـ\.?\s*ش\.?|هجری شمسی|شمسی|ش\.?)\s*$", re.I
+    rf"^[(\[]?\s*{_SH_WORDS}(?![a-z])\s*[)\]]?[\s:]*"
+    rf"|(?<![a-z])[\s,]*[(\[]?\s*{_SH_WORDS}\s*[)\]]?$",
+    re.I,
 )
 TIME_OF_DAY = re.compile(r"[T ]\d{1,2}:\d{2}(:\d{2})?(\.\d+)?$")  # "1986-05-12 00:00:00"
 YEAR_LAST = re.compile(r"(\d{1,2})[\s/.\-]+(\d{1,2})[\s/.\-]+(\d{4})")
 DAY_FIRST = "dmy"
 MONTH_FIRST = "mdy"
+EITHER = "either"  # order_evidence of a date that reads both ways: 05/07/1986
 DATE_ORDERS = {DAY_FIRST: "day/month/year", MONTH_FIRST: "month/day/year"}
 
 
@@ -93,7 +156,7 @@ def parse_birth_date(
     if isinstance(value, int | float):
         return _checked(_from_number(value), today)
     text = _plain(str(value))
-    if text.lower() in EMPTY:
+    if is_placeholder(text):
         return None
     marked, text = _strip_solar_hijri_mark(text)
     return _checked(_from_text(text, solar_hijri=marked, order=order), today)
@@ -101,7 +164,8 @@ def parse_birth_date(
 
 def order_evidence(value: str) -> str | None:
     """DAY_FIRST or MONTH_FIRST when a written Gregorian date can be read only that way
-    (25/03/1990, 03/25/1990), None when it says nothing of the order."""
+    (25/03/1990, 03/25/1990), EITHER when it reads both ways (05/07/1990), None when it needs
+    no order (1990-03-25: ISO is year first; 05/05/1990, 00/06/1990, a Solar Hijri date)."""
     numbers = YEAR_LAST.fullmatch(_plain(value))
     if numbers is None or int(numbers[3]) in SOLAR_HIJRI_YEARS:
         return None
@@ -110,6 +174,8 @@ def order_evidence(value: str) -> str | None:
         return DAY_FIRST
     if 31 >= second > 12 >= first:
         return MONTH_FIRST
+    if 0 < first <= 12 and 0 < second <= 12 and first != second:
+        return EITHER
     return None
 
 
@@ -120,6 +186,7 @@ class DateOrderEvidence:
 
     day_first: int = 0
     month_first: int = 0
+    either: int = 0  # dates that read both ways: the ones an order decides
     first_day_first: str | None = None
     first_month_first: str | None = None
 
@@ -133,6 +200,8 @@ class DateOrderEvidence:
         elif evidence == MONTH_FIRST:
             self.month_first += 1
             self.first_month_first = self.first_month_first or where
+        elif evidence == EITHER:
+            self.either += 1
 
     @property
     def order(self) -> str | None:
@@ -184,10 +253,12 @@ def _from_text(text: str, *, solar_hijri: bool, order: str | None) -> BirthDate:
     if re.fullmatch(r"\d{4,5}\.0+|\d{5}", text):  # a serial, or a float export's 1986.0
         return _from_number(float(text))
     parts = [p for p in re.split(r"[\s/.,\-]+", text) if p]
-    if len(parts) == 3 and all(p.isdigit() for p in parts):
+    if all(p.isdigit() for p in parts) and len(parts) == 3:
         return _three_numbers(*(int(p) for p in parts), solar_hijri, order)
-    if len(parts) == 3:
-        return _with_month_name(parts)
+    if all(p.isdigit() for p in parts) and len(parts) == 2:
+        return _month_and_year(*(int(p) for p in parts), solar_hijri)
+    if len(parts) in (2, 3):
+        return _with_month_name(parts, solar_hijri=solar_hijri)
     raise InvalidDate(f"{text!r} is not a date; write it as YYYY-MM-DD, DD/MM/YYYY or a year")
 
 
@@ -201,18 +272,51 @@ def _year_only(year: int, *, solar_hijri: bool) -> BirthDate:
 
 
 def _three_numbers(a: int, b: int, c: int, solar_hijri: bool, order: str | None) -> BirthDate:
-    if a >= 1000:  # year first: y/m/d
+    if a >= 1000:  # year first: y/m/d, whatever the column's order
         year, month, day = a, b, c
     elif c >= 1000:  # year last: the column's order decides, unless only one reading exists
         year = c
+        if 0 in (a, b):
+            return _month_and_year(max(a, b), year, solar_hijri)
         if solar_hijri or year in SOLAR_HIJRI_YEARS:  # tazkiras write day/month/year
             return _solar_hijri(year, b, a)
         return _day_month_year(a, b, year, order)
     else:
         raise InvalidDate(f"{a}/{b}/{c} has no four-digit year; write the year in full")
+    if month > 12:
+        raise InvalidDate(f"{year:04d}-{month:02d}-{day:02d} does not exist")
+    if 0 in (month, day):  # 1985-00-00, 1985-06-00: the clerk did not know
+        return _month_and_year(month, year, solar_hijri)
     if solar_hijri or year in SOLAR_HIJRI_YEARS:
         return _solar_hijri(year, month, day)
     return _gregorian(_real_date(year, month, day))
+
+
+def _month_and_year(month: int, year: int, solar_hijri: bool) -> BirthDate:
+    """A date whose day (or month too, written 0) is unknown: 00/06/1985, 06/1985, 1985-06.
+    A day without its month (15/00/1985) says only the year."""
+    if month >= 1000 > year:  # 1985/06
+        month, year = year, month
+    if year < 1000:
+        raise InvalidDate(f"{month}/{year} has no four-digit year; write the year in full")
+    solar_hijri = solar_hijri or year in SOLAR_HIJRI_YEARS
+    if month > 31:
+        raise InvalidDate(f"{month} is neither a month nor a day")
+    if month == 0 or month > 12:
+        return _year_only(year, solar_hijri=solar_hijri)
+    if solar_hijri:
+        return _solar_hijri_month(year, month)
+    return BirthDate(year, month)
+
+
+def _solar_hijri_month(year: int, month: int) -> BirthDate:
+    """A Solar Hijri month without its day: its Gregorian year, flagged when the month runs
+    into the next one (Jadi: 22 December to 20 January)."""
+    if year not in SOLAR_HIJRI_YEARS:
+        raise InvalidDate(f"{year} is not a plausible Solar Hijri birth year")
+    first = jdatetime.date(year, month, 1).togregorian()
+    last = jdatetime.date(year, month, jdatetime.j_days_in_month[month - 1]).togregorian()
+    return BirthDate(first.year, spans_two_years=first.year != last.year, solar_hijri=True)
 
 
 def _day_month_year(first: int, second: int, year: int, order: str | None) -> BirthDate:
@@ -230,18 +334,38 @@ def _day_month_year(first: int, second: int, year: int, order: str | None) -> Bi
     return _gregorian(_real_date(year, month, day))
 
 
-def _with_month_name(parts: list[str]) -> BirthDate:
-    words = [p.lower() for p in parts]
-    names = [i for i, w in enumerate(words) if w[:3] in MONTHS and not w.isdigit()]
-    numbers = [p for p in parts if p.isdigit()]
-    if len(names) != 1 or len(numbers) != 2:
-        raise InvalidDate(f"{' '.join(parts)!r} is not a date")
-    month = MONTHS.get(words[names[0]]) or MONTHS[words[names[0]][:3]]
+def _with_month_name(parts: list[str], *, solar_hijri: bool) -> BirthDate:
+    """12 May 1986, May 12 1986, 12 Hamal 1365, ۱۲ حمل ۱۳۶۵, جون 1986: one month name and a
+    four-digit year, with or without the day."""
+    written = " ".join(parts)
+    numbers = [re.sub(r"(st|nd|rd|th)$", "", p.lower()) for p in parts]
+    named = [(i, month) for i, word in enumerate(numbers) if (month := _month_name(word))]
+    numbers = [n for i, n in enumerate(numbers) if i not in {j for j, _ in named}]
+    if len(named) != 1 or not all(n.isdigit() for n in numbers):
+        raise InvalidDate(f"{written!r} is not a date")
+    calendar, month = named[0][1]
     year = next((int(n) for n in numbers if len(n) == 4), None)
-    day = next((int(n) for n in numbers if len(n) <= 2), None)
-    if year is None or day is None:
-        raise InvalidDate(f"{' '.join(parts)!r} needs a day and a four-digit year")
+    day = next((int(n) for n in numbers if len(n) <= 2), 0)
+    if year is None:
+        raise InvalidDate(f"{written!r} needs a four-digit year")
+    if calendar == "solar hijri" or solar_hijri:
+        if day == 0:
+            return _solar_hijri_month(year, month)
+        return _solar_hijri(year, month, day)
+    if day == 0:
+        return BirthDate(year, month)
     return _gregorian(_real_date(year, month, day))
+
+
+def _month_name(word: str) -> tuple[str, int] | None:
+    """("solar hijri" or "gregorian", month number) of a month's name, None for no month."""
+    if word.isdigit():
+        return None
+    folded = word.translate(LETTER_FOLD)
+    if folded in SOLAR_HIJRI_MONTHS:
+        return "solar hijri", SOLAR_HIJRI_MONTHS[folded]
+    month = DARI_GREGORIAN_MONTHS.get(folded) or MONTHS.get(word) or MONTHS.get(word[:3])
+    return ("gregorian", month) if month else None
 
 
 def _real_date(year: int, month: int, day: int) -> date:

@@ -491,10 +491,13 @@ class DateOrderChoice:
 
     order: str | None  # None: unknown; dates that read both ways are read day first, flagged
     reason: str
+    needed: bool = True  # False: no date reads both ways (ISO, year first, or one way only)
 
     @property
     def label(self) -> str:
-        return DATE_ORDERS[self.order] if self.order else "unknown: day first, marked uncertain"
+        if self.order:
+            return DATE_ORDERS[self.order]
+        return "unknown: day first, marked uncertain" if self.needed else "not needed"
 
 
 def choose_date_orders(
@@ -525,6 +528,10 @@ def _choice(seen: DateOrderEvidence, given: str | None, saved: str | None) -> Da
         )
     if seen.contradictory:
         return DateOrderChoice(None, contradiction(seen))
+    if not seen.either:  # 1987-03-14 is year first: no order to choose
+        return DateOrderChoice(
+            saved, "no date reads both ways (year first, as ISO, or one way only)", needed=False
+        )
     if saved:
         return DateOrderChoice(saved, "as saved for this source; no date here shows the order")
     return DateOrderChoice(
