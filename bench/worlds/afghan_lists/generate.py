@@ -14,7 +14,6 @@ import bisect
 import csv
 import os
 import random
-import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -23,10 +22,21 @@ from datetime import date, timedelta
 HERE = os.path.dirname(os.path.abspath(__file__))
 LIST_DAY = date(2021, 8, 20)  # the lists were written in the last days of the airlift
 COLUMNS = [
-    "record_id", "given_name", "father_name", "family_name", "full_name", "full_name_native",
-    "sex", "date_of_birth", "phone", "passport_number", "tazkira_number", "province", "email",
+    "record_id",
+    "given_name",
+    "father_name",
+    "family_name",
+    "full_name",
+    "full_name_native",
+    "sex",
+    "date_of_birth",
+    "phone",
+    "passport_number",
+    "tazkira_number",
+    "province",
+    "email",
     "siv_case_number",
-]  # fmt: skip
+]
 
 
 # ---------------------------------------------------------------- weighted choice
@@ -141,11 +151,11 @@ class Names:
             self.provinces.append(
                 Province(
                     row[1],
-                    geometric(split_commas(row[2])),
-                    geometric(split_commas(row[3])),
+                    geometric(split_commas(row[2]), 0.12),
+                    geometric(split_commas(row[3]), 0.4),
                     list(split_commas(row[4])),
                     f"{index + 1:02d}",
-                )  # fmt: skip
+                )
             )
         self.province_pool = Pool(self.provinces, weights)
         self.proper_pool = zipf_pool(self.proper)
@@ -153,7 +163,7 @@ class Names:
         self.abd_pool = zipf_pool(self.abd)
         self.ullah_pool = zipf_pool(self.ullah)
         self.uddin_pool = zipf_pool(self.uddin)
-        # Mohammad leads far ahead of the other "subordinate" parts (MITRE 2009; Wikipedia "Afghan name").
+        # Mohammad leads far ahead of the other "subordinate" parts (Megerdoomian 2009).
         self.prefix_pool = Pool(self.prefix, [45, 12, 12, 8, 0, 5, 4, 3, 2, 3])
         self.tribe_pool = zipf_pool(self.tribe, 0.6)
         self.surname_pool = zipf_pool(self.surname, 0.6)
@@ -164,26 +174,47 @@ class Names:
         return self.partner.get(key) or self.by_key[key]
 
 
-def geometric(spellings) -> Pool:
-    """The first spelling is the usual one; each further one half as likely."""
-    return Pool(spellings, [0.5**rank for rank in range(len(spellings))])
+def geometric(spellings, ratio: float = 0.5) -> Pool:
+    """The first spelling is the usual one; each further one `ratio` times as likely."""
+    return Pool(spellings, [ratio**rank for rank in range(len(spellings))])
 
 
 # Abdul + attribute of God: the Pashto standard writes "Abdul Rahman", the Dari one "Abdorrahman",
 # Arabic-style writers "Abd al-Rahman" (interscript/maps ODNI and BGN/PCGN notes).
 ABD_STYLES = {
-    "Abdul {a}": 0.40, "Abdul{al}": 0.15, "Abdul-{a}": 0.04, "Abd al-{a}": 0.03, "Abdel {a}": 0.02,
-    "Abdol {a}": 0.04, "Abdol{al}": 0.03, "Abd-ul-{a}": 0.02, "Abdu{s}{al}": 0.10, "Abdo{s}{al}": 0.05,
+    "Abdul {a}": 0.40,
+    "Abdul{al}": 0.15,
+    "Abdul-{a}": 0.04,
+    "Abd al-{a}": 0.03,
+    "Abdel {a}": 0.02,
+    "Abdol {a}": 0.04,
+    "Abdol{al}": 0.03,
+    "Abd-ul-{a}": 0.02,
+    "Abdu{s}{al}": 0.10,
+    "Abdo{s}{al}": 0.05,
     "Abdu{s} {a}": 0.04,
-}  # fmt: skip
+}
 ULLAH_STYLES = {
-    "{b}ullah": 0.50, "{b}ulla": 0.07, "{b}allah": 0.06, "{b}ollah": 0.06, "{b} Ullah": 0.10,
-    "{b}-ullah": 0.04, "{b}ulah": 0.05, "{b} Ulla": 0.02,
-}  # fmt: skip
+    "{b}ullah": 0.50,
+    "{b}ulla": 0.07,
+    "{b}allah": 0.06,
+    "{b}ollah": 0.06,
+    "{b} Ullah": 0.10,
+    "{b}-ullah": 0.04,
+    "{b}ulah": 0.05,
+    "{b} Ulla": 0.02,
+}
 UDDIN_STYLES = {
-    "{b}uddin": 0.45, "{b}udin": 0.10, "{b}oddin": 0.08, "{b} Uddin": 0.10, "{b}-ud-Din": 0.07,
-    "{b} al-Din": 0.03, "{b}eddin": 0.04, "{b} Ud Din": 0.03, "{b}uddeen": 0.03,
-}  # fmt: skip
+    "{b}uddin": 0.45,
+    "{b}udin": 0.10,
+    "{b}oddin": 0.08,
+    "{b} Uddin": 0.10,
+    "{b}-ud-Din": 0.07,
+    "{b} al-Din": 0.03,
+    "{b}eddin": 0.04,
+    "{b} Ud Din": 0.03,
+    "{b}uddeen": 0.03,
+}
 
 _FORMS: dict = {}
 
@@ -193,9 +224,7 @@ def unit_forms(unit: Unit) -> Pool:
     if unit in _FORMS:
         return _FORMS[unit]
     spellings = geometric(unit.token.spellings)
-    spelling_weights = dict(
-        zip(spellings.items, [0.5**rank for rank in range(len(spellings.items))])
-    )
+    spelling_weights = {spelling: 0.5**rank for rank, spelling in enumerate(spellings.items)}
     forms: dict = {}
     if unit.kind == "word":
         forms = spelling_weights
@@ -289,10 +318,19 @@ def to_solar_hijri(day: date) -> tuple:
 
 
 MONTHS_DARI_LATIN = [
-    ("Hamal",), ("Sawr", "Saur", "Sowr"), ("Jawza", "Jauza", "Jowza"), ("Saratan",), ("Asad",),
-    ("Sunbula", "Sonbola", "Sunbulah"), ("Mizan", "Meezan"), ("Aqrab", "Aqrab"), ("Qaws", "Qaus", "Qows"),
-    ("Jadi", "Jaddi"), ("Dalw", "Dalv"), ("Hut", "Hoot"),
-]  # fmt: skip
+    ("Hamal",),
+    ("Sawr", "Saur", "Sowr"),
+    ("Jawza", "Jauza", "Jowza"),
+    ("Saratan",),
+    ("Asad",),
+    ("Sunbula", "Sonbola", "Sunbulah"),
+    ("Mizan", "Meezan"),
+    ("Aqrab", "Aqrab"),
+    ("Qaws", "Qaus", "Qows"),
+    ("Jadi", "Jaddi"),
+    ("Dalw", "Dalv"),
+    ("Hut", "Hoot"),
+]
 MONTHS_DARI = [
     "حمل",
     "ثور",
@@ -332,7 +370,7 @@ ARABIC_LETTERS = str.maketrans("یک", "يك")  # typed on an Arabic keyboard la
 @dataclass
 class Person:
     person_id: str
-    family: "Family"
+    family: Family
     role: str
     sex: str
     given: tuple
@@ -374,14 +412,23 @@ class Family:
 
 
 TITLES_LATIN = {
-    "Haji": ("Haji", "Hajji", "Alhaj", "Al-Haj"), "Mullah": ("Mullah", "Mulla", "Mollah"),
-    "Mawlawi": ("Mawlawi", "Maulvi", "Molvi", "Mawlavi"), "Qari": ("Qari", "Qaari"),
-    "Hafiz": ("Hafiz", "Hafez"), "Eng.": ("Eng.", "Eng", "Engineer", "Eng:"), "Dr.": ("Dr.", "Dr", "Doctor"),
-}  # fmt: skip
+    "Haji": ("Haji", "Hajji", "Alhaj", "Al-Haj"),
+    "Mullah": ("Mullah", "Mulla", "Mollah"),
+    "Mawlawi": ("Mawlawi", "Maulvi", "Molvi", "Mawlavi"),
+    "Qari": ("Qari", "Qaari"),
+    "Hafiz": ("Hafiz", "Hafez"),
+    "Eng.": ("Eng.", "Eng", "Engineer", "Eng:"),
+    "Dr.": ("Dr.", "Dr", "Doctor"),
+}
 TITLES_NATIVE = {
-    "Haji": "حاجی", "Mullah": "ملا", "Mawlawi": "مولوی", "Qari": "قاری", "Hafiz": "حافظ", "Eng.": "انجنیر",
+    "Haji": "حاجی",
+    "Mullah": "ملا",
+    "Mawlawi": "مولوی",
+    "Qari": "قاری",
+    "Hafiz": "حافظ",
+    "Eng.": "انجنیر",
     "Dr.": "داکتر",
-}  # fmt: skip
+}
 TWIN_NAMES = [("Hassan", "Hussain")]
 PHONE_PREFIXES = pool(
     {"70": 14, "71": 6, "72": 8, "73": 6, "74": 3, "75": 2, "76": 5, "77": 12, "78": 10, "79": 14}
@@ -413,21 +460,66 @@ class World:
         rng, names = self.rng, self.names
         if theme and chance(rng, 0.7):
             return self.themed_given(theme)
-        pattern = pool({"prefix": 30, "x_mohammad": 8, "x_suffix": 10, "abd": 17, "ullah": 15, "uddin": 5,
-                        "single": 15}).pick(rng)  # fmt: skip
+        pattern = pool(
+            {
+                "prefix": 30,
+                "x_mohammad": 8,
+                "x_suffix": 10,
+                "abd": 17,
+                "ullah": 15,
+                "uddin": 5,
+                "single": 15,
+            }
+        ).pick(rng)
         if pattern == "prefix":
             return (
                 Unit("word", names.prefix_pool.pick(rng)),
                 Unit("word", names.proper_pool.pick(rng)),
             )
         if pattern == "x_mohammad":
-            first = rng.choice(["Din", "Gul", "Noor", "Dost", "Faiz", "Taj", "Wali", "Yar", "Sher", "Jan", "Khan", "Shah",
-                                "Ali", "Sultan", "Juma", "Painda"])  # fmt: skip
+            first = rng.choice(
+                [
+                    "Din",
+                    "Gul",
+                    "Noor",
+                    "Dost",
+                    "Faiz",
+                    "Taj",
+                    "Wali",
+                    "Yar",
+                    "Sher",
+                    "Jan",
+                    "Khan",
+                    "Shah",
+                    "Ali",
+                    "Sultan",
+                    "Juma",
+                    "Painda",
+                ]
+            )
             return (Unit("word", names.word(first)), Unit("word", names.word("Mohammad")))
         if pattern == "x_suffix":
             suffix = pool({"Khan": 45, "Shah": 25, "Jan": 18, "Gul": 12}).pick(rng)
-            first = rng.choice(["Ahmad", "Sher", "Amir", "Akhtar", "Nawab", "Juma", "Sultan", "Mir", "Zahir", "Nadir",
-                                "Mahmood", "Ali", "Wali", "Noor", "Gul", "Nazar"])  # fmt: skip
+            first = rng.choice(
+                [
+                    "Ahmad",
+                    "Sher",
+                    "Amir",
+                    "Akhtar",
+                    "Nawab",
+                    "Juma",
+                    "Sultan",
+                    "Mir",
+                    "Zahir",
+                    "Nadir",
+                    "Mahmood",
+                    "Ali",
+                    "Wali",
+                    "Noor",
+                    "Gul",
+                    "Nazar",
+                ]
+            )
             if first == suffix:
                 return (Unit("word", names.proper_pool.pick(rng)),)
             return (Unit("word", names.word(first)), Unit("word", names.word(suffix)))
@@ -436,7 +528,7 @@ class World:
         return (Unit("word", names.proper_pool.pick(rng)),)
 
     def themed_given(self, theme: tuple) -> tuple:
-        """Brothers often share a part of their names (Mohammad Zaman, Mohammad Zahir; Rahmatullah, Hayatullah)."""
+        """Brothers share a name part (Mohammad Zaman, Mohammad Zahir; Hayatullah, Rahmatullah)."""
         rng, names = self.rng, self.names
         kind, token = theme
         if kind == "prefix":
@@ -461,7 +553,7 @@ class World:
         given = self.male_given(family.theme if family else ())
         # Sayed families put the lineage title in the name itself (Sayed Jawad).
         if family and family.sayed and chance(self.rng, 0.7) and given[0].token.key != "Sayed":
-            given = (Unit("word", self.names.word("Sayed")),) + given[-1:]
+            given = (Unit("word", self.names.word("Sayed")), *given[-1:])
         return given
 
     # -- documents and contacts
@@ -507,12 +599,21 @@ class World:
 
     def e_tazkira(self, province: Province) -> str:
         year = self.rng.choice([1397, 1398, 1399, 1399, 1400, 1400])
-        return f"{year}-{province.code}{self.rng.randrange(1, 40):02d}-{self.rng.randrange(100000):05d}"
+        office = f"{province.code}{self.rng.randrange(1, 40):02d}"
+        return f"{year}-{office}-{self.rng.randrange(100000):05d}"
 
     # -- persons and families
 
-    def person(self, family: Family, role: str, sex: str, birth: date, father: tuple, given: tuple | None = None,
-               precision: float = 0.5) -> Person:  # fmt: skip
+    def person(
+        self,
+        family: Family,
+        role: str,
+        sex: str,
+        birth: date,
+        father: tuple,
+        given: tuple | None = None,
+        precision: float = 0.5,
+    ) -> Person:
         rng = self.rng
         given = given or self.given_for(sex, family)
         kind = "full" if chance(rng, precision) else ("month" if chance(rng, 0.08) else "year")
@@ -554,16 +655,29 @@ class World:
         style = pool(
             {"none": 45, "tribe": 20, "surname": 22, "place": 5, "lineage": 8 if sayed else 0}
         ).pick(rng)
-        surname = {"none": None, "tribe": tribe or names.tribe_pool.pick(rng), "surname": names.surname_pool.pick(rng),
-                   "place": names.place_pool.pick(rng), "lineage": names.lineage_pool.pick(rng)}[style]  # fmt: skip
+        surname = {
+            "none": None,
+            "tribe": tribe or names.tribe_pool.pick(rng),
+            "surname": names.surname_pool.pick(rng),
+            "place": names.place_pool.pick(rng),
+            "lineage": names.lineage_pool.pick(rng),
+        }[style]
         theme = ()
         if chance(rng, 0.35):
             kind = pool({"prefix": 60, "ullah": 30, "uddin": 10}).pick(rng)
             theme = (kind, names.prefix_pool.pick(rng)) if kind == "prefix" else (kind, None)
         family = Family(
-            family_id, province, province.code != "01" and chance(rng, 0.25), tribe, surname, sayed,
-            siv=chance(rng, 0.32), government=chance(rng, 0.14), us_link=chance(rng, 0.08), theme=theme,
-        )  # fmt: skip
+            family_id,
+            province,
+            province.code != "01" and chance(rng, 0.25),
+            tribe,
+            surname,
+            sayed,
+            siv=chance(rng, 0.32),
+            government=chance(rng, 0.14),
+            us_link=chance(rng, 0.08),
+            theme=theme,
+        )
         self.fill_family(family)
         self.families.append(family)
         return family
@@ -582,15 +696,28 @@ class World:
         if principal_age >= 19 and chance(rng, 0.85):
             gap = rng.randint(1, 10)
             spouse_age = principal_age - gap if principal_sex == "M" else principal_age + gap
-            spouse = self.person(family, "spouse", "F" if principal_sex == "M" else "M",
-                                 self.birth_at_age(max(16, spouse_age)), self.male_given(()), precision=0.45)  # fmt: skip
+            spouse = self.person(
+                family,
+                "spouse",
+                "F" if principal_sex == "M" else "M",
+                self.birth_at_age(max(16, spouse_age)),
+                self.male_given(()),
+                precision=0.45,
+            )
             people.append(spouse)
         if spouse:
             people += self.children(family, principal, spouse)
         if chance(rng, 0.15):
             father_age = min(92, principal_age + rng.randint(20, 35))
-            father = self.person(family, "father", "M", self.birth_at_age(father_age), self.male_given(()),
-                                 given=grandfather, precision=0.2)  # fmt: skip
+            father = self.person(
+                family,
+                "father",
+                "M",
+                self.birth_at_age(father_age),
+                self.male_given(()),
+                given=grandfather,
+                precision=0.2,
+            )
             people.append(father)
         if chance(rng, 0.18):
             mother_age = min(88, principal_age + rng.randint(17, 30))
@@ -681,11 +808,8 @@ class World:
                 serial = f"{rng.randrange(10**7, 10**9)}" if chance(rng, 0.2) else ""
                 person.paper = (volume, page + rng.randint(0, 25), rng.randint(1, 9999), serial)
             e_rate = 0.35 if family.province.code == "01" else 0.18
-            if (
-                chance(rng, e_rate if adult else e_rate / 3)
-                or not person.paper
-                and adult
-                and chance(rng, 0.5)
+            if chance(rng, e_rate if adult else e_rate / 3) or (
+                not person.paper and adult and chance(rng, 0.5)
             ):
                 person.e_tazkira = self.e_tazkira(family.province)
             has_passport = passports == "all" or (
@@ -699,15 +823,13 @@ class World:
                 person.role == "principal" or (person.role == "child" and chance(rng, 0.4))
             ):
                 person.us_passport = f"{rng.choice('56')}{rng.randrange(10**8):08d}"
-            if (
-                siv_case
-                and person.role in ("principal", "spouse")
-                or (siv_case and person.role == "child" and age < 21)
+            if (siv_case and person.role in ("principal", "spouse")) or (
+                siv_case and person.role == "child" and age < 21
             ):
                 person.siv_case = siv_case
-            if person.role == "principal" and chance(rng, 0.85 if family.siv else 0.45):
-                person.email = self.email_for(person)
-            elif adult and chance(rng, 0.12):
+            if (person.role == "principal" and chance(rng, 0.85 if family.siv else 0.45)) or (
+                adult and chance(rng, 0.12)
+            ):
                 person.email = self.email_for(person)
         if family.us_link:
             relative = self.male_given(())
@@ -769,33 +891,45 @@ class Source:
     us_contact: float = 0.0  # chance the contact is the relative in the US who asked for help
 
 
+# Each list's habits. Weights are relative; the README explains where each habit comes from.
+# fmt: off
 SOURCES = [
     Source(
         name="NGO relief spreadsheet", prefix="ngo-a", household="ngo-a:F-{:05d}", weight=24,
-        include={"principal": 1, "spouse": 0.9, "child": 0.85, "father": 0.7, "mother": 0.7, "sibling": 0.5},
+        include={"principal": 1, "spouse": 0.9, "child": 0.85, "father": 0.7, "mother": 0.7,
+                 "sibling": 0.5},
         self_spelling=0.3, typo=0.06, title=0.3,
-        layouts={"columns": 70, "given_full": 12, "given_father": 5, "given_connector": 5, "swapped": 4, "full": 4},
+        layouts={"columns": 70, "given_full": 12, "given_father": 5, "given_connector": 5,
+                 "swapped": 4, "full": 4},
         father_column=0.8, family_rule={"empty": 50, "father": 20, "tribe": 20, "household": 10},
         upper=0.1, native=0.0, arabic_letters=0.0, sex={"M": 1, "Male": 1, "": 0.1},
-        dob=0.9, full_dates={"dmy": 55, "dmy_dash": 10, "year": 10, "iso": 10, "mdy": 5, "sh": 10, "age": 10},
+        dob=0.9,
+        full_dates={"dmy": 55, "dmy_dash": 10, "year": 10, "iso": 10, "mdy": 5, "sh": 10,
+                    "age": 10},
         partial_dates={"year": 40, "jan1": 30, "zeros": 15, "sh_year": 15}, year_error=0.04,
-        tazkira=0.75, tazkira_forms={"vol": 30, "slash": 30, "jild": 10, "reg": 15, "jp": 5, "serial": 10},
+        tazkira=0.75,
+        tazkira_forms={"vol": 30, "slash": 30, "jild": 10, "reg": 15, "jp": 5, "serial": 10},
         prefer_e_tazkira=0.5, passport=0.6, placeholder=0.3,
-        phone=0.85, phone_forms={"local": 60, "local_spaced": 15, "plus": 10, "no_zero": 10, "93": 5},
+        phone=0.85,
+        phone_forms={"local": 60, "local_spaced": 15, "plus": 10, "no_zero": 10, "93": 5},
         own_phone=0.3, office_phone=0.02, persian_digits=0.0,
         province=0.9, province_forms={"province": 70, "city": 20, "district": 5, "kabul": 5},
-        email=0.3, siv=0.3, siv_forms={"plain": 70, "dashed": 15, "lower": 15}, duplicate_person=0.03,
+        email=0.3, siv=0.3, siv_forms={"plain": 70, "dashed": 15, "lower": 15},
+        duplicate_person=0.03,
     ),
     Source(
-        name="NGO women and media programme list", prefix="ngo-b", household="ngo-b:HH-{:04d}", weight=10,
-        include={"principal": 1, "spouse": 0.8, "child": 0.8, "father": 0.4, "mother": 0.6, "sibling": 0.4},
+        name="NGO women and media programme list", prefix="ngo-b", household="ngo-b:HH-{:04d}",
+        weight=10,
+        include={"principal": 1, "spouse": 0.8, "child": 0.8, "father": 0.4, "mother": 0.6,
+                 "sibling": 0.4},
         self_spelling=0.5, typo=0.04, title=0.2,
         layouts={"columns": 55, "full_connector": 20, "full": 15, "given_full": 10},
         father_column=0.6, family_rule={"empty": 60, "father": 15, "tribe": 15, "household": 10},
         upper=0.0, native=0.5, arabic_letters=0.15, sex={"F": 1, "M": 1},
         dob=0.85, full_dates={"iso": 45, "dmy": 25, "sh": 15, "sh_month": 5, "year": 10},
         partial_dates={"year": 40, "jan1": 20, "zeros": 20, "sh_year": 20}, year_error=0.03,
-        tazkira=0.7, tazkira_forms={"dari_abbr": 20, "dari_full": 20, "vol": 20, "slash": 25, "reg": 15},
+        tazkira=0.7,
+        tazkira_forms={"dari_abbr": 20, "dari_full": 20, "vol": 20, "slash": 25, "reg": 15},
         prefer_e_tazkira=0.7, passport=0.5, placeholder=0.2,
         phone=0.85, phone_forms={"plus_spaced": 40, "local": 30, "0093": 15, "two": 15},
         own_phone=0.5, office_phone=0.03, persian_digits=0.0,
@@ -803,8 +937,10 @@ SOURCES = [
         email=0.5, siv=0.2, siv_forms={"own_ref": 60, "plain": 40},
     ),
     Source(
-        name="SIV case list (principals and derivatives)", prefix="siv", household="siv:{}", weight=30,
-        include={"principal": 1, "spouse": 0.95, "child": 0.9, "father": 0, "mother": 0, "sibling": 0},
+        name="SIV case list (principals and derivatives)", prefix="siv", household="siv:{}",
+        weight=30,
+        include={"principal": 1, "spouse": 0.95, "child": 0.9, "father": 0, "mother": 0,
+                 "sibling": 0},
         self_spelling=0.9, typo=0.01, title=0.0,
         layouts={"fnu": 85, "full_comma": 15}, father_column=0.2,
         family_rule={"father": 45, "tribe": 20, "fnu": 35},
@@ -821,7 +957,8 @@ SOURCES = [
     ),
     Source(
         name="congressional office forward", prefix="cong", household="cong:case-{:04d}", weight=8,
-        include={"principal": 1, "spouse": 0.7, "child": 0.6, "father": 0.5, "mother": 0.5, "sibling": 0.5},
+        include={"principal": 1, "spouse": 0.7, "child": 0.6, "father": 0.5, "mother": 0.5,
+                 "sibling": 0.5},
         self_spelling=0.4, typo=0.08, title=0.1,
         layouts={"full": 70, "full_comma": 10, "columns": 20}, father_column=0.1,
         family_rule={"empty": 40, "father": 30, "tribe": 20, "household": 10},
@@ -830,23 +967,28 @@ SOURCES = [
         partial_dates={"year": 50, "jan1_mdy": 40, "zeros": 10}, year_error=0.06,
         tazkira=0.15, tazkira_forms={"reg": 40, "slash": 30, "vol": 30},
         prefer_e_tazkira=0.5, passport=0.4, placeholder=0.3,
-        phone=0.8, phone_forms={"us": 100}, own_phone=0.0, office_phone=0.05, persian_digits=0.0,
+        phone=0.8, phone_forms={"local": 100}, own_phone=0.0, office_phone=0.05,
+        persian_digits=0.0,
         province=0.5, province_forms={"city": 50, "province": 40, "kabul": 10},
         email=0.8, siv=0.4, siv_forms={"plain": 50, "prefixed": 25, "dashed": 25},
         us_contact=0.85,
     ),
     Source(
         name="web self-registration form", prefix="web", household="web:sub-{:06d}", weight=22,
-        include={"principal": 1, "spouse": 0.85, "child": 0.8, "father": 0.5, "mother": 0.5, "sibling": 0.3},
+        include={"principal": 1, "spouse": 0.85, "child": 0.8, "father": 0.5, "mother": 0.5,
+                 "sibling": 0.3},
         self_spelling=0.85, typo=0.05, title=0.15,
         layouts={"columns": 65, "given_full": 15, "swapped": 8, "given_father": 5, "glued": 7},
         father_column=0.7, family_rule={"empty": 55, "father": 25, "tribe": 15, "household": 5},
         upper=0.15, native=0.2, arabic_letters=0.3, sex={"Male": 1, "Female": 1, "": 0.1},
         dob=0.95, full_dates={"iso": 65, "dmy": 15, "mdy": 5, "sh": 10, "year": 5},
         partial_dates={"jan1_iso": 55, "year": 20, "sh_year": 15, "zeros": 10}, year_error=0.03,
-        tazkira=0.8, tazkira_forms={"slash": 25, "reg": 20, "vol": 15, "jild": 10, "jp": 10, "serial": 10, "dari_full": 10},
+        tazkira=0.8,
+        tazkira_forms={"slash": 25, "reg": 20, "vol": 15, "jild": 10, "jp": 10, "serial": 10,
+                       "dari_full": 10},
         prefer_e_tazkira=0.7, passport=0.7, placeholder=0.4,
-        phone=0.95, phone_forms={"local": 35, "93": 15, "no_zero": 15, "plus": 20, "0093": 10, "two": 5},
+        phone=0.95,
+        phone_forms={"local": 35, "93": 15, "no_zero": 15, "plus": 20, "0093": 10, "two": 5},
         own_phone=0.6, office_phone=0.0, persian_digits=0.05,
         province=0.95, province_forms={"province": 60, "city": 30, "district": 5, "kabul": 5},
         email=0.8, siv=0.5, siv_forms={"plain": 50, "lower": 20, "spaced": 15, "digits": 15},
@@ -854,41 +996,50 @@ SOURCES = [
     ),
     Source(
         name="KoboToolbox field survey", prefix="kobo", household="kobo:{:06d}", weight=10,
-        include={"principal": 1, "spouse": 0.9, "child": 0.9, "father": 0.8, "mother": 0.8, "sibling": 0.6},
+        include={"principal": 1, "spouse": 0.9, "child": 0.9, "father": 0.8, "mother": 0.8,
+                 "sibling": 0.6},
         self_spelling=0.1, typo=0.07, title=0.4,
         layouts={"columns": 80, "given_connector": 10, "given_full": 10}, father_column=0.95,
         family_rule={"empty": 70, "tribe": 20, "household": 10},
-        upper=0.0, native=0.95, arabic_letters=0.3, sex={"male": 1, "female": 1, "m": 0.3, "f": 0.3},
-        dob=0.9, full_dates={"sh": 25, "sh_marker": 25, "sh_persian": 20, "sh_month": 15, "sh_month_native": 15},
+        upper=0.0, native=0.95, arabic_letters=0.3,
+        sex={"male": 1, "female": 1, "m": 0.3, "f": 0.3},
+        dob=0.9,
+        full_dates={"sh": 25, "sh_marker": 25, "sh_persian": 20, "sh_month": 15,
+                    "sh_month_native": 15},
         partial_dates={"sh_year": 60, "sh_year_persian": 25, "sh_hamal1": 15}, year_error=0.05,
-        tazkira=0.85, tazkira_forms={"dari_abbr": 40, "dari_full": 30, "jild": 10, "slash": 10, "reg": 10},
+        tazkira=0.85,
+        tazkira_forms={"dari_abbr": 40, "dari_full": 30, "jild": 10, "slash": 10, "reg": 10},
         prefer_e_tazkira=0.3, passport=0.2, placeholder=0.2,
-        phone=0.9, phone_forms={"local": 70, "local_spaced": 15, "no_zero": 15}, own_phone=0.3, office_phone=0.0,
-        persian_digits=0.35,
+        phone=0.9, phone_forms={"local": 70, "local_spaced": 15, "no_zero": 15},
+        own_phone=0.3, office_phone=0.0, persian_digits=0.35,
         province=0.95, province_forms={"province": 40, "native": 30, "district": 20, "city": 10},
         email=0.05, siv=0.1, siv_forms={"plain": 100},
     ),
     Source(
-        name="ministry staff roster with dependants", prefix="moi", household="moi:emp-{:05d}", weight=30,
-        include={"principal": 1, "spouse": 0.5, "child": 0.5, "father": 0.1, "mother": 0.1, "sibling": 0.1},
+        name="ministry staff roster with dependants", prefix="moi", household="moi:emp-{:05d}",
+        weight=30,
+        include={"principal": 1, "spouse": 0.5, "child": 0.5, "father": 0.1, "mother": 0.1,
+                 "sibling": 0.1},
         self_spelling=0.4, typo=0.04, title=0.7,
         layouts={"columns": 75, "given_connector": 15, "given_full": 10}, father_column=0.95,
         family_rule={"empty": 80, "tribe": 15, "household": 5},
         upper=0.3, native=0.3, arabic_letters=0.2, sex={"M": 1, "F": 1, "": 0.2},
         dob=0.95, full_dates={"sh": 50, "sh_marker": 20, "sh_month": 15, "dmy": 15},
         partial_dates={"sh_year": 60, "sh_hamal1": 20, "year": 20}, year_error=0.04,
-        tazkira=0.95, tazkira_forms={"jild": 35, "jp": 15, "slash": 25, "dari_abbr": 15, "serial": 10},
+        tazkira=0.95,
+        tazkira_forms={"jild": 35, "jp": 15, "slash": 25, "dari_abbr": 15, "serial": 10},
         prefer_e_tazkira=0.2, passport=0.5, placeholder=0.3,
-        phone=0.9, phone_forms={"local": 60, "local_spaced": 20, "two": 20}, own_phone=0.7, office_phone=0.15,
-        persian_digits=0.1,
+        phone=0.9, phone_forms={"local": 60, "local_spaced": 20, "two": 20},
+        own_phone=0.7, office_phone=0.15, persian_digits=0.1,
         province=0.8, province_forms={"province": 70, "city": 20, "district": 10},
         email=0.3, siv=0.0, siv_forms={"plain": 100},
         requires="government",
     ),
-]  # fmt: skip
+]
+# fmt: on
 
 
-# ---------------------------------------------------------------- writing a record the way a list does
+# ---------------------------------------------------------------- writing a record as a list does
 
 CONNECTORS = {
     "son": pool(
@@ -902,14 +1053,37 @@ NATIVE_CONNECTORS = {
     "daughter": pool({"بنت": 40, "دختر": 40, "لور": 20}),
     "wife": pool({"همسر": 60, "خانم": 40}),
 }
-SEX_CODES = {"M": ("M", "F"), "F": ("M", "F"), "Male": ("Male", "Female"), "Female": ("Male", "Female"),
-             "male": ("male", "female"), "female": ("male", "female"), "m": ("m", "f"), "f": ("m", "f"), "": ("", "")}  # fmt: skip
-PLACEHOLDERS = pool({"N/A": 25, "-": 15, "none": 10, "000000": 8, "pending": 10, "NA": 8, "n/a": 8, "nil": 4,
-                     "0": 4, "123456789": 2, "ندارد": 3, "x": 3})  # fmt: skip
+SEX_CODES = {
+    "M": ("M", "F"),
+    "F": ("M", "F"),
+    "Male": ("Male", "Female"),
+    "Female": ("Male", "Female"),
+    "male": ("male", "female"),
+    "female": ("male", "female"),
+    "m": ("m", "f"),
+    "f": ("m", "f"),
+    "": ("", ""),
+}
+PLACEHOLDERS = pool(
+    {
+        "N/A": 25,
+        "-": 15,
+        "none": 10,
+        "000000": 8,
+        "pending": 10,
+        "NA": 8,
+        "n/a": 8,
+        "nil": 4,
+        "0": 4,
+        "123456789": 2,
+        "ندارد": 3,
+        "x": 3,
+    }
+)
 
 
 def typo(rng: random.Random, text: str) -> str:
-    """One slip of the keyboard: a letter dropped, doubled, swapped with its neighbour or mistyped."""
+    """One slip of the keyboard: a letter dropped, doubled, swapped with the next or mistyped."""
     letters = [index for index, char in enumerate(text) if char.isalpha()]
     if len(letters) < 4:
         return text
@@ -968,9 +1142,10 @@ class Writer:
 
     # -- names
 
-    def spell(self, units: tuple, own_forms: tuple, drop_sayed: bool = False) -> str:
+    def spell(self, units: tuple, own_forms: tuple, drop_sayed: bool = False) -> list:
+        """The name's parts as this list spells them."""
         parts = []
-        for unit, own in zip(units, own_forms):
+        for unit, own in zip(units, own_forms, strict=True):
             if drop_sayed and unit.token.key == "Sayed" and len(units) > 1:
                 continue
             parts.append(
@@ -978,23 +1153,23 @@ class Writer:
                 if chance(self.rng, self.source.self_spelling)
                 else unit_forms(unit).pick(self.rng)
             )
-        return " ".join(parts)
+        return parts
 
     def maybe_typo(self, text: str) -> str:
         return typo(self.rng, text) if text and chance(self.rng, self.source.typo) else text
 
     def names(self, person: Person) -> dict:
         source, rng = self.source, self.rng
-        given = self.maybe_typo(
-            self.spell(person.given, person.self_forms, drop_sayed=chance(rng, 0.15))
-        )
-        father = self.maybe_typo(self.spell(person.father, person.father_forms))
+        given_parts = self.spell(person.given, person.self_forms, drop_sayed=chance(rng, 0.15))
+        given = self.maybe_typo(" ".join(given_parts))
+        father_parts = self.spell(person.father, person.father_forms)
+        father = self.maybe_typo(" ".join(father_parts))
         title = (
             rng.choice(TITLES_LATIN[person.title])
             if person.title and chance(rng, source.title)
             else ""
         )
-        family, fnu = self.family_name(person, father)
+        family, fnu = self.family_name(person, father, father_parts[-1])
         layout = pool(source.layouts).pick(rng)
         father_column = father if chance(rng, source.father_column) else ""
         titled = f"{title} {given}".strip()
@@ -1034,7 +1209,7 @@ class Writer:
             out = {key: value.upper() for key, value in out.items()}
         return out
 
-    def family_name(self, person: Person, father: str) -> tuple:
+    def family_name(self, person: Person, father: str, father_last: str) -> tuple:
         """The family-name cell, and whether a US-style list would print FNU for lack of one."""
         rng = self.rng
         if person.surname:
@@ -1047,8 +1222,8 @@ class Writer:
         rule = pool(self.source.family_rule).pick(rng)
         household = person.family.surname
         if rule == "father":
-            # Afghans without a surname often get their father's name in that box (or his last word).
-            return (father.split()[-1] if chance(rng, 0.3) else father), False
+            # Afghans without a surname often get their father's name (or its last part) here.
+            return (father_last if chance(rng, 0.3) else father), False
         if rule == "tribe" and person.family.tribe and person.role != "spouse":
             return geometric(person.family.tribe.spellings).pick(rng), False
         if rule == "household" and household:
@@ -1094,9 +1269,13 @@ class Writer:
             age = (LIST_DAY - day).days // 365
             return str(LIST_DAY.year - age + shift)
         gregorian = {
-            "iso": f"{y}-{m:02d}-{d:02d}", "dmy": f"{d:02d}/{m:02d}/{y}", "dmy_dash": f"{d:02d}-{m:02d}-{y}",
-            "mdy": f"{m:02d}/{d:02d}/{y}", "mdy_short": f"{m}/{d}/{y}", "year": str(y),
-        }  # fmt: skip
+            "iso": f"{y}-{m:02d}-{d:02d}",
+            "dmy": f"{d:02d}/{m:02d}/{y}",
+            "dmy_dash": f"{d:02d}-{m:02d}-{y}",
+            "mdy": f"{m:02d}/{d:02d}/{y}",
+            "mdy_short": f"{m}/{d}/{y}",
+            "year": str(y),
+        }
         if form in gregorian:
             return gregorian[form]
         if form == "sh":
@@ -1109,8 +1288,16 @@ class Writer:
                 ]
             )
         if form == "sh_marker":
-            return rng.choice([f"SH {sy}/{sm:02d}/{sd:02d}", f"{sy}/{sm:02d}/{sd:02d} SH", f"{sy}/{sm}/{sd} (hijri shamsi)",
-                               f"{sy}/{sm:02d}/{sd:02d} ش", f"{sy}/{sm:02d}/{sd:02d} هـ ش", f"{sy}-{sm}-{sd} H.S."])  # fmt: skip
+            return rng.choice(
+                [
+                    f"SH {sy}/{sm:02d}/{sd:02d}",
+                    f"{sy}/{sm:02d}/{sd:02d} SH",
+                    f"{sy}/{sm}/{sd} (hijri shamsi)",
+                    f"{sy}/{sm:02d}/{sd:02d} ش",
+                    f"{sy}/{sm:02d}/{sd:02d} هـ ش",
+                    f"{sy}-{sm}-{sd} H.S.",
+                ]
+            )
         if form == "sh_persian":
             text = f"{sy}/{sm:02d}/{sd:02d}" + rng.choice(["", "", " ش", " هـ ش"])
             return text.translate(PERSIAN_DIGITS if chance(rng, 0.85) else ARABIC_DIGITS)
@@ -1131,11 +1318,17 @@ class Writer:
             return rng.choice([f"00/{m:02d}/{y}", f"{y}-{m:02d}-00", f"{m:02d}/{y}"])
         form = pool(self.source.partial_dates).pick(rng)
         return {
-            "year": str(y), "jan1": f"01/01/{y}", "jan1_mdy": f"01/01/{y}", "jan1_iso": f"{y}-01-01",
+            "year": str(y),
+            "jan1": f"01/01/{y}",
+            "jan1_mdy": f"01/01/{y}",
+            "jan1_iso": f"{y}-01-01",
             "zeros": rng.choice([f"00/00/{y}", f"{y}-00-00", f"0/0/{y}"]),
-            "sh_year": rng.choice([f"{sy}", f"{sy} SH", f"SH {sy}", f"{sy} ش", f"{sy} (hijri shamsi)"]),
-            "sh_year_persian": f"{sy}".translate(PERSIAN_DIGITS), "sh_hamal1": f"{sy}/01/01",
-        }[form]  # fmt: skip
+            "sh_year": rng.choice(
+                [f"{sy}", f"{sy} SH", f"SH {sy}", f"{sy} ش", f"{sy} (hijri shamsi)"]
+            ),
+            "sh_year_persian": f"{sy}".translate(PERSIAN_DIGITS),
+            "sh_hamal1": f"{sy}/01/01",
+        }[form]
 
     # -- documents
 
@@ -1172,13 +1365,25 @@ class Writer:
         return {
             "dari_abbr": persian(f"ج {volume} ص {page} ث {reg}"),
             "dari_full": persian(f"جلد {volume} صفحه {page} ثبت {reg}"),
-            "jild": rng.choice([f"Jild {volume} Safha {page} Sabt {reg}", f"Jild {volume} Safha {page} No {reg}",
-                                f"jild {volume}, safha {page}, sabt {reg}"]),
-            "vol": rng.choice([f"Vol {volume}, Page {page}, Reg {reg}", f"Vol. {volume} Pg. {page} No. {reg}",
-                               f"Volume {volume} Page {page} Number {reg}"]),
-            "slash": rng.choice([f"{volume}/{page}/{reg}", f"{volume}-{page}-{reg}", f"{volume}/{page}/{reg}"]),
+            "jild": rng.choice(
+                [
+                    f"Jild {volume} Safha {page} Sabt {reg}",
+                    f"Jild {volume} Safha {page} No {reg}",
+                    f"jild {volume}, safha {page}, sabt {reg}",
+                ]
+            ),
+            "vol": rng.choice(
+                [
+                    f"Vol {volume}, Page {page}, Reg {reg}",
+                    f"Vol. {volume} Pg. {page} No. {reg}",
+                    f"Volume {volume} Page {page} Number {reg}",
+                ]
+            ),
+            "slash": rng.choice(
+                [f"{volume}/{page}/{reg}", f"{volume}-{page}-{reg}", f"{volume}/{page}/{reg}"]
+            ),
             "jp": f"J{volume}-P{page}-{reg}",
-        }.get(form, str(reg))  # fmt: skip
+        }.get(form, str(reg))
 
     def passport(self, person: Person) -> str:
         rng, source = self.rng, self.source
@@ -1206,8 +1411,6 @@ class Writer:
             return self.afghan_number(self.world.office_phone(source.prefix, rng))
         number = person.phone if person.phone and chance(rng, source.own_phone) else family.phone
         form = pool(source.phone_forms).pick(rng)
-        if form == "us":
-            form = "local"
         if form == "two":
             other = (
                 family.phone if number != family.phone else (person.phone or self.world.new_phone())
@@ -1223,14 +1426,33 @@ class Writer:
 
     def afghan_number(self, n: str, form: str = "local") -> str:
         return {
-            "local": f"0{n}", "local_spaced": rng_choice(self.rng, [f"0{n[:2]} {n[2:5]} {n[5:]}", f"0{n[:3]} {n[3:6]} {n[6:]}", f"0{n[:2]}-{n[2:5]}-{n[5:]}"]),
-            "plus": f"+93{n}", "plus_spaced": f"+93 {n[:2]} {n[2:5]} {n[5:]}", "0093": rng_choice(self.rng, [f"0093{n}", f"0093 {n}"]),
-            "93": f"93{n}", "no_zero": f"{n}",
-        }[form]  # fmt: skip
+            "local": f"0{n}",
+            "local_spaced": rng_choice(
+                self.rng,
+                [
+                    f"0{n[:2]} {n[2:5]} {n[5:]}",
+                    f"0{n[:3]} {n[3:6]} {n[6:]}",
+                    f"0{n[:2]}-{n[2:5]}-{n[5:]}",
+                ],
+            ),
+            "plus": f"+93{n}",
+            "plus_spaced": f"+93 {n[:2]} {n[2:5]} {n[5:]}",
+            "0093": rng_choice(self.rng, [f"0093{n}", f"0093 {n}"]),
+            "93": f"93{n}",
+            "no_zero": f"{n}",
+        }[form]
 
     def us_number(self, n: str) -> str:
-        return rng_choice(self.rng, [f"({n[:3]}) {n[3:6]}-{n[6:]}", f"{n[:3]}.{n[3:6]}.{n[6:]}", f"+1 {n[:3]} {n[3:6]} {n[6:]}",
-                                     f"{n[:3]}-{n[3:6]}-{n[6:]}", n])  # fmt: skip
+        return rng_choice(
+            self.rng,
+            [
+                f"({n[:3]}) {n[3:6]}-{n[6:]}",
+                f"{n[:3]}.{n[3:6]}.{n[6:]}",
+                f"+1 {n[:3]} {n[3:6]} {n[6:]}",
+                f"{n[:3]}-{n[3:6]}-{n[6:]}",
+                n,
+            ],
+        )
 
     def province(self, person: Person) -> str:
         rng, province = self.rng, person.family.province
@@ -1270,9 +1492,13 @@ class Writer:
         if not case:
             return ""
         return {
-            "plain": case, "lower": case.lower(), "dashed": f"{case[:3]}-{case[3:7]}-{case[7:]}",
-            "spaced": f"{case[:3]} {case[3:]}", "digits": case[3:], "prefixed": f"SIV case {case}",
-        }[form]  # fmt: skip
+            "plain": case,
+            "lower": case.lower(),
+            "dashed": f"{case[:3]}-{case[3:7]}-{case[7:]}",
+            "spaced": f"{case[:3]} {case[3:]}",
+            "digits": case[3:],
+            "prefixed": f"SIV case {case}",
+        }[form]
 
 
 def rng_choice(rng: random.Random, options: list) -> str:
@@ -1341,7 +1567,7 @@ def build(persons: int, seed: int, names_path: str) -> tuple:
     rows, truth = [], []
     counters: Counter = Counter()
     writers = {source.prefix: Writer(rng, source, world) for source in SOURCES}
-    for source, family, members in listings(rng, world.families):
+    for source, _family, members in listings(rng, world.families):
         counters[source.prefix] += 1
         reference = (
             members[0].siv_case
@@ -1394,7 +1620,8 @@ def summary(world: World, records: list, labels: list) -> str:
         "records per person: " + "  ".join(f"{k}:{histogram[k]}" for k in sorted(histogram)),
         "records per list: " + "  ".join(f"{k}:{v}" for k, v in sorted(sources.items())),
         f"namesakes (same given and father's name, same province, different persons): "
-        f"{sum(n for n in namesakes.values() if n > 1)} persons in {sum(1 for n in namesakes.values() if n > 1)} groups",
+        f"{sum(n for n in namesakes.values() if n > 1)} persons in "
+        f"{sum(1 for n in namesakes.values() if n > 1)} groups",
     ]
     return "\n".join(lines)
 
@@ -1417,7 +1644,7 @@ def main(argv: list | None = None) -> None:
     )
     write_csv(os.path.join(args.out, "truth.csv"), ["record_id", "person_id"], labels)
     print(summary(world, records, labels))
-    print(f"written to {args.out} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    print(f"written to {args.out} in {time.perf_counter() - started:.1f} s")
 
 
 if __name__ == "__main__":
