@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import bisect
 import csv
+import functools
 import os
 import random
 import time
@@ -59,7 +60,12 @@ class Pool:
 
 
 def pool(mapping: dict) -> Pool:
-    return Pool(mapping.keys(), mapping.values())
+    return _pool(tuple(mapping.items()))
+
+
+@functools.cache
+def _pool(pairs: tuple) -> Pool:
+    return Pool([item for item, _ in pairs], [weight for _, weight in pairs])
 
 
 def zipf_pool(items, exponent: float = 0.9) -> Pool:
@@ -286,6 +292,7 @@ def _mod(a: int, b: int) -> int:
     return a - _div(a, b) * b
 
 
+@functools.cache
 def nowruz(sh_year: int) -> date:
     """Gregorian date of 1 Hamal (1 Farvardin) of a Solar Hijri year."""
     gy = sh_year + 621
@@ -889,6 +896,8 @@ class Source:
     duplicate_person: float = 0.0
     requires: str = ""  # family attribute needed to be on the list
     us_contact: float = 0.0  # chance the contact is the relative in the US who asked for help
+    forwarded: float = 0.0  # chance a family reached this list as rows copied from another list
+    unnamed_wife: float = 0.0  # chance a wife is listed only as her husband's wife
 
 
 # Each list's habits. Weights are relative; the README explains where each habit comes from.
@@ -899,8 +908,8 @@ SOURCES = [
         include={"principal": 1, "spouse": 0.9, "child": 0.85, "father": 0.7, "mother": 0.7,
                  "sibling": 0.5},
         self_spelling=0.3, typo=0.06, title=0.3,
-        layouts={"columns": 70, "given_full": 12, "given_father": 5, "given_connector": 5,
-                 "swapped": 4, "full": 4},
+        layouts={"columns": 67, "given_full": 12, "given_father": 5, "given_connector": 5,
+                 "swapped": 4, "full": 4, "glued": 3},
         father_column=0.8, family_rule={"empty": 50, "father": 20, "tribe": 20, "household": 10},
         upper=0.1, native=0.0, arabic_letters=0.0, sex={"M": 1, "Male": 1, "": 0.1},
         dob=0.9,
@@ -915,7 +924,7 @@ SOURCES = [
         own_phone=0.3, office_phone=0.02, persian_digits=0.0,
         province=0.9, province_forms={"province": 70, "city": 20, "district": 5, "kabul": 5},
         email=0.3, siv=0.3, siv_forms={"plain": 70, "dashed": 15, "lower": 15},
-        duplicate_person=0.03,
+        duplicate_person=0.03, unnamed_wife=0.03,
     ),
     Source(
         name="NGO women and media programme list", prefix="ngo-b", household="ngo-b:HH-{:04d}",
@@ -934,7 +943,7 @@ SOURCES = [
         phone=0.85, phone_forms={"plus_spaced": 40, "local": 30, "0093": 15, "two": 15},
         own_phone=0.5, office_phone=0.03, persian_digits=0.0,
         province=0.85, province_forms={"province": 60, "city": 25, "kabul": 10, "district": 5},
-        email=0.5, siv=0.2, siv_forms={"own_ref": 60, "plain": 40},
+        email=0.5, siv=0.2, siv_forms={"own_ref": 60, "plain": 40}, forwarded=0.15,
     ),
     Source(
         name="SIV case list (principals and derivatives)", prefix="siv", household="siv:{}",
@@ -943,7 +952,7 @@ SOURCES = [
                  "sibling": 0},
         self_spelling=0.9, typo=0.01, title=0.0,
         layouts={"fnu": 85, "full_comma": 15}, father_column=0.2,
-        family_rule={"father": 45, "tribe": 20, "fnu": 35},
+        family_rule={"father": 45, "tribe": 20, "fnu": 28, "lnu": 7},
         upper=0.5, native=0.0, arabic_letters=0.0, sex={"M": 1, "F": 1},
         dob=0.98, full_dates={"mdy": 85, "mdy_short": 15},
         partial_dates={"jan1_mdy": 85, "year": 15}, year_error=0.01,
@@ -961,7 +970,7 @@ SOURCES = [
                  "sibling": 0.5},
         self_spelling=0.4, typo=0.08, title=0.1,
         layouts={"full": 70, "full_comma": 10, "columns": 20}, father_column=0.1,
-        family_rule={"empty": 40, "father": 30, "tribe": 20, "household": 10},
+        family_rule={"empty": 40, "father": 30, "tribe": 15, "household": 10, "lnu": 5},
         upper=0.1, native=0.0, arabic_letters=0.0, sex={"": 3, "M": 1, "Male": 1},
         dob=0.5, full_dates={"mdy": 60, "year": 15, "age": 15, "iso": 10},
         partial_dates={"year": 50, "jan1_mdy": 40, "zeros": 10}, year_error=0.06,
@@ -971,7 +980,7 @@ SOURCES = [
         persian_digits=0.0,
         province=0.5, province_forms={"city": 50, "province": 40, "kabul": 10},
         email=0.8, siv=0.4, siv_forms={"plain": 50, "prefixed": 25, "dashed": 25},
-        us_contact=0.85,
+        us_contact=0.85, forwarded=0.35, unnamed_wife=0.05,
     ),
     Source(
         name="web self-registration form", prefix="web", household="web:sub-{:06d}", weight=22,
@@ -999,7 +1008,8 @@ SOURCES = [
         include={"principal": 1, "spouse": 0.9, "child": 0.9, "father": 0.8, "mother": 0.8,
                  "sibling": 0.6},
         self_spelling=0.1, typo=0.07, title=0.4,
-        layouts={"columns": 80, "given_connector": 10, "given_full": 10}, father_column=0.95,
+        layouts={"columns": 77, "given_connector": 10, "given_full": 10, "glued": 3},
+        father_column=0.95,
         family_rule={"empty": 70, "tribe": 20, "household": 10},
         upper=0.0, native=0.95, arabic_letters=0.3,
         sex={"male": 1, "female": 1, "m": 0.3, "f": 0.3},
@@ -1013,7 +1023,7 @@ SOURCES = [
         phone=0.9, phone_forms={"local": 70, "local_spaced": 15, "no_zero": 15},
         own_phone=0.3, office_phone=0.0, persian_digits=0.35,
         province=0.95, province_forms={"province": 40, "native": 30, "district": 20, "city": 10},
-        email=0.05, siv=0.1, siv_forms={"plain": 100},
+        email=0.05, siv=0.1, siv_forms={"plain": 100}, unnamed_wife=0.04,
     ),
     Source(
         name="ministry staff roster with dependants", prefix="moi", household="moi:emp-{:05d}",
@@ -1033,7 +1043,7 @@ SOURCES = [
         own_phone=0.7, office_phone=0.15, persian_digits=0.1,
         province=0.8, province_forms={"province": 70, "city": 20, "district": 10},
         email=0.3, siv=0.0, siv_forms={"plain": 100},
-        requires="government",
+        requires="government", unnamed_wife=0.05,
     ),
 ]
 # fmt: on
@@ -1140,6 +1150,20 @@ class Writer:
         row["household_id"] = household
         return row
 
+    def forward(self, original: dict, person: Person, household: str) -> dict:
+        """A row copied from another list: the name cells merged into one, the contact replaced."""
+        rng, family = self.rng, person.family
+        row = dict(original)
+        names = (original["given_name"], original["family_name"])
+        full = original["full_name"] or " ".join(name for name in names if name)
+        row.update(given_name="", father_name="", family_name="", full_name=full)
+        row.update(full_name_native="", household_id=household)
+        if family.us_phone and chance(rng, self.source.us_contact):
+            row["phone"] = self.us_number(family.us_phone)
+        if family.us_email and chance(rng, self.source.us_contact):
+            row["email"] = family.us_email
+        return row
+
     # -- names
 
     def spell(self, units: tuple, own_forms: tuple, drop_sayed: bool = False) -> list:
@@ -1160,6 +1184,8 @@ class Writer:
 
     def names(self, person: Person) -> dict:
         source, rng = self.source, self.rng
+        if person.role == "spouse" and person.sex == "F" and chance(rng, source.unnamed_wife):
+            return self.wife_of(person)
         given_parts = self.spell(person.given, person.self_forms, drop_sayed=chance(rng, 0.15))
         given = self.maybe_typo(" ".join(given_parts))
         father_parts = self.spell(person.father, person.father_forms)
@@ -1209,6 +1235,21 @@ class Writer:
             out = {key: value.upper() for key, value in out.items()}
         return out
 
+    def wife_of(self, person: Person) -> dict:
+        """Many men will not give their wife's name to a stranger: she is listed as his wife."""
+        husband = person.family.members[0]
+        name = " ".join(self.spell(husband.given, husband.self_forms))
+        shape = pool({"w/o {}": 40, "Wife of {}": 25, "Mrs. {}": 15, "{}'s wife": 10, "W/O {}": 10})
+        text = shape.pick(self.rng).format(name)
+        column = "given_name" if chance(self.rng, 0.5) else "full_name"
+        return {
+            "given_name": "",
+            "father_name": "",
+            "family_name": "",
+            "full_name": "",
+            column: text,
+        }
+
     def family_name(self, person: Person, father: str, father_last: str) -> tuple:
         """The family-name cell, and whether a US-style list would print FNU for lack of one."""
         rng = self.rng
@@ -1224,6 +1265,8 @@ class Writer:
         if rule == "father":
             # Afghans without a surname often get their father's name (or its last part) here.
             return (father_last if chance(rng, 0.3) else father), False
+        if rule == "lnu":
+            return "LNU", False
         if rule == "tribe" and person.family.tribe and person.role != "spouse":
             return geometric(person.family.tribe.spellings).pick(rng), False
         if rule == "household" and household:
@@ -1567,7 +1610,8 @@ def build(persons: int, seed: int, names_path: str) -> tuple:
     rows, truth = [], []
     counters: Counter = Counter()
     writers = {source.prefix: Writer(rng, source, world) for source in SOURCES}
-    for source, _family, members in listings(rng, world.families):
+    written: dict = {}  # family -> list -> person -> row, for lists that forward other lists
+    for source, family, members in listings(rng, world.families):
         counters[source.prefix] += 1
         reference = (
             members[0].siv_case
@@ -1575,8 +1619,21 @@ def build(persons: int, seed: int, names_path: str) -> tuple:
             else counters[source.prefix]
         )
         household = source.household.format(reference)
+        writer = writers[source.prefix]
+        earlier = [
+            prefix for prefix in written.get(family.family_id, {}) if prefix != source.prefix
+        ]
+        copy_from = rng.choice(earlier) if earlier and chance(rng, source.forwarded) else ""
         for person in members:
-            rows.append((source.prefix, writers[source.prefix].record(person, household)))
+            original = written.get(family.family_id, {}).get(copy_from, {}).get(person.person_id)
+            if original:
+                row = writer.forward(original, person, household)
+            else:
+                row = writer.record(person, household)
+            written.setdefault(family.family_id, {}).setdefault(source.prefix, {})[
+                person.person_id
+            ] = row
+            rows.append((source.prefix, row))
             truth.append(person.person_id)
     order = list(range(len(rows)))
     rng.shuffle(order)
