@@ -1,10 +1,11 @@
 """From scored pairs to persons, without chaining households into one "person".
 
 A pair becomes a link only when its probability clears the merge threshold AND the person's own
-given name (variants and order allowed) or a personal document agrees AND nothing personal
-contradicts it (a different passport or tazkira, a different sex). Links are then joined
-strongest first, and a join is refused when the two groups it would unite hold conflicting
-documents or sexes: connected components alone would let one weak link chain two people.
+given name (variants and order allowed) or a personal document agrees AND the sexes do not
+differ. A different document or birth year is evidence against a pair, weighed in its score,
+not a veto. Links are then joined strongest first, and a join is refused when the two groups it
+would unite hold plainly two people that no single pair compared (`_Groups.conflict`):
+connected components alone would let one weak link chain two people.
 """
 
 from collections import defaultdict
@@ -82,6 +83,7 @@ def _edges(
 # Birth years of one person that lie further apart than this are two people, whatever chain of
 # pairs joined them (a Solar Hijri year spans two Gregorian years; typos and guesses add a few).
 YEARS_APART = 5
+DOCUMENT_KINDS = ("passport", "tazkira")
 
 
 class _Groups:
@@ -97,7 +99,7 @@ class _Groups:
         self.documents = [
             {
                 kind: {v} if isinstance(v, str) else set()
-                for kind, v in zip(("passport", "tazkira"), pair, strict=True)
+                for kind, v in zip(DOCUMENT_KINDS, pair, strict=True)
             }
             for pair in zip(frame["passport"], frame["tazkira"], strict=True)
         ]
@@ -105,6 +107,15 @@ class _Groups:
             (int(low), int(high)) if low == low and low is not None else None
             for low, high in zip(frame["year_low"], frame["year_high"], strict=True)
         ]  # NaN != NaN: pandas gives missing years as NaN
+        self.days = [
+            tuple(day for day in (exact, swapped) if isinstance(day, str))
+            for exact, swapped in zip(frame["dob_exact"], frame["dob_swapped"], strict=True)
+        ]  # the day of birth and its other reading when day and month may be swapped
+        self.own_years = list(self.years)  # each record's own, as the groups' grow
+        self.own_documents = [
+            {kind: frozenset(numbers) for kind, numbers in documents.items()}
+            for documents in self.documents
+        ]
         households = frame["household"] if "household" in frame else [None] * size
         self.households = [{h} if isinstance(h, str) else set() for h in households]
 
@@ -116,30 +127,38 @@ class _Groups:
             self.parent[item], item = root, self.parent[item]
         return root
 
-    def conflict(self, a: int, b: int) -> bool:
-        """Would joining groups a and b put two sexes, two members of one listed family, birth
-        years far apart, or two unrelated documents in one person?
+    def conflict(self, a: int, b: int, *, left: int, right: int) -> bool:
+        """Would joining groups a and b (through the pair `left`, `right`) put two sexes, two
+        members of one listed family, or plainly two people in one person?
 
-        Between two single records the model has already weighed a different document or year
-        (strong but not final signs: numbers get mistyped, people renew passports); the check
-        here stops chains from joining people whom no pair directly compared.
+        The same passport or tazkira number in both groups outweighs any other difference: a
+        birth year mistyped or guessed on one list. Otherwise birth years far apart are two
+        people (a father and his namesake son), and so are two documents that no pair within
+        a typing error joins, unless the joining pair itself shows them beside the same day of
+        birth: then the model weighed that difference as strong but not final evidence (a
+        person holds an old paper tazkira and a new e-tazkira, a passport is renewed). The
+        check stops a chain from joining people whom no pair directly compared.
         """
         if len(self.sexes[a] | self.sexes[b]) > 1 or self.households[a] & self.households[b]:
             return True
-        if self.size[a] == 1 and self.size[b] == 1:
+        documents_a, documents_b = self.documents[a], self.documents[b]
+        if any(documents_a[kind] & documents_b[kind] for kind in DOCUMENT_KINDS):
             return False
-        if self._years_apart(a, b):
+        if _years_apart(self.years[a], self.years[b]):
             return True
+        second_document = self.born_same_day(left, right)
         return any(
-            _documents_conflict(self.documents[a][kind], self.documents[b][kind])
-            for kind in ("passport", "tazkira")
+            _differ(documents_a[kind], documents_b[kind])
+            and not (
+                second_document
+                and _differ(self.own_documents[left][kind], self.own_documents[right][kind])
+            )
+            for kind in DOCUMENT_KINDS
         )
 
-    def _years_apart(self, a: int, b: int) -> bool:
-        if self.years[a] is None or self.years[b] is None:
-            return False
-        (low_a, high_a), (low_b, high_b) = self.years[a], self.years[b]
-        return low_a - high_b > YEARS_APART or low_b - high_a > YEARS_APART
+    def born_same_day(self, left: int, right: int) -> bool:
+        """Both records give one exact day of birth (in either reading of day and month)."""
+        return bool(set(self.days[left]) & set(self.days[right]))
 
     def union(self, a: int, b: int) -> None:
         low, high = min(a, b), max(a, b)  # the smallest id names the group: stable output
@@ -153,26 +172,51 @@ class _Groups:
         else:
             (low_a, high_a), (low_b, high_b) = self.years[low], self.years[high]
             self.years[low] = (min(low_a, low_b), max(high_a, high_b))
-        for kind in ("passport", "tazkira"):
+        for kind in DOCUMENT_KINDS:
             self.documents[low][kind] |= self.documents[high][kind]
 
 
-def _documents_conflict(left: set[str], right: set[str]) -> bool:
-    """Two groups' numbers of one document kind contradict unless some pair is within a typo."""
-    if not left or not right:
+def _years_apart(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
+    if a is None or b is None:
         return False
-    return not any(_within_one_edit(x, y) for x in left for y in right)
+    return a[0] - b[1] > YEARS_APART or b[0] - a[1] > YEARS_APART
 
 
-def _within_one_edit(a: str, b: str) -> bool:
+def _share(left: set[str] | frozenset[str], right: set[str] | frozenset[str]) -> bool:
+    """Some number of one side is within a typing error of one of the other."""
+    return any(within_typing_error(x, y) for x in left for y in right)
+
+
+def _differ(left: set[str] | frozenset[str], right: set[str] | frozenset[str]) -> bool:
+    """Both sides hold numbers of one kind and none of them is within a typing error."""
+    return bool(left and right) and not _share(left, right)
+
+
+# A number copied by hand: a wrong, missing, extra or two swapped digits, at most twice (the
+# model's "a typing error apart" level).
+TYPING_ERRORS = 2
+
+
+def within_typing_error(a: str, b: str, limit: int = TYPING_ERRORS) -> bool:
+    """Whether two numbers are at most `limit` typing errors apart (optimal string alignment:
+    a swap of two neighbouring digits, 1387695/1387965, is one error)."""
     if a == b:
         return True
-    if abs(len(a) - len(b)) > 1:
+    if abs(len(a) - len(b)) > limit:
         return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
-    shorter, longer = sorted((a, b), key=len)
-    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, start=1):
+        current = [i]
+        for j, y in enumerate(b, start=1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y))
+            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        if min(current) > limit:
+            return False
+        previous2, previous = previous, current
+    return previous[-1] <= limit
 
 
 def cluster(
@@ -241,7 +285,9 @@ class _Joining:
                 if gate:
                     self.review.append(Candidate(left, right, probability))
                 continue
-            if groups.conflict(root_l, root_r) or _apart_across(groups, self.apart, root_l, root_r):
+            if groups.conflict(root_l, root_r, left=left, right=right) or _apart_across(
+                groups, self.apart, root_l, root_r
+            ):
                 self.refused += 1
                 continue
             groups.union(root_l, root_r)
