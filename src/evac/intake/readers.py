@@ -167,6 +167,8 @@ def _numbered_csv_records(name: str, handle, delimiter: str) -> Iterator[tuple[i
                 f"{name}: bytes that are not {handle.encoding} at offset {error.start} of a "
                 "later block; save the file as UTF-8 (Excel: CSV UTF-8) and import it again"
             ) from None
+        except csv.Error as error:  # a cell of over 128 kB: an unclosed quote, or not a CSV
+            raise UnreadableFile(f"{name} is not a readable CSV file: {error}") from None
 
 
 def _table(name: str, records: Iterator[tuple[int, list[str]]], where: str) -> SourceTable:
