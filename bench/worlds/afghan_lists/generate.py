@@ -15,6 +15,7 @@ import csv
 import functools
 import os
 import random
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -947,7 +948,7 @@ SOURCES = [
     ),
     Source(
         name="SIV case list (principals and derivatives)", prefix="siv", household="siv:{}",
-        weight=30,
+        weight=45,
         include={"principal": 1, "spouse": 0.95, "child": 0.9, "father": 0, "mother": 0,
                  "sibling": 0},
         self_spelling=0.9, typo=0.01, title=0.0,
@@ -1402,8 +1403,8 @@ class Writer:
     def paper(self, paper: tuple, form: str) -> str:
         rng = self.rng
         volume, page, reg, serial = paper
-        if form == "serial" and serial:
-            return serial
+        if serial and (form == "serial" or chance(rng, 0.4)):
+            return serial  # the one long number printed on newer paper tazkiras
         persian = lambda text: text.translate(PERSIAN_DIGITS) if chance(rng, 0.7) else text  # noqa: E731
         return {
             "dari_abbr": persian(f"ج {volume} ص {page} ث {reg}"),
@@ -1683,6 +1684,84 @@ def summary(world: World, records: list, labels: list) -> str:
     return "\n".join(lines)
 
 
+# What a reader of the lists can see, so README figures can be re-measured (--habits).
+HABITS = [
+    (
+        "given_name",
+        "title before the name",
+        r"^(haji|hajji|alhaj|al-haj|mullah?|mollah|mawla[wv]i|maulvi|molvi|qaa?ri|hafi[zs]|haf[ei]z|eng\b|eng[.:]|engineer|dr\b|dr\.|doctor)",
+    ),
+    ("given_name", "FNU in given name", r"^fnu$"),
+    ("family_name", "LNU in family name", r"^lnu$"),
+    (
+        "given_name",
+        "relation word in given name",
+        r"\b(s/o|d/o|w/o|son of|daughter of|wife of|walad|wald|bin|ibn|bint)\b",
+    ),
+    (
+        "full_name",
+        "relation word in full name",
+        r"\b(s/o|d/o|w/o|son of|daughter of|wife of|walad|wald|bin|ibn|bint)\b",
+    ),
+    ("full_name", "LAST, First", r"^[^,]+, "),
+    ("given_name", "all capitals", r"(?-i:^[^a-z]*[A-Z]{3}[^a-z]*$)"),
+    ("full_name_native", "Arabic code points (ي or ك)", r"[يك]"),
+    ("full_name_native", "Pashto relation word (زوی, لور)", r"(زوی|لور)"),
+    ("date_of_birth", "ISO date", r"^\d{4}-\d\d-\d\d$"),
+    ("date_of_birth", "d/m/y or m/d/y Gregorian date", r"^\d{1,2}[/.-]\d{1,2}[/.-](19|20)\d\d$"),
+    ("date_of_birth", "Gregorian year only", r"^(19|20)\d\d$"),
+    ("date_of_birth", "1 January", r"^(01/01/|1/1/)(19|20)\d\d$|^(19|20)\d\d-01-01$"),
+    ("date_of_birth", "zero day or month", r"(^|[/-])0?0([/-]|$)"),
+    ("date_of_birth", "Solar Hijri, Latin digits", r"\b1[34]\d\d\b"),
+    ("date_of_birth", "Solar Hijri marker (SH, ش, shamsi, H.S.)", r"(\bSH\b|ش|shamsi|H\.S\.)"),
+    ("date_of_birth", "Persian or Arabic-Indic digits", r"[۰-۹٠-٩]"),
+    (
+        "date_of_birth",
+        "month name",
+        r"[A-Za-z]{3,}|(حمل|ثور|جوزا|سرطان|اسد|سنبله|میزان|عقرب|قوس|جدی|دلو|حوت|وری|غویی|تله|لړم|کب)",
+    ),
+    ("tazkira_number", "e-tazkira (13 digits, year first)", r"^(1[34]\d\d)[- ]?\d{4}[- ]?\d{5}$"),
+    ("tazkira_number", "paper, Dari words (ج ص ث / جلد صفحه ثبت)", r"(ج|جلد) "),
+    ("tazkira_number", "paper, Jild/Vol words", r"(?i)(jild|vol)"),
+    ("tazkira_number", "paper, a/b/c or J-P form", r"^(\d+[/-]\d+[/-]\d+|J\d+-P\d+-\d+)$"),
+    ("tazkira_number", "a bare number under 8 digits", r"^\d{1,7}$"),
+    ("tazkira_number", "a bare number of 8-9 digits", r"^\d{8,9}$"),
+    ("passport_number", "Afghan passport shape", r"(?i)^[PODS] ?[0-9O]{7,8}$"),
+    ("passport_number", "US passport (9 digits)", r"^\d{9}$"),
+    ("passport_number", "placeholder", r"(?i)^(n/?a|-|none|nil|0+|pending|x|123456789|ندارد)$"),
+    ("phone", "+93", r"^\+93"),
+    ("phone", "0093", r"^0093"),
+    ("phone", "93 without +", r"^93\d{9}$"),
+    ("phone", "0 and 9 digits", r"^07\d{8}$"),
+    ("phone", "9 digits, no leading 0", r"^7\d{8}$"),
+    ("phone", "spaces or dashes", r"^0\d+[ -]\d"),
+    ("phone", "two numbers in one cell", r"\d\s*[/,;]\s*\d|\d - 0"),
+    ("phone", "US number", r"^(\(\d{3}\)|\+1 |\d{3}[.-]\d{3}[.-]\d{4}|\d{3}5550)"),
+    ("phone", "Persian digits", r"[۰-۹]"),
+    ("province", "native script", r"[\u0600-\u06ff]"),
+    ("siv_case_number", "KBL/ISL/NVC case", r"(?i)(kbl|isl|nvc)"),
+    ("siv_case_number", "a list's own family number", r"^HH-"),
+]
+
+
+def habits(records: list) -> str:
+    """A table: for each column, how many rows are filled and how many show each habit."""
+    total = len(records)
+    lines = [f"{'column':<17} {'habit':<45} {'rows':>7} {'% rows':>7} {'% filled':>8}"]
+    for column in COLUMNS[1:]:
+        filled = sum(1 for row in records if row[column])
+        lines.append(f"{column:<17} {'(filled)':<45} {filled:>7} {100 * filled / total:>6.1f}%")
+        for habit_column, label, pattern in HABITS:
+            if habit_column == column:
+                matcher = re.compile(pattern, re.IGNORECASE)
+                count = sum(1 for row in records if matcher.search(row[column]))
+                share = f"{100 * count / max(1, filled):>7.1f}%"
+                lines.append(
+                    f"{'':<17} {label:<45} {count:>7} {100 * count / total:>6.1f}% {share}"
+                )
+    return "\n".join(lines)
+
+
 def main(argv: list | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--persons", type=int, default=20000)
@@ -1690,6 +1769,9 @@ def main(argv: list | None = None) -> None:
     parser.add_argument("--out", required=True)
     parser.add_argument(
         "--with-households", action="store_true", help="add each list's own family reference"
+    )
+    parser.add_argument(
+        "--habits", action="store_true", help="also print how often each habit shows"
     )
     args = parser.parse_args(argv)
     started = time.perf_counter()
@@ -1701,6 +1783,8 @@ def main(argv: list | None = None) -> None:
     )
     write_csv(os.path.join(args.out, "truth.csv"), ["record_id", "person_id"], labels)
     print(summary(world, records, labels))
+    if args.habits:
+        print(habits(records))
     print(f"written to {args.out} in {time.perf_counter() - started:.1f} s")
 
 
