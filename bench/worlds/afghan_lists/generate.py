@@ -437,6 +437,7 @@ TITLES_NATIVE = {
     "Eng.": "انجنیر",
     "Dr.": "داکتر",
 }
+SUBORDINATE_DROPPED = {"Sayed": 0.15, "Mohammad": 0.05, "Ghulam": 0.02, "Bibi": 0.1}
 TWIN_NAMES = [("Hassan", "Hussain")]
 PHONE_PREFIXES = pool(
     {"70": 14, "71": 6, "72": 8, "73": 6, "74": 3, "75": 2, "76": 5, "77": 12, "78": 10, "79": 14}
@@ -1167,11 +1168,14 @@ class Writer:
 
     # -- names
 
-    def spell(self, units: tuple, own_forms: tuple, drop_sayed: bool = False) -> list:
+    def spell(self, units: tuple, own_forms: tuple) -> list:
         """The name's parts as this list spells them."""
         parts = []
-        for unit, own in zip(units, own_forms, strict=True):
-            if drop_sayed and unit.token.key == "Sayed" and len(units) > 1:
+        for index, (unit, own) in enumerate(zip(units, own_forms, strict=True)):
+            # A man is often called by the proper part of his name alone (Zaman for Mohammad
+            # Zaman), and the Sayed of his lineage is left out by some clerks (Megerdoomian 2009).
+            leading = index == 0 and len(units) > 1
+            if leading and chance(self.rng, SUBORDINATE_DROPPED.get(unit.token.key, 0.0)):
                 continue
             parts.append(
                 own
@@ -1187,7 +1191,7 @@ class Writer:
         source, rng = self.source, self.rng
         if person.role == "spouse" and person.sex == "F" and chance(rng, source.unnamed_wife):
             return self.wife_of(person)
-        given_parts = self.spell(person.given, person.self_forms, drop_sayed=chance(rng, 0.15))
+        given_parts = self.spell(person.given, person.self_forms)
         given = self.maybe_typo(" ".join(given_parts))
         father_parts = self.spell(person.father, person.father_forms)
         father = self.maybe_typo(" ".join(father_parts))
@@ -1680,8 +1684,30 @@ def summary(world: World, records: list, labels: list) -> str:
         f"namesakes (same given and father's name, same province, different persons): "
         f"{sum(n for n in namesakes.values() if n > 1)} persons in "
         f"{sum(1 for n in namesakes.values() if n > 1)} groups",
+        "hard negatives: " + "  ".join(f"{k} {v}" for k, v in hard_negatives(world).items()),
     ]
     return "\n".join(lines)
+
+
+def hard_negatives(world: World) -> dict:
+    """Pairs of different persons that share much of what lists record."""
+    counts: Counter = Counter()
+    for family in world.families:
+        children = [p for p in family.members if p.role == "child"]
+        for index, first in enumerate(children):
+            for second in children[index + 1 :]:
+                if first.birth == second.birth:
+                    counts["twin pairs"] += 1
+                elif first.sex == second.sex and abs((first.birth - second.birth).days) < 3 * 365:
+                    shared = {u.token.key for u in first.given} & {
+                        u.token.key for u in second.given
+                    }
+                    counts["same-sex siblings <3 y apart sharing a name part"] += bool(shared)
+        for person in family.members:
+            counts["father and son of one name"] += (
+                person.role == "child" and person.given == person.father
+            )
+    return dict(counts)
 
 
 # What a reader of the lists can see, so README figures can be re-measured (--habits).
