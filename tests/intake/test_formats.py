@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from evac.intake.dates import InvalidDate, parse_birth_date
-from evac.intake.mapping import propose_mapping
+from evac.intake.mapping import guess_field, is_submission_metadata, propose_mapping
 from evac.intake.mrz import InvalidMRZ, check_digit, parse_td3
 from evac.intake.readers import UnreadableFile, read_source
 from evac.intake.validate import (
@@ -227,6 +227,39 @@ def test_headers_in_english_and_dari_are_proposed():
         "sex",
     ]
     assert propose_mapping(["Name / نوم"]) == {"Name / نوم": "full_name"}
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("family_members/member_name", "full_name"),  # KoboToolbox: group path and role prefix
+        ("family_members-member_name", "full_name"),  # ODK Central joins groups with '-'
+        ("hh_roster/hh_member_dob", "birth_date"),
+        ("respondent/resp_phone", "phone"),
+        ("members-member_father_name", "father_name"),  # the relative stays the relative
+        ("household_head/head_tazkira", "tazkira_number"),
+        ("hh_ref", None),  # the household's id, not a person's field
+        ("Date-of-birth", "birth_date"),
+        ("_status", None),  # Kobo's "submitted_via_web" is not a category
+        ("_validation_status", None),
+        ("_submission__uuid", None),
+        ("meta/instanceID", None),
+        ("meta-phonenumber", None),  # the collector's device
+        ("SubmitterName", None),
+        ("_id", "source_record_id"),  # the submission's own id
+        ("KEY", "source_record_id"),
+        ("Status", "category_claimed"),  # a partner's own list: its category
+    ],
+)
+def test_form_tool_headers(header, field):
+    assert guess_field(header) == field
+
+
+def test_a_form_tools_own_columns_are_never_proposed():
+    headers = ["Status", "Edits", "start", "phonenumber", "deviceid", "members/phonenumber"]
+    tool_columns = frozenset(h for h in headers if is_submission_metadata(h, tool_export=True))
+    assert tool_columns == {"Status", "Edits", "start", "phonenumber", "deviceid"}
+    assert propose_mapping(headers, metadata=tool_columns)["Status"] is None
 
 
 def test_readers_detect_encoding_delimiter_and_layout():

@@ -251,7 +251,8 @@ DEVICE_METADATA = frozenset(
 )
 SUBMISSION_IDS = frozenset({"_id", "KEY"})  # the submission's (or repeat row's) own id
 # Form designers prefix a question's name with the person it asks about (`member_name`,
-# `hh_head_dob`, `resp_phone`): dropped for matching, never the relative (`father_name`).
+# `hh_head_dob`, `resp_phone`): dropped to match a person's field, never the relative
+# (`father_name`).
 ROLE_PREFIXES = frozenset(
     {
         "member",
@@ -345,10 +346,11 @@ def guess_field(header: str, hxl_tag: str | None = None, labels: Iterable[str] =
     if close:
         return lookup[close[0]]
     question = _without_role_prefix(normalise_header(split_group_path(header)[1]))
-    if question in lookup:
-        return lookup[question]
     close = difflib.get_close_matches(question, list(lookup), n=1, cutoff=FUZZY_CUTOFF)
-    return lookup[close[0]] if close and question else None
+    field = lookup.get(question) or (lookup[close[0]] if close else None)
+    # "household_ref", "member_id": a role word before an id names the group's or the row's
+    # id, not a person's field
+    return field if field not in ("source_record_id", "household_ref") else None
 
 
 def _without_role_prefix(words: str) -> str:
