@@ -50,6 +50,7 @@ class FileResult:
     refused: int = 0
     false_refusals: list[tuple[str, str]] = field(default_factory=list)  # (locator, reason)
     missed: list[dict] = field(default_factory=list)
+    other_reason: list[dict] = field(default_factory=list)  # broken, refused for something else
     wrong_locator: list[tuple[str, str]] = field(default_factory=list)  # (evac's, truth's)
     unmatched_rejects: int = 0
 
@@ -138,11 +139,11 @@ class TruthIndex:
 
     def named_table(self, locator: str) -> str | None:
         """The table a locator names: its quoted sheet, else the longest table name in it."""
-        if len(self.tables) == 1:
-            return self.tables[0]["name"]
         sheet = re.search(r"sheet '([^']+)'", locator)
         if sheet:
             return sheet.group(1)
+        if len(self.tables) == 1:
+            return self.tables[0]["name"]
         lowered = locator.lower()
         named = [t["name"] for t in self.tables if t["name"].lower() in lowered]
         return max(named, key=len) if named else None
@@ -180,6 +181,13 @@ def reason_shape(reason: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"'[^']*'|\"[^\"]*\"", "<value>", reason)).strip()
 
 
+def names_the_fault(reason: str, broken: dict) -> bool:
+    """Whether a refusal names the broken row's own fault (its column, or any name column)."""
+    if broken["kind"] == "no name":
+        return "name" in reason.lower()
+    return broken["column"] in reason
+
+
 def read_rejects(path: Path) -> list[dict[str, str]]:
     if not path.exists():
         return []
@@ -209,6 +217,8 @@ def judge(entry: dict, done, rejects_path: Path) -> FileResult:
             result.wrong_locator.append((locator, f"{place[0]} row {place[1]}"))
         if place in truth.broken:
             caught.add(place)
+            if not names_the_fault(reject.get("evac_error", ""), truth.broken[place]):
+                result.other_reason.append(truth.broken[place])
         else:
             reason = reason_shape(reject.get("evac_error", ""))
             result.false_refusals.append((f"{place[0]} row {place[1]}", reason))
@@ -239,14 +249,13 @@ def import_all(truth: dict, files: Path, env: dict[str, str], workdir: Path) -> 
 def show(results: list[FileResult], console: Console) -> None:
     table = Table(title="evac import against the partner files' truth")
     columns = ("source", "persons", "broken", "read", "accepted", "refused", "valid refused",
-               "broken missed", "wrong locator", "valid accepted")  # fmt: skip
+               "broken missed", "other reason", "wrong locator", "valid accepted")  # fmt: skip
     for column in columns:
         table.add_column(column, justify="left" if column == "source" else "right")
     for r in results:
         if r.failure:
-            table.add_row(
-                r.source, str(r.person_rows), str(r.broken_rows), f"[red]failed: {r.failure}"
-            )
+            table.add_row(r.source, str(r.person_rows), str(r.broken_rows), "[red]failed",
+                          *["-"] * (len(columns) - 5), "0.0%")  # fmt: skip
             continue
         table.add_row(
             r.source,
@@ -257,6 +266,7 @@ def show(results: list[FileResult], console: Console) -> None:
             str(r.refused) + (f" ({r.unmatched_rejects} unmatched)" if r.unmatched_rejects else ""),
             str(len(r.false_refusals)),
             str(len(r.missed)),
+            str(len(r.other_reason)),
             str(len(r.wrong_locator)),
             f"{r.valid_accepted / r.valid_rows:.1%}",
         )
@@ -272,14 +282,20 @@ def show(results: list[FileResult], console: Console) -> None:
     if reasons.row_count:
         console.print(reasons)
     for r in results:
+        if r.failure:
+            console.print(f"[red]evac failed on {r.source}[/red]: {r.failure}")
         for b in r.missed:
-            console.print(
-                f"missed in {r.source}: {b['table']} row {b['row']}, {b['column']}: {b['kind']}"
-            )
+            console.print(f"missed in {r.source}: {describe(b)}")
+        for b in r.other_reason:
+            console.print(f"refused for another fault in {r.source}: {describe(b)}")
         for evac_says, truth_says in r.wrong_locator[:3]:
             console.print(
                 f"locator in {r.source}: evac says '{evac_says}', the row is {truth_says}"
             )
+
+
+def describe(broken: dict) -> str:
+    return f"{broken['table']} row {broken['row']}, {broken['column']}: {broken['kind']}"
 
 
 def main() -> None:

@@ -27,6 +27,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 BROKEN_SHARE = 0.01
+LISTS_DRAWN_UP = date(2021, 8, 14)
 
 MALE = [
     "Mohammad Zaman", "Ahmad Shah", "Abdul Rahman", "Abdurrahman", "Ghulam Hazrat", "Din Mohammad",
@@ -84,6 +85,10 @@ RISK_STORIES = [
     "",
 ]  # fmt: skip
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+ARABIC_INDIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+# Words that mean "nothing here" in lists (documents.md of the project's notes): empty, valid.
+PLACEHOLDERS = ("N/A", "NA", "n/a", "-", "--", "none", "nil", "unknown", "not available",
+                "pending", "0", "x", "?", "نامعلوم", "ندارد", "نیست")  # fmt: skip
 SH_MONTHS_LATIN = [
     "Hamal",
     "Sawr",
@@ -349,8 +354,9 @@ def make_person(rng, relation, sex, birth, family, father) -> Person:
 
 
 def random_day(rng: random.Random, first_year: int, last_year: int) -> date:
-    start = date(first_year, 1, 1)
-    return start + timedelta(days=rng.randint(0, (date(last_year, 12, 31) - start).days))
+    """A day in those years, never after the lists were drawn up."""
+    start, end = date(first_year, 1, 1), min(date(last_year, 12, 31), LISTS_DRAWN_UP)
+    return start + timedelta(days=rng.randint(0, (end - start).days))
 
 
 def make_household(rng: random.Random, size: int) -> Household:
@@ -414,6 +420,8 @@ def paper_tazkira(rng: random.Random) -> str:
         f"Vol {volume}, Page {page}, Reg {entry}",
         f"{volume}/{page}/{entry}",
         f"J{volume}-P{page}-{entry}",
+        f"Jild: {volume}, Safha: {page}, Sabt: {entry}",
+        persian(f"ج{volume}ص{page}ث{entry}"),
         str(rng.randint(10_000_000, 9_999_999_999)),
     ]
     return rng.choice(forms)
@@ -441,6 +449,7 @@ def afghan_phone(rng: random.Random, mobile: str, forms: tuple[str, ...]) -> str
         "bare": mobile,
         "dashed": f"0{area}-{rest[:3]}-{rest[3:]}",
         "persian": persian(f"0{mobile}"),
+        "arabic": f"0{mobile}".translate(ARABIC_INDIC_DIGITS),
     }
     return written[rng.choice(forms)]
 
@@ -582,6 +591,7 @@ NGO_RELATIONS = {
     "brother": ("Brother", "برادر"), "sister": ("Sister", "خواهر"),
 }  # fmt: skip
 NO_PASSPORT = ("N/A", "-", "none", "", "", "", "ندارد")
+NGO_LISTS_SHEET = "Lists"
 NGO_REMARKS = (
     "",
     "",
@@ -607,13 +617,37 @@ def ngo_birth_date(rng: random.Random, birth: date):
     if form == "solar_hijri":
         return solar_hijri_written(rng, birth)
     if form == "year":
-        return str(birth.year)
+        return rng.choice((str(birth.year), birth.year))  # typed as text, or as a number
     if form == "zeros":
         return rng.choice(
             (f"00/00/{birth.year}", f"{birth.year}-00-00", f"00/{birth.month:02d}/{birth.year}")
         )
     separator = "/" if form == "day_first" else rng.choice("-.")
     return f"{birth.day:02d}{separator}{birth.month:02d}{separator}{birth.year}"
+
+
+def ngo_given_name(rng: random.Random, person: Person) -> str:
+    """The name as the NGO's staff wrote it: in Dari script now and then, with a title."""
+    if person.given in IN_SCRIPT and rng.random() < 0.2:
+        return IN_SCRIPT[person.given]
+    if person.sex == "M" and person.birth.year < 1975 and rng.random() < 0.3:
+        return f"Haji {person.given}"
+    if person.relation == "head" and rng.random() < 0.05:
+        return f"{rng.choice(('Eng.', 'Dr.', 'Qari'))} {person.given}"
+    return person.given
+
+
+def write_ngo_lists(sheet) -> None:
+    """The sheet behind the workbook's drop-downs: provinces and relations, no person."""
+    sheet.append(["Province", "Relation"])
+    relations = [label for labels in NGO_RELATIONS.values() for label in labels]
+    for index in range(max(len(PROVINCES), len(relations))):
+        sheet.append(
+            [
+                PROVINCES[index] if index < len(PROVINCES) else None,
+                relations[index] if index < len(relations) else None,
+            ]
+        )
 
 
 def ngo_workbook(rng: random.Random, out: Path) -> PartnerFile:
@@ -636,22 +670,22 @@ def ngo_workbook(rng: random.Random, out: Path) -> PartnerFile:
         for person in household.members
     ]
     picker = BrokenPicker(rng, len(people), ("no name", "impossible date", "phone with letters"))
+    phone_forms = ("local", "local", "intl", "0093", "persian", "arabic", "plain93", "bare")
+    row = 4
     for index, (family_number, person) in enumerate(people):
-        row = 5 + index
+        if index and family_number != people[index - 1][0] and rng.random() < 0.05:
+            sheet.append([])  # a blank line left between two families
+            row += 1
+        row += 1
         serial = str(index + 1)
-        given = person.given
-        if given in IN_SCRIPT and rng.random() < 0.2:
-            given = IN_SCRIPT[given]
         cells = {
-            "name": given,
+            "name": ngo_given_name(rng, person),
             "surname": person.family,
             "father": person.father,
             "dob": ngo_birth_date(rng, person.birth),
-            "phone": afghan_phone(
-                rng, person.mobile, ("local", "local", "intl", "0093", "persian", "plain93", "bare")
-            )
+            "phone": afghan_phone(rng, person.mobile, phone_forms)
             if person.mobile
-            else "",
+            else rng.choice(("", "", "", *PLACEHOLDERS)),
         }
         kind = picker.kind(index)
         if kind == "no name":
@@ -677,7 +711,7 @@ def ngo_workbook(rng: random.Random, out: Path) -> PartnerFile:
                 rng.choice({"M": ("M", "Male", "مرد"), "F": ("F", "Female", "زن")}[person.sex]),
                 rng.choice(NGO_RELATIONS[person.relation]),
                 cells["dob"],
-                tazkira(rng),
+                tazkira(rng) if rng.random() < 0.9 else rng.choice(PLACEHOLDERS),
                 person.passport or rng.choice(NO_PASSPORT),
                 cells["phone"],
                 rng.choice(PROVINCES),
@@ -687,6 +721,7 @@ def ngo_workbook(rng: random.Random, out: Path) -> PartnerFile:
         if isinstance(cells["dob"], datetime):
             sheet.cell(row=row, column=8).number_format = "dd/mm/yyyy"
         partner.person_row(NGO_SHEET, row, serial)
+    write_ngo_lists(book.create_sheet(NGO_LISTS_SHEET))
     book.save(out / partner.file)
     return partner
 
@@ -694,7 +729,7 @@ def ngo_workbook(rng: random.Random, out: Path) -> PartnerFile:
 # ---------------------------------------------------------------- 2. congressional office
 CONGRESS_HEADERS = [
     "Record #", "Case ID", "Constituent (requester)", "Evacuee Name", "Relationship",
-    "Nationality", "Date of Birth", "Passport #", "A-Number", "Phone", "Email",
+    "Nationality", "Date of Birth", "Passport #", "A-Number", "Green Card #", "Phone", "Email",
     "Location in Afghanistan", "Notes",
 ]  # fmt: skip
 NATIONALITY_WRITTEN = {
@@ -712,6 +747,23 @@ def a_number(rng: random.Random) -> str:
     return rng.choice(
         (f"A{digits}", f"A-{digits[:3]}-{digits[3:6]}-{digits[6:]}", digits, f"A{digits[1:]}")
     )
+
+
+def green_card(rng: random.Random) -> str:
+    """A Form I-551 card number: the USCIS service centre and ten digits."""
+    centre = rng.choice(("EAC", "WAC", "LIN", "SRC", "IOE", "MSC", "NBC", "YSC"))
+    return f"{centre}{rng.randint(0, 10**10 - 1):010d}"
+
+
+def congress_passport(rng: random.Random, person: Person, us_national: bool) -> str:
+    """US books (9 digits, or a letter and 8 since 2021), Afghan or a second nationality's."""
+    if us_national and rng.random() < 0.8:
+        if rng.random() < 0.25:
+            return f"{rng.choice('AEHJKLMNPRSUXZ')}{rng.randint(0, 99_999_999):08d}"
+        return str(rng.randint(100_000_000, 999_999_999))
+    if rng.random() < 0.05:  # dual nationals: a Pakistani book, two letters and 7 digits
+        return f"{rng.choice('ABCDEFGH')}{rng.choice('ABCDEFGH')}{rng.randint(0, 9_999_999):07d}"
+    return person.passport or rng.choice(("", "N/A", "none"))
 
 
 def congressional_csv(rng: random.Random, out: Path) -> PartnerFile:
@@ -738,11 +790,7 @@ def congressional_csv(rng: random.Random, out: Path) -> PartnerFile:
         if person.family and rng.random() < 0.3:
             name = f"{person.family.upper()}, {person.given}"
         us_national = status == "US"
-        passport = (
-            f"{rng.randint(100_000_000, 999_999_999)}"
-            if us_national and rng.random() < 0.8
-            else person.passport or rng.choice(("", "N/A", "none"))
-        )
+        passport = congress_passport(rng, person, us_national)
         if status == "US" or (status == "LPR" and rng.random() < 0.5):
             phone = us_phone(rng)
         elif person.mobile:
@@ -772,6 +820,7 @@ def congressional_csv(rng: random.Random, out: Path) -> PartnerFile:
                 dob,
                 passport,
                 a_number(rng) if status == "LPR" else "",
+                green_card(rng) if status == "LPR" and rng.random() < 0.6 else "",
                 phone,
                 f"{person.given.split()[0].lower()}.{rng.randint(10, 99)}@example.org"
                 if person.relation == "head"
@@ -825,6 +874,12 @@ def free_text_date(rng: random.Random, birth: date) -> str:
     )
 
 
+def whatsapp_abroad(rng: random.Random) -> str:
+    """The WhatsApp number of a relative abroad, given when one's own phone is unsafe."""
+    # Only ranges kept for fiction (Ofcom's 07700 900xxx, the US 555-01xx): no real subscriber.
+    return rng.choice((f"+44 7700 900{rng.randint(100, 999)}", us_phone(rng)))
+
+
 def webform_csv(rng: random.Random, out: Path) -> PartnerFile:
     partner = PartnerFile(
         file="webform_at_risk_export.csv",
@@ -848,6 +903,8 @@ def webform_csv(rng: random.Random, out: Path) -> PartnerFile:
         dob = free_text_date(rng, person.birth)
         forms = ("plain93", "local", "intl", "bare", "intl_tight", "0093", "dashed")
         phone = afghan_phone(rng, person.mobile, forms) if person.mobile else ""
+        if phone and rng.random() < 0.04:
+            phone = whatsapp_abroad(rng)
         kind = picker.kind(index)
         father = free_text_name(rng, person.father) if rng.random() < 0.9 else ""
         if kind == "no name":
@@ -1394,6 +1451,8 @@ def mrz_csv(rng: random.Random, out: Path) -> PartnerFile:
         if index in broken:
             zone = break_check_digit(zone, rng)
             partner.broken_row(table, row, scan_id, "MRZ", "wrong check digit", zone)
+        if rng.random() < 0.1:
+            zone = zone.replace("\n", "\r\n")  # the scanner of one station ends lines so
         rows.append(
             [
                 scan_id,
