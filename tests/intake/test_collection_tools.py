@@ -4,15 +4,18 @@ as the tools write them (synthetic people)."""
 
 import csv
 import io
+import re
 import zipfile
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from openpyxl import Workbook
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from evac.auth.permissions import cli_actor
+from evac.app import create_app
+from evac.auth.permissions import Role, cli_actor
 from evac.cli import app
 from evac.intake.collection_tools import apply_form, odk_zip_tables, read_xlsform
 from evac.intake.mapping import FIELDS, propose_for_tables
@@ -433,3 +436,48 @@ def test_evac_import_refuses_a_form_that_is_not_one(settings, operation, tmp_pat
     command = ["import", str(path), "--source", "kobo-ngo", "--form", str(path), "--yes"]
     result = CliRunner().invoke(app, command, env=environment(settings))
     assert result.exit_code == 1 and "not an XLSForm" in result.output
+
+
+def test_upload_page_takes_an_odk_zip_and_its_form(
+    settings, operation, session, cipher, auth_headers, tmp_path
+):
+    session.commit()
+    client = TestClient(create_app(settings))
+    officer = auth_headers(Role.officer)
+    page = client.get("/intake/upload?lang=ps", headers=officer)
+    assert 'name="form" type="file"' in page.text and ".zip" in page.text
+    export, form = odk_export(tmp_path / "export.zip"), xlsform(tmp_path / "form.xlsx")
+    with export.open("rb") as zipped, form.open("rb") as definition:
+        proposed = client.post(
+            "/intake/upload",
+            data={"source": "odk-ngo"},
+            files={
+                "file": ("export.zip", zipped, "application/zip"),
+                "form": ("form.xlsx", definition, "application/octet-stream"),
+            },
+            headers=officer,
+        )
+    assert proposed.status_code == 200, proposed.text
+    proposal = proposed_fields(proposed.text)
+    assert proposal["respondent-q7"] == "birth_date"  # from the form's label
+    assert proposal["family_members-member_name"] == "full_name"
+    assert proposal["Status"] == proposal["ReviewState"] == ""
+    token = re.search(r'name="token" value="([^"]+)"', proposed.text).group(1)
+    columns = dict(re.findall(r'<label for="(column-\d+)">([^<]*)</label>', proposed.text))
+    form_fields = {name: proposal[header] for name, header in columns.items()}
+    done = client.post(
+        "/intake/upload/confirm", data={"token": token, **form_fields}, headers=officer
+    )
+    accepted = re.search(r'data-count="accepted">.*?<td class="number">(\d+)<', done.text, re.S)
+    assert accepted.group(1) == str(PEOPLE - 1)
+    assert_households(stored(session, cipher), birth_dates_read=True)
+
+
+def proposed_fields(page: str) -> dict[str, str]:
+    """{column: the field selected for it} of the upload page's mapping step."""
+    headers = dict(re.findall(r'<label for="(column-\d+)">([^<]*)</label>', page))
+    fields = {}
+    for name, options in re.findall(r'<select id="(column-\d+)"[^>]*>(.*?)</select>', page, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected>', options)
+        fields[headers[name]] = chosen.group(1) if chosen else ""
+    return fields
