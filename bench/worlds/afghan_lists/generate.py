@@ -606,8 +606,9 @@ class World:
         digits = 8 if chance(self.rng, 0.7) else 7
         return letter + f"{self.rng.randrange(10**digits):0{digits}d}"
 
-    def e_tazkira(self, province: Province) -> str:
-        year = self.rng.choice([1397, 1398, 1399, 1399, 1400, 1400])
+    def e_tazkira(self, province: Province, born: date) -> str:
+        """Issued from 1397 (2018), never before the holder was born; the Solar Hijri year leads."""
+        year = max(self.rng.choice([1397, 1398, 1399, 1399, 1400, 1400]), to_solar_hijri(born)[0])
         office = f"{province.code}{self.rng.randrange(1, 40):02d}"
         return f"{year}-{office}-{self.rng.randrange(100000):05d}"
 
@@ -790,7 +791,7 @@ class World:
         if family.us_link:
             family.us_phone = self.us_phone()
             family.us_email = ""
-        volume, page = rng.randint(1, 320), rng.randint(1, 290)
+        volume, page = rng.randint(1, 320), rng.randint(1, 290)  # the family's register
         passports = pool(
             {"none": 45, "principal": 20, "all": 35}
             if not family.siv
@@ -815,12 +816,19 @@ class World:
                 person.phone = family.phone
             if chance(rng, 0.85 if adult else 0.55):
                 serial = f"{rng.randrange(10**7, 10**9)}" if chance(rng, 0.2) else ""
-                person.paper = (volume, page + rng.randint(0, 25), rng.randint(1, 9999), serial)
+                # Blood relatives are registered in the family's volume; a wife in her father's.
+                book = (
+                    (volume, page)
+                    if person.role != "spouse"
+                    else (rng.randint(1, 320), rng.randint(1, 290))
+                )
+                entry = (book[0], book[1] + rng.randint(0, 25), rng.randint(1, 9999), serial)
+                person.paper = entry
             e_rate = 0.35 if family.province.code == "01" else 0.18
             if chance(rng, e_rate if adult else e_rate / 3) or (
                 not person.paper and adult and chance(rng, 0.5)
             ):
-                person.e_tazkira = self.e_tazkira(family.province)
+                person.e_tazkira = self.e_tazkira(family.province, person.birth)
             has_passport = passports == "all" or (
                 passports == "principal" and person.role == "principal"
             )
