@@ -7,9 +7,11 @@ CSV, a web-form export, a KoboToolbox XLSX export, an ODK Central CSV zip, an SI
 Windows-1252, scanned machine-readable zones) with their truth, makes a fresh SQLite database
 and an operation, imports every file with `evac import FILE --source NAME --yes --rejects
 REJECTS.csv` exactly as a user would, and compares each rejects file (its row locators and
-`evac_error`) with the truth. Per file: rows read, accepted, refused, valid rows refused (false
-refusals, reasons grouped), broken rows accepted (missed) and rejects whose locator names
-another row than the one they quote.
+`evac_error`) with the truth. Per file: rows read, accepted, refused (and of those, rows that
+carry no person), valid rows refused (false refusals, reasons grouped), broken rows accepted
+(missed), broken rows refused for something else than their own fault, and rejects whose
+locator names another row than the one they quote (rows are found by their key column too).
+evac's own counts come from its summary table; --json writes every figure to a file.
 
 The figure: the share of truly valid rows accepted, beside its anchor, the truly valid row
 count. A file that makes evac fail is reported as failed (none of its rows accepted) and the
@@ -52,7 +54,7 @@ class FileResult:
     missed: list[dict] = field(default_factory=list)
     other_reason: list[dict] = field(default_factory=list)  # broken, refused for something else
     wrong_locator: list[tuple[str, str]] = field(default_factory=list)  # (evac's, truth's)
-    unmatched_rejects: int = 0
+    no_person_rejects: int = 0  # refused rows that match no person row of the truth
 
     @property
     def valid_rows(self) -> int:
@@ -211,7 +213,7 @@ def judge(entry: dict, done, rejects_path: Path) -> FileResult:
         locator = reject.get("evac_row", "")
         place, located = truth.place_of(reject, locator)
         if place is None:
-            result.unmatched_rejects += 1
+            result.no_person_rejects += 1
             continue
         if not located:
             result.wrong_locator.append((locator, f"{place[0]} row {place[1]}"))
@@ -263,7 +265,7 @@ def show(results: list[FileResult], console: Console) -> None:
             str(r.broken_rows),
             "?" if r.read is None else str(r.read),
             "?" if r.accepted is None else str(r.accepted),
-            str(r.refused) + (f" ({r.unmatched_rejects} unmatched)" if r.unmatched_rejects else ""),
+            str(r.refused) + (f" ({r.no_person_rejects} no person)" if r.no_person_rejects else ""),
             str(len(r.false_refusals)),
             str(len(r.missed)),
             str(len(r.other_reason)),
@@ -294,6 +296,19 @@ def show(results: list[FileResult], console: Console) -> None:
             )
 
 
+def as_record(r: FileResult) -> dict:
+    """One file's figures for --json."""
+    return {
+        "source": r.source, "persons": r.person_rows, "broken": r.broken_rows,
+        "failure": r.failure, "read": r.read, "accepted": r.accepted, "refused": r.refused,
+        "valid_refused": len(r.false_refusals),
+        "valid_refused_reasons": Counter(reason for _, reason in r.false_refusals),
+        "broken_missed": r.missed, "broken_refused_for_another_fault": r.other_reason,
+        "wrong_locator": len(r.wrong_locator), "refused_without_person": r.no_person_rejects,
+        "valid_rows": r.valid_rows, "valid_accepted": r.valid_accepted,
+    }  # fmt: skip
+
+
 def describe(broken: dict) -> str:
     return f"{broken['table']} row {broken['row']}, {broken['column']}: {broken['kind']}"
 
@@ -302,6 +317,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, help="keep the files, database and rejects here")
+    parser.add_argument("--json", type=Path, help="write the figures to this file too")
     arguments = parser.parse_args()
     if arguments.out and arguments.out.exists() and any(arguments.out.iterdir()):
         sys.exit(f"{arguments.out} is not empty: a fresh database is needed")
@@ -325,6 +341,10 @@ def main() -> None:
         f"valid rows accepted: {accepted} of {valid} truly valid rows "
         f"(anchor {valid}), ratio {accepted / valid:.3f}"
     )
+    if arguments.json:
+        figures = {"seed": arguments.seed, "valid_rows": valid, "valid_accepted": accepted,
+                   "ratio": accepted / valid, "files": [as_record(r) for r in results]}  # fmt: skip
+        arguments.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1), "utf-8")
 
 
 if __name__ == "__main__":

@@ -280,6 +280,30 @@ def break_check_digit(zone: str, rng: random.Random) -> str:
     return "\n".join(lines)
 
 
+def zone_checks_out(zone: str) -> bool:
+    """Every check digit of a zone, read back from its text (TD1, TD2, TD3, MRV-A, MRV-B)."""
+    lines = zone.split("\n")
+    if len(lines) == 3:  # TD1
+        top, middle = lines[0], lines[1]
+        checks = [(top[5:14], top[14]), (middle[0:6], middle[6]), (middle[8:14], middle[14]),
+                  (top[5:30] + middle[0:7] + middle[8:15] + middle[18:29], middle[29])]  # fmt: skip
+    else:
+        second = lines[1]
+        checks = [
+            (second[0:9], second[9]),
+            (second[13:19], second[19]),
+            (second[21:27], second[27]),
+        ]
+        if lines[0][0] == "P":  # TD3: personal number and composite
+            personal = second[28:42]
+            if second[42] != "<" or personal.strip("<"):
+                checks.append((personal, second[42]))
+            checks.append((second[0:10] + second[13:20] + second[21:43], second[43]))
+        elif lines[0][0] != "V":  # TD2: composite
+            checks.append((second[0:10] + second[13:20] + second[21:35], second[35]))
+    return all(check_digit(text) == digit for text, digit in checks)
+
+
 # ICAO Doc 9303's own specimens (Parts 4 to 7): Anna Maria Eriksson of Utopia.
 ICAO_SPECIMENS = {
     "TD3 passport (ICAO 9303 specimen)": (
@@ -1451,6 +1475,7 @@ def mrz_csv(rng: random.Random, out: Path) -> PartnerFile:
         if index in broken:
             zone = break_check_digit(zone, rng)
             partner.broken_row(table, row, scan_id, "MRZ", "wrong check digit", zone)
+        assert zone_checks_out(zone) == (index not in broken), f"{label}: {zone}"
         if rng.random() < 0.1:
             zone = zone.replace("\n", "\r\n")  # the scanner of one station ends lines so
         rows.append(
