@@ -350,6 +350,28 @@ def test_a_repeat_row_whose_submission_is_not_in_the_export_is_kept(session, cip
     assert found["Freshta Rahimi"][1].household_ref == found["Omid Rahimi"][1].household_ref
 
 
+def test_kobo_nested_repeat_and_a_long_form_name(session, cipher, tmp_path):
+    """Excel keeps 31 letters of a sheet's title, Kobo's `_parent_table_name` the whole form
+    name; a repeat inside the members' repeat (their children) joins the same household."""
+    form_name = "Registration of families at risk, Kabul, August 2021"
+    workbook = Workbook()
+    main = workbook.active
+    main.title = form_name[:31]
+    main.append(["name", "_id", "_uuid", "_index"])
+    main.append(["Karima Sultani", 7001, "c0ffee-1", 1])
+    spouses = workbook.create_sheet("spouse")
+    spouses.append(["spouse/name", "_index", "_parent_table_name", "_parent_index"])
+    spouses.append(["Rahim Sultani", 1, form_name, 1])
+    children = workbook.create_sheet("children")
+    children.append(["spouse/children/name", "_index", "_parent_table_name", "_parent_index"])
+    children.append(["Mursal Sultani", 1, "spouse", 1])
+    workbook.save(tmp_path / "nested.xlsx")
+    summary = import_file(session, cipher, tmp_path / "nested.xlsx")
+    assert (summary.accepted, summary.rejected, summary.households) == (3, 0, 1)
+    found = stored(session, cipher)
+    assert found["Mursal Sultani"][1].household_ref == f"{form_name[:31]}#c0ffee-1"
+
+
 def zip_of(path: Path, members: dict[str, bytes]) -> Path:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in members.items():
