@@ -23,22 +23,13 @@ from datetime import date, timedelta
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LIST_DAY = date(2021, 8, 20)  # the lists were written in the last days of the airlift
+# fmt: off
 COLUMNS = [
-    "record_id",
-    "given_name",
-    "father_name",
-    "family_name",
-    "full_name",
-    "full_name_native",
-    "sex",
-    "date_of_birth",
-    "phone",
-    "passport_number",
-    "tazkira_number",
-    "province",
-    "email",
+    "record_id", "given_name", "father_name", "family_name", "full_name", "full_name_native", "sex",
+    "date_of_birth", "phone", "passport_number", "tazkira_number", "province", "email",
     "siv_case_number",
 ]
+# fmt: on
 
 
 # ---------------------------------------------------------------- weighted choice
@@ -57,7 +48,8 @@ class Pool:
         self.total = total
 
     def pick(self, rng: random.Random):
-        return self.items[bisect.bisect_right(self.cumulative, rng.random() * self.total)]
+        index = bisect.bisect_right(self.cumulative, rng.random() * self.total)
+        return self.items[min(index, len(self.items) - 1)]
 
 
 def pool(mapping: dict) -> Pool:
@@ -170,8 +162,12 @@ class Names:
         self.abd_pool = zipf_pool(self.abd)
         self.ullah_pool = zipf_pool(self.ullah)
         self.uddin_pool = zipf_pool(self.uddin)
-        # Mohammad leads far ahead of the other "subordinate" parts (Megerdoomian 2009).
-        self.prefix_pool = Pool(self.prefix, [45, 12, 12, 8, 0, 5, 4, 3, 2, 3])
+        # Mohammad leads far ahead of the other "subordinate" parts (Megerdoomian 2009);
+        # Sayed heads a name only in Sayed families (see World.given_for).
+        weights = {"Mohammad": 45, "Ahmad": 12, "Ghulam": 12, "Noor": 8, "Mir": 5, "Shah": 4}
+        self.prefix_pool = Pool(
+            self.prefix, [weights.get(t.key, 0 if t.key == "Sayed" else 3) for t in self.prefix]
+        )
         self.tribe_pool = zipf_pool(self.tribe, 0.6)
         self.surname_pool = zipf_pool(self.surname, 0.6)
         self.place_pool = zipf_pool(self.place, 0.6)
@@ -223,15 +219,11 @@ UDDIN_STYLES = {
     "{b}uddeen": 0.03,
 }
 
-_FORMS: dict = {}
 
-
+@functools.cache
 def unit_forms(unit: Unit) -> Pool:
-    """Every Latin spelling of a unit with its weight (cached)."""
-    if unit in _FORMS:
-        return _FORMS[unit]
-    spellings = geometric(unit.token.spellings)
-    spelling_weights = {spelling: 0.5**rank for rank, spelling in enumerate(spellings.items)}
+    """Every Latin spelling of a unit with its weight."""
+    spelling_weights = {spelling: 0.5**rank for rank, spelling in enumerate(unit.token.spellings)}
     forms: dict = {}
     if unit.kind == "word":
         forms = spelling_weights
@@ -243,8 +235,7 @@ def unit_forms(unit: Unit) -> Pool:
             for spelling, weight in spelling_weights.items():
                 text = style.format(a=spelling, al=spelling.lower(), b=spelling, s=unit.token.sun)
                 forms[text] = forms.get(text, 0.0) + style_weight * weight
-    _FORMS[unit] = pool(forms)
-    return _FORMS[unit]
+    return pool(forms)
 
 
 def unit_native(rng: random.Random, unit: Unit) -> str:
@@ -261,28 +252,10 @@ def unit_native(rng: random.Random, unit: Unit) -> str:
 # ---------------------------------------------------------------- Solar Hijri calendar
 
 # Year breaks of the astronomical Solar Hijri calendar (the jalaali algorithm of Borkowski, 1996).
-BREAKS = [
-    -61,
-    9,
-    38,
-    199,
-    426,
-    686,
-    756,
-    818,
-    1111,
-    1181,
-    1210,
-    1635,
-    2060,
-    2097,
-    2192,
-    2262,
-    2324,
-    2394,
-    2456,
-    3178,
-]
+# fmt: off
+BREAKS = [-61, 9, 38, 199, 426, 686, 756, 818, 1111, 1181, 1210, 1635, 2060, 2097, 2192, 2262,
+          2324, 2394, 2456, 3178]
+# fmt: on
 
 
 def _div(a: int, b: int) -> int:
@@ -325,48 +298,17 @@ def to_solar_hijri(day: date) -> tuple:
     return year, offset // 30 + 7, offset % 30 + 1
 
 
+# fmt: off
 MONTHS_DARI_LATIN = [
-    ("Hamal",),
-    ("Sawr", "Saur", "Sowr"),
-    ("Jawza", "Jauza", "Jowza"),
-    ("Saratan",),
-    ("Asad",),
-    ("Sunbula", "Sonbola", "Sunbulah"),
-    ("Mizan", "Meezan"),
-    ("Aqrab", "Aqrab"),
-    ("Qaws", "Qaus", "Qows"),
-    ("Jadi", "Jaddi"),
-    ("Dalw", "Dalv"),
-    ("Hut", "Hoot"),
+    ("Hamal",), ("Sawr", "Saur", "Sowr"), ("Jawza", "Jauza", "Jowza"), ("Saratan",), ("Asad",),
+    ("Sunbula", "Sonbola", "Sunbulah"), ("Mizan", "Meezan"), ("Aqrab", "Akrab"),
+    ("Qaws", "Qaus", "Qows"), ("Jadi", "Jaddi"), ("Dalw", "Dalv"), ("Hut", "Hoot"),
 ]
-MONTHS_DARI = [
-    "حمل",
-    "ثور",
-    "جوزا",
-    "سرطان",
-    "اسد",
-    "سنبله",
-    "میزان",
-    "عقرب",
-    "قوس",
-    "جدی",
-    "دلو",
-    "حوت",
-]
-MONTHS_PASHTO = [
-    "وری",
-    "غویی",
-    "غبرګولی",
-    "چنګاښ",
-    "زمری",
-    "وږی",
-    "تله",
-    "لړم",
-    "لیندۍ",
-    "مرغومی",
-    "سلواغه",
-    "کب",
-]
+MONTHS_DARI = ["حمل", "ثور", "جوزا", "سرطان", "اسد", "سنبله", "میزان", "عقرب", "قوس", "جدی",
+               "دلو", "حوت"]
+MONTHS_PASHTO = ["وری", "غویی", "غبرګولی", "چنګاښ", "زمری", "وږی", "تله", "لړم", "لیندۍ", "مرغومی",
+                 "سلواغه", "کب"]
+# fmt: on
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 ARABIC_LETTERS = str.maketrans("یک", "يك")  # typed on an Arabic keyboard layout
@@ -391,7 +333,6 @@ class Person:
     self_forms: tuple = ()
     father_forms: tuple = ()
     surname_form: str = ""
-    husband: tuple = ()
     phone: str = ""
     email: str = ""
     paper: tuple = ()  # (volume, page, registration, serial or "")
@@ -437,6 +378,18 @@ TITLES_NATIVE = {
     "Eng.": "انجنیر",
     "Dr.": "داکتر",
 }
+# fmt: off
+# Shapes of men's given names (Megerdoomian 2009; Wikipedia "Afghan name"), in percent.
+MALE_PATTERNS = pool({"prefix": 30, "x_mohammad": 8, "x_suffix": 10, "abd": 17, "ullah": 15,
+                      "uddin": 5, "single": 15})
+BEFORE_MOHAMMAD = ["Din", "Gul", "Noor", "Dost", "Faiz", "Taj", "Wali", "Yar", "Sher", "Jan",
+                   "Khan", "Shah", "Ali", "Sultan", "Juma", "Painda"]
+SUFFIXES = pool({"Khan": 45, "Shah": 25, "Jan": 18, "Gul": 12})
+BEFORE_SUFFIX = ["Ahmad", "Sher", "Amir", "Akhtar", "Nawab", "Juma", "Sultan", "Mir", "Zahir",
+                 "Nadir", "Mahmood", "Ali", "Wali", "Noor", "Gul", "Nazar"]
+EMAIL_SHAPES = pool({"{f}.{l}{n}": 30, "{f}{l}{n}": 25, "{f}{n}": 20, "{f}_{l}": 10, "{l}.{f}": 5,
+                     "{f}.{l}": 10})
+# fmt: on
 SUBORDINATE_DROPPED = {"Sayed": 0.15, "Mohammad": 0.05, "Ghulam": 0.02, "Bibi": 0.1}
 TWIN_NAMES = [("Hassan", "Hussain")]
 PHONE_PREFIXES = pool(
@@ -469,66 +422,18 @@ class World:
         rng, names = self.rng, self.names
         if theme and chance(rng, 0.7):
             return self.themed_given(theme)
-        pattern = pool(
-            {
-                "prefix": 30,
-                "x_mohammad": 8,
-                "x_suffix": 10,
-                "abd": 17,
-                "ullah": 15,
-                "uddin": 5,
-                "single": 15,
-            }
-        ).pick(rng)
+        pattern = MALE_PATTERNS.pick(rng)
         if pattern == "prefix":
             return (
                 Unit("word", names.prefix_pool.pick(rng)),
                 Unit("word", names.proper_pool.pick(rng)),
             )
         if pattern == "x_mohammad":
-            first = rng.choice(
-                [
-                    "Din",
-                    "Gul",
-                    "Noor",
-                    "Dost",
-                    "Faiz",
-                    "Taj",
-                    "Wali",
-                    "Yar",
-                    "Sher",
-                    "Jan",
-                    "Khan",
-                    "Shah",
-                    "Ali",
-                    "Sultan",
-                    "Juma",
-                    "Painda",
-                ]
-            )
+            first = rng.choice(BEFORE_MOHAMMAD)
             return (Unit("word", names.word(first)), Unit("word", names.word("Mohammad")))
         if pattern == "x_suffix":
-            suffix = pool({"Khan": 45, "Shah": 25, "Jan": 18, "Gul": 12}).pick(rng)
-            first = rng.choice(
-                [
-                    "Ahmad",
-                    "Sher",
-                    "Amir",
-                    "Akhtar",
-                    "Nawab",
-                    "Juma",
-                    "Sultan",
-                    "Mir",
-                    "Zahir",
-                    "Nadir",
-                    "Mahmood",
-                    "Ali",
-                    "Wali",
-                    "Noor",
-                    "Gul",
-                    "Nazar",
-                ]
-            )
+            suffix = SUFFIXES.pick(rng)
+            first = rng.choice(BEFORE_SUFFIX)
             if first == suffix:
                 return (Unit("word", names.proper_pool.pick(rng)),)
             return (Unit("word", names.word(first)), Unit("word", names.word(suffix)))
@@ -586,16 +491,7 @@ class World:
             if person.surname_form
             else person.father_forms[-1].replace(" ", "").lower()
         )
-        shape = pool(
-            {
-                "{f}.{l}{n}": 30,
-                "{f}{l}{n}": 25,
-                "{f}{n}": 20,
-                "{f}_{l}": 10,
-                "{l}.{f}": 5,
-                "{f}.{l}": 10,
-            }
-        ).pick(rng)
+        shape = EMAIL_SHAPES.pick(rng)
         number = str(
             rng.choice([person.birth.year, person.birth.year % 100, rng.randrange(1, 999)])
         )
