@@ -353,7 +353,8 @@ class Family:
     siv: bool
     government: bool
     us_link: bool
-    theme: tuple
+    theme: tuple  # the name part the principal's sons share, if any
+    elder_theme: tuple  # the one the principal and his brothers share
     phone: str = ""
     us_phone: str = ""
     us_email: str = ""
@@ -391,7 +392,7 @@ EMAIL_SHAPES = pool({"{f}.{l}{n}": 30, "{f}{l}{n}": 25, "{f}{n}": 20, "{f}_{l}":
                      "{f}.{l}": 10})
 # fmt: on
 SUBORDINATE_DROPPED = {"Sayed": 0.15, "Mohammad": 0.05, "Ghulam": 0.02, "Bibi": 0.1}
-TWIN_NAMES = [("Hassan", "Hussain")]
+TWIN_NAMES = ("Hassan", "Hussain")
 PHONE_PREFIXES = pool(
     {"70": 14, "71": 6, "72": 8, "73": 6, "74": 3, "75": 2, "76": 5, "77": 12, "78": 10, "79": 14}
 )
@@ -461,14 +462,27 @@ class World:
             return (Unit("word", names.female_partner["Gul"]), name)
         return (name,)
 
-    def given_for(self, sex: str, family: Family | None) -> tuple:
+    def given_for(self, sex: str, role: str, family: Family) -> tuple:
         if sex == "F":
             return self.female_given()
-        given = self.male_given(family.theme if family else ())
+        # Brothers share a theme: the principal with his brothers, and his sons among themselves.
+        themes = {
+            "child": family.theme,
+            "principal": family.elder_theme,
+            "sibling": family.elder_theme,
+        }
+        given = self.male_given(themes.get(role, ()))
         # Sayed families put the lineage title in the name itself (Sayed Jawad).
-        if family and family.sayed and chance(self.rng, 0.7) and given[0].token.key != "Sayed":
+        sayed = family.sayed and role != "spouse"
+        if sayed and chance(self.rng, 0.7) and given[0].token.key != "Sayed":
             given = (Unit("word", self.names.word("Sayed")), *given[-1:])
         return given
+
+    def new_theme(self) -> tuple:
+        if not chance(self.rng, 0.35):
+            return ()
+        kind = pool({"prefix": 60, "ullah": 30, "uddin": 10}).pick(self.rng)
+        return (kind, self.names.prefix_pool.pick(self.rng)) if kind == "prefix" else (kind, None)
 
     # -- documents and contacts
 
@@ -521,7 +535,7 @@ class World:
         precision: float = 0.5,
     ) -> Person:
         rng = self.rng
-        given = given or self.given_for(sex, family)
+        given = given or self.given_for(sex, role, family)
         kind = "full" if chance(rng, precision) else ("month" if chance(rng, 0.08) else "year")
         sh_year = to_solar_hijri(birth)[0]
         # A year-only Solar Hijri date is put into Gregorian as +621 by most clerks, +622 by some.
@@ -568,10 +582,6 @@ class World:
             "place": names.place_pool.pick(rng),
             "lineage": names.lineage_pool.pick(rng),
         }[style]
-        theme = ()
-        if chance(rng, 0.35):
-            kind = pool({"prefix": 60, "ullah": 30, "uddin": 10}).pick(rng)
-            theme = (kind, names.prefix_pool.pick(rng)) if kind == "prefix" else (kind, None)
         family = Family(
             family_id,
             province,
@@ -582,7 +592,8 @@ class World:
             siv=chance(rng, 0.32),
             government=chance(rng, 0.14),
             us_link=chance(rng, 0.08),
-            theme=theme,
+            theme=self.new_theme(),
+            elder_theme=self.new_theme(),
         )
         self.fill_family(family)
         self.families.append(family)
@@ -661,15 +672,8 @@ class World:
             twins = chance(rng, 0.02) and len(kids) + 2 <= count + 1
             for index in range(2 if twins else 1):
                 sex = rng.choice("MF")
-                given = None
-                if twins and sex == "M" and chance(rng, 0.4):
-                    given = (Unit("word", self.names.word(TWIN_NAMES[0][index])),)
-                elif sex == "M" and chance(rng, 0.05):
-                    given = (
-                        principal.father if principal.sex == "M" else None
-                    )  # named after his grandfather
-                elif sex == "M" and chance(rng, 0.015):
-                    given = father.given  # named after his father
+                given = self.son_named_after(principal, father, twin=index if twins else None)
+                given = given if sex == "M" else None
                 kids.append(
                     self.person(
                         family, "child", sex, born, father.given, given=given, precision=0.75
@@ -677,6 +681,15 @@ class World:
                 )
             born += timedelta(days=rng.randint(330, 1300))
         return kids
+
+    def son_named_after(self, principal: Person, father: Person, twin: int | None) -> tuple:
+        """Twin boys are often Hassan, Hussain; some boys take a grandfather's or father's name."""
+        rng = self.rng
+        if twin is not None and chance(rng, 0.4):
+            return (Unit("word", self.names.word(TWIN_NAMES[twin])),)
+        if principal.sex == "M" and chance(rng, 0.05):
+            return principal.father
+        return father.given if chance(rng, 0.015) else ()
 
     def birth_at_age(self, age: int) -> date:
         return LIST_DAY - timedelta(days=365 * age + self.rng.randrange(365))
@@ -686,7 +699,6 @@ class World:
         family.phone = self.new_phone()
         if family.us_link:
             family.us_phone = self.us_phone()
-            family.us_email = ""
         volume, page = rng.randint(1, 320), rng.randint(1, 290)  # the family's register
         passports = pool(
             {"none": 45, "principal": 20, "all": 35}
