@@ -695,71 +695,72 @@ class World:
         return LIST_DAY - timedelta(days=365 * age + self.rng.randrange(365))
 
     def documents(self, family: Family, people: list) -> None:
+        """Titles, surnames, papers and contacts of a family's members."""
         rng = self.rng
         family.phone = self.new_phone()
-        if family.us_link:
-            family.us_phone = self.us_phone()
-        volume, page = rng.randint(1, 320), rng.randint(1, 290)  # the family's register
-        passports = pool(
-            {"none": 45, "principal": 20, "all": 35}
-            if not family.siv
-            else {"none": 15, "principal": 25, "all": 60}
-        ).pick(rng)
+        register = (rng.randint(1, 320), rng.randint(1, 290))  # the family's tazkira volume, page
+        shares = (
+            {"none": 15, "principal": 25, "all": 60}
+            if family.siv
+            else {"none": 45, "principal": 20, "all": 35}
+        )
+        passports = pool(shares).pick(rng)
         us_citizens = family.us_link and chance(rng, 0.5)
         siv_case = self.siv_case() if family.siv else ""
         for person in people:
             age = (LIST_DAY - person.birth).days // 365
-            adult = age >= 18
             person.title = self.title_for(person, age)
-            surname = (
-                family.surname
-                if person.role != "spouse" or chance(rng, 0.15)
-                else self.spouse_surname()
+            own = person.role != "spouse" or chance(rng, 0.15)
+            person.surname = family.surname if own else self.spouse_surname()
+            person.surname_form = (
+                geometric(person.surname.spellings).pick(rng) if person.surname else ""
             )
-            person.surname = surname
-            person.surname_form = geometric(surname.spellings).pick(rng) if surname else ""
-            if adult and chance(rng, 0.55 if person.sex == "M" else 0.3):
-                person.phone = self.new_phone()
-            if person.role == "principal":
-                person.phone = family.phone
-            if chance(rng, 0.85 if adult else 0.55):
-                serial = f"{rng.randrange(10**7, 10**9)}" if chance(rng, 0.2) else ""
-                # Blood relatives are registered in the family's volume; a wife in her father's.
-                book = (
-                    (volume, page)
-                    if person.role != "spouse"
-                    else (rng.randint(1, 320), rng.randint(1, 290))
-                )
-                entry = (book[0], book[1] + rng.randint(0, 25), rng.randint(1, 9999), serial)
-                person.paper = entry
-            e_rate = 0.35 if family.province.code == "01" else 0.18
-            if chance(rng, e_rate if adult else e_rate / 3) or (
-                not person.paper and adult and chance(rng, 0.5)
-            ):
-                person.e_tazkira = self.e_tazkira(family.province, person.birth)
-            has_passport = passports == "all" or (
-                passports == "principal" and person.role == "principal"
-            )
-            if has_passport:
-                person.passport = self.afghan_passport(
-                    family.government and person.role == "principal" and chance(rng, 0.1)
-                )
-            if us_citizens and (
-                person.role == "principal" or (person.role == "child" and chance(rng, 0.4))
-            ):
-                person.us_passport = f"{rng.choice('56')}{rng.randrange(10**8):08d}"
-            if (siv_case and person.role in ("principal", "spouse")) or (
-                siv_case and person.role == "child" and age < 21
-            ):
-                person.siv_case = siv_case
-            if (person.role == "principal" and chance(rng, 0.85 if family.siv else 0.45)) or (
-                adult and chance(rng, 0.12)
-            ):
-                person.email = self.email_for(person)
+            self.tazkiras(person, register, age >= 18)
+            self.travel_documents(person, passports, us_citizens, siv_case, age)
+            self.contacts(person, age >= 18)
         if family.us_link:
+            family.us_phone = self.us_phone()
             relative = self.male_given(())
             first = unit_forms(relative[-1]).pick(rng).replace(" ", "").lower()
             family.us_email = f"{first}.{rng.randrange(10, 99)}@{EMAIL_DOMAINS.pick(rng)}"
+
+    def tazkiras(self, person: Person, register: tuple, adult: bool) -> None:
+        rng = self.rng
+        if chance(rng, 0.85 if adult else 0.55):
+            serial = f"{rng.randrange(10**7, 10**9)}" if chance(rng, 0.2) else ""
+            # Blood relatives are registered in the family's volume; a wife in her father's.
+            if person.role == "spouse":
+                register = (rng.randint(1, 320), rng.randint(1, 290))
+            volume, page = register
+            person.paper = (volume, page + rng.randint(0, 25), rng.randint(1, 9999), serial)
+        e_rate = 0.35 if person.family.province.code == "01" else 0.18
+        if chance(rng, e_rate if adult else e_rate / 3) or (
+            not person.paper and adult and chance(rng, 0.5)
+        ):
+            person.e_tazkira = self.e_tazkira(person.family.province, person.birth)
+
+    def travel_documents(
+        self, person: Person, passports: str, us_citizens: bool, siv_case: str, age: int
+    ) -> None:
+        rng, principal = self.rng, person.role == "principal"
+        if passports == "all" or (passports == "principal" and principal):
+            official = person.family.government and principal and chance(rng, 0.1)
+            person.passport = self.afghan_passport(official)
+        if us_citizens and (principal or (person.role == "child" and chance(rng, 0.4))):
+            person.us_passport = f"{rng.choice('56')}{rng.randrange(10**8):08d}"
+        # The SIV derivatives are the spouse and the unmarried children under 21.
+        if person.role in ("principal", "spouse") or (person.role == "child" and age < 21):
+            person.siv_case = siv_case
+
+    def contacts(self, person: Person, adult: bool) -> None:
+        rng, family = self.rng, person.family
+        if adult and chance(rng, 0.55 if person.sex == "M" else 0.3):
+            person.phone = self.new_phone()
+        if person.role == "principal":
+            person.phone = family.phone
+        email_rate = (0.85 if family.siv else 0.45) if person.role == "principal" else 0.0
+        if chance(rng, email_rate) or (adult and chance(rng, 0.12)):
+            person.email = self.email_for(person)
 
     def spouse_surname(self) -> Token | None:
         return None if chance(self.rng, 0.5) else self.names.surname_pool.pick(self.rng)
