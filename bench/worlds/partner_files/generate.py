@@ -20,11 +20,12 @@ import json
 import random
 import uuid
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 BROKEN_SHARE = 0.01
 LISTS_DRAWN_UP = date(2021, 8, 14)
@@ -207,8 +208,20 @@ def mrz_field(text: str, width: int) -> str:
     return text.upper().replace(" ", "<").replace("-", "<")[:width].ljust(width, "<")
 
 
-def mrz_name(surname: str, given: str, width: int) -> str:
-    return mrz_field(f"{surname}<<{given}" if surname else given, width)
+@dataclass
+class Holder:
+    """What a zone says of the person it belongs to."""
+
+    surname: str  # "" for the many Afghans without a family name
+    given: str
+    nationality: str
+    birth: date
+    sex: str
+
+
+def mrz_name(holder: Holder, width: int) -> str:
+    name = f"{holder.surname}<<{holder.given}" if holder.surname else holder.given
+    return mrz_field(name, width)
 
 
 def with_check(text: str) -> str:
@@ -219,53 +232,50 @@ def yymmdd(day: date) -> str:
     return day.strftime("%y%m%d")
 
 
-def td3(kind, state, surname, given, number, nationality, birth, sex, expiry, personal="") -> str:
-    line1 = mrz_field(kind, 2) + state + mrz_name(surname, given, 39)
-    personal_field = mrz_field(personal, 14)
-    body = (
+def number_and_dates(number: str, holder: Holder, expiry: date) -> str:
+    """Number, nationality, birth, sex and expiry with their check digits: 28 characters."""
+    return (
         with_check(mrz_field(number, 9))
-        + nationality
-        + with_check(yymmdd(birth))
-        + sex
+        + holder.nationality
+        + with_check(yymmdd(holder.birth))
+        + holder.sex
         + with_check(yymmdd(expiry))
-        + with_check(personal_field)
     )
-    composite = body[0:10] + body[13:20] + body[21:43]
-    return line1 + "\n" + body + check_digit(composite)
 
 
-def td1(kind, state, surname, given, number, nationality, birth, sex, expiry, optional="") -> str:
+def td3(
+    kind: str, state: str, holder: Holder, number: str, expiry: date, personal: str = ""
+) -> str:
+    line1 = mrz_field(kind, 2) + state + mrz_name(holder, 39)
+    line2 = number_and_dates(number, holder, expiry) + with_check(mrz_field(personal, 14))
+    return f"{line1}\n{line2}{check_digit(line2[0:10] + line2[13:20] + line2[21:43])}"
+
+
+def td2(kind: str, state: str, holder: Holder, number: str, expiry: date) -> str:
+    line1 = mrz_field(kind, 2) + state + mrz_name(holder, 31)
+    line2 = number_and_dates(number, holder, expiry) + "<" * 7
+    return f"{line1}\n{line2}{check_digit(line2[0:10] + line2[13:20] + line2[21:35])}"
+
+
+def td1(
+    kind: str, state: str, holder: Holder, number: str, expiry: date, optional: str = ""
+) -> str:
     line1 = mrz_field(kind, 2) + state + with_check(mrz_field(number, 9)) + mrz_field(optional, 15)
-    line2 = with_check(yymmdd(birth)) + sex + with_check(yymmdd(expiry)) + nationality + "<" * 11
+    line2 = (
+        with_check(yymmdd(holder.birth))
+        + holder.sex
+        + with_check(yymmdd(expiry))
+        + holder.nationality
+        + "<" * 11
+    )
     composite = line1[5:30] + line2[0:7] + line2[8:15] + line2[18:29]
-    return f"{line1}\n{line2}{check_digit(composite)}\n{mrz_name(surname, given, 30)}"
+    return f"{line1}\n{line2}{check_digit(composite)}\n{mrz_name(holder, 30)}"
 
 
-def td2(kind, state, surname, given, number, nationality, birth, sex, expiry) -> str:
-    line1 = mrz_field(kind, 2) + state + mrz_name(surname, given, 31)
-    line2 = (
-        with_check(mrz_field(number, 9))
-        + nationality
-        + with_check(yymmdd(birth))
-        + sex
-        + with_check(yymmdd(expiry))
-        + "<" * 7
-    )
-    composite = line2[0:10] + line2[13:20] + line2[21:35]
-    return f"{line1}\n{line2}{check_digit(composite)}"
-
-
-def mrv(width, state, surname, given, number, nationality, birth, sex, expiry, optional="") -> str:
+def mrv(width: int, state: str, holder: Holder, number: str, expiry: date) -> str:
     """A visa foil: MRV-A is 44 characters a line, MRV-B 36; neither has a composite digit."""
-    line1 = "V<" + state + mrz_name(surname, given, width - 5)
-    line2 = (
-        with_check(mrz_field(number, 9))
-        + nationality
-        + with_check(yymmdd(birth))
-        + sex
-        + with_check(yymmdd(expiry))
-    )
-    return f"{line1}\n{line2}{mrz_field(optional, width - 28)}"
+    line1 = "V<" + state + mrz_name(holder, width - 5)
+    return f"{line1}\n{number_and_dates(number, holder, expiry)}{'<' * (width - 28)}"
 
 
 def break_check_digit(zone: str, rng: random.Random) -> str:
@@ -362,7 +372,9 @@ def afghan_passport(rng: random.Random) -> str:
     return f"{letter}{rng.randint(0, 10**width - 1):0{width}d}"
 
 
-def make_person(rng, relation, sex, birth, family, father) -> Person:
+def make_person(
+    rng: random.Random, relation: str, sex: str, birth: date, family: str, father: str
+) -> Person:
     given = rng.choice(MALE if sex == "M" else FEMALE)
     adult = (date(2021, 8, 15) - birth).days > 16 * 365
     return Person(
@@ -556,7 +568,9 @@ class PartnerFile:
     def person_row(self, table: str, row: int, key: str) -> None:
         self.table(table).rows.append({"row": row, "key": key})
 
-    def broken_row(self, table: str, row: int, key: str, column: str, kind: str, value: str):
+    def broken_row(
+        self, table: str, row: int, key: str, column: str, kind: str, value: str
+    ) -> None:
         self.broken.append(
             {"table": table, "row": row, "key": key, "column": column, "kind": kind, "value": value}
         )
@@ -630,7 +644,7 @@ NGO_REMARKS = (
 )
 
 
-def ngo_birth_date(rng: random.Random, birth: date):
+def ngo_birth_date(rng: random.Random, birth: date) -> str | int | datetime:
     """A date of birth as NGO staff typed it: Solar Hijri, day-first, year only, zeros..."""
     form = rng.choices(
         ("day_first", "excel", "solar_hijri", "year", "zeros", "dashes"),
@@ -661,7 +675,14 @@ def ngo_given_name(rng: random.Random, person: Person) -> str:
     return person.given
 
 
-def write_ngo_lists(sheet) -> None:
+def as_excel_typed_it(rng: random.Random, value: str) -> str | int:
+    """Digits typed into a cell Excel left as General: often a number, leading zero lost."""
+    if value.isascii() and value.isdigit() and rng.random() < 0.3:
+        return int(value)
+    return value
+
+
+def write_ngo_lists(sheet: Worksheet) -> None:
     """The sheet behind the workbook's drop-downs: provinces and relations, no person."""
     sheet.append(["Province", "Relation"])
     relations = [label for labels in NGO_RELATIONS.values() for label in labels]
@@ -735,9 +756,11 @@ def ngo_workbook(rng: random.Random, out: Path) -> PartnerFile:
                 rng.choice({"M": ("M", "Male", "مرد"), "F": ("F", "Female", "زن")}[person.sex]),
                 rng.choice(NGO_RELATIONS[person.relation]),
                 cells["dob"],
-                tazkira(rng) if rng.random() < 0.9 else rng.choice(PLACEHOLDERS),
+                as_excel_typed_it(
+                    rng, tazkira(rng) if rng.random() < 0.9 else rng.choice(PLACEHOLDERS)
+                ),
                 person.passport or rng.choice(NO_PASSPORT),
-                cells["phone"],
+                as_excel_typed_it(rng, cells["phone"]),
                 rng.choice(PROVINCES),
                 rng.choice(NGO_REMARKS),
             ]
@@ -1412,8 +1435,7 @@ MRZ_HEADERS = ["Scan ID", "Scanned at", "Station", "Document", "MRZ", "Operator"
 
 def scanned_zone(rng: random.Random, person: Person) -> tuple[str, str]:
     """One scanned document of a person: its description and its zone (lines joined by \\n)."""
-    surname, given = person.family, person.given
-    birth, sex = person.birth, person.sex
+    afghan = Holder(person.family, person.given, "AFG", person.birth, person.sex)
     expiry = date(2021, 8, 1) + timedelta(days=rng.randint(-400, 3600))
     kind = rng.choices(
         ("afg_passport", "us_passport", "green_card", "td2_card", "visa_a", "visa_b"),
@@ -1421,34 +1443,27 @@ def scanned_zone(rng: random.Random, person: Person) -> tuple[str, str]:
     )[0]
     if kind == "afg_passport":
         number = person.passport or afghan_passport(rng)
-        return "Afghan passport (TD3)", td3(
-            "P", "AFG", surname, given, number, "AFG", birth, sex, expiry
-        )
+        return "Afghan passport (TD3)", td3("P", "AFG", afghan, number, expiry)
     if kind == "us_passport":
         number = str(rng.randint(100_000_000, 999_999_999))
         return "US passport (TD3)", td3(
-            "P", "USA", surname, given, number, "USA", birth, sex, expiry
+            "P", "USA", replace(afghan, nationality="USA"), number, expiry
         )
     if kind == "green_card":
         uscis = f"{rng.randint(10_000_000, 299_999_999):09d}"
-        card = (
-            rng.choice(("SRC", "EAC", "WAC", "LIN", "IOE", "MSC"))
-            + f"{rng.randint(0, 10**10 - 1):010d}"
-        )
-        return "US permanent resident card (TD1)", td1(
-            "C1", "USA", surname, given, uscis, "AFG", birth, sex, expiry, card
-        )
+        # A-number as the document number, the card's own number in the optional data.
+        card = green_card(rng)
+        return "US permanent resident card (TD1)", td1("C1", "USA", afghan, uscis, expiry, card)
     if kind == "td2_card":
         state = rng.choice(("TJK", "UZB", "PAK"))
         number = f"{rng.choice('ABK')}{rng.randint(0, 99_999_999):08d}"
-        return f"{state} identity card (TD2)", td2(
-            "I", state, surname, given, number, state, birth, sex, expiry
-        )
+        holder = replace(afghan, nationality=state)
+        return f"{state} identity card (TD2)", td2("I", state, holder, number, expiry)
     number = f"{rng.randint(10_000_000, 99_999_999)}"
     width, label = (
         (44, "US visa foil (MRV-A)") if kind == "visa_a" else (36, "US visa foil (MRV-B)")
     )
-    return label, mrv(width, "USA", surname, given, number, "AFG", birth, sex, expiry)
+    return label, mrv(width, "USA", afghan, number, expiry)
 
 
 def mrz_csv(rng: random.Random, out: Path) -> PartnerFile:
