@@ -82,7 +82,9 @@ def evac_environment(workdir: Path) -> dict[str, str]:
     return env
 
 
-def run_evac(arguments: list[str], env: dict[str, str], workdir: Path):
+def run_evac(
+    arguments: list[str], env: dict[str, str], workdir: Path
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(EVAC), *arguments],
         env=env,

@@ -1044,6 +1044,7 @@ class Answers:
 
     person: Person
     name: str
+    father: str
     phone: str
     tazkira: str
     broken: tuple[str, str, str] = ()  # (question, kind, value)
@@ -1055,6 +1056,7 @@ def form_answers(
     answers = Answers(
         person=person,
         name=person.full_name,
+        father=person.father,
         phone=afghan_phone(rng, person.mobile, ("intl_tight", "local", "intl"))
         if person.mobile
         else "",
@@ -1062,7 +1064,7 @@ def form_answers(
     )
     # A date widget cannot produce a day that does not exist: forms break by name or phone.
     if kind == "no name":
-        answers.name = ""
+        answers.name = answers.father = ""
         answers.broken = (name_question, kind, "")
     elif kind == "phone with letters":
         answers.phone = with_letter(f"+93{person.mobile or afghan_mobile(rng)}", rng)
@@ -1097,7 +1099,7 @@ def head_values(rng: random.Random, head: Answers, members: int) -> dict[str, st
     category = rng.choice([name for name, *_ in CHOICES["category"]])
     return {
         "head_name": head.name,
-        "head_father_name": head.person.father,
+        "head_father_name": head.father,
         "head_gender": {"M": "male", "F": "female"}[head.person.sex],
         "head_dob": head.person.birth.isoformat(),
         "head_phone": head.phone,
