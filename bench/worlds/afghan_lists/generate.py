@@ -1473,7 +1473,7 @@ def rng_choice(rng: random.Random, options: list) -> str:
 # ---------------------------------------------------------------- putting families on lists
 
 # How many lists carry a family: most are on one, a few were sent in by everyone they knew.
-LIST_COUNT = pool({1: 62, 2: 22, 3: 9, 4: 4, 5: 2, 6: 1})
+LIST_COUNT = pool({1: 60, 2: 23, 3: 9.5, 4: 4.3, 5: 2.2, 6: 1})
 
 
 def sources_for(rng: random.Random, family: Family) -> list:
