@@ -211,6 +211,8 @@ def print_summary(console: Console, summary: ImportSummary, *, rejects_path: Pat
     table.add_row("duplicates skipped", f"{summary.duplicates:,}")
     for reason, count in summary.rejected_by_reason.most_common():
         table.add_row(f"rejected: {reason}", f"{count:,}")
+    for flag, count in summary.flagged.most_common():
+        table.add_row(f"kept, flagged: {flag}", f"{count:,}")
     table.add_row("households", f"{summary.households:,}")
     console.print(table)
     for warning in summary.date_warnings:

@@ -129,6 +129,11 @@ class InvalidDate(ValueError):
     """A date that cannot be read, or one that cannot exist (30 February, the future)."""
 
 
+class ImpossibleDate(InvalidDate):
+    """A date that is read but cannot be (30 February, month 13, a birth in the future): one
+    of its numbers is wrong, and the row would mislead with either guess."""
+
+
 @dataclass(frozen=True)
 class BirthDate:
     year: int
@@ -146,20 +151,35 @@ def parse_birth_date(
     """The birth date a cell holds, or None when it is empty; raises InvalidDate.
 
     `order` is the column's DAY_FIRST or MONTH_FIRST, None when unknown (see the module)."""
-    today = today or date.today()
+    birth = read_date(value, order=order)
+    return None if birth is None else _checked(birth, today or date.today())
+
+
+def read_date(value: object, *, order: str | None = None) -> BirthDate | None:
+    """Any date a cell holds (a document's expiry, an approval), in every form a birth date
+    is read in, not checked against today; None when it is empty; raises InvalidDate."""
     if value is None:
         return None
     if isinstance(value, datetime):
-        return _checked(_gregorian(value.date()), today)
+        return _gregorian(value.date())
     if isinstance(value, date):
-        return _checked(_gregorian(value), today)
+        return _gregorian(value)
     if isinstance(value, int | float):
-        return _checked(_from_number(value), today)
+        return _from_number(value)
     text = _plain(str(value))
     if is_placeholder(text):
         return None
     marked, text = _strip_solar_hijri_mark(text)
-    return _checked(_from_text(text, solar_hijri=marked, order=order), today)
+    return _from_text(text, solar_hijri=marked, order=order)
+
+
+def iso_text(day: BirthDate) -> str:
+    """ISO 8601 text of a date, shortened when partial: 1986-05-12, 1986-05, 1986."""
+    if day.month is None:
+        return f"{day.year:04d}"
+    if day.day is None:
+        return f"{day.year:04d}-{day.month:02d}"
+    return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
 
 
 def order_evidence(value: str) -> str | None:
@@ -265,7 +285,7 @@ def _from_text(text: str, *, solar_hijri: bool, order: str | None) -> BirthDate:
 def _year_only(year: int, *, solar_hijri: bool) -> BirthDate:
     if solar_hijri:
         if year not in SOLAR_HIJRI_YEARS:
-            raise InvalidDate(f"{year} is not a plausible Solar Hijri birth year")
+            raise ImpossibleDate(f"{year} is not a plausible Solar Hijri birth year")
         first_day = jdatetime.date(year, 1, 1).togregorian()
         return BirthDate(first_day.year, spans_two_years=True, solar_hijri=True)
     return BirthDate(year)
@@ -284,7 +304,7 @@ def _three_numbers(a: int, b: int, c: int, solar_hijri: bool, order: str | None)
     else:
         raise InvalidDate(f"{a}/{b}/{c} has no four-digit year; write the year in full")
     if month > 12:
-        raise InvalidDate(f"{year:04d}-{month:02d}-{day:02d} does not exist")
+        raise ImpossibleDate(f"{year:04d}-{month:02d}-{day:02d} does not exist")
     if 0 in (month, day):  # 1985-00-00, 1985-06-00: the clerk did not know
         return _month_and_year(month, year, solar_hijri)
     if solar_hijri or year in SOLAR_HIJRI_YEARS:
@@ -301,7 +321,7 @@ def _month_and_year(month: int, year: int, solar_hijri: bool) -> BirthDate:
         raise InvalidDate(f"{month}/{year} has no four-digit year; write the year in full")
     solar_hijri = solar_hijri or year in SOLAR_HIJRI_YEARS
     if month > 31:
-        raise InvalidDate(f"{month} is neither a month nor a day")
+        raise ImpossibleDate(f"{month} is neither a month nor a day")
     if month == 0 or month > 12:
         return _year_only(year, solar_hijri=solar_hijri)
     if solar_hijri:
@@ -313,7 +333,7 @@ def _solar_hijri_month(year: int, month: int) -> BirthDate:
     """A Solar Hijri month without its day: its Gregorian year, flagged when the month runs
     into the next one (Jadi: 22 December to 20 January)."""
     if year not in SOLAR_HIJRI_YEARS:
-        raise InvalidDate(f"{year} is not a plausible Solar Hijri birth year")
+        raise ImpossibleDate(f"{year} is not a plausible Solar Hijri birth year")
     first = jdatetime.date(year, month, 1).togregorian()
     last = jdatetime.date(year, month, jdatetime.j_days_in_month[month - 1]).togregorian()
     return BirthDate(first.year, spans_two_years=first.year != last.year, solar_hijri=True)
@@ -372,14 +392,14 @@ def _real_date(year: int, month: int, day: int) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        raise InvalidDate(f"{year:04d}-{month:02d}-{day:02d} does not exist") from None
+        raise ImpossibleDate(f"{year:04d}-{month:02d}-{day:02d} does not exist") from None
 
 
 def _solar_hijri(year: int, month: int, day: int) -> BirthDate:
     try:
         gregorian = jdatetime.date(year, month, day).togregorian()
     except ValueError:
-        raise InvalidDate(f"{year}/{month:02d}/{day:02d} SH does not exist") from None
+        raise ImpossibleDate(f"{year}/{month:02d}/{day:02d} SH does not exist") from None
     default = (month, day) == (1, 1)  # 1 Hamal: the day, so also the Gregorian year, unknown
     return BirthDate(
         gregorian.year,
@@ -397,9 +417,9 @@ def _gregorian(day: date) -> BirthDate:
 
 def _checked(birth: BirthDate, today: date) -> BirthDate:
     if birth.year < 1900:
-        raise InvalidDate(f"born in {birth.year}? a living person's birth year is after 1900")
+        raise ImpossibleDate(f"born in {birth.year}? a living person's birth year is after 1900")
     if (birth.year, birth.month or 1, birth.day or 1) > (today.year, today.month, today.day):
-        raise InvalidDate(
+        raise ImpossibleDate(
             f"{birth.year}-{birth.month or 1:02d}-{birth.day or 1:02d} is in the future"
         )
     return birth

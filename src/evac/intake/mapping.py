@@ -48,6 +48,16 @@ FIELDS: dict[str, str] = {
     "household_ref": "family, case or group number",
     "relationship": "relationship to the principal applicant",
     "category_claimed": "category the source claims (SIV, LPR, US citizen...)",
+    "nationality": "nationality or citizenship (American, US, Afghan, افغان...)",
+    "passport_country": "country that issued the passport",
+    "passport_expiry": "passport expiry date",
+    "green_card_number": "US permanent resident card (green card) number",
+    "green_card_expiry": "green card expiry date",
+    "visa_number": "visa number (an issued SIV is a US visa)",
+    "visa_country": "country that issued the visa",
+    "visa_expiry": "visa expiry date",
+    "com_approval_date": "date of Chief-of-Mission (COM) approval of an SIV case",
+    "com_approval_status": "Chief-of-Mission (COM) approval: approved, pending, denied",
 }
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -156,11 +166,72 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "relationship to principal",
         "relation",
         "relation to head",
+        "relation to pa",
+        "relationship with pa",
+        "relationship to applicant",
+        "rel to pa",
         "نسبت",
         "رابطه",
         "قرابت",
     ),
     "category_claimed": ("category", "status", "eligibility", "visa type", "کتگوری", "نوعیت"),
+    "nationality": (
+        "nationality",
+        "citizenship",
+        "country of citizenship",
+        "citizen of",
+        "citizenship country",
+        "تابعیت",
+        "ملیت",
+        "تابعیت کشور",
+    ),
+    "passport_country": (
+        "passport country",
+        "passport issuing country",
+        "issuing country",
+        "country of issue",
+        "passport issued by",
+    ),
+    "passport_expiry": (
+        "passport expiry",
+        "passport expiry date",
+        "passport expiration",
+        "passport expiration date",
+        "passport valid until",
+        "passport exp",
+        "date of expiry",
+        "expiry date",
+    ),
+    "green_card_number": (
+        "green card",
+        "green card number",
+        "lpr card",
+        "permanent resident card",
+        "i 551",
+        "گرین کارت",
+    ),
+    "green_card_expiry": ("green card expiry", "green card expiration", "lpr card expiry"),
+    "visa_number": ("visa", "us visa", "visa foil", "siv visa", "ویزه", "ویزا"),
+    "visa_country": ("visa country", "visa issuing country"),
+    "visa_expiry": ("visa expiry", "visa expiration", "visa valid until"),
+    "com_approval_date": (
+        "com approval date",
+        "com date",
+        "date of com approval",
+        "com approved date",
+        "date com approved",
+        "chief of mission approval date",
+        "com approval received",
+    ),
+    "com_approval_status": (
+        "com approved",
+        "com approval",
+        "com status",
+        "com approval status",
+        "chief of mission approval",
+        "chief of mission status",
+        "chief of mission approved",
+    ),
 }
 
 # HXL hashtags (https://hxlstandard.org): a tag and the attributes that narrow it.
@@ -185,7 +256,9 @@ HXL: list[tuple[str, frozenset[str], str]] = [
     ("#meta", frozenset({"id"}), "source_record_id"),
     ("#status", frozenset(), "category_claimed"),
 ]
-DATE_FIELDS = ("birth_date", "birth_year")
+# Columns of dates a day/month order reads (a COM approval date is written as the list's
+# birth dates are).
+DATE_FIELDS = ("birth_date", "birth_year", "com_approval_date")
 DATE_ORDER_WORDS = {
     **dict.fromkeys(("dmy", "d/m/y", "dd/mm/yyyy", "day/month/year", "day first"), DAY_FIRST),
     **dict.fromkeys(("mdy", "m/d/y", "mm/dd/yyyy", "month/day/year", "month first"), MONTH_FIRST),

@@ -110,6 +110,8 @@ class ImportSummary:
     accepted: int = 0  # new registrations stored (or that would be, in a dry run)
     duplicates: int = 0  # rows this source had already sent
     rejected_by_reason: Counter[str] = field(default_factory=Counter)
+    # rows kept with a value staff should look at ("passport_shape", "phone_unverified")
+    flagged: Counter[str] = field(default_factory=Counter)
     households: int = 0
     rejects: list[Reject] = field(default_factory=list)
     dry_run: bool = False
@@ -256,6 +258,7 @@ def import_tables(
                 summary.rows_read += 1
                 if isinstance(outcome, RegistrationRecord):
                     pending.append((row, outcome, sealed_raw))
+                    summary.flagged.update(outcome.flags)
                     if outcome.household_ref:
                         households.add(outcome.household_ref)
                 else:

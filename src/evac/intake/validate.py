@@ -13,9 +13,10 @@ from functools import partial
 
 import phonenumbers
 
-from evac.intake.dates import parse_birth_date
-from evac.intake.documents import alpha_2
-from evac.intake.mrz import InvalidMRZ, parse_td3
+from evac.intake.dates import ImpossibleDate, InvalidDate, iso_text, parse_birth_date, read_date
+from evac.intake.documents import alpha_2, canonical_tazkira, country_code
+from evac.intake.mrz import GREEN_CARD, ID_CARD, PASSPORT, VISA, InvalidMRZ, Zone, parse_zone
+from evac.intake.placeholders import MIN_DOCUMENT_DIGITS, is_placeholder, says_no_number
 from evac.people.models import Role
 from evac.people.records import RegistrationRecord
 
@@ -23,8 +24,7 @@ DEFAULT_REGION = "AF"
 EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[a-z]{2,}$", re.I)
 AFGHAN_PASSPORT = re.compile(r"^[A-Z]{1,2}\d{7,8}$")
 US_PASSPORT = re.compile(r"^([A-Z]\d{8}|\d{9})$")
-E_TAZKIRA = re.compile(r"^\d{4}-?\d{4}-?\d{5}$")  # 1400-0101-12345
-PAPER_TAZKIRA = re.compile(r"^\d{1,7}([-/ ]\d{1,7}){0,3}$")  # number, or volume/page/number
+ANY_PASSPORT = re.compile(r"^(?=.*\d)[A-Z0-9]{5,12}$")  # ICAO: up to 9, longer ones continue
 SIV_CASE = re.compile(r"^([A-Z]{2,4}-?\d{4,12}|\d{6,12})$")
 AFGHAN_MOBILE = re.compile(r"^(?:\+93|0093|93|0)?(7\d{8})$")  # phonenumbers: AF mobile 7\d{8}
 US_PHONE_SHAPE = re.compile(
@@ -32,6 +32,12 @@ US_PHONE_SHAPE = re.compile(
 )
 PHONE_PUNCTUATION = re.compile(r"[\s\-.()]")
 PHONE_SEPARATORS = re.compile(r"[/,;|&]|\bor\b|\band\b", re.I)
+# Words written beside a number in a phone cell: which app, whose, which carrier.
+PHONE_LABELS = re.compile(
+    r"\b(or|and|whats\s?app|wa|imo|viber|signal|telegram|tel|phone|mobile|mob|cell|home|work|"
+    r"office|ext|no|number|own|roshan|awcc|etisalat|mtn|salaam|afg|us|usa)\b",
+    re.I,
+)
 ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]")
 NATIVE_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 
@@ -106,6 +112,9 @@ class RowValidator:
     columns of unique values (phones, tazkiras) empty only theirs when full, never the dates'
     (a list's distinct birth dates, some 70,000, fit).
 
+    Phones and passport numbers are read in the country the row points to (its nationality,
+    or its zone's), so they are converted after the other columns.
+
     `date_orders` gives a date column's day/month order ({header: DAY_FIRST or MONTH_FIRST});
     a date column without one is read day first, and dates that read both ways are flagged."""
 
@@ -122,25 +131,39 @@ class RowValidator:
         self.converters = {
             header: _converter(field, orders.get(header)) for header, field in self.columns
         }
-        self.converted: dict[str, dict[str, dict[str, object] | str]] = defaultdict(dict)
+        self.converted: dict[str, dict[object, dict[str, object] | str]] = defaultdict(dict)
 
     def fields(self, raw: dict[str, str]) -> dict[str, object]:
         """The record's fields of one row; raises RowRejected listing every bad column."""
         values: dict[str, tuple[str, str]] = {}  # field -> (header, cleaned text)
         for header, field in self.columns:
-            if field not in values and (text := clean(raw.get(header))):
+            text = clean(raw.get(header)) if field not in values else None
+            if text and not is_placeholder(text):  # N/A, -, none, نامعلوم: an empty cell
                 values[field] = (header, text)
         fields: dict[str, object] = {}
         zone: dict[str, object] = {}
+        flags: set[str] = set()
         errors: list[FieldError] = []
-        for field, (header, text) in values.items():
-            converted = self._convert(header, text)
+
+        def take(field: str, header: str, converted: dict[str, object] | str) -> None:
+            nonlocal zone
             if isinstance(converted, str):
                 errors.append(FieldError(header, converted))
-            elif field == "mrz":
+                return
+            flags.update(converted.get("flags", ()))
+            converted = {k: v for k, v in converted.items() if k != "flags"}
+            if field == "mrz":
                 zone = converted
             else:
                 fields.update(converted)
+
+        for field, (header, text) in values.items():
+            if field not in ROW_COUNTRY_FIELDS:
+                take(field, header, self._convert(header, text))
+        country = fields.get("nationality") or zone.get("nationality")
+        for field, (header, text) in values.items():
+            if field in ROW_COUNTRY_FIELDS:
+                take(field, header, self._convert(header, text, country=country))
         if zone:
             errors.extend(_disagreement_with_zone(fields, zone, values))
             # the zone fills what the columns left empty, never overrides them
@@ -150,26 +173,34 @@ class RowValidator:
         fields = _names_by_script(fields)
         if not any(fields.get(name) for name in (*NAME_FIELDS, "name_native")):
             raise RowRejected([FieldError(self.name_columns or "(no name column)", "no name")])
+        if flags:
+            fields["flags"] = tuple(sorted(flags))
         return fields
 
-    def _convert(self, header: str, text: str) -> dict[str, object] | str:
+    def _convert(
+        self, header: str, text: str, *, country: object = None
+    ) -> dict[str, object] | str:
         """The converted fields, or the reason the cell is wrong."""
         cache = self.converted[header]
-        converted = cache.get(text)
+        key = (text, country) if country else text
+        converted = cache.get(key)
         if converted is None:
             try:
-                converted = self.converters[header](text)
+                converter = self.converters[header]
+                converted = converter(text, country) if country else converter(text)
             except ValueError as error:
                 converted = str(error)
             if len(cache) >= self.CACHE_LIMIT:
                 cache.clear()
-            cache[text] = converted
+            cache[key] = converted
         return converted
 
 
-def _converter(field: str, date_order: str | None) -> Callable[[str], dict[str, object]]:
+def _converter(field: str, date_order: str | None) -> Callable[..., dict[str, object]]:
     if field in DATE_FIELDS:
         return partial(_birth_fields, order=date_order)
+    if field == "com_approval_date":
+        return partial(_date_field, field=field, order=date_order)
     return CONVERTERS.get(field) or (lambda text: {field: text})
 
 
@@ -188,7 +219,12 @@ def _is_native(value: object) -> bool:
 
 
 def _birth_fields(text: str, *, order: str | None = None) -> dict[str, object]:
-    birth = parse_birth_date(text, order=order)
+    try:
+        birth = parse_birth_date(text, order=order)
+    except ImpossibleDate:
+        raise  # 30 February, month 13, born next year: a number is wrong, either guess misleads
+    except InvalidDate:
+        return {"flags": ("birth_date_unreadable",)}  # kept in the raw row for staff
     if birth is None:
         return {}
     return {
@@ -201,11 +237,29 @@ def _birth_fields(text: str, *, order: str | None = None) -> dict[str, object]:
     }
 
 
+def _date_field(text: str, *, field: str, order: str | None = None) -> dict[str, object]:
+    """An ISO date (partial when the source's was) of a date that is not a birth date."""
+    try:
+        day = read_date(text, order=order)
+    except ImpossibleDate:
+        raise
+    except InvalidDate:
+        return {"flags": (f"{field}_unreadable",)}
+    return {field: iso_text(day)} if day else {}
+
+
 def parse_sex(text: str) -> str:
     sex = SEXES.get(text.strip(". ").lower())
     if sex is None:
         raise ValueError(f"sex {text!r} is not M, F or X (or male/female, مرد/زن)")
     return sex
+
+
+def _sex_fields(text: str) -> dict[str, object]:
+    try:
+        return {"sex": parse_sex(text)}
+    except ValueError:
+        return {"flags": ("sex_unfamiliar",)}
 
 
 def parse_relationship(text: str) -> str:
@@ -263,6 +317,20 @@ def _valid_phone(digits: str, region: str | None) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def _phone_fields(text: str, country: str | None = None) -> dict[str, object]:
+    """The phone in E.164, read in the row's country; kept as written and marked unverified
+    when no country reads it; refused when letters are mixed into it (07OO 123 456)."""
+    if says_no_number(text):
+        return {}
+    plain = PHONE_LABELS.sub(" ", text)
+    if re.search(r"[A-Za-z]", plain):
+        raise ValueError(f"{text!r} has letters in it: no phone number has")
+    number = canonical_phone(text, region=country)
+    if number:
+        return {"phone": number}
+    return {"phone": text, "phone_unverified": True, "flags": ("phone_unverified",)}
+
+
 def check_email(text: str) -> str:
     address = text.strip().strip("<>").lower()
     if not EMAIL.match(address):
@@ -270,8 +338,15 @@ def check_email(text: str) -> str:
     return address
 
 
+def _email_fields(text: str) -> dict[str, object]:
+    try:
+        return {"email": check_email(text)}
+    except ValueError:
+        return {"flags": ("email_shape",)}  # no message reaches it; the raw row keeps it
+
+
 def _document(text: str) -> str:
-    return re.sub(r"[\s.]", "", text.translate(NATIVE_DIGITS)).upper()
+    return re.sub(r"[\s.\-]", "", text.translate(NATIVE_DIGITS)).upper()
 
 
 def check_afghan_passport(text: str) -> str:
@@ -288,20 +363,95 @@ def check_us_passport(text: str) -> str:
     return number
 
 
+def _passport_fields(text: str, country: str | None = None) -> dict[str, object]:
+    """A passport column, read as its row's nationality says: a US citizen's is a US
+    passport; an Afghan's (or one of no stated nationality) Afghan; another country's any
+    ICAO-shaped number. A plausible number of an unfamiliar shape is kept and flagged."""
+    number = _document(text)
+    if says_no_number(text) or len(re.sub(r"\D", "", number)) < MIN_DOCUMENT_DIGITS:
+        return {}  # "pending", "P1", "0": a filler, not a number
+    if not ANY_PASSPORT.match(number):
+        raise ValueError(f"{text!r} is not a passport number (5-12 letters and digits)")
+    if country == "USA":
+        return _shaped({"us_passport_number": number}, US_PASSPORT.match(number))
+    fields: dict[str, object] = {"passport_number": number}
+    if country:
+        fields["passport_country"] = country
+    return _shaped(fields, country not in (None, "AFG") or AFGHAN_PASSPORT.match(number))
+
+
+def _us_passport_fields(text: str) -> dict[str, object]:
+    return _passport_fields(text, "USA")
+
+
+def _shaped(fields: dict[str, object], fits: object) -> dict[str, object]:
+    return fields if fits else {**fields, "flags": ("passport_shape",)}
+
+
 def check_tazkira(text: str) -> str:
-    number = text.translate(NATIVE_DIGITS).strip()
-    if not (E_TAZKIRA.match(number) or PAPER_TAZKIRA.match(number)):
+    number = canonical_tazkira(text)
+    if number is None:
         raise ValueError(
             f"{text!r} is not a tazkira number (e-tazkira 1400-0101-12345, or paper digits)"
         )
     return number
 
 
+def _tazkira_fields(text: str) -> dict[str, object]:
+    """The canonical tazkira; one of an unfamiliar form is kept as written, flagged."""
+    if number := canonical_tazkira(text):
+        return {"tazkira_number": number}
+    if says_no_number(text):
+        return {}
+    return {"tazkira_number": text.translate(NATIVE_DIGITS), "flags": ("tazkira_unfamiliar",)}
+
+
 def check_siv_case(text: str) -> str:
-    number = _document(text)
+    number = _document_keeping_dashes(text)
     if not SIV_CASE.match(number):
         raise ValueError(f"{text!r} is not an SIV case number (e.g. KBL2021123456 or digits)")
     return number
+
+
+def _siv_case_fields(text: str) -> dict[str, object]:
+    if says_no_number(text):
+        return {}
+    try:
+        return {"siv_case_number": check_siv_case(text)}
+    except ValueError:
+        number = _document_keeping_dashes(text)
+        return {"siv_case_number": number, "flags": ("siv_case_shape",)}
+
+
+def _document_keeping_dashes(text: str) -> str:
+    return re.sub(r"[\s.]", "", text.translate(NATIVE_DIGITS)).upper()
+
+
+def _nationality_fields(text: str) -> dict[str, object]:
+    code = country_code(text)
+    return {"nationality": code} if code else {"flags": ("nationality_unfamiliar",)}
+
+
+def _country_fields(text: str, *, field: str) -> dict[str, object]:
+    code = country_code(text) or (text.upper() if re.fullmatch(r"[A-Za-z]{3}", text) else None)
+    return {field: code} if code else {"flags": (f"{field}_unfamiliar",)}
+
+
+def _com_status_fields(text: str) -> dict[str, object]:
+    """A Chief-of-Mission approval column holds a word (approved, pending, yes) or the date
+    of approval itself ("COM approved: 2021-03-02")."""
+    word = re.sub(r"[^\w\s]", " ", text.lower()).strip()
+    word = " ".join(word.split())
+    known = next((COM_STATUSES[k] for k in COM_STATUSES if f"{word} ".startswith(f"{k} ")), None)
+    if known:  # "approved", "Pending - interview"
+        return {"com_approval_status": known}
+    try:
+        day = read_date(text)
+    except InvalidDate:
+        return {"com_approval_status": word}
+    if day is None:
+        return {}
+    return {"com_approval_status": "approved", "com_approval_date": iso_text(day)}
 
 
 def _disagreement_with_zone(
@@ -309,25 +459,30 @@ def _disagreement_with_zone(
 ) -> list[FieldError]:
     """A passport number column that differs from the row's verified passport zone: one of
     the two was mistyped, and only the partner can say which."""
-    column, number = fields.get("passport_number"), zone["passport_number"]
-    if not column or column == number:
-        return []
-    header = values["passport_number"][0]
-    return [
-        FieldError(
-            header,
-            f"passport number {column} differs from the passport zone's {number}; "
-            "correct the one that was mistyped",
-        )
-    ]
+    errors = []
+    for field in ("passport_number", "us_passport_number"):
+        column, number = fields.get(field), zone.get(field)
+        if column and number and column != number:
+            source = values.get(field) or values.get("passport_number")
+            header = source[0] if source else field
+            errors.append(
+                FieldError(
+                    header,
+                    f"passport number {column} differs from the passport zone's {number}; "
+                    "correct the one that was mistyped",
+                )
+            )
+    return errors
 
 
 def _mrz_fields(text: str) -> dict[str, object]:
     try:
-        zone = parse_td3(text)
+        zone = parse_zone(text)
     except InvalidMRZ as error:
-        raise ValueError(f"passport zone: {error}") from None
-    fields: dict[str, object] = {"passport_number": zone.document_number}
+        raise ValueError(f"machine-readable zone: {error}") from None
+    fields: dict[str, object] = _zone_document(zone)
+    if zone.nationality.isalpha() and zone.nationality != "XXX":  # XXX: unspecified
+        fields["nationality"] = zone.nationality
     if zone.sex:
         fields["sex"] = zone.sex
     if zone.given_names or zone.surname:
@@ -338,15 +493,49 @@ def _mrz_fields(text: str) -> dict[str, object]:
     return fields
 
 
+def _zone_document(zone: Zone) -> dict[str, object]:
+    """The fields of the document a zone is: a US passport, another passport, a green card,
+    a visa or an identity card, with its number, issuing country and expiry."""
+    expiry = zone.expiry.isoformat() if zone.expiry else None
+    if zone.document == PASSPORT and zone.issuing_state == "USA":
+        return {"us_passport_number": zone.document_number, "us_passport_expiry": expiry}
+    if zone.document == GREEN_CARD:
+        return {"green_card_number": zone.document_number, "green_card_expiry": expiry}
+    prefix = {PASSPORT: "passport", VISA: "visa", ID_CARD: "id_card"}[zone.document]
+    number_field = "passport_number" if prefix == "passport" else f"{prefix}_number"
+    return {
+        number_field: zone.document_number,
+        f"{prefix}_country": zone.issuing_state,
+        f"{prefix}_expiry": expiry,
+    }
+
+
 DATE_FIELDS = ("birth_date", "birth_year")
-CONVERTERS: dict[str, Callable[[str], dict[str, object]]] = {
-    "sex": lambda t: {"sex": parse_sex(t)},
-    "phone": lambda t: {"phone": normalise_phone(t)},
-    "email": lambda t: {"email": check_email(t)},
-    "passport_number": lambda t: {"passport_number": check_afghan_passport(t)},
-    "us_passport_number": lambda t: {"us_passport_number": check_us_passport(t)},
-    "tazkira_number": lambda t: {"tazkira_number": check_tazkira(t)},
-    "siv_case_number": lambda t: {"siv_case_number": check_siv_case(t)},
+ROW_COUNTRY_FIELDS = frozenset({"phone", "passport_number"})
+COM_STATUSES = {
+    **dict.fromkeys(
+        ("approved", "approve", "yes", "y", "granted", "true", "com approved"), "approved"
+    ),
+    **dict.fromkeys(
+        ("pending", "in process", "in progress", "submitted", "awaiting", "applied"), "pending"
+    ),
+    **dict.fromkeys(("denied", "refused", "rejected", "declined", "not approved"), "denied"),
+}
+CONVERTERS: dict[str, Callable[..., dict[str, object]]] = {
+    "sex": _sex_fields,
+    "phone": _phone_fields,
+    "email": _email_fields,
+    "passport_number": _passport_fields,
+    "us_passport_number": _us_passport_fields,
+    "tazkira_number": _tazkira_fields,
+    "siv_case_number": _siv_case_fields,
     "relationship": lambda t: {"relationship": parse_relationship(t)},
+    "nationality": _nationality_fields,
+    "passport_country": partial(_country_fields, field="passport_country"),
+    "visa_country": partial(_country_fields, field="visa_country"),
+    "passport_expiry": partial(_date_field, field="passport_expiry"),
+    "green_card_expiry": partial(_date_field, field="green_card_expiry"),
+    "visa_expiry": partial(_date_field, field="visa_expiry"),
+    "com_approval_status": _com_status_fields,
     "mrz": _mrz_fields,
 }

@@ -95,9 +95,9 @@ NGO_ALPHA = [  # UTF-8 with BOM, commas, a relationship column: 3 households
         "M",
         "1986-04-03",
         "",
-        "0799 12",
+        "0799 I23 456",
         "Herat",
-        "phone too short",
+        "a letter I typed for the digit 1",
     ],
     ["", "", "", "", "Daughter", "F", "2015", "", "", "Herat", "no name written"],
     ["", "Laila Noori", "Hamid", "لیلا", "Daughter", "F", "1392", "", "", "Herat", ""],
@@ -164,7 +164,7 @@ HXL_ROWS = [  # the hashtag row makes odd headers readable
     ["Beneficiary", "Walad", "Jins", "Tawalud", "Shomara", "Wilayat"],
     ["#name", "#name+father", "#gender", "#date+birth", "#contact+phone", "#adm1+name"],
     ["Bibi Gul", "Shah Mahmood", "F", "1360", "0772 345 678", "Kandahar"],
-    ["Torialai", "Bibi Gul", "M", "1995-08-19", "not available", "Kandahar"],
+    ["Torialai", "Bibi Gul", "M", "1995-13-19", "not available", "Kandahar"],  # month 13
 ]
 
 WEBFORM = {
