@@ -334,6 +334,7 @@ class Person:
     father_forms: tuple = ()
     surname_form: str = ""
     phone: str = ""
+    second_phone: str = ""  # a SIM on another network
     email: str = ""
     paper: tuple = ()  # (volume, page, registration, serial or "")
     e_tazkira: str = ""
@@ -758,6 +759,9 @@ class World:
             person.phone = self.new_phone()
         if person.role == "principal":
             person.phone = family.phone
+        # Calls are cheaper within a network, so many men carry two SIMs (Chipchase 2009).
+        if person.phone and person.sex == "M" and chance(rng, 0.3):
+            person.second_phone = self.new_phone()
         email_rate = (0.85 if family.siv else 0.45) if person.role == "principal" else 0.0
         if chance(rng, email_rate) or (adult and chance(rng, 0.12)):
             person.email = self.email_for(person)
@@ -1375,17 +1379,18 @@ class Writer:
         if chance(rng, source.office_phone):
             return self.afghan_number(self.world.office_phone(source.prefix, rng))
         number = person.phone if person.phone and chance(rng, source.own_phone) else family.phone
+        if person.second_phone and chance(rng, 0.15):
+            number = person.second_phone
         form = pool(source.phone_forms).pick(rng)
-        if form == "two":
-            other = (
-                family.phone if number != family.phone else (person.phone or self.world.new_phone())
-            )
+        others = [n for n in (person.second_phone, person.phone, family.phone) if n and n != number]
+        if form == "two" and others:
+            other = others[0]
             separator = rng.choice([" / ", ", ", " - ", " ; "])
             text = (
                 self.afghan_number(number, "local") + separator + self.afghan_number(other, "local")
             )
         else:
-            text = self.afghan_number(number, form)
+            text = self.afghan_number(number, "local" if form == "two" else form)
         text = digit_typo(rng, text) if chance(rng, 0.01) else text
         return text.translate(PERSIAN_DIGITS) if chance(rng, source.persian_digits) else text
 
