@@ -818,6 +818,7 @@ class Source:
     duplicate_family: float = 0.0
     duplicate_person: float = 0.0
     requires: str = ""  # family attribute needed to be on the list
+    person_requires: str = ""  # person attribute needed to be on the list
     us_contact: float = 0.0  # chance the contact is the relative in the US who asked for help
     forwarded: float = 0.0  # chance a family reached this list as rows copied from another list
     unnamed_wife: float = 0.0  # chance a wife is listed only as her husband's wife
@@ -885,7 +886,7 @@ SOURCES = [
         own_phone=0.2, office_phone=0.0, persian_digits=0.0,
         province=0.5, province_forms={"province": 60, "city": 40},
         email=0.9, siv=0.98, siv_forms={"plain": 85, "spaced": 10, "lower": 5},
-        requires="siv",
+        requires="siv", person_requires="siv_case",
     ),
     Source(
         name="congressional office forward", prefix="cong", household="cong:case-{:04d}", weight=8,
@@ -1496,18 +1497,27 @@ def sources_for(rng: random.Random, family: Family) -> list:
     return chosen
 
 
+def can_carry(source: Source, person: Person) -> bool:
+    needed = source.person_requires
+    return source.include[person.role] > 0 and (not needed or bool(getattr(person, needed)))
+
+
 def listings(rng: random.Random, families: list) -> list:
     """(source, family, members) for every time a list carries a family, duplicates included."""
     out = []
     for family in families:
         chosen = sources_for(rng, family)
         carried = {
-            source.prefix: [p for p in family.members if chance(rng, source.include[p.role])]
+            source.prefix: [
+                p
+                for p in family.members
+                if can_carry(source, p) and chance(rng, source.include[p.role])
+            ]
             for source in chosen
         }
         for person in family.members:
             if not any(person in members for members in carried.values()):
-                fallback = [s for s in chosen if s.include[person.role] > 0] or [SOURCES[0]]
+                fallback = [s for s in chosen if can_carry(s, person)] or [SOURCES[0]]
                 source = fallback[0]
                 carried.setdefault(source.prefix, []).append(person)
                 if source not in chosen:
