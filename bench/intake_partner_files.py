@@ -55,10 +55,19 @@ class FileResult:
     other_reason: list[dict] = field(default_factory=list)  # broken, refused for something else
     wrong_locator: list[tuple[str, str]] = field(default_factory=list)  # (evac's, truth's)
     no_person_rejects: int = 0  # refused rows that match no person row of the truth
+    refused_broken: int = 0
 
     @property
     def valid_rows(self) -> int:
         return self.person_rows - self.broken_rows
+
+    @property
+    def accepted_without_person(self) -> int:
+        """Rows stored beyond the person rows evac did not refuse: titles, headers, drop-downs."""
+        if self.accepted is None:
+            return 0
+        not_refused = self.person_rows - len(self.false_refusals) - self.refused_broken
+        return max(0, self.accepted - not_refused)
 
     @property
     def valid_accepted(self) -> int:
@@ -227,6 +236,7 @@ def judge(entry: dict, done, rejects_path: Path) -> FileResult:
             reason = reason_shape(reject.get("evac_error", ""))
             result.false_refusals.append((f"{place[0]} row {place[1]}", reason))
     result.missed = [b for place, b in truth.broken.items() if place not in caught]
+    result.refused_broken = len(caught)
     return result
 
 
@@ -253,7 +263,8 @@ def import_all(truth: dict, files: Path, env: dict[str, str], workdir: Path) -> 
 def show(results: list[FileResult], console: Console) -> None:
     table = Table(title="evac import against the partner files' truth")
     columns = ("source", "persons", "broken", "read", "accepted", "refused", "valid refused",
-               "broken missed", "other reason", "wrong locator", "valid accepted")  # fmt: skip
+               "broken missed", "other reason", "wrong locator", "no person refused/stored",
+               "valid accepted")  # fmt: skip
     for column in columns:
         table.add_column(column, justify="left" if column == "source" else "right")
     for r in results:
@@ -267,11 +278,12 @@ def show(results: list[FileResult], console: Console) -> None:
             str(r.broken_rows),
             "?" if r.read is None else str(r.read),
             "?" if r.accepted is None else str(r.accepted),
-            str(r.refused) + (f" ({r.no_person_rejects} no person)" if r.no_person_rejects else ""),
+            str(r.refused),
             str(len(r.false_refusals)),
             str(len(r.missed)),
             str(len(r.other_reason)),
             str(len(r.wrong_locator)),
+            f"{r.no_person_rejects}/{r.accepted_without_person}",
             f"{r.valid_accepted / r.valid_rows:.1%}",
         )
     console.print(table)
@@ -307,6 +319,7 @@ def as_record(r: FileResult) -> dict:
         "valid_refused_reasons": Counter(reason for _, reason in r.false_refusals),
         "broken_missed": r.missed, "broken_refused_for_another_fault": r.other_reason,
         "wrong_locator": len(r.wrong_locator), "refused_without_person": r.no_person_rejects,
+        "accepted_without_person": r.accepted_without_person,
         "valid_rows": r.valid_rows, "valid_accepted": r.valid_accepted,
     }  # fmt: skip
 
@@ -323,7 +336,7 @@ def main() -> None:
     arguments = parser.parse_args()
     if arguments.out and arguments.out.exists() and any(arguments.out.iterdir()):
         sys.exit(f"{arguments.out} is not empty: a fresh database is needed")
-    console = Console(width=160)
+    console = Console(width=180)
     with tempfile.TemporaryDirectory(prefix="evac-partner-files-") as scratch:
         workdir = (arguments.out or Path(scratch)).resolve()
         files = workdir / "files"

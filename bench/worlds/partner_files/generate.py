@@ -486,6 +486,7 @@ def afghan_phone(rng: random.Random, mobile: str, forms: tuple[str, ...]) -> str
         "dashed": f"0{area}-{rest[:3]}-{rest[3:]}",
         "persian": persian(f"0{mobile}"),
         "arabic": f"0{mobile}".translate(ARABIC_INDIC_DIGITS),
+        "nbsp": f"+93\u00a0{area}\u00a0{rest[:3]}\u00a0{rest[3:]}",  # pasted from a web page
     }
     return written[rng.choice(forms)]
 
@@ -695,6 +696,14 @@ def write_ngo_lists(sheet: Worksheet) -> None:
         )
 
 
+def lines_between_families(rng: random.Random, mazar_starts: bool) -> list[list]:
+    """Rows without a person between two families: a blank line, or the Mazar-i-Sharif
+    office's list pasted under Kabul's with its own title and header."""
+    if mazar_starts:
+        return [[], ["Mazar-i-Sharif office / دفتر مزار شریف"], NGO_HEADERS]
+    return [[]] if rng.random() < 0.05 else []
+
+
 def ngo_workbook(rng: random.Random, out: Path) -> PartnerFile:
     partner = PartnerFile(
         file="ngo_rahyab_evacuation_list.xlsx",
@@ -715,12 +724,16 @@ def ngo_workbook(rng: random.Random, out: Path) -> PartnerFile:
         for person in household.members
     ]
     picker = BrokenPicker(rng, len(people), ("no name", "impossible date", "phone with letters"))
-    phone_forms = ("local", "local", "intl", "0093", "persian", "arabic", "plain93", "bare")
+    phone_forms = ("local", "local", "intl", "0093", "persian", "arabic", "plain93", "bare", "nbsp")
+    mazar_from = next(
+        i for i in range(len(people) * 3 // 5, len(people)) if people[i][0] != people[i - 1][0]
+    )
     row = 4
     for index, (family_number, person) in enumerate(people):
-        if index and family_number != people[index - 1][0] and rng.random() < 0.05:
-            sheet.append([])  # a blank line left between two families
-            row += 1
+        if index and family_number != people[index - 1][0]:
+            for line in lines_between_families(rng, index == mazar_from):
+                sheet.append(line)
+                row += 1
         row += 1
         serial = str(index + 1)
         cells = {
@@ -948,7 +961,7 @@ def webform_csv(rng: random.Random, out: Path) -> PartnerFile:
         submitted += timedelta(seconds=rng.randint(5, 400))
         name = free_text_name(rng, person.full_name)
         dob = free_text_date(rng, person.birth)
-        forms = ("plain93", "local", "intl", "bare", "intl_tight", "0093", "dashed")
+        forms = ("plain93", "local", "intl", "bare", "intl_tight", "0093", "dashed", "nbsp")
         phone = afghan_phone(rng, person.mobile, forms) if person.mobile else ""
         if phone and rng.random() < 0.04:
             phone = whatsapp_abroad(rng)
@@ -992,8 +1005,22 @@ def webform_csv(rng: random.Random, out: Path) -> PartnerFile:
             ]
         )
         partner.person_row(table, row, submission)
+    resubmit(rng, partner, rows, submitted)
     write_csv(out / partner.file, WEBFORM_HEADERS, rows)
     return partner
+
+
+def resubmit(rng: random.Random, partner: PartnerFile, rows: list[list], after: datetime) -> None:
+    """People who sent the form again with the same answers (no reply, a rumour, a deadline):
+    valid rows, each its own registration; linkage, not intake, makes them one person."""
+    table = partner.tables[0].name
+    broken = {b["row"] for b in partner.broken}
+    originals = [r for number, r in enumerate(rows, start=2) if number not in broken]
+    for original in rng.sample(originals, len(rows) // 50):
+        after += timedelta(minutes=rng.randint(30, 600))
+        submission = f"R_{rng.getrandbits(40):010x}"
+        rows.append([submission, after.strftime("%Y-%m-%d %H:%M:%S"), *original[2:]])
+        partner.person_row(table, len(rows) + 1, submission)
 
 
 # ---------------------------------------------------------------- 4, 5. one XLSForm on Kobo and ODK
