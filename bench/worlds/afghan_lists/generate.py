@@ -760,7 +760,7 @@ class World:
         if person.role == "principal":
             person.phone = family.phone
         # Calls are cheaper within a network, so many men carry two SIMs (Chipchase 2009).
-        if person.phone and person.sex == "M" and chance(rng, 0.3):
+        if person.phone and person.sex == "M" and chance(rng, 0.5):
             person.second_phone = self.new_phone()
         email_rate = (0.85 if family.siv else 0.45) if person.role == "principal" else 0.0
         if chance(rng, email_rate) or (adult and chance(rng, 0.12)):
@@ -1383,7 +1383,8 @@ class Writer:
         if person.second_phone and chance(rng, 0.15):
             number = person.second_phone
         form = pool(source.phone_forms).pick(rng)
-        others = [n for n in (person.second_phone, person.phone, family.phone) if n and n != number]
+        numbers = (person.second_phone, person.phone, family.phone, family.members[0].second_phone)
+        others = [n for n in numbers if n and n != number]
         if form == "two" and others:
             other = others[0]
             separator = rng.choice([" / ", ", ", " - ", " ; "])
