@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 
-.PHONY: demo serve test bench lint format chromium java clean
+.PHONY: demo serve test installed bench lint format chromium java clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,8 +40,30 @@ java:
 	  fi; \
 	fi
 
-test: $(STAMP) chromium java  ## all tests, on SQLite and on a throwaway PostgreSQL
+test: $(STAMP) chromium java installed  ## all tests, on SQLite and on a throwaway PostgreSQL
 	$(BIN)/pytest
+
+# evac as a user gets it: `pip install` with no extras into a fresh virtual environment outside
+# the tree, then a small demo (Kabul 2021, intake, linkage) and `evac link file`. A module
+# imported at run time but brought only by an extra fails here, loudly. The tree is copied
+# first (what git would commit, plus new files) so that pip's build/ stays out of the checkout.
+# About 2 minutes with pip's cache warm (docs/benchmarks.md has no figure: it is not a product
+# speed); --no-compile saves two of them.
+installed:
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	mkdir "$$tmp/evac"; \
+	git ls-files -z --cached --others --exclude-standard | \
+	  xargs -0 sh -c 'for f; do if [ -e "$$f" ]; then cp --parents "$$f" "$$0"; fi; done' "$$tmp/evac"; \
+	$(PYTHON) -m venv "$$tmp/venv"; \
+	"$$tmp/venv/bin/pip" install --quiet --no-compile "$$tmp/evac" -c constraints.txt \
+	  >"$$tmp/pip.log" 2>&1 || { cat "$$tmp/pip.log"; exit 1; }; \
+	cd "$$tmp"; \
+	COLUMNS=200 venv/bin/evac demo --persons 300 --database-url "sqlite:///$$tmp/demo.db" >demo.log 2>&1 \
+	  || { cat demo.log; echo "evac demo failed in a fresh install without extras"; exit 1; }; \
+	grep -q "Globemaster" demo.log || { cat demo.log; echo "no Kabul sorties in the demo"; exit 1; }; \
+	venv/bin/evac link file demo-files/linkage-input.csv -o clusters.csv >link.log 2>&1 \
+	  || { cat link.log; echo "evac link file failed in a fresh install without extras"; exit 1; }; \
+	echo "installed without extras: evac demo and evac link file ran"
 
 bench: $(STAMP)  ## every benchmark in bench/, each printing its figure and ratio
 	@for script in $(wildcard bench/*.py); do echo "== $$script"; $(BIN)/python $$script || exit 1; done

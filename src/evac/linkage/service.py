@@ -9,6 +9,7 @@ a history row, in the same transaction as the change.
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
@@ -38,9 +39,7 @@ from evac.linkage.models import (
 from evac.linkage.names import document_number, email_address, phone_number
 from evac.people.lifecycle import LINKED, event_row, transition
 from evac.people.models import (
-    Contact,
     ContactKind,
-    Document,
     DocumentKind,
     Event,
     Group,
@@ -54,15 +53,19 @@ from evac.people.models import (
 from evac.people.records import RegistrationRecord
 from evac.people.service import (
     PersonNames,
+    add_contacts,
+    add_documents,
     contact_row,
     create_person,
     document_row,
+    fold_holdings,
     insert_groups,
     insert_persons,
     insert_rows,
     iter_registration_records,
     person_row,
     read_registration,
+    split_holdings,
 )
 from evac.vault.audit import record_access
 from evac.vault.service import OperationCipher
@@ -298,12 +301,33 @@ def _new_person(
     return create_person(session, cipher=cipher, names=names, **details)
 
 
+@dataclass(frozen=True)
+class DocumentField:
+    """Where a registration record holds one kind of document and what is known of it."""
+
+    kind: DocumentKind
+    number: str
+    country: str | None = None  # the record's field naming the issuing state
+    expiry: str | None = None  # the record's field of its expiry (ISO date text)
+    issuer: str | None = None  # the issuing state that the kind itself implies
+
+
 DOCUMENT_FIELDS = (
-    (DocumentKind.passport, "passport_number"),
-    (DocumentKind.tazkira, "tazkira_number"),
-    (DocumentKind.us_passport, "us_passport_number"),
-    (DocumentKind.siv_case, "siv_case_number"),
-)
+    DocumentField(DocumentKind.passport, "passport_number", "passport_country", "passport_expiry"),
+    DocumentField(DocumentKind.tazkira, "tazkira_number", issuer="AFG"),
+    DocumentField(DocumentKind.us_passport, "us_passport_number", None, "us_passport_expiry",
+                  "USA"),
+    DocumentField(DocumentKind.green_card, "green_card_number", None, "green_card_expiry", "USA"),
+    DocumentField(DocumentKind.visa, "visa_number", "visa_country", "visa_expiry"),
+    DocumentField(DocumentKind.id_card, "id_card_number", "id_card_country", "id_card_expiry"),
+    DocumentField(DocumentKind.siv_case, "siv_case_number", issuer="USA"),
+)  # fmt: skip
+# Kinds whose machine-readable zone names the holder's nationality (ICAO 9303).
+CARRY_NATIONALITY = {DocumentKind.passport, DocumentKind.us_passport, DocumentKind.green_card,
+                     DocumentKind.visa, DocumentKind.id_card}  # fmt: skip
+# A Chief-of-Mission approval letter has no number of its own: it approves an SIV case, and
+# lists that give its date or status without the case number still give the approval.
+UNNUMBERED_APPROVAL = "unnumbered"
 CONTACT_FIELDS = ((ContactKind.phone, "phone"), (ContactKind.email, "email"))
 # What makes a value no document or contact ("N/A", "000000", none@none.com), as the model
 # reads them: a person holding passport "N/A" would be found by every look-up of "N/A".
@@ -318,16 +342,58 @@ def brings(kind: DocumentKind | ContactKind, value: str | None) -> bool:
     return read(value) is not None
 
 
+def _field(record: RegistrationRecord, name: str | None):
+    return getattr(record, name, None) if name else None
+
+
+def _iso_date(text: str | None) -> date | None:
+    """An ISO date as intake writes it; a partial or unreadable one is no expiry."""
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def documents_of(record: RegistrationRecord) -> list[dict]:
+    """The documents a registration names: kind, number and what it says of them."""
+    documents = []
+    for field in DOCUMENT_FIELDS:
+        number = _field(record, field.number)
+        if not brings(field.kind, number):
+            continue
+        country = _field(record, field.country) or field.issuer
+        kind = field.kind
+        if kind == DocumentKind.passport and country == "USA":  # however the list filed it
+            kind = DocumentKind.us_passport
+        documents.append(
+            dict(kind=kind, number=number, issuing_country=country,
+                 expiry=_iso_date(_field(record, field.expiry)),
+                 nationality=_field(record, "nationality") if kind in CARRY_NATIONALITY else None)
+        )  # fmt: skip
+    approval = _com_approval(record)
+    return documents + ([approval] if approval else [])
+
+
+def _com_approval(record: RegistrationRecord) -> dict | None:
+    """A Chief-of-Mission approval, for the SIV case it approves (eligibility reads it)."""
+    approved_on = _field(record, "com_approval_date")
+    status = _field(record, "com_approval_status")
+    if not (approved_on or status):
+        return None
+    case = record.siv_case_number if brings(DocumentKind.siv_case, record.siv_case_number) else None
+    return dict(kind=DocumentKind.com_approval, number=case or UNNUMBERED_APPROVAL,
+                issuing_country="USA", issued_on=_iso_date(approved_on),
+                status=status[:40] if status else None)  # fmt: skip
+
+
 def _brought(
     cipher: OperationCipher, *, person_id: int, registration_id: int, record: RegistrationRecord
 ) -> tuple[list[dict], list[dict]]:
     """The document and contact rows a registration brings to its person."""
     documents = [
-        document_row(cipher, person_id=person_id, kind=kind, number=getattr(record, field),
-                     registration_id=registration_id)
-        for kind, field in DOCUMENT_FIELDS
-        if brings(kind, getattr(record, field))
-    ]  # fmt: skip
+        document_row(cipher, person_id=person_id, registration_id=registration_id, **document)
+        for document in documents_of(record)
+    ]
     contacts = [
         contact_row(cipher, person_id=person_id, kind=kind, value=getattr(record, field),
                     registration_id=registration_id)
@@ -416,14 +482,14 @@ def _attach(
         [{"id": i, "person_id": person_id} for i, person_id in attached.items()],
     )
     documents, contacts = [], []
-    for i, person_id in attached.items():
+    for i, person_id in sorted(attached.items()):  # oldest first: newer details win
         more_documents, more_contacts = _brought(
             cipher, person_id=person_id, registration_id=i, record=records[i]
         )
         documents += more_documents
         contacts += more_contacts
-    insert_rows(session, Document, documents)
-    insert_rows(session, Contact, contacts)
+    add_documents(session, rows=documents)
+    add_contacts(session, rows=contacts)
 
 
 def _reconcile_households(
@@ -520,10 +586,12 @@ def merge_persons(
         data={"into": survivor.id, "registrations": moved, "reason": reason},
     )
     merged.merged_into_id = survivor.id
-    for table in (Registration, Document, Contact):
-        session.execute(
-            update(table).where(table.person_id == merged.id).values(person_id=survivor.id)
-        )
+    session.execute(
+        update(Registration)
+        .where(Registration.person_id == merged.id)
+        .values(person_id=survivor.id)
+    )
+    fold_holdings(session, survivor_id=survivor.id, merged_id=merged.id)
     _merge_memberships(session, survivor_id=survivor.id, merged_id=merged.id)
     history = LinkHistory(
         operation_id=survivor.operation_id, kind=HistoryKind.merge, person_id=survivor.id,
@@ -619,12 +687,8 @@ def split_person(
     session.execute(
         update(Registration).where(Registration.id.in_(moving)).values(person_id=new_person.id)
     )
-    for table in (Document, Contact):
-        session.execute(
-            update(table)
-            .where(table.person_id == person_id, table.registration_id.in_(moving))
-            .values(person_id=new_person.id)
-        )
+    split_holdings(session, person_id=person_id, new_person_id=new_person.id,
+                   registration_ids=moving)  # fmt: skip
     _split_memberships(session, person_id=person_id, new_person_id=new_person.id,
                        moving=moving_records, staying=staying_records)  # fmt: skip
     for kept in own - moving:

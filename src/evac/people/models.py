@@ -76,8 +76,9 @@ class DocumentKind(StrEnum):
     us_passport = "us_passport"
     green_card = "green_card"
     visa = "visa"
+    id_card = "id_card"  # any other identity card (ICAO 9303 TD1 or TD2)
     siv_case = "siv_case"
-    com_approval = "com_approval"  # Chief-of-Mission approval
+    com_approval = "com_approval"  # Chief-of-Mission approval of an SIV case
 
 
 class ContactKind(StrEnum):
@@ -160,7 +161,11 @@ class GroupMember(Base):
 
 
 class Document(Base):
+    """A document a person holds: one row per kind and number, however many registrations
+    brought it (the same passport from five lists is one passport); `sources` lists them."""
+
     __tablename__ = "document"
+    __table_args__ = (UniqueConstraint("person_id", "kind", "number_index"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
@@ -168,23 +173,60 @@ class Document(Base):
     number: Mapped[bytes] = mapped_column(LargeBinary)
     number_index: Mapped[str] = mapped_column(String(32), index=True)  # blind index
     issuing_country: Mapped[str | None] = mapped_column(String(3))  # ICAO 9303 code, AFG, USA
+    nationality: Mapped[str | None] = mapped_column(String(3))  # the holder's, as its MRZ says
     expiry: Mapped[date | None] = mapped_column(Date)
-    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registration.id"))
+    issued_on: Mapped[date | None] = mapped_column(Date)  # a Chief-of-Mission approval's date
+    status: Mapped[str | None] = mapped_column(String(40))  # approved, pending, denied...
 
     person: Mapped[Person] = relationship(back_populates="documents")
+    sources: Mapped[list["DocumentSource"]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class DocumentSource(Base):
+    """A registration that brought a document to its person."""
+
+    __tablename__ = "document_source"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("document.id", ondelete="CASCADE"), primary_key=True
+    )
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registration.id"), primary_key=True, index=True
+    )
 
 
 class Contact(Base):
+    """A phone or e-mail of a person: one row per kind and value; `sources` lists the
+    registrations that brought it."""
+
     __tablename__ = "contact"
+    __table_args__ = (UniqueConstraint("person_id", "kind", "value_index"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     kind: Mapped[ContactKind] = mapped_column(_enum(ContactKind, "contact_kind"))
     value: Mapped[bytes] = mapped_column(LargeBinary)
     value_index: Mapped[str] = mapped_column(String(32), index=True)  # blind index
-    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registration.id"))
 
     person: Mapped[Person] = relationship(back_populates="contacts")
+    sources: Mapped[list["ContactSource"]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class ContactSource(Base):
+    """A registration that brought a contact to its person."""
+
+    __tablename__ = "contact_source"
+
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True
+    )
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registration.id"), primary_key=True, index=True
+    )
 
 
 class Event(Base):

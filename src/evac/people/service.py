@@ -1,21 +1,23 @@
 """Create and read persons, groups, documents and contacts through the operation's cipher."""
 
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Insert, func, insert, select, text
+from sqlalchemy import Insert, bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from evac.db import Base, utcnow
 from evac.people.models import (
     Contact,
     ContactKind,
+    ContactSource,
     Document,
     DocumentKind,
+    DocumentSource,
     Group,
     GroupMember,
     Person,
@@ -169,29 +171,26 @@ def document_row(
     kind: DocumentKind,
     number: str,
     issuing_country: str | None = None,
+    nationality: str | None = None,
     expiry: date | None = None,
+    issued_on: date | None = None,
+    status: str | None = None,
     registration_id: int | None = None,
 ) -> dict:
-    """The column values of a person's document, its number encrypted and blind-indexed."""
+    """The column values of a person's document, its number encrypted and blind-indexed, and
+    the registration that brings it (None when staff add it by hand)."""
     return {
         "person_id": person_id,
         "kind": kind,
         "number": cipher.encrypt(number, field="document.number"),
         "number_index": cipher.blind_index(number, kind=f"document:{kind.value}"),
         "issuing_country": issuing_country,
+        "nationality": nationality,
         "expiry": expiry,
+        "issued_on": issued_on,
+        "status": status,
         "registration_id": registration_id,
     }
-
-
-def add_document(
-    session: Session, *, cipher: OperationCipher, person: Person, **details: Any
-) -> Document:
-    """A document of `person`; `details` as for `document_row`."""
-    document = Document(**document_row(cipher, person_id=person.id, **details))
-    session.add(document)
-    session.flush()
-    return document
 
 
 def contact_row(
@@ -202,7 +201,8 @@ def contact_row(
     value: str,
     registration_id: int | None = None,
 ) -> dict:
-    """The column values of a person's contact, its value encrypted and blind-indexed."""
+    """The column values of a person's contact, its value encrypted and blind-indexed, and the
+    registration that brings it."""
     return {
         "person_id": person_id,
         "kind": kind,
@@ -212,14 +212,184 @@ def contact_row(
     }
 
 
+@dataclass(frozen=True)
+class Holding:
+    """What a person holds, one row per (person, kind, blind index) however many registrations
+    bring it, and the link table that lists those registrations."""
+
+    table: type[Document] | type[Contact]
+    links: type[DocumentSource] | type[ContactSource]
+    link_column: str
+    index: str
+    details: tuple[str, ...] = ()  # what a newer registration may tell of the same item
+
+    def key(self, item: dict | Base) -> tuple:
+        values = item if isinstance(item, dict) else vars(item)
+        return values["person_id"], values["kind"], values[self.index]
+
+
+DOCUMENT_DETAILS = ("issuing_country", "nationality", "expiry", "issued_on", "status")
+DOCUMENTS = Holding(Document, DocumentSource, "document_id", "number_index", DOCUMENT_DETAILS)
+CONTACTS = Holding(Contact, ContactSource, "contact_id", "value_index")
+PERSONS_PER_QUERY = 5000  # persons in one IN (...) list
+
+
+def add_documents(session: Session, *, rows: list[dict]) -> list[int]:
+    """Documents (rows from `document_row`), each once per person however often it comes: a
+    number the person holds already gains the registration and any newer details. Their ids,
+    in the rows' order."""
+    return _hold(session, DOCUMENTS, rows)
+
+
+def add_contacts(session: Session, *, rows: list[dict]) -> list[int]:
+    """Contacts (rows from `contact_row`), each once per person, as `add_documents`."""
+    return _hold(session, CONTACTS, rows)
+
+
+def _hold(session: Session, holding: Holding, rows: list[dict]) -> list[int]:
+    items: dict[tuple, dict] = {}
+    brought: dict[tuple, set[int]] = defaultdict(set)
+    for row in rows:
+        item = {name: value for name, value in row.items() if name != "registration_id"}
+        key = holding.key(item)
+        if key in items:  # rows come oldest first: a newer list's details win
+            items[key] |= {d: item[d] for d in holding.details if item.get(d) is not None}
+        else:
+            items[key] = item
+        if row.get("registration_id") is not None:
+            brought[key].add(row["registration_id"])
+    ids = _held_ids(session, holding, {person_id for person_id, _, _ in items})
+    known = {key: ids[key] for key in items if key in ids}
+    fresh = [key for key in items if key not in ids]
+    new_ids = _insert_with_ids(session, holding.table, [items[key] for key in fresh])
+    ids.update(zip(fresh, new_ids, strict=True))
+    _update_details(session, holding, [(ids[key], items[key]) for key in known])
+    listed = _listed(session, holding, list(known.values()))
+    links = [
+        {holding.link_column: ids[key], "registration_id": registration_id}
+        for key, registrations in brought.items()
+        for registration_id in sorted(registrations)
+        if (ids[key], registration_id) not in listed
+    ]
+    insert_rows(session, holding.links, links)
+    return [ids[holding.key(row)] for row in rows]
+
+
+def _held_ids(session: Session, holding: Holding, person_ids: set[int]) -> dict[tuple, int]:
+    """{(person, kind, index): id} of what these persons hold already."""
+    table, found = holding.table, {}
+    persons = sorted(person_ids)
+    for start in range(0, len(persons), PERSONS_PER_QUERY):
+        query = select(table.id, table.person_id, table.kind, getattr(table, holding.index))
+        chunk = persons[start : start + PERSONS_PER_QUERY]
+        for item_id, *key in session.execute(query.where(table.person_id.in_(chunk))):
+            found[tuple(key)] = item_id
+    return found
+
+
+def _update_details(session: Session, holding: Holding, items: list[tuple[int, dict]]) -> None:
+    """Known items take the details a newer registration gives; what it leaves out stays."""
+    columns = holding.table.__table__.c
+    newer = [
+        {"item_id": item_id, **{f"new_{d}": item.get(d) for d in holding.details}}
+        for item_id, item in items
+        if any(item.get(d) is not None for d in holding.details)
+    ]
+    if not newer:
+        return
+    kept_unless_given = {
+        d: func.coalesce(bindparam(f"new_{d}", type_=columns[d].type), columns[d])
+        for d in holding.details
+    }
+    statement = update(holding.table.__table__).where(columns.id == bindparam("item_id"))
+    session.execute(statement.values(kept_unless_given), newer)
+
+
+def _listed(session: Session, holding: Holding, item_ids: list[int]) -> set[tuple[int, int]]:
+    """(item, registration) pairs already listed for these items."""
+    column = getattr(holding.links, holding.link_column)
+    found: set[tuple[int, int]] = set()
+    for start in range(0, len(item_ids), PERSONS_PER_QUERY):
+        chunk = item_ids[start : start + PERSONS_PER_QUERY]
+        query = select(column, holding.links.registration_id).where(column.in_(chunk))
+        found.update(
+            (item_id, registration_id) for item_id, registration_id in session.execute(query)
+        )
+    return found
+
+
+def add_document(
+    session: Session, *, cipher: OperationCipher, person: Person, **details: Any
+) -> Document:
+    """A document of `person` (the one it holds already, if the number is known);
+    `details` as for `document_row`."""
+    (document_id,) = add_documents(
+        session, rows=[document_row(cipher, person_id=person.id, **details)]
+    )
+    return session.get(Document, document_id)
+
+
 def add_contact(
     session: Session, *, cipher: OperationCipher, person: Person, **details: Any
 ) -> Contact:
-    """A contact of `person`; `details` as for `contact_row`."""
-    contact = Contact(**contact_row(cipher, person_id=person.id, **details))
-    session.add(contact)
+    """A contact of `person` (the one it holds already, if known); `details` as for
+    `contact_row`."""
+    (contact_id,) = add_contacts(
+        session, rows=[contact_row(cipher, person_id=person.id, **details)]
+    )
+    return session.get(Contact, contact_id)
+
+
+def fold_holdings(session: Session, *, survivor_id: int, merged_id: int) -> None:
+    """A merged person's documents and contacts become the survivor's: one it holds already
+    lists the merged one's registrations too (and fills in details it lacked)."""
+    for holding in (DOCUMENTS, CONTACTS):
+        kept = {holding.key(item): item for item in _held(session, holding, survivor_id)}
+        for item in _held(session, holding, merged_id):
+            twin = kept.get((survivor_id, item.kind, getattr(item, holding.index)))
+            if twin is None:
+                item.person_id = survivor_id
+                continue
+            for detail in holding.details:
+                if getattr(twin, detail) is None:
+                    setattr(twin, detail, getattr(item, detail))
+            listed = {source.registration_id for source in twin.sources}
+            twin.sources += [
+                holding.links(registration_id=source.registration_id)
+                for source in item.sources
+                if source.registration_id not in listed
+            ]
+            session.delete(item)
     session.flush()
-    return contact
+
+
+def split_holdings(
+    session: Session, *, person_id: int, new_person_id: int, registration_ids: set[int]
+) -> None:
+    """A person split off with `registration_ids` takes what those registrations brought:
+    an item only they brought moves; one that staying registrations brought too is copied,
+    each copy listing its own side's registrations. Items added by hand stay."""
+    for holding in (DOCUMENTS, CONTACTS):
+        for item in _held(session, holding, person_id):
+            moving = [s for s in item.sources if s.registration_id in registration_ids]
+            if not moving:
+                continue
+            if len(moving) == len(item.sources):
+                item.person_id = new_person_id
+                continue
+            copied = {c.key: getattr(item, c.key) for c in holding.table.__table__.c
+                      if c.key not in ("id", "person_id")}  # fmt: skip
+            copy = holding.table(**copied, person_id=new_person_id)
+            copy.sources = [holding.links(registration_id=s.registration_id) for s in moving]
+            for source in moving:
+                item.sources.remove(source)
+            session.add(copy)
+    session.flush()
+
+
+def _held(session: Session, holding: Holding, person_id: int) -> list:
+    query = select(holding.table).where(holding.table.person_id == person_id)
+    return list(session.scalars(query.order_by(holding.table.id)))
 
 
 def find_by_document(
