@@ -19,6 +19,7 @@ from evac.intake.dates import (
     EITHER,
     MONTH_FIRST,
     DateOrderEvidence,
+    ImpossibleDate,
     InvalidDate,
     order_evidence,
     parse_birth_date,
@@ -410,3 +411,126 @@ def test_the_cli_shows_the_order_with_the_mapping_proposal(settings, operation, 
     assert re.search(
         r"DOB\s+│ month/day/year\s+│ 1 dates can only be read so \(the first at row 3\)", shown
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("SH 1346/06/26", (1967, 9, 17)),  # the mark before
+        ("1386/12/05 SH", (2008, 2, 24)),  # or after
+        ("1341/6/27 (hijri shamsi)", (1962, 9, 18)),
+        ("1365/02/22 HS", (1986, 5, 12)),
+        ("AP 1365/02/22", (1986, 5, 12)),
+        ("1365/02/22 ه ش", (1986, 5, 12)),
+        ("1365/02/22 هـ ش", (1986, 5, 12)),
+        ("۱۳۶۵/۰۲/۲۲ هجری شمسی", (1986, 5, 12)),
+        ("22/02/1365 ش", (1986, 5, 12)),
+        ("Hijri Shamsi: 1365/02/22", (1986, 5, 12)),
+    ],
+)
+def test_solar_hijri_marks_before_or_after(written, expected):
+    birth = parse_birth_date(written, today=TODAY)
+    assert (birth.year, birth.month, birth.day, birth.solar_hijri) == (*expected, True)
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("22 Sawr 1365", (1986, 5, 12)),  # Dari months in Latin letters
+        ("22 Saur 1365", (1986, 5, 12)),
+        ("Saur 22, 1365", (1986, 5, 12)),
+        ("۲۲ ثور ۱۳۶۵", (1986, 5, 12)),  # in Dari script
+        ("۲۲ غویی ۱۳۶۵", (1986, 5, 12)),  # Pashto
+        ("1 Hamal 1365", (1986, 3, 21)),
+        ("۱۰ حوت ۱۳۶۵", (1987, 3, 1)),
+        ("10 Hut 1365", (1987, 3, 1)),
+        ("5 Jawza 1370", (1991, 5, 26)),
+        ("5 Jauza 1370", (1991, 5, 26)),
+        ("۱۵ سرطان ۱۳۶۰", (1981, 7, 6)),
+        ("۱۵ چنگاښ ۱۳۶۰", (1981, 7, 6)),
+        ("3 Asad 1360", (1981, 7, 25)),
+        ("3 Sunbula 1360", (1981, 8, 25)),
+        ("۳ وږی ۱۳۶۰", (1981, 8, 25)),
+        ("3 Mizan 1360", (1981, 9, 25)),
+        ("۳ تله ۱۳۶۰", (1981, 9, 25)),
+        ("3 Aqrab 1360", (1981, 10, 25)),
+        ("۳ لړم ۱۳۶۰", (1981, 10, 25)),
+        ("3 Qaws 1360", (1981, 11, 24)),
+        ("۳ لیندۍ ۱۳۶۰", (1981, 11, 24)),
+        ("3 Jadi 1360", (1981, 12, 24)),
+        ("۳ مرغومی ۱۳۶۰", (1981, 12, 24)),
+        ("3 Dalw 1360", (1982, 1, 23)),
+        ("۳ سلواغه ۱۳۶۰", (1982, 1, 23)),
+        ("۳ کب ۱۳۶۰", (1982, 2, 22)),
+        ("۳ زمری ۱۳۶۰", (1981, 7, 25)),
+        ("۳ غبرگولی ۱۳۶۰", (1981, 5, 24)),
+        ("۳ وری ۱۳۶۰", (1981, 3, 23)),
+        ("12 جون 1986", (1986, 6, 12)),  # Gregorian months in Dari
+        ("۱۲ جنوری ۱۹۸۶", (1986, 1, 12)),
+        ("۱۲ اگست ۱۹۸۶", (1986, 8, 12)),
+        ("12 دسمبر 1986", (1986, 12, 12)),
+    ],
+)
+def test_dari_and_pashto_month_names(written, expected):
+    birth = parse_birth_date(written, today=TODAY)
+    assert (birth.year, birth.month, birth.day) == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("00/00/1985", (1985, None)),  # zeros for an unknown day and month
+        ("1985-00-00", (1985, None)),
+        ("0/0/1985", (1985, None)),
+        ("00/06/1985", (1985, 6)),  # the day unknown
+        ("06/00/1985", (1985, 6)),  # month first, day unknown
+        ("1985-06-00", (1985, 6)),
+        ("06/1985", (1985, 6)),
+        ("1985-06", (1985, 6)),
+        ("جون 1985", (1985, 6)),
+        ("15/00/1985", (1985, None)),  # a day without its month says only the year
+    ],
+)
+def test_zeros_for_an_unknown_day_or_month_give_a_partial_date(written, expected):
+    birth = parse_birth_date(written, order=MONTH_FIRST, today=TODAY)
+    assert (birth.year, birth.month, birth.day) == (*expected, None)
+    assert not birth.day_month_ambiguous
+
+
+def test_a_solar_hijri_month_without_its_day_keeps_its_year_span():
+    hamal = parse_birth_date("00/01/1365", today=TODAY)  # 21 March to 20 April 1986
+    assert (hamal.year, hamal.month, hamal.spans_two_years) == (1986, None, False)
+    jadi = parse_birth_date("Jadi 1365", today=TODAY)  # 22 December 1986 to 20 January 1987
+    assert (jadi.year, jadi.spans_two_years) == (1986, True)
+    unknown = parse_birth_date("00/00/1365", today=TODAY)
+    assert (unknown.year, unknown.spans_two_years) == (1986, True)
+
+
+@pytest.mark.parametrize("written", ["1985-13-00", "13/13/1985", "1985-13-01"])
+def test_month_13_is_refused_even_beside_zeros(written):
+    with pytest.raises(ImpossibleDate):
+        parse_birth_date(written, today=TODAY)
+
+
+def test_beside_an_unknown_month_13_is_the_day():
+    assert parse_birth_date("00/13/1985", today=TODAY).month is None
+
+
+def test_an_iso_column_needs_no_day_month_order():
+    dates = ["1987-03-14", "1990-01-02", "2001-11-05"]
+    evidence = date_order_evidence([table(dates)], MAPPING)
+    seen = evidence["DOB"]
+    assert (seen.day_first, seen.month_first, seen.either) == (0, 0, 0)
+    choice = choose_date_orders(evidence)["DOB"]
+    assert (choice.order, choice.needed, choice.label) == (None, False, "not needed")
+    assert [read(text) for text in dates] == [
+        (1987, 3, 14, False),
+        (1990, 1, 2, False),
+        (2001, 11, 5, False),
+    ]
+
+
+def test_a_column_with_one_date_that_reads_both_ways_still_needs_an_order():
+    evidence = date_order_evidence([table(["1987-03-14", "05/07/1986"])], MAPPING)
+    choice = choose_date_orders(evidence)["DOB"]
+    assert (evidence["DOB"].either, choice.needed, choice.order) == (1, True, None)

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from evac.intake.documents import canonical_tazkira
 from evac.intake.mrz import parse_td3
 from evac.intake.validate import (
     RowRejected,
@@ -111,3 +112,91 @@ def test_a_passport_number_that_differs_from_the_row_s_zone_is_refused():
             "correct the one that was mistyped",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "ج ۷۱ ص ۲۶۳ ث ۶۳۸۲",  # jild, safha, sabt abbreviated in Dari, Dari digits
+        "جلد ۷۱ صفحه ۲۶۳ ثبت ۶۳۸۲",
+        "Jild 71 Safha 263 Sabt 6382",
+        "Vol 71, Page 263, Reg 6382",
+        "vol. 71 / page 263 / no. 6382",
+        "71/263/6382",
+        "71-263-6382",
+        "J71-P263-6382",
+        "Page 263 Vol 71 No 6382",  # labelled parts in another order
+        "071/263/6382",
+    ],
+)
+def test_a_paper_tazkira_in_every_written_form_is_one_value(written):
+    assert canonical_tazkira(written) == "71/263/6382"
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [
+        ("4455", "4455"),  # a number-only paper tazkira, of any plausible length
+        ("12345678", "12345678"),
+        ("۱۲۳۴۵۶۷۸۹۰۱۲", "123456789012"),
+        ("Tazkira 4455667", "4455667"),
+        ("1400-0101-12345", "1400-0101-12345"),  # e-tazkiras as printed
+        ("1400 0101 12345", "1400-0101-12345"),
+        ("1400010112345", "1400-0101-12345"),
+    ],
+)
+def test_number_only_and_electronic_tazkiras(written, canonical):
+    assert canonical_tazkira(written) == canonical
+
+
+@pytest.mark.parametrize("written", ["AB-12", "12", "71/263", "Vol 71 Page 263", "yes"])
+def test_what_is_no_tazkira_number(written):
+    assert canonical_tazkira(written) is None
+
+
+def test_an_unfamiliar_tazkira_is_kept_and_flagged():
+    record = row_to_record({"Name": "Zia", "Tazkira": "T-71/B"}, TAZKIRA_MAPPING)
+    assert (record.tazkira_number, record.flags) == ("T-71/B", ("tazkira_unfamiliar",))
+    canonical = row_to_record({"Name": "Zia", "Tazkira": "J21-P58-565"}, TAZKIRA_MAPPING)
+    assert (canonical.tazkira_number, canonical.flags) == ("21/58/565", ())
+
+
+TAZKIRA_MAPPING = {"Name": "full_name", "Tazkira": "tazkira_number"}
+PASSPORT_MAPPING = {
+    "Name": "full_name",
+    "Nationality": "nationality",
+    "Passport": "passport_number",
+}
+
+
+@pytest.mark.parametrize(
+    ("nationality", "written", "fields", "flags"),
+    [
+        ("American", "512345678", {"us_passport_number": "512345678"}, ()),
+        ("USA", "A1234 5678", {"us_passport_number": "A12345678"}, ()),
+        ("US", "5123456", {"us_passport_number": "5123456"}, ("passport_shape",)),
+        ("Afghan", "P01234567", {"passport_number": "P01234567", "passport_country": "AFG"}, ()),
+        ("", "P0123456", {"passport_number": "P0123456"}, ()),
+        ("", "512345678", {"passport_number": "512345678"}, ("passport_shape",)),
+        ("Pakistani", "AB1234562", {"passport_number": "AB1234562", "passport_country": "PAK"}, ()),
+        ("German", "C01X00T47", {"passport_number": "C01X00T47", "passport_country": "DEU"}, ()),
+    ],
+)
+def test_a_passport_is_read_as_its_row_s_nationality_says(nationality, written, fields, flags):
+    record = row_to_record(
+        {"Name": "Zia", "Nationality": nationality, "Passport": written}, PASSPORT_MAPPING
+    )
+    documents = ("us_passport_number", "passport_number", "passport_country")
+    assert {f: getattr(record, f) for f in documents if getattr(record, f)} == fields
+    assert record.flags == flags
+
+
+@pytest.mark.parametrize("written", ["N/A", "-", "none", "pending", "نامعلوم", "000000", "P1"])
+def test_a_passport_placeholder_is_an_empty_cell(written):
+    record = row_to_record({"Name": "Zia", "Passport": written}, PASSPORT_MAPPING)
+    assert (record.passport_number, record.us_passport_number, record.flags) == (None, None, ())
+
+
+def test_a_passport_number_no_document_could_have_is_refused():
+    with pytest.raises(RowRejected, match="is not a passport number"):
+        row_to_record({"Name": "Zia", "Passport": "P0123456789012345"}, PASSPORT_MAPPING)

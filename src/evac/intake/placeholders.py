@@ -93,8 +93,11 @@ def says_no_number(text: str) -> bool:
     """True when a document or phone value says there is no number: "N/A", "pending",
     "applied 2021-08-12", "ندارد"."""
     lowered = text.lower()
-    if _NOT_LETTER.sub("", lowered) in NO_NUMBER_VALUES:
-        return True
+    # "N/A", "x", "same": the whole value. Not with digits: A12345678 is a US passport, and
+    # its one letter is no "a" of "n/a".
+    letters = _NOT_LETTER.sub("", lowered)
+    if (letters in NO_NUMBER_VALUES or letters in NO_NUMBER_WORDS) and not re.search(r"\d", text):
+        return True  # "no phone", "not available" glued are NO_NUMBER_WORDS too
     if any(word in NO_NUMBER_WORDS for word in re.findall(r"[a-z]+", lowered)):
         return True
     if text.isascii():

@@ -274,10 +274,9 @@ def canonical_phone(text: str, *, region: str | None = None) -> str | None:
     code is read in `region` (alpha-2 or alpha-3: the row's nationality), else by its shape
     (a US (617) 555-0129), else as Afghan, the list's own country: 93 70... without the plus
     and 70... without the leading 0 are Afghan too."""
-    plain_text = text.translate(NATIVE_DIGITS)
     region = alpha_2(region)
-    for candidate in PHONE_SEPARATORS.split(plain_text):
-        if number := _read_phone(candidate.strip(), region):
+    for candidate in PHONE_SEPARATORS.split(text.translate(NATIVE_DIGITS)):
+        if number := _read_phone(PHONE_LABELS.sub(" ", candidate).strip(" :#"), region):
             return number
     return None
 
