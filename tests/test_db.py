@@ -1,8 +1,17 @@
+from datetime import date
+
+import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import MetaData, Table, func, select, text
+from sqlalchemy.exc import IntegrityError
 
 import evac.models  # noqa: F401  (every table on Base.metadata)
-from evac.db import Base, current_revisions, migrate, script_heads
+from evac.db import Base, alembic_config, current_revisions, make_engine, migrate, script_heads
+from evac.people.models import Contact, Document, DocumentKind
+from evac.people.records import RegistrationRecord
+from evac.people.service import PersonNames, add_document, add_registration, create_person
 
 
 def test_migrating_twice_changes_nothing(engine, database_url):
@@ -17,3 +26,88 @@ def test_migrations_match_the_models(engine):
         context = MigrationContext.configure(connection, opts={"compare_type": False})
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
+
+
+def _old_style_rows(cipher, person_of: dict[int, int]) -> tuple[list[dict], list[dict]]:
+    """Documents and contacts as linkage wrote them before people_0001: one row per
+    registration, so one passport sent by two lists was two passports."""
+    a, b, c = person_of
+    passport, tazkira = (
+        {"kind": kind, "number": cipher.encrypt(number, field="document.number"),
+         "number_index": cipher.blind_index(number, kind=f"document:{kind}")}
+        for kind, number in (("passport", "P01234567"), ("tazkira", "74/146/2401"))
+    )  # fmt: skip
+    phone = {"kind": "phone", "value": cipher.encrypt("+93700111222", field="contact.value"),
+             "value_index": cipher.blind_index("+93700111222", kind="contact:phone")}  # fmt: skip
+    documents = [
+        {**passport, "registration_id": a, "issuing_country": None, "expiry": None},
+        {**passport, "registration_id": b, "issuing_country": "AFG", "expiry": date(2031, 5, 1)},
+        {**tazkira, "registration_id": a, "issuing_country": None, "expiry": None},
+        {**passport, "registration_id": c, "issuing_country": None, "expiry": None},  # a namesake
+    ]
+    contacts = [{**phone, "registration_id": r} for r in (a, b, c)]
+    for row in documents + contacts:
+        row["person_id"] = person_of[row["registration_id"]]
+    return documents, contacts
+
+
+def test_migrating_folds_a_persons_duplicate_documents_and_keeps_every_source(
+    database_url, session, cipher
+):
+    nasir, namesake = (create_person(session, cipher=cipher, names=PersonNames(name)).id
+                       for name in ("Nasir", "Naser"))  # fmt: skip
+    ids = []
+    for number in range(3):
+        registration, _ = add_registration(
+            session, cipher=cipher, source="list", raw={"row": number}, record=RegistrationRecord()
+        )
+        ids.append(registration.id)
+    person_of = dict(zip(ids, (nasir, nasir, namesake), strict=True))
+    session.commit()
+    session.close()
+    command.downgrade(alembic_config(database_url), "people@-1")
+    documents, contacts = _old_style_rows(cipher, person_of)
+    engine = make_engine(database_url)
+    old = MetaData()
+    with engine.begin() as connection:
+        for name, rows in (("document", documents), ("contact", contacts)):
+            connection.execute(Table(name, old, autoload_with=connection).insert(), rows)
+    engine.dispose()
+
+    migrate(database_url)
+    a, b, c = ids
+    found = {
+        (d.person_id, d.kind.value): ({s.registration_id for s in d.sources},
+                                      d.issuing_country, d.expiry)
+        for d in session.scalars(select(Document))
+    }  # fmt: skip
+    assert found == {
+        (nasir, "passport"): ({a, b}, "AFG", date(2031, 5, 1)),
+        (nasir, "tazkira"): ({a}, None, None),
+        (namesake, "passport"): ({c}, None, None),
+    }
+    phones = {c.person_id: {s.registration_id for s in c.sources}
+              for c in session.scalars(select(Contact))}  # fmt: skip
+    assert phones == {nasir: {a, b}, namesake: {c}}
+    assert session.scalar(select(func.count()).select_from(Document)) == 3
+    session.close()
+
+    command.downgrade(alembic_config(database_url), "people@-1")  # and back: one per registration
+    engine = make_engine(database_url)
+    with engine.connect() as connection:
+        back = connection.execute(text("SELECT person_id, kind, registration_id FROM document"))
+        assert sorted(back) == sorted((d["person_id"], d["kind"], d["registration_id"])
+                                      for d in documents)  # fmt: skip
+    engine.dispose()
+
+
+def test_identity_cards_are_a_document_kind_on_both_databases(session, cipher):
+    person = create_person(session, cipher=cipher, names=PersonNames("Nasir"))
+    card = add_document(session, cipher=cipher, person=person, kind=DocumentKind.id_card,
+                        number="C01X00T47", issuing_country="PAK")  # fmt: skip
+    session.commit()
+    assert session.get(Document, card.id).kind == DocumentKind.id_card
+    with pytest.raises(IntegrityError):  # the kind is still checked by the database
+        session.execute(
+            text("UPDATE document SET kind = 'bus_ticket' WHERE id = :id"), {"id": card.id}
+        )

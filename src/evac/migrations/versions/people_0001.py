@@ -10,6 +10,7 @@ Revises: 0001
 """
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from alembic import op
@@ -23,10 +24,21 @@ depends_on: str | Sequence[str] | None = None
 
 OLD_KINDS = ("passport", "tazkira", "us_passport", "green_card", "visa", "siv_case", "com_approval")
 NEW_KINDS = (*OLD_KINDS, "id_card")
-# (table, key column, link table, link column, details filled in from folded duplicates)
+
+
+class Held(NamedTuple):
+    table: str
+    key: str  # the blind index column
+    links: str  # the link table listing the registrations that brought a row
+    column: str  # the link table's column referring to the row
+    details: tuple[str, ...] = ()  # filled in from folded duplicates
+
+
 HELD = (
-    ("document", "number_index", "document_source", "document_id", ("issuing_country", "expiry")),
-    ("contact", "value_index", "contact_source", "contact_id", ()),
+    Held(
+        "document", "number_index", "document_source", "document_id", ("issuing_country", "expiry")
+    ),
+    Held("contact", "value_index", "contact_source", "contact_id"),
 )
 
 
@@ -52,13 +64,24 @@ def _link_table(name: str, held: str, column: str) -> None:
     op.create_index(op.f(f"ix_{name}_registration_id"), name, ["registration_id"])
 
 
-def _fold(table: str, key: str, links: str, column: str, details: tuple[str, ...]) -> None:
+def _scratch(name: str) -> None:
+    """A table without foreign keys that holds links while their table is rebuilt: SQLite
+    rebuilds a table to alter it, and dropping the old one cascades to rows that refer to it."""
+    op.create_table(
+        name,
+        sa.Column("item_id", evac.db.BigId, nullable=False),
+        sa.Column("registration_id", evac.db.BigId, nullable=False),
+    )
+
+
+def _fold(table: str, key: str, details: tuple[str, ...]) -> None:
     """List each row's registration against the oldest row of its (person, kind, key), fill
     that row's empty details from its duplicates, then drop the duplicates."""
     same = f"d.person_id = k.person_id AND d.kind = k.kind AND d.{key} = k.{key}"
     keepers = f"SELECT person_id, kind, {key}, MIN(id) AS keeper FROM {table} GROUP BY 1, 2, 3"
+    _scratch(f"{table}_fold")
     op.execute(
-        f"INSERT INTO {links} ({column}, registration_id) "
+        f"INSERT INTO {table}_fold (item_id, registration_id) "
         f"SELECT DISTINCT k.keeper, d.registration_id FROM {table} d JOIN ({keepers}) k "
         f"ON {same} WHERE d.registration_id IS NOT NULL"
     )
@@ -72,14 +95,15 @@ def _fold(table: str, key: str, links: str, column: str, details: tuple[str, ...
 
 
 def upgrade() -> None:
-    for table, key, links, column, details in HELD:
-        _link_table(links, table, column)
-        _fold(table, key, links, column, details)
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_constraint(op.f(f"fk_{table}_registration_id_registration"), "foreignkey")
+    for held in HELD:
+        _fold(held.table, held.key, held.details)
+        with op.batch_alter_table(held.table, schema=None) as batch_op:
+            batch_op.drop_constraint(
+                op.f(f"fk_{held.table}_registration_id_registration"), "foreignkey"
+            )
             batch_op.drop_column("registration_id")
             batch_op.create_unique_constraint(
-                op.f(f"uq_{table}_person_id_kind_{key}"), ["person_id", "kind", key]
+                op.f(f"uq_{held.table}_person_id_kind_{held.key}"), ["person_id", "kind", held.key]
             )
     with op.batch_alter_table("document", schema=None) as batch_op:
         batch_op.add_column(sa.Column("nationality", sa.String(length=3), nullable=True))
@@ -87,11 +111,26 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("status", sa.String(length=40), nullable=True))
         batch_op.drop_constraint(op.f("ck_document_document_kind"), "check")
         batch_op.create_check_constraint(op.f("ck_document_document_kind"), _kinds_check(NEW_KINDS))
+    for held in HELD:  # every rebuild done: the links can refer to rows now
+        _link_table(held.links, held.table, held.column)
+        op.execute(
+            f"INSERT INTO {held.links} ({held.column}, registration_id) "
+            f"SELECT item_id, registration_id FROM {held.table}_fold"
+        )
+        op.drop_table(f"{held.table}_fold")
 
 
 def downgrade() -> None:
     """Back to one row per registration: a row brought by several registrations is copied
     for each; identity cards cannot be kept (the old check refuses them) and are dropped."""
+    for held in HELD:  # out of the way before the tables are rebuilt
+        _scratch(f"{held.table}_fold")
+        op.execute(
+            f"INSERT INTO {held.table}_fold (item_id, registration_id) "
+            f"SELECT {held.column}, registration_id FROM {held.links}"
+        )
+        op.drop_index(op.f(f"ix_{held.links}_registration_id"), table_name=held.links)
+        op.drop_table(held.links)
     op.execute("DELETE FROM document WHERE kind = 'id_card'")
     with op.batch_alter_table("document", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_document_document_kind"), "check")
@@ -99,9 +138,10 @@ def downgrade() -> None:
         batch_op.drop_column("status")
         batch_op.drop_column("issued_on")
         batch_op.drop_column("nationality")
-    for table, key, links, column, _ in HELD:
+    for held in HELD:
+        table = held.table
         with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_constraint(op.f(f"uq_{table}_person_id_kind_{key}"), "unique")
+            batch_op.drop_constraint(op.f(f"uq_{table}_person_id_kind_{held.key}"), "unique")
             batch_op.add_column(sa.Column("registration_id", evac.db.BigId, nullable=True))
             batch_op.create_foreign_key(
                 op.f(f"fk_{table}_registration_id_registration"),
@@ -109,21 +149,25 @@ def downgrade() -> None:
                 ["registration_id"],
                 ["id"],
             )
-        columns = [c for c in _columns(table) if c not in ("id", "registration_id")]
-        listed = ", ".join(columns)
-        op.execute(
-            f"INSERT INTO {table} ({listed}, registration_id) "
-            f"SELECT {', '.join(f'h.{c}' for c in columns)}, l.registration_id "
-            f"FROM {table} h JOIN {links} l ON l.{column} = h.id "
-            f"WHERE l.registration_id <> (SELECT MIN(registration_id) FROM {links} m "
-            f"WHERE m.{column} = h.id)"
-        )
-        op.execute(
-            f"UPDATE {table} SET registration_id = (SELECT MIN(registration_id) FROM {links} "
-            f"WHERE {links}.{column} = {table}.id) WHERE registration_id IS NULL"
-        )
-        op.drop_index(op.f(f"ix_{links}_registration_id"), table_name=links)
-        op.drop_table(links)
+        _unfold(table)
+
+
+def _unfold(table: str) -> None:
+    """Each row again once per registration that brought it, from the scratch links."""
+    links = f"{table}_fold"
+    columns = [c for c in _columns(table) if c not in ("id", "registration_id")]
+    op.execute(
+        f"INSERT INTO {table} ({', '.join(columns)}, registration_id) "
+        f"SELECT {', '.join(f'h.{c}' for c in columns)}, l.registration_id "
+        f"FROM {table} h JOIN {links} l ON l.item_id = h.id "
+        f"WHERE l.registration_id <> (SELECT MIN(registration_id) FROM {links} m "
+        f"WHERE m.item_id = h.id)"
+    )
+    op.execute(
+        f"UPDATE {table} SET registration_id = (SELECT MIN(registration_id) FROM {links} "
+        f"WHERE {links}.item_id = {table}.id) WHERE registration_id IS NULL"
+    )
+    op.drop_table(links)
 
 
 def _columns(table: str) -> list[str]:
