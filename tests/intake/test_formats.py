@@ -263,6 +263,12 @@ def test_a_form_tools_own_columns_are_never_proposed():
     assert propose_mapping(headers, metadata=tool_columns)["Status"] is None
 
 
+def test_a_form_tools_group_names_say_where_not_what():
+    headers = ["household/head_name", "household/member_count", "household/head_dob", "_uuid"]
+    proposal = propose_mapping(headers, metadata=frozenset({"_uuid"}))
+    assert list(proposal.values()) == ["full_name", None, "birth_date", None]
+
+
 def test_readers_detect_encoding_delimiter_and_layout():
     alpha = read_source(FILES / "ngo_alpha.csv")[0]
     assert (alpha.encoding, alpha.delimiter, alpha.headers[0]) == ("utf-8-sig", ",", "S.No")

@@ -410,19 +410,28 @@ def guess_field(header: str, hxl_tag: str | None = None, labels: Iterable[str] =
         return "source_record_id" if header.strip() else None
     if key in lookup:
         return lookup[key]
-    # "Phone/WhatsApp", "Name/نام", or a web form's "family_members/name": each part,
-    # the last (most specific) first
+    # A form tool's question, before its group path: "household/head_name" is the head's
+    # name, not the household its group is named after
+    if field := _question_field(header, lookup):
+        return field
+    # "Phone/WhatsApp", "Name/نام": each part, the last (most specific) first
     for part in reversed(re.split(r"[/|]", key)):
         if part.strip() in lookup:
             return lookup[part.strip()]
     close = difflib.get_close_matches(key, list(lookup), n=1, cutoff=FUZZY_CUTOFF)
-    if close:
-        return lookup[close[0]]
-    question = _without_role_prefix(normalise_header(split_group_path(header)[1]))
-    close = difflib.get_close_matches(question, list(lookup), n=1, cutoff=FUZZY_CUTOFF)
-    field = lookup.get(question) or (lookup[close[0]] if close else None)
-    # "household_ref", "member_id": a role word before an id names the group's or the row's
-    # id, not a person's field
+    return lookup[close[0]] if close else None
+
+
+def _question_field(header: str, lookup: dict[str, str]) -> str | None:
+    """The field of a header's question without its group path ("family_members/name"),
+    then without the role word before it ("member_name"), exactly or with a typo. A role
+    word before an id ("hh_ref", "member_id") names the group's or the row's id: not read."""
+    question = normalise_header(split_group_path(header)[1])
+    if question in lookup:
+        return lookup[question]
+    person = _without_role_prefix(question)
+    close = difflib.get_close_matches(person, list(lookup), n=1, cutoff=FUZZY_CUTOFF)
+    field = lookup.get(person) or (lookup[close[0]] if close else None)
     return field if field not in ("source_record_id", "household_ref") else None
 
 
@@ -475,6 +484,8 @@ def propose_mapping(
         tag = hxl_tags.get(header) or (header if header.startswith("#") else None)
         if header in metadata:
             field = "source_record_id" if header in SUBMISSION_IDS else None
+        elif metadata:  # a form tool's export: a group's name says where, not what
+            field = guess_field(split_group_path(header)[1], tag, labels.get(header, ()))
         else:
             field = guess_field(header, tag, labels.get(header, ()))
         group = groups.get(header, header.rpartition("/")[0])
