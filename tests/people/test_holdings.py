@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import select
 
 from evac.auth.permissions import cli_actor
-from evac.linkage.service import merge_persons, split_person
+from evac.linkage.service import documents_of, merge_persons, split_person
 from evac.people.models import Contact, ContactKind, Document, DocumentKind, Person, Registration
 from evac.people.records import RegistrationRecord
 from evac.people.service import (
@@ -142,3 +142,51 @@ def test_a_split_person_takes_what_its_registrations_brought_only(session, ciphe
     session.commit()
     assert held(session, Document, person) == {
         "passport": {a, b, c}, "tazkira": {c}, "siv_case": set()}  # fmt: skip
+
+
+def test_each_document_a_record_names_comes_with_what_the_record_says_of_it():
+    record = RegistrationRecord(
+        given_name="Nasir", nationality="AFG", passport_number="P04718263",
+        passport_country="AFG", passport_expiry="2031-05-01",
+        tazkira_number="Jild 74 Safha 146 No 2401", green_card_number="SRC2190384756",
+        green_card_expiry="2032-01-31", visa_number="N/A",
+        visa_country="USA", id_card_number="D23145890", id_card_country="PAK",
+        id_card_expiry="2030-02", siv_case_number="KBL2019123456", com_approval_date="2021-07-30",
+        com_approval_status="approved",
+    )  # fmt: skip
+    found = {d["kind"].value: d for d in documents_of(record)}
+    # the visa "N/A" is a placeholder: no visa
+    assert set(found) == {"passport", "tazkira", "green_card", "id_card", "siv_case",
+                          "com_approval"}  # fmt: skip
+    assert found["passport"] == {"kind": DocumentKind.passport, "number": "P04718263",
+        "issuing_country": "AFG", "expiry": date(2031, 5, 1), "nationality": "AFG"}  # fmt: skip
+    assert found["tazkira"]["number"] == "74/146/2401"  # one written form, one tazkira
+    assert found["tazkira"]["nationality"] is None  # no zone: the record's word is not its
+    assert (found["green_card"]["issuing_country"], found["green_card"]["expiry"]) == (
+        "USA", date(2032, 1, 31))  # fmt: skip
+    assert found["id_card"]["expiry"] is None  # a month alone is no expiry date
+    approval = found["com_approval"]
+    assert (approval["number"], approval["issued_on"], approval["status"]) == (
+        "KBL2019123456", date(2021, 7, 30), "approved")  # fmt: skip
+
+
+def test_a_passport_the_united_states_issued_is_a_us_passport():
+    record = RegistrationRecord(passport_number="573829104", passport_country="USA",
+                                us_passport_number="573829104", nationality="USA")  # fmt: skip
+    kinds = [d["kind"] for d in documents_of(record)]
+    assert kinds == [DocumentKind.us_passport, DocumentKind.us_passport]  # one row once stored
+
+
+def test_two_written_forms_of_one_tazkira_are_one_document(session, cipher):
+    written = ("Vol 74, Page 146, Reg 2401", "ج ۷۴ ص ۱۴۶ ث ۲۴۰۱")
+    ids = registrations(session, cipher, *(RegistrationRecord(tazkira_number=w) for w in written))
+    person = create_person(session, cipher=cipher, names=PersonNames("Nasir"))
+    records = [RegistrationRecord(tazkira_number=w) for w in written]
+    rows = [
+        document_row(cipher, person_id=person.id, registration_id=i, **document)
+        for i, record in zip(ids, records, strict=True)
+        for document in documents_of(record)
+    ]
+    add_documents(session, rows=rows)
+    session.commit()
+    assert held(session, Document, person) == {"tazkira": set(ids)}

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from evac.auth.permissions import Actor, Permission
 from evac.db import utcnow
+from evac.intake.documents import canonical_tazkira
 from evac.linkage.cluster import MERGE_THRESHOLD, REVIEW_THRESHOLD, cluster
 from evac.linkage.dates import BirthDate, record_birth
 from evac.linkage.model import (
@@ -343,7 +344,7 @@ def brings(kind: DocumentKind | ContactKind, value: str | None) -> bool:
 
 
 def _field(record: RegistrationRecord, name: str | None):
-    return getattr(record, name, None) if name else None
+    return getattr(record, name) if name else None
 
 
 def _iso_date(text: str | None) -> date | None:
@@ -361,6 +362,8 @@ def documents_of(record: RegistrationRecord) -> list[dict]:
         number = _field(record, field.number)
         if not brings(field.kind, number):
             continue
+        if field.kind == DocumentKind.tazkira:  # "Jild 74 Safha 146 No 2401" is 74/146/2401
+            number = canonical_tazkira(number) or number
         country = _field(record, field.country) or field.issuer
         kind = field.kind
         if kind == DocumentKind.passport and country == "USA":  # however the list filed it
@@ -368,7 +371,7 @@ def documents_of(record: RegistrationRecord) -> list[dict]:
         documents.append(
             dict(kind=kind, number=number, issuing_country=country,
                  expiry=_iso_date(_field(record, field.expiry)),
-                 nationality=_field(record, "nationality") if kind in CARRY_NATIONALITY else None)
+                 nationality=record.nationality if kind in CARRY_NATIONALITY else None)
         )  # fmt: skip
     approval = _com_approval(record)
     return documents + ([approval] if approval else [])
@@ -376,8 +379,7 @@ def documents_of(record: RegistrationRecord) -> list[dict]:
 
 def _com_approval(record: RegistrationRecord) -> dict | None:
     """A Chief-of-Mission approval, for the SIV case it approves (eligibility reads it)."""
-    approved_on = _field(record, "com_approval_date")
-    status = _field(record, "com_approval_status")
+    approved_on, status = record.com_approval_date, record.com_approval_status
     if not (approved_on or status):
         return None
     case = record.siv_case_number if brings(DocumentKind.siv_case, record.siv_case_number) else None
