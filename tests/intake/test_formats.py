@@ -237,6 +237,7 @@ def test_headers_in_english_and_dari_are_proposed():
         ("family_members-member_name", "full_name"),  # ODK Central joins groups with '-'
         ("hh_roster/hh_member_dob", "birth_date"),
         ("respondent/resp_phone", "phone"),
+        ("Evacuee Name", "full_name"),  # a list keeper's wording of the same habit
         ("members-member_father_name", "father_name"),  # the relative stays the relative
         ("household_head/head_tazkira", "tazkira_number"),
         ("hh_ref", None),  # the household's id, not a person's field

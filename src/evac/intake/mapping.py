@@ -323,9 +323,9 @@ DEVICE_METADATA = frozenset(
     {"start", "end", "today", "deviceid", "username", "simserial", "subscriberid", "phonenumber"}
 )
 SUBMISSION_IDS = frozenset({"_id", "KEY"})  # the submission's (or repeat row's) own id
-# Form designers prefix a question's name with the person it asks about (`member_name`,
-# `hh_head_dob`, `resp_phone`): dropped to match a person's field, never the relative
-# (`father_name`).
+# Form designers and list keepers prefix a question's name with the person it asks about
+# (`member_name`, `hh_head_dob`, `resp_phone`, "Evacuee Name"): dropped to match a person's
+# field, never the relative (`father_name`).
 ROLE_PREFIXES = frozenset(
     {
         "member",
@@ -337,6 +337,7 @@ ROLE_PREFIXES = frozenset(
         "resp",
         "applicant",
         "beneficiary",
+        "evacuee",
         "person",
         "individual",
         "indiv",
