@@ -16,11 +16,11 @@ from evac.intake.mrz import (
     TD3,
     VISA,
     InvalidMRZ,
-    check_digit,
     parse_td3,
     parse_zone,
 )
 from evac.intake.validate import RowRejected, row_to_record
+from tests.intake.files.make_files import td1_zone, two_line_zone
 
 TODAY = date(2021, 8, 20)
 
@@ -98,34 +98,24 @@ def test_one_wrong_digit_anywhere_in_a_checked_field_is_refused(specimen):
             parse_zone("\n".join(corrupted), today=TODAY)
 
 
-def td1(code: str, state: str, number: str, birth: str, sex: str, expiry: str, nat: str) -> str:
-    """A TD1 zone computed here, check digits and composite per ICAO 9303 part 5."""
-    padded = number.ljust(9, "<")
-    line1 = f"{code.ljust(2, '<')}{state}{padded}{check_digit(padded)}".ljust(30, "<")
-    line2 = f"{birth}{check_digit(birth)}{sex}{expiry}{check_digit(expiry)}{nat}".ljust(29, "<")
-    composite = line1[5:30] + line2[0:7] + line2[8:15] + line2[18:29]
-    return f"{line1}\n{line2}{check_digit(composite)}\nNOORI<<FARIDA".ljust(30 + 62, "<")
+def green_card() -> str:
+    return td1_zone("C1", "USA", "NOORI", "FARIDA", "SRC123456", "AFG", "910203", "F", "310101")
 
 
-def visa(width: int, number: str, birth: str, expiry: str) -> str:
-    """An MRV-A (44) or MRV-B (36) zone of a US visa computed here (no composite digit)."""
-    line1 = "V<USANOORI<<FARIDA".ljust(width, "<")
-    padded = number.ljust(9, "<")
-    line2 = (
-        f"{padded}{check_digit(padded)}AFG{birth}{check_digit(birth)}F{expiry}{check_digit(expiry)}"
-    ).ljust(width, "<")
-    return f"{line1}\n{line2}"
+def us_visa(width: int) -> str:
+    return two_line_zone(
+        "V", "USA", "NOORI", "FARIDA", "K1234567", "AFG", "910203", "F", "310101", width=width
+    )
 
 
 def test_a_green_card_is_a_us_td1_of_code_c1():
-    zone = parse_zone(td1("C1", "USA", "SRC123456", "910203", "F", "310101", "AFG"), today=TODAY)
+    zone = parse_zone(green_card(), today=TODAY)
     assert (zone.kind, zone.document, zone.document_number) == (TD1, GREEN_CARD, "SRC123456")
     assert (zone.nationality, zone.expiry) == ("AFG", date(2031, 1, 1))
 
 
 def test_a_green_card_row_keeps_its_number_expiry_and_nationality():
-    zone = td1("C1", "USA", "SRC123456", "910203", "F", "310101", "AFG")
-    record = row_to_record({"MRZ": zone}, {"MRZ": "mrz"})
+    record = row_to_record({"MRZ": green_card()}, {"MRZ": "mrz"})
     assert (record.green_card_number, record.green_card_expiry) == ("SRC123456", "2031-01-01")
     assert (record.nationality, record.given_name, record.family_name) == ("AFG", "FARIDA", "NOORI")
     assert record.passport_number is None and record.id_card_number is None
@@ -133,7 +123,7 @@ def test_a_green_card_row_keeps_its_number_expiry_and_nationality():
 
 @pytest.mark.parametrize("width", [44, 36])
 def test_an_issued_siv_is_a_us_visa(width):
-    record = row_to_record({"MRZ": visa(width, "K1234567", "910203", "310101")}, {"MRZ": "mrz"})
+    record = row_to_record({"MRZ": us_visa(width)}, {"MRZ": "mrz"})
     assert (record.visa_number, record.visa_country, record.visa_expiry) == (
         "K1234567",
         "USA",
@@ -143,11 +133,8 @@ def test_an_issued_siv_is_a_us_visa(width):
 
 
 def test_a_us_passport_zone_is_a_us_passport():
-    line1 = "P<USASMITH<<JOHN".ljust(44, "<")
-    body = f"512345678{check_digit('512345678')}USA800101{check_digit('800101')}M"
-    body += f"300101{check_digit('300101')}" + "<" * 14 + "<"
-    line2 = body + str(check_digit(body[0:10] + body[13:20] + body[21:43]))
-    record = row_to_record({"MRZ": f"{line1}\n{line2}"}, {"MRZ": "mrz"})
+    zone = two_line_zone("P", "USA", "SMITH", "JOHN", "512345678", "USA", "800101", "M", "300101")
+    record = row_to_record({"MRZ": zone}, {"MRZ": "mrz"})
     assert (record.us_passport_number, record.us_passport_expiry) == ("512345678", "2030-01-01")
     assert (record.passport_number, record.nationality) == (None, "USA")
 

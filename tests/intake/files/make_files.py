@@ -19,16 +19,60 @@ HERE = Path(__file__).parent
 
 
 def td3(surname: str, given: str, number: str, birth: str, sex: str, expiry: str) -> str:
-    """A valid passport zone for an invented person (ICAO 9303 check digits)."""
-    line1 = f"P<AFG{surname}<<{given.replace(' ', '<')}".ljust(44, "<")
-    number9 = number.ljust(9, "<")
-    personal = "<" * 14
+    """A valid Afghan passport zone for an invented person (ICAO 9303 check digits)."""
+    return two_line_zone("P", "AFG", surname, given, number, "AFG", birth, sex, expiry)
+
+
+def two_line_zone(
+    code: str,
+    state: str,
+    surname: str,
+    given: str,
+    number: str,
+    nationality: str,
+    birth: str,
+    sex: str,
+    expiry: str,
+    *,
+    width: int = 44,
+) -> str:
+    """A zone of two lines: a TD3 passport or an MRV-A visa (44 wide), a TD2 card or an MRV-B
+    visa (36 wide). Passports and cards end with a composite check digit, visas do not."""
+    line1 = f"{code.ljust(2, '<')}{state}{surname}<<{given.replace(' ', '<')}".ljust(width, "<")
+    padded = number.ljust(9, "<")
     line2 = (
-        f"{number9}{check_digit(number9)}AFG{birth}{check_digit(birth)}{sex}"
-        f"{expiry}{check_digit(expiry)}{personal}{check_digit(personal)}"
+        f"{padded}{check_digit(padded)}{nationality}{birth}{check_digit(birth)}{sex}"
+        f"{expiry}{check_digit(expiry)}"
     )
-    composite = line2[0:10] + line2[13:20] + line2[21:43]
+    if code.startswith("V"):
+        return f"{line1}\n{line2.ljust(width, '<')}"
+    if width == 44:  # TD3: an empty personal number and its check digit
+        line2 += "<" * 14 + str(check_digit("<" * 14))
+    else:
+        line2 = line2.ljust(width - 1, "<")
+    composite = line2[0:10] + line2[13:20] + line2[21:]
     return f"{line1}\n{line2}{check_digit(composite)}"
+
+
+def td1_zone(
+    code: str,
+    state: str,
+    surname: str,
+    given: str,
+    number: str,
+    nationality: str,
+    birth: str,
+    sex: str,
+    expiry: str,
+) -> str:
+    """A TD1 card zone (3 lines of 30), as a US green card (C1, USA) or an identity card."""
+    padded = number.ljust(9, "<")
+    line1 = f"{code.ljust(2, '<')}{state}{padded}{check_digit(padded)}".ljust(30, "<")
+    line2 = f"{birth}{check_digit(birth)}{sex}{expiry}{check_digit(expiry)}{nationality}"
+    line2 = line2.ljust(29, "<")
+    composite = line1[5:30] + line2[0:7] + line2[8:15] + line2[18:29]
+    line3 = f"{surname}<<{given.replace(' ', '<')}".ljust(30, "<")
+    return f"{line1}\n{line2}{check_digit(composite)}\n{line3}"
 
 
 NGO_ALPHA = [  # UTF-8 with BOM, commas, a relationship column: 3 households
@@ -209,6 +253,142 @@ WEBFORM = {
 }
 
 
+# Habit files: each row carries one habit real partner lists have (its Remarks say which). Rows
+# whose Remarks start with "broken:" hold no person or a value certainly wrong; every other row
+# must be accepted (tests/intake/test_habits.py).
+HABITS_NGO = [  # an NGO workbook exported as CSV: paper tazkiras, Solar Hijri, placeholders
+    [
+        "S.No",
+        "Full Name",
+        "Father Name",
+        "Relationship to PA",
+        "Gender",
+        "Date of Birth",
+        "Nationality",
+        "Tazkira No.",
+        "Passport No.",
+        "Phone/WhatsApp",
+        "Province",
+        "Remarks",
+    ],
+    ["1", "Gul Agha Sherzad", "Mohammad Akbar", "PA", "M", "SH 1346/06/26", "Afghan",
+     "ج ۷۱ ص ۲۶۳ ث ۶۳۸۲", "N/A", "93701234567", "Nangarhar",
+     "tazkira jild/safha/sabt in Dari; SH mark before; passport N/A; 93 without plus"],
+    ["", "Shakila Sherzad", "Abdul Ghani", "Wife", "F", "1356/12/05 SH", "افغان",
+     "Jild 74 Safha 146 No 2401", "-", "701234568", "Nangarhar",
+     "tazkira Jild/Safha/No; SH mark after; passport -; phone without the leading 0"],
+    ["", "Ajmal Sherzad", "Gul Agha", "Son", "M", "1380/6/27 (hijri shamsi)", "Afghani",
+     "Vol 74, Page 146, Reg 2402", "none", "", "Nangarhar",
+     "tazkira Vol/Page/Reg; (hijri shamsi); passport none"],
+    ["", "Mursal Sherzad", "Gul Agha", "Daughter", "F", "00/00/2005", "AF",
+     "174/185/7174", "", "", "Nangarhar", "tazkira v/p/n; zeros for day and month"],
+    ["2", "Habibullah Wardak", "Sayed Rahim", "Principal Applicant", "M", "1985-00-00", "AFG",
+     "J21-P58-565", "P04817263", "0799 123 456", "Wardak",
+     "tazkira J-P-number; ISO zeros for day and month"],
+    ["", "Nazifa Wardak", "Mir Ahmad", "Spouse", "F", "00/06/1990", "Afghanistan",
+     "48151623", "unknown", "+93 (0) 788 123 456", "Wardak",
+     "tazkira of 8 digits; day unknown; passport unknown"],
+    ["", "Sultan Wardak", "Habibullah", "Son", "M", "۱۲ حمل ۱۳۸۴", "",
+     "40817263512", "nil", "", "Wardak", "tazkira of 11 digits; Dari month name"],
+    ["", "Bibi Hawa Wardak", "Habibullah", "Daughter", "F", "22 Saur 1388", "",
+     "1400-0101-12345", "", "", "Wardak", "e-tazkira; Dari month in Latin letters"],
+    ["", "Wazhma Wardak", "Habibullah", "Daughter", "F", "۳ وږی ۱۳۹۰", "", "nil", "", "",
+     "Wardak", "Pashto month name; tazkira nil"],
+    ["3", "Abdul Saboor Karimi", "Haji Nazar", "Self", "M", "1365 هـ ش", "Afghan",
+     "جلد ۷۱ صفحه ۲۶۳ ثبت ۶۳۸۳", "", "WhatsApp: 0799 555 111", "Kabul",
+     "Solar Hijri year with هـ ش; tazkira words in full; a WhatsApp label"],
+    ["", "Marzia Karimi", "Abdul Saboor", "Daughter", "F", "12 جون 2010", "", "", "",
+     "نامعلوم", "Kabul", "Gregorian month in Dari; phone نامعلوم"],
+    ["", "Farid Karimi", "Abdul Saboor", "Son", "M", "1987-03-14", "", "", "", "", "Kabul",
+     "ISO date"],
+    ["4", "Jamila Ahmadi", "Ghulam Sarwar", "Head of Household", "F", "14/03/1979", "American",
+     "", "512345670", "(617) 555-0129", "Kabul",
+     "US citizen: US passport of 9 digits and a US phone in an NGO list"],
+    ["", "Hamed Ahmadi", "Sayed Jalal", "Husband", "M", "1975", "US", "", "A23456789",
+     "703.555.0146", "Kabul", "US passport letter + 8; US phone with dots"],
+    ["", "Shafiq Ahmadi", "Hamed", "Son", "M", "2003", "", "T-71/B", "", "", "Kabul",
+     "an unfamiliar tazkira: kept and flagged"],
+    ["", "", "", "Daughter", "F", "2015", "", "", "", "", "Kabul", "broken: no name"],
+    ["5", "Zalmai Popal", "Abdul Wahid", "PA", "M", "30/02/1990", "", "", "", "", "Kandahar",
+     "broken: 30 February"],
+    ["", "Roya Popal", "Zalmai", "Wife", "F", "1372/13/01", "", "", "", "", "Kandahar",
+     "broken: month 13"],
+    ["", "Mina Popal", "Zalmai", "Daughter", "F", "2012", "", "", "", "07OO 123 456", "Kandahar",
+     "broken: a phone with letters"],
+]  # fmt: skip
+
+HABITS_CONGRESS = [  # a congressional office's export: citizens, US phones, month first
+    [
+        "Constituent Case #",
+        "First Name",
+        "Last Name",
+        "Citizenship",
+        "DOB",
+        "US Passport",
+        "Passport No.",
+        "Green Card #",
+        "Phone",
+        "Email",
+        "Notes",
+    ],
+    ["C-1001", "Omar", "Nazari", "American", "03/14/1987", "512345678", "", "",
+     "(617) 555-0129", "omar.nazari@example.org", "American; US phone in parentheses"],
+    ["C-1001", "Layla", "Nazari", "U.S.", "11/02/1990", "", "A23456780", "", "703.555.0146", "",
+     "U.S.; a passport column in a US citizen's row is a US passport"],
+    ["C-1001", "Sara", "Nazari", "United States of America", "06/00/2015", "", "", "",
+     "617-555-0130", "", "month known, day unknown"],
+    ["C-1001", "Khan", "Nazari", "Afghan", "00/00/1960", "", "P04817264", "", "93701234569", "",
+     "Afghan parent: Afghan passport; 93 without plus"],
+    ["C-1002", "Waheed", "Safi", "USA", "1979-05-02", "", "", "SRC1234567890",
+     "+1 202 555 0143", "", "a green card number"],
+    ["C-1002", "Nadia", "Safi", "US citizen", "12/24/1982", "N/A", "-", "", "6175550131", "",
+     "US citizen phone without country code; placeholders in passport columns"],
+    ["C-1003", "Rahmatullah", "Ahmadzai", "", "02/28/1970", "", "", "", "6175550132", "",
+     "no nationality: a phone that no country reads is kept, unverified"],
+    ["C-1003", "Zainab", "Ahmadzai", "United States", "07/04/1975", "51234567", "", "", "", "",
+     "a US passport of 8 digits: kept and flagged"],
+    ["C-1004", "Tamim", "Hotak", "American", "02/30/1990", "", "", "", "", "",
+     "broken: 30 February"],
+    ["C-1004", "", "", "American", "1990", "", "", "", "", "", "broken: no name"],
+]  # fmt: skip
+
+HABITS_SIV = [  # an SIV case list: COM approval, Relationship to PA, zones of every kind
+    [
+        "Case Number",
+        "Surname",
+        "Given Names",
+        "Relationship to PA",
+        "DOB",
+        "COM Approval Date",
+        "Chief of Mission Approval",
+        "MRZ",
+        "Mobile",
+        "Remarks",
+    ],
+    ["KBL2021007001", "HAIDARI", "NASIR", "PA", "1982-04-11", "2021-03-02", "Approved",
+     td3("HAIDARI", "NASIR", "P04817265", "820411", "M", "260101"), "0700 222 333",
+     "COM approved; an Afghan passport zone"],
+    ["KBL2021007001", "HAIDARI", "SOMAYA", "Spouse", "1986-01-20", "", "Pending - interview",
+     two_line_zone("V", "USA", "HAIDARI", "SOMAYA", "K4817266", "AFG", "860120", "F", "310101"),
+     "", "an issued SIV: MRV-A visa zone; COM pending"],
+    ["KBL2021007001", "HAIDARI", "ELHAM", "Child", "2010-09-09", "", "",
+     two_line_zone("V", "USA", "HAIDARI", "ELHAM", "K4817267", "AFG", "100909", "M", "310101",
+                   width=36), "", "MRV-B visa zone"],
+    ["KBL2021007002", "FAROOQI", "AHMAD", "Principal", "1979-12-01", "", "2021-05-17",
+     td1_zone("C1", "USA", "FAROOQI", "AHMAD", "SRC481726", "AFG", "791201", "M", "310101"),
+     "+1 703 555 0147", "a green card's TD1 zone; the COM approval column holds its date"],
+    ["KBL2021007002", "FAROOQI", "LINA", "Wife", "1984-02-02", "", "Denied",
+     two_line_zone("I", "DEU", "FAROOQI", "LINA", "L01X00T47", "DEU", "840202", "F", "310101",
+                   width=36), "", "a TD2 identity card of another country; COM denied"],
+    ["KBL2021007003", "SAMADI", "WALI", "PA", "1990-07-07", "07/15/2021", "COM approved",
+     "N/A", "", "no zone written as N/A; COM date month first"],
+    ["KBL2021007003", "SAMADI", "RUKHSAR", "Spouse", "1992-10-10", "", "",
+     td3("SAMADI", "RUKHSAR", "P04817268", "921010", "F", "260101").replace("P04817268",
+                                                                           "P04817269"),
+     "", "broken: a zone with a wrong check digit"],
+]  # fmt: skip
+
+
 def write_csv(path: Path, rows: list[list[str]], *, encoding: str, delimiter: str) -> None:
     import csv
 
@@ -266,6 +446,9 @@ def main() -> None:
         json.dumps(WEBFORM, ensure_ascii=False, indent=1), encoding="utf-8"
     )
     write_xlsx(HERE / "ngo_beta.xlsx")
+    write_csv(HERE / "habits_ngo.csv", HABITS_NGO, encoding="utf-8-sig", delimiter=",")
+    write_csv(HERE / "habits_congress.csv", HABITS_CONGRESS, encoding="cp1252", delimiter=";")
+    write_csv(HERE / "habits_siv.csv", HABITS_SIV, encoding="utf-8", delimiter=",")
 
 
 if __name__ == "__main__":
