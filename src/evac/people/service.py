@@ -224,8 +224,10 @@ class Holding:
     details: tuple[str, ...] = ()  # what a newer registration may tell of the same item
 
     def key(self, item: dict | Base) -> tuple:
-        values = item if isinstance(item, dict) else vars(item)
-        return values["person_id"], values["kind"], values[self.index]
+        """(person, kind, blind index): what makes two rows one item."""
+        if isinstance(item, dict):
+            return item["person_id"], item["kind"], item[self.index]
+        return item.person_id, item.kind, getattr(item, self.index)
 
 
 DOCUMENT_DETAILS = ("issuing_country", "nationality", "expiry", "issued_on", "status")
@@ -247,6 +249,7 @@ def add_contacts(session: Session, *, rows: list[dict]) -> list[int]:
 
 
 def _hold(session: Session, holding: Holding, rows: list[dict]) -> list[int]:
+    """Each row's item found or inserted, its details updated, its registration listed."""
     items: dict[tuple, dict] = {}
     brought: dict[tuple, set[int]] = defaultdict(set)
     for row in rows:
