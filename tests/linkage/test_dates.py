@@ -41,6 +41,13 @@ from tests.linkage.test_hard_cases import crowd
         ("05-Jul-1986", BirthDate(1986, 1986, date(1986, 7, 5))),  # a named month is certain
         ("5 July 1986", BirthDate(1986, 1986, date(1986, 7, 5))),
         ("Jul 5, 1986", BirthDate(1986, 1986, date(1986, 7, 5))),
+        # zeros for an unknown day or month: the year and month known, or the year alone
+        ("00/06/1985", BirthDate(1985, 1985, month=6)),
+        ("1985-06-00", BirthDate(1985, 1985, month=6)),
+        ("12/1986", BirthDate(1986, 1986, month=12)),
+        ("1985-00-00", BirthDate(1985, 1985)),
+        ("SH 1346/06/26", BirthDate(1967, 1967, date(1967, 9, 17))),  # Solar Hijri marks
+        ("1386/12/05 SH", BirthDate(2008, 2008, date(2008, 2, 24))),
         ("", None),
         ("n/a", None),
         ("na", None),
@@ -59,7 +66,7 @@ def test_a_known_column_order_reads_one_day():
 
 
 @pytest.mark.parametrize(
-    "written", ["next year", "1986-13-40", "12/1986", "31-Feb-1986", "5 Jul", "20990101"]
+    "written", ["next year", "1986-13-40", "31-Feb-1986", "5 Jul", "20990101"]
 )
 def test_unreadable_or_ambiguous_dates_are_refused(written):
     with pytest.raises(UnreadableDate):

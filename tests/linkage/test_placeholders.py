@@ -35,7 +35,8 @@ REAL_DOCUMENTS = {
 NO_PHONE = ["0000000", "+93 700 000 000", "0799 999 999", "123456789", "0123456789",
             "1234567", "unknown", "N/A", "نامعلوم", "0", "12345"]  # fmt: skip
 SAME_PHONE = ["+93 70 012 3456", "0700123456", "0093700123456", "۰۷۰۰۱۲۳۴۵۶",
-              "0700 123 456 (WhatsApp)", "0700123456 / 0799111222"]  # fmt: skip
+              "0700 123 456 (WhatsApp)", "0700123456 / 0799111222", "93700123456",
+              "700123456", "93 700 123 456"]  # fmt: skip
 
 
 @pytest.mark.parametrize("written", NO_DOCUMENT)
@@ -54,7 +55,12 @@ def test_placeholders_are_no_phone(written):
 
 
 def test_one_phone_however_written_and_the_first_of_two():
-    assert {phone_number(written) for written in SAME_PHONE} == {"700123456"}
+    assert {phone_number(written) for written in SAME_PHONE} == {"+93700123456"}
+
+
+def test_a_us_number_is_not_an_afghan_one():
+    assert phone_number("(617) 555-0129") == phone_number("+1 617 555 0129") == "+16175550129"
+    assert phone_number("703.555.0146") != phone_number("0703 555 014")
 
 
 def test_placeholder_emails_are_none():

@@ -26,19 +26,20 @@ REVIEW_THRESHOLD = 0.50
 # Comparison vector values of the levels the gate reads (Splink numbers levels from the last).
 # Given: 6 = found in another field or glued, 5 = only a common first part such as Mohammad,
 # 4 same, 3 swapped with the family name, 2 a word in common, 1 near spelling; father 4 = only a
-# common first part, 3..1 as for given. "Mohammad son of Abdul" agreeing says nothing specific
-# about the person, so a bare Mohammad needs a specific father's name.
+# common first part, 3..1 as for given, 5 found in the other's family or given field. "Mohammad
+# son of Abdul" agreeing says nothing specific about the person, so a bare Mohammad needs a
+# specific father's name. Birth: 5 = same day.
 _GIVEN_AGREES = (
     "(gamma_given_key BETWEEN 1 AND 4 OR gamma_given_key = 6"
-    " OR (gamma_given_key = 5 AND gamma_father_key BETWEEN 1 AND 3))"
+    " OR (gamma_given_key = 5 AND (gamma_father_key BETWEEN 1 AND 3 OR gamma_father_key = 5)))"
 )
 _NATIVE_AGREES = "gamma_native_key >= 1"
 _DOCUMENT_SAME = "(gamma_passport = 2 OR gamma_tazkira = 2)"
 _CONFLICT = "gamma_sex = 0"
 # Without a given name on one side, nothing personal disagrees: a document one typing error
-# apart with the same day of birth (birth level 4) is the person's own evidence then.
+# apart with the same day of birth is the person's own evidence then.
 _UNNAMED_BUT_NEAR_DOCUMENT = (
-    "(gamma_given_key = -1 AND (gamma_passport = 1 OR gamma_tazkira = 1) AND gamma_birth = 4)"
+    "(gamma_given_key = -1 AND (gamma_passport = 1 OR gamma_tazkira = 1) AND gamma_birth = 5)"
 )
 _OWN_NAME = (
     f"({_GIVEN_AGREES} OR (gamma_given_key = -1 AND {_NATIVE_AGREES})"
@@ -141,6 +142,8 @@ class _Groups:
         """
         if len(self.sexes[a] | self.sexes[b]) > 1 or self.households[a] & self.households[b]:
             return True
+        if self.size[a] == 1 and self.size[b] == 1:  # the pair's own evidence, weighed
+            return False
         documents_a, documents_b = self.documents[a], self.documents[b]
         if any(documents_a[kind] & documents_b[kind] for kind in DOCUMENT_KINDS):
             return False

@@ -32,10 +32,18 @@ class BirthDate:
     year_high: int
     exact: date | None = None  # None when only the year is known or the day is a default
     swapped: date | None = None  # the other reading when day and month may be swapped
+    month: int | None = None  # known without the day: 00/06/1985
 
     @property
     def years(self) -> tuple[int, int]:
         return self.year_low, self.year_high
+
+    @property
+    def month_text(self) -> str | None:
+        """ "1985-06" when the year and month are certain, else None."""
+        if self.month is None or self.year_low != self.year_high:
+            return None
+        return f"{self.year_low}-{self.month:02d}"
 
 
 def record_birth(
@@ -48,12 +56,15 @@ def record_birth(
     day_month_ambiguous: bool = False,
 ) -> BirthDate | None:
     """A date as intake stores it (`RegistrationRecord.birth_*`) as linkage evidence: a
-    1 January or 1 Hamal default counts as its year only; a Solar Hijri year as two years."""
+    1 January or 1 Hamal default counts as its year only; a Solar Hijri year as two years; a
+    month without its day (00/06/1985) as that year and month."""
     if year is None:
         return None
     year_high = year + 1 if spans_two_years else year
-    if not (month and day) or default:
+    if default or not month:
         return BirthDate(year, year_high)
+    if not day:  # 00/06/1985: the month is known, the day not
+        return BirthDate(year, year_high, month=month)
     swapped = None
     if day_month_ambiguous and day <= 12 and day != month:
         swapped = date(year, day, month)

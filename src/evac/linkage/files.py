@@ -8,7 +8,7 @@ from pathlib import Path
 from evac.intake.dates import DateOrderEvidence, order_evidence
 from evac.linkage.cluster import MERGE_THRESHOLD, REVIEW_THRESHOLD, Clustering, cluster
 from evac.linkage.dates import BirthDate, UnreadableDate, parse_birth_date
-from evac.linkage.model import Engine, LinkInput, prepare_frame, score
+from evac.linkage.model import Engine, LinkInput, forget_prepared, prepare_frame, score
 
 FILE_COLUMNS = (
     "record_id", "given_name", "father_name", "family_name", "full_name_native", "sex",
@@ -81,7 +81,10 @@ def read_inputs(path: Path, *, strict: bool = False) -> tuple[list[LinkInput], l
             seen.add(record_id)
             written.append(_text(row, "date_of_birth"))
             fields.append((record_id, *(_text(row, column) for column in OTHER_COLUMNS)))
-    births, problems = _read_births(path, written, strict=strict)
+    try:
+        births, problems = _read_births(path, written, strict=strict)
+    finally:
+        forget_prepared()  # the dates read, cached per distinct value
     return [_input(values, birth) for values, birth in zip(fields, births, strict=True)], problems
 
 
@@ -163,15 +166,18 @@ def link_inputs(
     progress: Callable[[str], None] = lambda step: None,
 ) -> tuple[list[str], Clustering]:
     """A cluster id for each input (in input order) and the clustering behind it."""
-    progress("preparing names")
-    frame = prepare_frame(inputs)
-    progress("blocking, training and scoring")
-    scored = score(frame, engine=engine)
-    progress("clustering")
-    clustering = cluster(
-        scored, frame, merge_threshold=merge_threshold, review_threshold=review_threshold
-    )
-    scored.connection.close()
+    try:
+        progress("preparing names")
+        frame = prepare_frame(inputs)
+        progress("blocking, training and scoring")
+        scored = score(frame, engine=engine)
+        progress("clustering")
+        clustering = cluster(
+            scored, frame, merge_threshold=merge_threshold, review_threshold=review_threshold
+        )
+        scored.connection.close()
+    finally:
+        forget_prepared()
     ids = [inputs[root].record_id for root in clustering.cluster_of]
     return ids, clustering
 

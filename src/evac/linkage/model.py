@@ -8,6 +8,7 @@ name or a personal document to agree: otherwise a Fellegi-Sunter model links sib
 
 import contextlib
 import logging
+import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,7 +21,8 @@ from splink import DuckDBAPI, Linker, SettingsCreator
 from splink import comparison_library as cl
 from splink.blocking_rule_library import CustomRule
 
-from evac.linkage.dates import BirthDate
+from evac.linkage import names
+from evac.linkage.dates import BirthDate, parse_birth_date
 from evac.linkage.names import (
     SHARED_LIMITS,
     SUBORDINATE,
@@ -31,7 +33,9 @@ from evac.linkage.names import (
     key_text,
     phone_number,
     prepare_name,
+    tazkira_number,
 )
+from evac.linkage.places import province_key
 
 if TYPE_CHECKING:
     from splink.internals.splink_dataframe import SplinkDataFrame
@@ -73,10 +77,6 @@ def _sex(value: str | None) -> str | None:
     return {"M": "M", "F": "F", "W": "F", "X": "X"}.get(text.upper()[:1])
 
 
-def _phone(value: str | None) -> str | None:
-    return phone_number(value)  # national significant number: +93 70..., 070... agree
-
-
 def prepare_frame(inputs: Iterable[LinkInput]) -> pd.DataFrame:
     """The table Splink reads: one row per record, every column a comparable key."""
     inputs = list(inputs)  # read twice; the database path passes a generator
@@ -99,10 +99,11 @@ def prepare_frame(inputs: Iterable[LinkInput]) -> pd.DataFrame:
                 birth.year_high if birth else None,
                 birth.exact.isoformat() if birth and birth.exact else None,
                 birth.swapped.isoformat() if birth and birth.swapped else None,
-                _phone(item.phone),
+                birth.month_text if birth else None,
+                phone_number(item.phone),  # E.164: +93 70..., 93 70..., 070..., 70... agree
                 document_number(item.passport_number),  # placeholders (N/A, 000000) empty
-                document_number(item.tazkira_number),
-                (item.province or "").strip().lower() or None,
+                tazkira_number(item.tazkira_number),  # Jild 74 Safha 146 No 2401 = 74/146/2401
+                province_key(item.province),  # Mazar-e-Sharif = Balkh
                 email_address(item.email),
                 item.household,
             )
@@ -203,12 +204,21 @@ def _name_columns(
     )
 
 
+def forget_prepared() -> None:
+    """Empty every cache of prepared values (names, numbers, dates): they hold decrypted
+    personal data, and live for one run, not for the life of the process (the web server).
+    Every run's entry point calls this when it ends, however it ends."""
+    _name_columns.cache_clear()
+    names.forget_prepared()
+    parse_birth_date.cache_clear()
+
+
 PREPARED_COLUMNS = [
     "unique_id", "record_id", "given_key", "given_core", "given_block", "given_last", "given_weak",
     "father_key", "father_core", "father_block", "father_weak", "family_key", "family_tokens",
     "family_block", "own_words", "native_key", "native_tokens", "native_father_key", "sex",
-    "year_low", "year_high", "dob_exact", "dob_swapped", "phone", "passport", "tazkira",
-    "province", "email", "household",
+    "year_low", "year_high", "dob_exact", "dob_swapped", "dob_month", "phone", "passport",
+    "tazkira", "province", "email", "household",
 ]  # fmt: skip
 
 
@@ -383,6 +393,8 @@ def _birth_comparison() -> cl.CustomComparison:
                 0.05,
                 0.015,
             ),
+            # 00/06/1985, June 1985: a month known without its day is more than the year alone
+            _level("dob_month_l = dob_month_r", "same year and month", 0.05, 0.0025),
             _level(overlap, "years agree", 0.33, 0.03),
             _level(near, "within two years", 0.05, 0.1),
             _level(_ELSE, "different years", 0.02, 0.855),
@@ -621,7 +633,9 @@ def score(
         train(linker, records=len(frame), seed=seed)
         learn_from_reviews(linker, confirmed)
     predictions = _in_duckdb(connection, linker.inference.predict(threshold_match_probability=0.01))
-    connection.execute(f"CREATE OR REPLACE TABLE scored_pairs AS SELECT * FROM {predictions}")
+    connection.execute(
+        f"CREATE OR REPLACE TABLE scored_pairs AS {_household_capped(linker, predictions)}"
+    )
     candidates = connection.execute("SELECT count(*) FROM scored_pairs").fetchone()[0]
     return ScoredPairs(connection, "scored_pairs", linker, candidates)
 
@@ -639,6 +653,32 @@ def _in_duckdb(connection: duckdb.DuckDBPyConnection, predictions: "SplinkDataFr
 # What tells one member of a household from another. Phone, father's and family name and
 # province belong to the whole family: between its members they say nothing about the person.
 PERSONAL_COMPARISONS = ("given_key", "native_key", "birth", "sex", "passport", "tazkira")
+HOUSEHOLD_COMPARISONS = ("father_key", "family_key", "phone", "siv_case", "email", "province")
+# An Afghan household averages seven to eight people (ALCS 2016-17: 7.4 members).
+HOUSEHOLD_MEMBERS = 7
+
+
+def _household_capped(linker: Linker, predictions: str) -> str:
+    """SQL: the scored pairs with what a family shares weighing at most as much as "one
+    family". Siblings share today's phone, the father's and family name, the province and the
+    SIV case, so these say that two records are of one household, and no more: 1 in
+    HOUSEHOLD_MEMBERS - 1 the same person. Which member each record is, only personal evidence
+    says (given name, birth, sex, documents): two sisters sharing a phone and born months apart
+    are not one woman. `household_excess` is the weight taken off."""
+    match = linker._settings_obj._probability_two_random_records_match
+    cap = -math.log2(match / (1 - match)) - math.log2(HOUSEHOLD_MEMBERS - 1)
+    if cap <= 0:  # a few records: a prior at a family's odds is a guess, not a population
+        return f"SELECT *, 0.0 AS household_excess FROM {predictions}"
+    shared = _weight_sum(linker, HOUSEHOLD_COMPARISONS)
+    return f"""
+        WITH weighed AS (
+            SELECT *, greatest({shared} - {cap}, 0) AS household_excess FROM {predictions}
+        )
+        SELECT * REPLACE (
+            match_weight - household_excess AS match_weight,
+            1 / (1 + pow(2, household_excess - match_weight)) AS match_probability
+        )
+        FROM weighed"""
 
 
 # The candidate pairs of the family pass: records that share a key of two linked households
@@ -665,10 +705,7 @@ def score_within_families(scored: ScoredPairs, frame: pd.DataFrame, family: list
             CustomRule(FAMILY_RULE, arrays_to_explode=["family"])
         ],
     )
-    weight = " + ".join(
-        f"coalesce(mw_{name}, 0)" + (f" + coalesce(mw_tf_adj_{name}, 0)" if tf else "")
-        for name, tf in _personal_weight_columns(scored)
-    )
+    weight = _weight_sum(scored.linker, PERSONAL_COMPARISONS)
     scored.connection.register("household_sizes", sizes)
     scored.connection.execute(
         f"""CREATE OR REPLACE TABLE family_pairs AS
@@ -687,10 +724,14 @@ def score_within_families(scored: ScoredPairs, frame: pd.DataFrame, family: list
     return scored.family_table
 
 
-def _personal_weight_columns(scored: ScoredPairs) -> list[tuple[str, bool]]:
-    """(comparison, has a term-frequency adjustment) for each personal comparison."""
-    comparisons = {c.output_column_name: c for c in scored.linker._settings_obj.comparisons}
-    return [(name, comparisons[name]._has_tf_adjustments) for name in PERSONAL_COMPARISONS]
+def _weight_sum(linker: Linker, names: Iterable[str]) -> str:
+    """SQL: the sum of the match weights of these comparisons (term-frequency adjusted)."""
+    comparisons = {c.output_column_name: c for c in linker._settings_obj.comparisons}
+    return " + ".join(
+        f"coalesce(mw_{name}, 0)"
+        + (f" + coalesce(mw_tf_adj_{name}, 0)" if comparisons[name]._has_tf_adjustments else "")
+        for name in names
+    )
 
 
 def explain(scored: ScoredPairs, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], dict]:

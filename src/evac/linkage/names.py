@@ -11,8 +11,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
 from typing import TYPE_CHECKING
+
+from evac.intake.documents import canonical_tazkira
+from evac.intake.placeholders import is_placeholder, is_placeholder_number, says_no_number
+from evac.intake.validate import PHONE_SEPARATORS, canonical_phone
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -76,16 +79,19 @@ TITLES = _word_set(
     "daktar mr mrs ms miss prof sahib saheb sahab",
     "حاجی حاجي ملا مولوی مولانا قاری حافظ آخند اخند امیر سید انجنیر داکتر دکتر",
 )
-# Words that introduce the father's (or for d/o, the parent's) name.
+# Words that introduce the father's name in a name written in one field: "Ahmad s/o Karim",
+# "Fatima d/o Karim", "Ahmad walad-e Karim", "Ahmad bin Karim", "Fatima bint Karim", "son of",
+# "daughter of"; Dari ولد (son of), بنت/دختر (daughter), فرزند (child), پسر (son), Pashto زوی
+# (son), لور (daughter). Lists, forms and passports' older handwritten pages all write them.
 FATHER_MARKERS = _word_set(
-    "s/o d/o son daughter walad wald wuld waled bin ibn bint zoy zoi zui zwe",
-    "ولد بن بنت زوی زوې لور فرزند دختر",
+    "s/o d/o son daughter walad wald wuld waled valad vald bin binti ibn bint zoy zoi zui zwe",
+    "ولد بن بنت زوی زوې لور فرزند دختر پسر",
 )
-# What US forms write where a name part is missing ("first name unknown", "no first name"...):
-# a placeholder, not a name shared by everyone who has it.
-PLACEHOLDERS = _word_set("fnu lnu nfn nln nmn unk unknown")
-# "son of" / "daughter of": the second word belongs to the marker.
-_MARKER_TAIL = frozenset({"of", "e"})
+# Words that introduce a husband's name ("Fatima w/o Ahmad", "wife of", Dari همسر/زوجه, Pashto
+# میرمن): not the woman's own name nor her father's, so it is left out.
+SPOUSE_MARKERS = _word_set("w/o wife widow", "همسر زوجه میرمن")
+# "son of", "walad-e": the second word belongs to the marker.
+_MARKER_TAIL = frozenset({"of", "e", "i"})
 # Common first parts of two-part male names: little evidence on their own (MITRE 2009).
 _SUBORDINATE_NAMES = ("muhammad", "ghulam", "abdul", "khan", "jan", "gul", "mir", "shah", "din")
 _ARTICLES = frozenset({"al", "el", "ul", "ol", "ud", "ad", "ur", "ar", "us", "as", "un", "ed"})
@@ -152,19 +158,19 @@ _UDDIN = re.compile(r"^(?P<root>[a-z]{3,}?)(?:[aiu][ld]?)?din$")
 
 
 @lru_cache(maxsize=200_000)
-def _fold_generic(token: str) -> str:
+def fold_spelling(token: str) -> str:
     for pattern, replacement in _GENERIC_RULES:
         token = pattern.sub(replacement, token)
     return token
 
 
-def _ascii_letters(text: str) -> str:
+def ascii_letters(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in decomposed if "a" <= ch <= "z")
 
 
 _VARIANTS: dict[str, str] = {
-    _fold_generic(_ascii_letters(spelling)): _fold_generic(group[0])
+    fold_spelling(ascii_letters(spelling)): fold_spelling(group[0])
     for group in VARIANT_GROUPS
     for spelling in group
 }
@@ -173,8 +179,8 @@ _VARIANTS: dict[str, str] = {
 @lru_cache(maxsize=200_000)
 def canonical_token(token: str) -> str:
     """The key of one Latin name word: equal for variants of one name."""
-    letters = _ascii_letters(token)
-    folded = _fold_generic(letters)
+    letters = ascii_letters(token)
+    folded = fold_spelling(letters)
     if folded in _VARIANTS:
         return _VARIANTS[folded]
     if glued_muhammad := _glued_muhammad(letters):
@@ -185,11 +191,11 @@ def canonical_token(token: str) -> str:
     return _canonical_suffix(folded)
 
 
-_MUHAMMAD = _fold_generic("muhammad")
+_MUHAMMAD = fold_spelling("muhammad")
 # As written and as folded (glued keys are made of folded parts); longest first, so that
 # "muhammad" is not read as "muhd" + "ammad".
 _MUHAMMAD_SPELLINGS = sorted(
-    {_ascii_letters(spelling) for spelling in VARIANT_GROUPS[0]}
+    {ascii_letters(spelling) for spelling in VARIANT_GROUPS[0]}
     | {spelling for spelling, key in _VARIANTS.items() if key == _MUHAMMAD},
     key=len,
     reverse=True,
@@ -229,7 +235,9 @@ def latin_words(text: str | None) -> list[str]:
         return []
     lowered = text.lower().replace("-", " ").replace("'", "").replace("\u2019", "")
     words = re.findall(r"[a-z]/[a-z]|[^\W\d_]+", unicodedata.normalize("NFKC", lowered))
-    return [word for word in words if word not in PLACEHOLDERS]
+    # FNU ("first name unknown"), N/A: what forms write where a name part is missing is no
+    # name shared by everyone who has it.
+    return [word for word in words if not is_placeholder(word)]
 
 
 def _join_compounds(words: list[str]) -> list[str]:
@@ -238,7 +246,7 @@ def _join_compounds(words: list[str]) -> list[str]:
     i = 0
     while i < len(words):
         word = words[i]
-        is_abd = _fold_generic(_ascii_letters(word)) in _ABD_PARTS
+        is_abd = fold_spelling(ascii_letters(word)) in _ABD_PARTS
         if is_abd and i + 1 < len(words):
             j = i + 1
             if words[j] in _ARTICLES and j + 1 < len(words):
@@ -263,13 +271,19 @@ def _join_compounds(words: list[str]) -> list[str]:
 
 
 def split_at_father_marker(words: list[str]) -> tuple[list[str], list[str]]:
-    """Words before s/o, walad, bin, zoy... and the father's name after it."""
+    """Words before s/o, walad, bin, zoy... and the father's name after it (a field that starts
+    with the marker is all father's name: lists put "walad Karim" in the family column). A
+    husband's name after w/o or "wife of" is dropped."""
     for i, word in enumerate(words):
-        if word in FATHER_MARKERS and 0 < i < len(words) - 1:
+        if word in SPOUSE_MARKERS and i > 0:
+            own, father = split_at_father_marker(words[:i])
+            return own, father
+        if word in FATHER_MARKERS and i < len(words) - 1:
             rest = words[i + 1 :]
-            if rest and rest[0] in _MARKER_TAIL:
+            if rest[0] in _MARKER_TAIL:
                 rest = rest[1:]
-            return words[:i], rest
+            own, _ = split_at_father_marker(rest)  # grandfather's name: "A s/o B s/o C"
+            return words[:i], own
     return words, []
 
 
@@ -290,7 +304,7 @@ def _muhammad_parts(word: str) -> list[str] | None:
     """Mohammadnabi as Muhammad and Nabi, Dostmohammad as Dost and Muhammad: the same words
     as written apart (canonical_token keeps the glued form, for `glued`)."""
     key = canonical_token(word)
-    if key == _MUHAMMAD or _MUHAMMAD not in key or _glued_muhammad(_ascii_letters(word)) is None:
+    if key == _MUHAMMAD or _MUHAMMAD not in key or _glued_muhammad(ascii_letters(word)) is None:
         return None
     if key.startswith(_MUHAMMAD):
         return [_MUHAMMAD, key[len(_MUHAMMAD) :]]
@@ -394,65 +408,9 @@ def digits_and_letters(value: str | None) -> str | None:
 # Numbers and contacts. Lists fill a required column when there is nothing to put in it: "N/A",
 # "000000", "123456789", "pending", "نامعلوم". Such a value shared by thousands of strangers
 # would count as the same passport (one number, one person: about 20 bits, a blocking rule and
-# a pass through the merge gate), so it is treated as empty before the model sees it.
-
-# Words that say there is no number (yet). Any of them in a value makes it no number, even with
-# digits beside it: "applied 2021-08-12" is a date, "none 0" is nothing. Dari: نامعلوم unknown,
-# ندارد/ندارم has/have none, نیست is not, هیچ none, درخواست application, پروسس/جریان in
-# process; Pashto: نشته there is none, نلري has none. (Not نه: Pashto "no", but Dari "nine".)
-NO_NUMBER_WORDS = _word_set(
-    "na nil none null nan unknown unk tbd tba tbc pending applied applying process processing "
-    "progress awaiting waiting notavailable unavailable notapplicable missing empty blank dummy "
-    "test sample fake ditto refused declined withheld nopassport notazkira nophone nonumber",
-)
-_NATIVE_NO_NUMBER_WORDS = _word_set(
-    "نامعلوم ندارد ندارم ندارند نیست هیچ درخواست پروسس جریان", "نشته نلري نلرم"
-)
-# The whole value, letters only: "N/A", "n.a.", "no", "X", "same", "as above".
-_NO_NUMBER_VALUES = _word_set(
-    "n a na no non nope nk dk x xx xxx nil same asabove sameasabove idk dontknow notknown"
-)
-MIN_DOCUMENT_DIGITS = 4  # "0", "12", "P1": no document is numbered so
-MIN_RUN = 5  # 12345, 987654, 1234567890: a typist's filler, not an issued number
-
-
-def _says_no_number(text: str) -> bool:
-    lowered = text.lower()
-    letters = re.sub(r"[^a-z]", "", lowered)
-    if letters in _NO_NUMBER_VALUES:
-        return True
-    if any(word in NO_NUMBER_WORDS for word in re.findall(r"[a-z]+", lowered)):
-        return True
-    native = set(native_words(text))
-    return bool(native & {_native_key(word) for word in _NATIVE_NO_NUMBER_WORDS})
-
-
-@lru_cache(maxsize=64)
-def _native_key(word: str) -> str:
-    return "".join(native_words(word))
-
-
-def _is_run(digits: str) -> bool:
-    """Digits that count up or down one at a time (9 then 0 allowed): 123456789, 0987654."""
-    if len(digits) < MIN_RUN:
-        return False
-    steps = {(int(b) - int(a)) % 10 for a, b in pairwise(digits)}
-    return steps in ({1}, {9})
-
-
-def _is_repeated(digits: str) -> bool:
-    """One digit throughout (000000, 9999999), or a short block three times or more (121212)."""
-    if len(set(digits)) == 1:
-        return True
-    return any(
-        len(digits) >= 3 * size and (digits[:size] * len(digits))[: len(digits)] == digits
-        for size in (2, 3)
-    )
-
-
-def is_placeholder_number(digits: str) -> bool:
-    """Digits that no issuing office would give out: too few, one digit, a run or a pattern."""
-    return len(digits) < MIN_DOCUMENT_DIGITS or _is_repeated(digits) or _is_run(digits)
+# a pass through the merge gate), so it is treated as empty before the model sees it. The list
+# of such fillers is intake's (`evac.intake.placeholders`): what intake stores as empty, linkage
+# reads as empty.
 
 
 @lru_cache(maxsize=200_000)
@@ -460,31 +418,50 @@ def document_number(value: str | None) -> str | None:
     """A passport or tazkira number as compared (see `digits_and_letters`), or None when the
     value is empty or stands in for a missing number."""
     cleaned = digits_and_letters(value)
-    if cleaned is None or _says_no_number(str(value)):
+    if cleaned is None or says_no_number(str(value)):
         return None
     digits = re.sub(r"\D", "", cleaned)
     return None if is_placeholder_number(digits) else cleaned
 
 
-_PHONE_SEPARATORS = re.compile(r"[/,;|&]|\bor\b|\band\b|\bwa\b|\sو\s", re.IGNORECASE)
+@lru_cache(maxsize=200_000)
+def tazkira_number(value: str | None) -> str | None:
+    """A tazkira in its one canonical form, whichever way a list wrote it: a paper tazkira's
+    volume, page and number (`Jild 74 Safha 146 No 2401`, `ج ۷۴ ص ۱۴۶ ث ۲۴۰۱`, `74/146/2401`)
+    as "74/146/2401", an e-tazkira as "1400-0101-12345"; an unfamiliar number is kept as
+    `document_number` reads it. None for a placeholder."""
+    if not value or says_no_number(str(value)):
+        return None
+    canonical = canonical_tazkira(str(value))
+    if canonical is None:
+        return document_number(value)
+    return None if is_placeholder_number(re.sub(r"\D", "", canonical)) else canonical
+
+
 MIN_PHONE_DIGITS = 7
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 @lru_cache(maxsize=200_000)
 def phone_number(value: str | None) -> str | None:
-    """The national significant number (last 9 digits) of the first phone number in the value:
-    +93 70..., 0093 70..., 070... agree. None when there is none, or it is a filler: the
-    subscriber's 7 digits all one digit (+93 700 000 000), or the number a run (123456789).
-    (A run in the subscriber's part alone is left: 0700 123 456 is a number people have.)"""
-    if not value or _says_no_number(str(value)):
+    """The first phone number of the value in E.164, as intake reads it (`canonical_phone`):
+    +93 70..., 0093 70..., 93 70... without the plus, 070... and 70... without the leading 0
+    agree, and a US (617) 555-0129 is no Afghan number. A number no country reads is kept as
+    its digits (two lists that wrote it alike still agree). None when there is none, or it is
+    a filler: the subscriber's 7 digits all one digit (+93 700 000 000), or the number a run
+    (123456789). (A run in the subscriber's part alone is left: 0700 123 456 is a number.)"""
+    if not value or says_no_number(str(value)):
         return None
-    for part in _PHONE_SEPARATORS.split(str(value).translate(_NATIVE_DIGITS)):
-        digits = re.sub(r"\D", "", part)
+    for part in PHONE_SEPARATORS.split(str(value).translate(_NATIVE_DIGITS)):
+        written = _LETTERS.sub("", part).strip()  # labels such as "(WhatsApp)" left out
+        digits = re.sub(r"\D", "", written)
         if len(digits) >= MIN_PHONE_DIGITS:
-            national = digits[-9:]
-            subscriber = national[-MIN_PHONE_DIGITS:]
-            filler = _is_repeated(subscriber) or _is_run(national) or _is_run(digits)
-            return None if filler else national
+            number = canonical_phone(written) or digits
+            national = re.sub(r"\D", "", number)[-9:]
+            filler = len(set(national[-MIN_PHONE_DIGITS:])) == 1 or any(
+                map(is_placeholder_number, (national, digits))
+            )
+            return None if filler else number
     return None
 
 
@@ -521,3 +498,11 @@ def blank_shared(frame: "pd.DataFrame", limits: dict[str, int] = SHARED_LIMITS) 
         if shared:  # a list of None, not NaN: Splink reads the column as text
             frame[column] = [None if value in shared else value for value in frame[column]]
     return frame
+
+
+def forget_prepared() -> None:
+    """Empty the caches of prepared names and numbers: they hold decrypted personal data and
+    live for one run (`evac.linkage.model.forget_prepared`)."""
+    for cached in (fold_spelling, canonical_token, _latin_field, _native_field, document_number,
+                   tazkira_number, phone_number):  # fmt: skip
+        cached.cache_clear()

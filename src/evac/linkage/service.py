@@ -24,6 +24,7 @@ from evac.linkage.model import (
     Engine,
     LinkInput,
     explain,
+    forget_prepared,
     prepare_frame,
     rules_touching_new,
     score,
@@ -162,6 +163,26 @@ def run_linkage(
     clusters: a run that fails part way leaves nothing once rolled back (`evac link run`
     commits once, at the end), and the next run starts again from the same registrations."""
     actor.require(Permission.linkage_review)
+    try:
+        return _resolve(
+            session, cipher=cipher, actor=actor, merge_threshold=merge_threshold,
+            review_threshold=review_threshold, engine=engine, progress=progress,
+        )  # fmt: skip
+    finally:
+        forget_prepared()  # decrypted names and numbers live for this run only
+
+
+def _resolve(
+    session: Session,
+    *,
+    cipher: OperationCipher,
+    actor: Actor,
+    merge_threshold: float,
+    review_threshold: float,
+    engine: Engine,
+    progress: Progress,
+) -> RunSummary:
+    """The work of `run_linkage`."""
     progress("reading registrations")
     loaded = list(iter_registration_records(session, cipher=cipher))
     stored = session.execute(
