@@ -28,18 +28,19 @@ REVIEW_THRESHOLD = 0.50
 # 4 same, 3 swapped with the family name, 2 a word in common, 1 near spelling; father 4 = only a
 # common first part, 3..1 as for given, 5 found in the other's family or given field. "Mohammad
 # son of Abdul" agreeing says nothing specific about the person, so a bare Mohammad needs a
-# specific father's name. Birth: 5 = same day.
+# specific father's name. Birth: 5 = same day. Passport: 2 same, 1 a typing error apart; tazkira:
+# 3 same, 2 a typing error apart.
 _GIVEN_AGREES = (
     "(gamma_given_key BETWEEN 1 AND 4 OR gamma_given_key = 6"
     " OR (gamma_given_key = 5 AND (gamma_father_key BETWEEN 1 AND 3 OR gamma_father_key = 5)))"
 )
 _NATIVE_AGREES = "gamma_native_key >= 1"
-_DOCUMENT_SAME = "(gamma_passport = 2 OR gamma_tazkira = 2)"
+_DOCUMENT_SAME = "(gamma_passport = 2 OR gamma_tazkira = 3)"
 _CONFLICT = "gamma_sex = 0"
 # Without a given name on one side, nothing personal disagrees: a document one typing error
 # apart with the same day of birth is the person's own evidence then.
 _UNNAMED_BUT_NEAR_DOCUMENT = (
-    "(gamma_given_key = -1 AND (gamma_passport = 1 OR gamma_tazkira = 1) AND gamma_birth = 5)"
+    "(gamma_given_key = -1 AND (gamma_passport = 1 OR gamma_tazkira = 2) AND gamma_birth = 5)"
 )
 _OWN_NAME = (
     f"({_GIVEN_AGREES} OR (gamma_given_key = -1 AND {_NATIVE_AGREES})"
@@ -145,7 +146,12 @@ class _Groups:
         if self.size[a] == 1 and self.size[b] == 1:  # the pair's own evidence, weighed
             return False
         documents_a, documents_b = self.documents[a], self.documents[b]
-        if any(documents_a[kind] & documents_b[kind] for kind in DOCUMENT_KINDS):
+        if any(
+            _same_number(x, y)
+            for kind in DOCUMENT_KINDS
+            for x in documents_a[kind]
+            for y in documents_b[kind]
+        ):
             return False
         if _years_apart(self.years[a], self.years[b]):
             return True
@@ -185,14 +191,18 @@ def _years_apart(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
     return a[0] - b[1] > YEARS_APART or b[0] - a[1] > YEARS_APART
 
 
-def _share(left: set[str] | frozenset[str], right: set[str] | frozenset[str]) -> bool:
-    """Some number of one side is within a typing error of one of the other."""
-    return any(within_typing_error(x, y) for x in left for y in right)
+def _same_number(a: str, b: str) -> bool:
+    """One document: the same number, or a paper tazkira's registration number written alone
+    in one list and with its volume and page in the other (2401 and 74/146/2401)."""
+    return a == b or a.endswith("/" + b) or b.endswith("/" + a)
 
 
 def _differ(left: set[str] | frozenset[str], right: set[str] | frozenset[str]) -> bool:
-    """Both sides hold numbers of one kind and none of them is within a typing error."""
-    return bool(left and right) and not _share(left, right)
+    """Both sides hold numbers of one kind and no two of them are one document, or within a
+    typing error of each other."""
+    return bool(left and right) and not any(
+        _same_number(x, y) or within_typing_error(x, y) for x in left for y in right
+    )
 
 
 # A number copied by hand: a wrong, missing, extra or two swapped digits, at most twice (the

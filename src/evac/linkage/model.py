@@ -33,6 +33,8 @@ from evac.linkage.names import (
     key_text,
     phone_number,
     prepare_name,
+    registration_number,
+    tazkira_form,
     tazkira_number,
 )
 from evac.linkage.places import province_key
@@ -111,6 +113,10 @@ def prepare_frame(inputs: Iterable[LinkInput]) -> pd.DataFrame:
     # A number on implausibly many records (an office's phone, a filler) is no one's.
     frame = pd.DataFrame.from_records(rows, columns=PREPARED_COLUMNS).assign(
         siv_case=[document_number(item.siv_case) for item in inputs]
+    )
+    frame = frame.assign(
+        tazkira_form=frame["tazkira"].map(tazkira_form),
+        tazkira_register=frame["tazkira"].map(registration_number),
     )
     return with_name_frequencies(blank_shared(frame, {**SHARED_LIMITS, "siv_case": SIV_CASE_LIMIT}))
 
@@ -198,6 +204,7 @@ def _name_columns(
         sorted(name.family) or None,
         min(name.family) if name.family else None,
         sorted(glued(name.given | name.family)) or None,
+        sorted(name.given | name.father | name.family) or None,
         key_text(name.native),
         sorted(name.native) or None,
         key_text(name.native_father),
@@ -216,8 +223,8 @@ def forget_prepared() -> None:
 PREPARED_COLUMNS = [
     "unique_id", "record_id", "given_key", "given_core", "given_block", "given_last", "given_weak",
     "father_key", "father_core", "father_block", "father_weak", "family_key", "family_tokens",
-    "family_block", "own_words", "native_key", "native_tokens", "native_father_key", "sex",
-    "year_low", "year_high", "dob_exact", "dob_swapped", "dob_month", "phone", "passport",
+    "family_block", "own_words", "name_words", "native_key", "native_tokens", "native_father_key",
+    "sex", "year_low", "year_high", "dob_exact", "dob_swapped", "dob_month", "phone", "passport",
     "tazkira", "province", "email", "household",
 ]  # fmt: skip
 
@@ -316,6 +323,35 @@ _ELSEWHERE = _level(
 )
 
 
+def _found_elsewhere(key: str, tokens: str, words: str, label: str) -> dict:
+    """A level for a name part that one side gives in its own field (`key`, `tokens`) and the
+    other, without that field, wrote among its `words`: not as its whole given name (then it is
+    that person's own name, as a father's is his)."""
+
+    def one_way(bare: str, full: str) -> str:
+        return (
+            f"({key}_{bare} IS NULL AND {key}_{full} IS NOT NULL"
+            f" AND coalesce(list_has_all({words}_{bare}, {tokens}_{full}), false)"
+            f" AND NOT coalesce(list_has_all({tokens}_{full}, given_core_{bare}), false))"
+        )
+
+    return _level(f"{one_way('l', 'r')} OR {one_way('r', 'l')}", label, 0.05, 0.005)
+
+
+# Lists write the father's name as the family name (many Afghans have none: "Ahmad Karim" for
+# Ahmad son of Karim) or after the given name; and the family name inside the given name, or
+# after the father's in a name written in one field ("Farida d/o Jamil Wardak").
+_FATHER_ELSEWHERE = _found_elsewhere(
+    "father_key", "father_core", "own_words", "father's name in the other's given or family field"
+)
+_FAMILY_ELSEWHERE = _found_elsewhere(
+    "family_key",
+    "family_tokens",
+    "name_words",
+    "family name in the other's given or father's field",
+)
+
+
 def _document_comparison(column: str) -> cl.CustomComparison:
     """A personal document number: equal, one typing error apart, or a different document."""
     return cl.CustomComparison(
@@ -332,6 +368,43 @@ def _document_comparison(column: str) -> cl.CustomComparison:
                 1e-4,
             ),
             _level(_ELSE, "different number", 0.03, 1 - 1.01e-4),
+        ],
+    )
+
+
+def _tazkira_comparison() -> cl.CustomComparison:
+    """A tazkira as `_document_comparison`, knowing its forms: the same paper tazkira is
+    written with its volume and page (74/146/2401) in one list and by its registration number
+    alone (2401) in another; and a person may hold an old paper tazkira and a new e-tazkira,
+    two documents whose numbers differing says nothing."""
+    forms_differ = "tazkira_form_l <> tazkira_form_r"
+    return cl.CustomComparison(
+        output_column_name="tazkira",
+        comparison_levels=[
+            _null("tazkira"),
+            # weight 0: the two numbers say nothing of each other
+            _level(
+                f"{forms_differ} AND 'electronic' IN (tazkira_form_l, tazkira_form_r)",
+                "a paper and an electronic tazkira",
+                0.1,
+                0.1,
+            )
+            | {"fix_u_probability": True},
+            _level("tazkira_l = tazkira_r", "same number", 0.90, 1e-6)
+            | {"fix_u_probability": True},
+            _level(
+                f"NOT {forms_differ} AND damerau_levenshtein(tazkira_l, tazkira_r) <= 2",
+                "a typing error apart",
+                0.07,
+                1e-4,
+            ),
+            _level(
+                f"{forms_differ} AND tazkira_register_l = tazkira_register_r",
+                "same registration number, with and without volume and page",
+                0.05,
+                1e-4,
+            ),
+            _level(_ELSE, "different number", 0.03, 1 - 2.01e-4),
         ],
     )
 
@@ -456,6 +529,7 @@ BLOCKING_RULES = [
     *_name_and_year("name_first", "first_common", "family_block", "family_common"),
     "l.passport = r.passport",
     "l.tazkira = r.tazkira",
+    "l.tazkira_register = r.tazkira_register AND l.given_block = r.given_block",
     "l.phone = r.phone",
     "l.siv_case = r.siv_case",  # blocks of one family
     "l.given_block = r.given_block AND l.father_block = r.father_block AND l.year_low = r.year_low",
@@ -507,9 +581,14 @@ def settings(*, blocking_rules: list[str] | None = None) -> SettingsCreator:
                 "father_core",
                 (0.71, 0.12, 0.05, 0.08),
                 weak="father_weak",
+                elsewhere=_FATHER_ELSEWHERE,
             ),
             _tokens_comparison(
-                "family_key", "family_key", "family_tokens", (0.60, 0.15, 0.05, 0.20)
+                "family_key",
+                "family_key",
+                "family_tokens",
+                (0.60, 0.15, 0.05, 0.20),
+                elsewhere=_FAMILY_ELSEWHERE,
             ),
             _tokens_comparison(
                 "native_key", "native_key", "native_tokens", (0.70, 0.20, 0.05, 0.05)
@@ -517,7 +596,7 @@ def settings(*, blocking_rules: list[str] | None = None) -> SettingsCreator:
             _birth_comparison(),
             _exact_comparison("sex", 0.98, 0.5),
             _document_comparison("passport"),
-            _document_comparison("tazkira"),
+            _tazkira_comparison(),
             _exact_comparison("phone", 0.75, 1e-5, tf=True),
             _siv_case_comparison(),
             _exact_comparison("email", 0.80, 1e-6),

@@ -438,6 +438,27 @@ def tazkira_number(value: str | None) -> str | None:
     return None if is_placeholder_number(re.sub(r"\D", "", canonical)) else canonical
 
 
+_E_TAZKIRA = re.compile(r"^\d{4}-\d{4}-\d{5}$")  # as canonical_tazkira writes it
+
+
+def tazkira_form(canonical: str | None) -> str | None:
+    """How a tazkira number was written: "electronic" (1400-0101-12345), "register" (volume,
+    page and number: 74/146/2401) or "number" (a paper tazkira's registration number alone)."""
+    if canonical is None:
+        return None
+    if _E_TAZKIRA.match(canonical):
+        return "electronic"
+    return "register" if "/" in canonical else "number"
+
+
+def registration_number(canonical: str | None) -> str | None:
+    """A paper tazkira's registration number (2401 of 74/146/2401, or the number written
+    alone); None for an e-tazkira."""
+    if tazkira_form(canonical) in (None, "electronic"):
+        return None
+    return canonical.rsplit("/", 1)[-1]
+
+
 MIN_PHONE_DIGITS = 7
 _LETTERS = re.compile(r"[^\W\d_]+")
 
