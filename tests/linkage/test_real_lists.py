@@ -4,6 +4,7 @@ phones, differences that weigh instead of vetoing, and caches that end with the 
 
 import pytest
 
+from evac.auth.permissions import cli_actor
 from evac.linkage import model, names
 from evac.linkage.cluster import MERGE_THRESHOLD, within_typing_error
 from evac.linkage.dates import parse_birth_date
@@ -11,7 +12,9 @@ from evac.linkage.files import link_inputs
 from evac.linkage.model import LinkInput, prepare_frame, score
 from evac.linkage.names import phone_number, prepare_name, tazkira_number
 from evac.linkage.places import province_key
+from evac.linkage.service import run_linkage
 from tests.linkage.test_hard_cases import clusters, crowd
+from tests.linkage.test_resolution import crowd as stored_crowd
 
 
 def keys(text: str) -> frozenset[str]:
@@ -170,3 +173,11 @@ def test_no_decrypted_name_or_number_stays_cached_after_a_run():
     assert [function.cache_info().currsize for function in cached] == [0] * len(cached)
     prepare_frame(records)  # what a run fills, the test sees filled
     assert all(function.cache_info().currsize for function in cached[:-1])
+
+
+def test_no_decrypted_name_stays_cached_after_a_database_run(session, cipher):
+    stored_crowd(session, cipher)
+    run_linkage(session, cipher=cipher, actor=cli_actor())
+    assert names.canonical_token.cache_info().currsize == 0
+    assert model._name_columns.cache_info().currsize == 0
+    assert names.phone_number.cache_info().currsize == 0
