@@ -9,7 +9,6 @@ otherwise count as the same passport in linkage.
 
 import re
 import unicodedata
-from functools import lru_cache
 from itertools import pairwise
 
 NATIVE_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
@@ -47,7 +46,7 @@ MIN_RUN = 5  # 12345, 987654, 1234567890: a typist's filler, not an issued numbe
 # In a column of any kind a run must be longer to be filler: 12345 may be a list's serial.
 MIN_CELL_RUN = 9
 MIN_CELL_REPEAT = 6  # 000000, 9999999; "00" or "111" may be a family number
-LONGEST_PLACEHOLDER = 30
+LONGEST_PLACEHOLDER = 20  # "not applicable", "نامعلوم": short; names are longer
 
 # Arabic and Persian code points of one letter, and marks that do not change a word.
 _NATIVE_UNIFY = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ې": "ی", "ۍ": "ی"})
@@ -56,6 +55,11 @@ _NATIVE_WORD = re.compile("[\u0600-\u06ff]+")
 _NOT_LETTER = re.compile(r"[^a-z]")
 _NOT_DIGIT = re.compile(r"\D")
 _ONLY_PUNCTUATION = re.compile(r"^[\W_]+$")
+# Dari and Arabic digits as ASCII, and the separators of a written number dropped.
+_DIGITS_WITHOUT_SEPARATORS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789", " -/.\t")
+# Every run of digits counting up or down one at a time (9 then 0 allowed) is a part of these.
+_ASCENDING = "0123456789" * 3
+_DESCENDING = _ASCENDING[::-1]
 
 
 def is_placeholder(text: object) -> bool:
@@ -66,27 +70,29 @@ def is_placeholder(text: object) -> bool:
     value = str(text).strip()
     if not value:
         return True
-    if len(value) > LONGEST_PLACEHOLDER:
+    if value[0].isdigit():  # most cells of a list: phones, dates, numbers
+        return _is_placeholder_digits(value)
+    if len(value) > LONGEST_PLACEHOLDER:  # names, addresses
         return False
-    return _is_placeholder(value)
-
-
-@lru_cache(maxsize=4096)
-def _is_placeholder(value: str) -> bool:
     if _ONLY_PUNCTUATION.match(value):
         return True
-    lowered = value.lower()
-    letters = _NOT_LETTER.sub("", lowered)
-    if letters:  # "N/A", "not available"; "x1" or "Na'im" are something
-        return letters in EMPTY_VALUES and value.isascii() and not re.search(r"[\d']", value)
-    if not value.isascii() and _native_key(value) in NATIVE_EMPTY_VALUES:
-        return True
-    digits = _NOT_DIGIT.sub("", value.translate(NATIVE_DIGITS))
-    if not digits or digits != re.sub(r"[\s\-/.]", "", value.translate(NATIVE_DIGITS)):
+    if value.isascii():  # "N/A", "not available"; "x1" or "Na'im" are something
+        lowered = value.lower()
+        if (words := lowered.replace(" ", "")).isalpha():  # names: no regular expression
+            return words in EMPTY_VALUES
+        letters = _NOT_LETTER.sub("", lowered)
+        return letters in EMPTY_VALUES and not re.search(r"[\d']", value)
+    return _native_key(value) in NATIVE_EMPTY_VALUES
+
+
+def _is_placeholder_digits(value: str) -> bool:
+    """000000 or 123456789, with or without separators; 12345 may be a list's serial."""
+    digits = value.translate(_DIGITS_WITHOUT_SEPARATORS)
+    if not (digits.isascii() and digits.isdigit()):
         return False
-    return (len(digits) >= MIN_CELL_REPEAT and len(set(digits)) == 1) or (
-        len(digits) >= MIN_CELL_RUN and _is_run(digits)
-    )
+    if len(digits) >= MIN_CELL_REPEAT and digits.count(digits[0]) == len(digits):
+        return True
+    return len(digits) >= MIN_CELL_RUN and (digits in _ASCENDING or digits in _DESCENDING)
 
 
 def says_no_number(text: str) -> bool:

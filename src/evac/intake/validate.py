@@ -137,33 +137,21 @@ class RowValidator:
         """The record's fields of one row; raises RowRejected listing every bad column."""
         values: dict[str, tuple[str, str]] = {}  # field -> (header, cleaned text)
         for header, field in self.columns:
-            text = clean(raw.get(header)) if field not in values else None
-            if text and not is_placeholder(text):  # N/A, -, none, نامعلوم: an empty cell
+            if field not in values and (text := clean(raw.get(header))):
                 values[field] = (header, text)
         fields: dict[str, object] = {}
         zone: dict[str, object] = {}
-        flags: set[str] = set()
+        flags: list[str] = []
         errors: list[FieldError] = []
-
-        def take(field: str, header: str, converted: dict[str, object] | str) -> None:
-            nonlocal zone
-            if isinstance(converted, str):
-                errors.append(FieldError(header, converted))
-                return
-            flags.update(converted.get("flags", ()))
-            converted = {k: v for k, v in converted.items() if k != "flags"}
+        for field, (header, text) in values.items():
             if field == "mrz":
-                zone = converted
-            else:
-                fields.update(converted)
-
-        for field, (header, text) in values.items():
-            if field not in ROW_COUNTRY_FIELDS:
-                take(field, header, self._convert(header, text))
+                zone = _taken(self._convert(header, text), header, {}, flags, errors)
+            elif field not in ROW_COUNTRY_FIELDS:
+                _taken(self._convert(header, text), header, fields, flags, errors)
         country = fields.get("nationality") or zone.get("nationality")
-        for field, (header, text) in values.items():
-            if field in ROW_COUNTRY_FIELDS:
-                take(field, header, self._convert(header, text, country=country))
+        for field in ROW_COUNTRY_FIELDS & values.keys():
+            header, text = values[field]
+            _taken(self._convert(header, text, country=country), header, fields, flags, errors)
         if zone:
             errors.extend(_disagreement_with_zone(fields, zone, values))
             # the zone fills what the columns left empty, never overrides them
@@ -174,26 +162,49 @@ class RowValidator:
         if not any(fields.get(name) for name in (*NAME_FIELDS, "name_native")):
             raise RowRejected([FieldError(self.name_columns or "(no name column)", "no name")])
         if flags:
-            fields["flags"] = tuple(sorted(flags))
+            fields["flags"] = tuple(sorted(set(flags)))
         return fields
 
     def _convert(
         self, header: str, text: str, *, country: object = None
     ) -> dict[str, object] | str:
-        """The converted fields, or the reason the cell is wrong."""
+        """The converted fields (none for a placeholder: N/A, -, نامعلوم), or the reason the
+        cell is wrong."""
         cache = self.converted[header]
         key = (text, country) if country else text
         converted = cache.get(key)
         if converted is None:
             try:
                 converter = self.converters[header]
-                converted = converter(text, country) if country else converter(text)
+                if is_placeholder(text):
+                    converted = {}
+                else:
+                    converted = converter(text, country) if country else converter(text)
             except ValueError as error:
                 converted = str(error)
             if len(cache) >= self.CACHE_LIMIT:
                 cache.clear()
             cache[key] = converted
         return converted
+
+
+def _taken(
+    converted: dict[str, object] | str,
+    header: str,
+    fields: dict[str, object],
+    flags: list[str],
+    errors: list[FieldError],
+) -> dict[str, object]:
+    """Add a cell's converted fields to `fields` and its flags to `flags`, or its reason to
+    `errors`; returns `fields`."""
+    if isinstance(converted, str):
+        errors.append(FieldError(header, converted))
+    elif "flags" in converted:
+        flags.extend(converted["flags"])  # type: ignore[arg-type]
+        fields.update({k: v for k, v in converted.items() if k != "flags"})
+    else:
+        fields.update(converted)
+    return fields
 
 
 def _converter(field: str, date_order: str | None) -> Callable[..., dict[str, object]]:
@@ -291,6 +302,10 @@ def normalise_phone(text: str) -> str:
     return number
 
 
+def _phone_digits(text: str) -> str:
+    return PHONE_PUNCTUATION.sub("", text.translate(NATIVE_DIGITS))
+
+
 def _read_phone(candidate: str, region: str | None) -> str | None:
     plain = PHONE_PUNCTUATION.sub("", candidate)
     if region in (None, DEFAULT_REGION) and (mobile := AFGHAN_MOBILE.match(plain)):
@@ -319,6 +334,8 @@ def _valid_phone(digits: str, region: str | None) -> str | None:
 def _phone_fields(text: str, country: str | None = None) -> dict[str, object]:
     """The phone in E.164, read in the row's country; kept as written and marked unverified
     when no country reads it; refused when letters are mixed into it (07OO 123 456)."""
+    if country in (None, "AFG") and (mobile := AFGHAN_MOBILE.match(_phone_digits(text))):
+        return {"phone": "+93" + mobile.group(1)}  # most cells: an Afghan mobile
     if says_no_number(text):
         return {}
     plain = PHONE_LABELS.sub(" ", text)
