@@ -70,6 +70,9 @@ RELATIONSHIPS = {
     Role.sibling: ("sibling", "brother", "sister", "برادر", "خواهر", "ورور", "خور"),
 }
 RELATIONSHIP_WORDS = {word: role for role, words in RELATIONSHIPS.items() for word in words}
+# Words around a relation that name the principal it is relative to ("Wife of PA").
+RELATION_FILLERS = frozenset({"of", "to", "the", "pa", "s", "principal", "applicant", "main"})
+IN_LAW = re.compile(r"\bin law\b|^(خسر|خشو|خسربوره|ایوربند)")  # in-laws: no role of their own
 NAME_FIELDS = ("full_name", "given_name", "family_name")
 
 
@@ -274,10 +277,19 @@ def _sex_fields(text: str) -> dict[str, object]:
 
 
 def parse_relationship(text: str) -> str:
-    """A Role value; a relation evac has no role for (uncle, cousin) is 'other'."""
-    key = re.sub(r"[^\w\s]", " ", text.lower()).strip()
-    key = " ".join(key.split())
-    return RELATIONSHIP_WORDS.get(key, Role.other).value
+    """A Role value; a relation evac has no role for (uncle, cousin, an in-law) is 'other'.
+    SIV lists write the relation to the principal applicant out: "Wife of PA", "PA's son",
+    "Child (son)", "Self (PA)": the first word that names a relation decides."""
+    key = " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+    if key in RELATIONSHIP_WORDS:
+        return RELATIONSHIP_WORDS[key].value
+    if IN_LAW.search(key):
+        return Role.other.value
+    words = [word for word in key.split() if word not in RELATION_FILLERS]
+    role = next((RELATIONSHIP_WORDS[w] for w in words if w in RELATIONSHIP_WORDS), None)
+    if not words:  # "Principal (PA)": only the principal's own words
+        role = next((RELATIONSHIP_WORDS[w] for w in key.split() if w in RELATIONSHIP_WORDS), None)
+    return (role or Role.other).value
 
 
 def canonical_phone(text: str, *, region: str | None = None) -> str | None:
