@@ -48,6 +48,12 @@ def test_a_row_without_a_name_holds_no_person(row):
         row_to_record(row, MAPPING)
 
 
+def test_a_header_row_repeated_among_the_data_holds_no_person():
+    """A second office's list pasted under the first repeats the header row."""
+    with pytest.raises(RowRejected, match="no name"):
+        row_to_record({header: header for header in MAPPING}, MAPPING)
+
+
 @pytest.mark.parametrize(
     ("column", "written", "flag"),
     [

@@ -140,7 +140,9 @@ class RowValidator:
         """The record's fields of one row; raises RowRejected listing every bad column."""
         values: dict[str, tuple[str, str]] = {}  # field -> (header, cleaned text)
         for header, field in self.columns:
-            if field not in values and (text := clean(raw.get(header))):
+            # a cell that repeats its header is none: lists pasted one under another
+            # repeat their header row among the data
+            if field not in values and (text := clean(raw.get(header))) and text != header:
                 values[field] = (header, text)
         fields: dict[str, object] = {}
         zone: dict[str, object] = {}
