@@ -379,13 +379,6 @@ def _document(text: str) -> str:
     return re.sub(r"[\s.\-]", "", text.translate(NATIVE_DIGITS)).upper()
 
 
-def check_afghan_passport(text: str) -> str:
-    number = _document(text)
-    if not AFGHAN_PASSPORT.match(number):
-        raise ValueError(f"{text!r} is not an Afghan passport number (a letter and 7-8 digits)")
-    return number
-
-
 def check_us_passport(text: str) -> str:
     number = _document(text)
     if not US_PASSPORT.match(number):
