@@ -271,3 +271,22 @@ def test_a_sealed_upload_opens_only_with_its_token_until_it_expires(cipher, tmp_
     with pytest.raises(UploadGone, match="expired"):
         open_upload(cipher=cipher, directory=folder, token=token, uploader="officer-1")
     assert len(list(folder.iterdir())) == 1  # the expired one deleted, the moved one left
+
+
+def test_the_upload_result_counts_values_kept_with_a_flag(client, auth_headers):
+    officer = auth_headers(Role.officer)
+    proposed = upload(
+        client, officer, name="habits_congress.csv", source="congress", media_type="text/csv"
+    )
+    token = re.search(r'name="token" value="([^"]+)"', proposed.text).group(1)
+    form = {"token": token, **selected_mapping(proposed.text)}
+    done = client.post("/intake/upload/confirm?lang=en", data=form, headers=officer)
+    assert done.status_code == 200
+    flagged = dict(
+        re.findall(
+            r'data-count="flagged">.*?<span dir="ltr">(\w+)</span>.*?"number">(\d+)<',
+            done.text,
+            re.S,
+        )
+    )
+    assert flagged == {"passport_shape": "1", "phone_unverified": "1"}
