@@ -129,7 +129,7 @@ def test_reviewer_merges_a_queued_pair_and_the_run_respects_it(session, cipher):
     session.commit()
     assert person_of(session, a) != person_of(session, b)  # never merged by the model alone
     item = queued_pair(session, cipher, a, b)
-    assert item.weights["given_key"]["level"] == "a word in common"
+    assert item.weights["given_key"]["level"] == "same proper part, another first part"
     assert item.weights["phone"]["weight"] < 0 < item.weights["father_key"]["weight"]
     left, right = review_records(session, cipher=cipher, actor=actor, item=item)
     assert (left.given_name, right.given_name) == ("Mohammad Zaman", "Zaman")
@@ -177,5 +177,5 @@ def test_the_next_run_learns_from_pairs_a_reviewer_said_are_one_person(session, 
     run_linkage(session, cipher=cipher, actor=actor)
     session.commit()
     first, second = session.scalars(select(ModelRun).order_by(ModelRun.id)).all()
-    label = "a word in common"
+    label = "same proper part, another first part"
     assert m_of(second, "given_key", label) > m_of(first, "given_key", label)

@@ -63,7 +63,7 @@ def test_api_decides_and_splits_with_permissions_and_audit(settings, session, ci
     assert item.id in [entry["id"] for entry in listed]
     detail = client.get(f"/api/linkage/reviews/{item.id}", headers=officer).json()
     assert ["given_name", "Mohammad Zaman", "Zaman"] in detail["fields"]
-    assert detail["weights"]["given_key"]["level"] == "a word in common"
+    assert detail["weights"]["given_key"]["level"] == "same proper part, another first part"
     audited = select(AuditEntry).where(AuditEntry.subject == f"link_review_item:{item.id}")
     assert session.scalar(audited) is not None
     session.commit()

@@ -268,7 +268,7 @@ def _tokens_comparison(
     tokens: str,
     m: tuple[float, ...],
     *,
-    swapped: dict | None = None,
+    between: tuple[dict, ...] = (),
     weak: str | None = None,
     elsewhere: dict | None = None,
 ) -> cl.CustomComparison:
@@ -287,7 +287,7 @@ def _tokens_comparison(
             _null(key),
             *([weak_level] if weak else []),
             _level(f"{key}_l = {key}_r", "same words", m[0], _TOKENS_U[0], tf=key),
-            *([swapped] if swapped else []),
+            *between,  # levels between "same words" and "a word in common"
             _level(f"list_has_any({tokens}_l, {tokens}_r)", "a word in common", m[1], _TOKENS_U[1]),
             _level(
                 f"jaro_winkler_similarity({key}_l, {key}_r) >= 0.9",
@@ -298,6 +298,13 @@ def _tokens_comparison(
             _level(_ELSE, "different", m[3], _TOKENS_U[3]),
         ],
     )
+
+
+# Lists drop or add the common first part (Mohammad Zaman / Zaman, Gul Ahmad / Ahmad) and the
+# affectionate Jan or Khan after the name: the proper part is the same.
+_SAME_PROPER_PART = _level(
+    "given_core_l = given_core_r", "same proper part, another first part", 0.10, 0.004
+)
 
 
 # Given and family name written in each other's fields.
@@ -571,7 +578,7 @@ def settings(*, blocking_rules: list[str] | None = None) -> SettingsCreator:
                 "given_key",
                 "given_core",
                 (0.63, 0.18, 0.07, 0.05),
-                swapped=_SWAPPED,
+                between=(_SAME_PROPER_PART, _SWAPPED),
                 weak="given_weak",
                 elsewhere=_ELSEWHERE,
             ),
