@@ -65,9 +65,7 @@ def test_a_known_column_order_reads_one_day():
     assert parse_birth_date("05/07/1986", DAY_FIRST) == BirthDate(1986, 1986, date(1986, 7, 5))
 
 
-@pytest.mark.parametrize(
-    "written", ["next year", "1986-13-40", "31-Feb-1986", "5 Jul", "20990101"]
-)
+@pytest.mark.parametrize("written", ["next year", "1986-13-40", "31-Feb-1986", "5 Jul", "20990101"])
 def test_unreadable_or_ambiguous_dates_are_refused(written):
     with pytest.raises(UnreadableDate):
         parse_birth_date(written)
