@@ -83,9 +83,16 @@ MEMBERS = sum(len(members) for *_, members in SUBMISSIONS)
 PEOPLE = len(SUBMISSIONS) + MEMBERS
 
 
-def kobo_export(path: Path, *, group_paths: bool = True) -> Path:
+def kobo_export(
+    path: Path,
+    *,
+    group_paths: bool = True,
+    submissions: list = SUBMISSIONS,
+    validation: str = KOBO_METADATA["_validation_status"],
+) -> Path:
     """A KoboToolbox XLSX export: the main sheet, and the repeat group's own sheet joined by
-    `_index` / `_parent_index`. Without group paths, Kobo's "include groups" is off."""
+    `_index` / `_parent_index`. Without group paths, Kobo's "include groups" is off. `_id`
+    follows the submission, `_index` its position in this export."""
     respondent = "respondent/" if group_paths else ""
     member = "family_members/" if group_paths else ""
     workbook = Workbook()
@@ -97,15 +104,15 @@ def kobo_export(path: Path, *, group_paths: bool = True) -> Path:
     member_questions = [f"{member}member_{name}" for name in ("name", "sex", "relation", "dob")]
     repeat.append([*member_questions, "_index", *KOBO_REPEAT_METADATA])
     member_index = 0
-    for index, (uuid, name, born, phone, members) in enumerate(SUBMISSIONS, start=1):
+    metadata = {**KOBO_METADATA, "_validation_status": validation}
+    for index, (uuid, name, born, phone, members) in enumerate(submissions, start=1):
         started = "2021-08-20T09:02:11.000+04:30"
         device = [started, started, "ee.kobotoolbox.org:AbC123"]
-        main.append(
-            [*device, name, born, phone, 4100 + index, uuid, *KOBO_METADATA.values(), index]
-        )
+        submission_id = 4100 + int(uuid.rpartition("-")[2])
+        main.append([*device, name, born, phone, submission_id, uuid, *metadata.values(), index])
         for member_name, sex, relationship, member_born in members:
             member_index += 1
-            parent = [MAIN_SHEET, index, 4100 + index, uuid, KOBO_METADATA["_submission_time"]]
+            parent = [MAIN_SHEET, index, submission_id, uuid, KOBO_METADATA["_submission_time"]]
             repeat.append([member_name, sex, relationship, member_born, member_index, *parent])
     workbook.save(path)
     return path
@@ -115,14 +122,14 @@ ODK_MAIN = "afghan_registration.csv"
 ODK_REPEAT = "afghan_registration-family_members.csv"
 
 
-def odk_export(path: Path) -> Path:
+def odk_export(path: Path, *, submissions: list = SUBMISSIONS, review: str = "approved") -> Path:
     """An ODK Central CSV zip: the main CSV and the repeat's, joined by KEY / PARENT_KEY, with
     group paths joined by '-', and an attachment that is not read."""
     questions = [f"respondent-{name}" for name in ("full_name", "q7", "phone")]
     main = [["SubmissionDate", *questions, "meta-instanceID", "KEY", *ODK_METADATA]]
     member_questions = [f"family_members-member_{n}" for n in ("name", "sex", "relation", "dob")]
     repeat = [[*member_questions, "PARENT_KEY", "KEY"]]
-    for uuid, name, born, phone, members in SUBMISSIONS:
+    for uuid, name, born, phone, members in submissions:
         key = f"uuid:{uuid}"
         metadata = [
             "12",
@@ -130,7 +137,7 @@ def odk_export(path: Path) -> Path:
             "0",
             "1",
             "",
-            "approved",
+            review,
             "collect:Xyz9",
             "0",
             "2021082001",
@@ -173,7 +180,7 @@ def xlsform(path: Path) -> Path:
     return path
 
 
-def import_file(session, cipher, path: Path, *, form: Path | None = None, dry_run=False):
+def import_file(session, cipher, path: Path, *, form: Path | None = None, dry_run=False, workers=0):
     tables = read_source(path)
     if form:
         apply_form(tables, read_xlsform(form.name, form))
@@ -187,6 +194,7 @@ def import_file(session, cipher, path: Path, *, form: Path | None = None, dry_ru
         mapping=propose_for_tables(tables),
         dry_run=dry_run,
         batch_size=3,  # several batches even in these small files
+        workers=workers,
     )
 
 
@@ -308,6 +316,65 @@ def test_reimport_of_an_export_adds_nothing(session, cipher, tmp_path):
     odk_first = import_file(session, cipher, odk)
     odk_again = import_file(session, cipher, odk)
     assert (odk_first.accepted, odk_again.accepted) == (PEOPLE - 1, 0)
+
+
+def later_export(*, corrected: bool = False) -> list:
+    """The same submissions exported again, in another order (a filter, a sort), perhaps with
+    one answer corrected since."""
+    later = [SUBMISSIONS[2], SUBMISSIONS[0], SUBMISSIONS[1]]
+    if corrected:
+        uuid, _, born, phone, members = later[1]
+        later[1] = (uuid, "Ahmad Wali Rahimy", born, phone, members)
+    return later
+
+
+def test_a_later_export_of_the_same_submissions_adds_nothing(session, cipher, tmp_path):
+    """Review states and positions change between exports; the people do not. The raw row
+    is still stored whole."""
+    kobo = kobo_export(tmp_path / "kobo_1.xlsx", validation="validation_status_on_hold")
+    first = import_file(session, cipher, kobo)
+    reviewed = kobo_export(tmp_path / "kobo_2.xlsx", submissions=later_export())
+    again = import_file(session, cipher, reviewed)
+    assert (first.accepted, again.accepted, again.duplicates) == (PEOPLE - 1, 0, PEOPLE - 1)
+    raw, _ = stored(session, cipher)["Ahmad Wali Rahimi"]
+    assert (raw["_validation_status"], raw["_index"]) == ("validation_status_on_hold", "1")
+    odk = odk_export(tmp_path / "odk_1.zip", review="")
+    odk_first = import_file(session, cipher, odk)
+    odk_reviewed = odk_export(tmp_path / "odk_2.zip", submissions=later_export(), review="approved")
+    odk_again = import_file(session, cipher, odk_reviewed)
+    assert (odk_first.accepted, odk_again.accepted, odk_again.duplicates) == (
+        PEOPLE - 1,
+        0,
+        PEOPLE - 1,
+    )
+
+
+def test_a_worker_process_leaves_the_same_columns_out_of_the_hash(session, cipher, tmp_path):
+    kobo = kobo_export(tmp_path / "kobo_1.xlsx", validation="validation_status_on_hold")
+    first = import_file(session, cipher, kobo, workers=1)
+    reviewed = kobo_export(tmp_path / "kobo_2.xlsx", submissions=later_export())
+    again = import_file(session, cipher, reviewed, workers=0)
+    assert (first.accepted, again.accepted, again.duplicates) == (PEOPLE - 1, 0, PEOPLE - 1)
+
+
+def test_a_corrected_answer_in_a_later_export_is_a_new_registration(session, cipher, tmp_path):
+    import_file(session, cipher, kobo_export(tmp_path / "kobo_1.xlsx"))
+    corrected = kobo_export(tmp_path / "kobo_2.xlsx", submissions=later_export(corrected=True))
+    again = import_file(session, cipher, corrected)
+    # the principal's row changed: it, and its members whose hashes cover it, are new rows
+    wali_household = 1 + len(SUBMISSIONS[0][4])
+    assert (again.accepted, again.duplicates) == (wali_household, PEOPLE - 1 - wali_household)
+    assert "Ahmad Wali Rahimy" in stored(session, cipher)
+    import_file(session, cipher, odk_export(tmp_path / "odk_1.zip"))
+    odk_again = import_file(
+        session,
+        cipher,
+        odk_export(tmp_path / "odk_2.zip", submissions=later_export(corrected=True)),
+    )
+    assert (odk_again.accepted, odk_again.duplicates) == (
+        wali_household,
+        PEOPLE - 1 - wali_household,
+    )
 
 
 def test_odk_central_zip_is_read_as_households(session, cipher, tmp_path):

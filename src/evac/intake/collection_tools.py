@@ -26,6 +26,15 @@ KOBO_PARENT_TABLE = "_parent_table_name"
 KOBO_SUBMISSION_IDS = ("_uuid", "_id")
 ODK_KEY = "KEY"
 ODK_PARENT_KEY = "PARENT_KEY"
+# Columns that change between two exports of the same submissions: Kobo's positions in one
+# export (`_index`, `_parent_index`) and review states (also as a repeat sheet's
+# `_submission__validation_status`...), ODK Central's review state, edit count, status and
+# attachments received. Kept in the raw row, left out of its content hash (`volatile`), so a
+# later export adds no duplicates.
+KOBO_VOLATILE = frozenset(
+    {"_index", "_parent_index", "_validation_status", "_status", "_notes", "_tags"}
+)
+ODK_VOLATILE = frozenset({"ReviewState", "Edits", "Status", "AttachmentsPresent"})
 EXCEL_SHEET_TITLE = 31  # Excel cuts sheet titles, Kobo's _parent_table_name may be longer
 # A zip is unpacked member by member into memory, so these bound what one export may take: a
 # zip bomb (a few kB that unpack to gigabytes) is refused before it fills the memory. ODK
@@ -200,7 +209,13 @@ def households(
         rows=rows,
         metadata=frozenset(h for h in headers if is_submission_metadata(h, tool_export=True)),
         groups={h: table.name for table in tables[1:] for h in table.headers},
+        volatile=frozenset(h for h in headers if is_volatile(h)),
     )
+
+
+def is_volatile(header: str) -> bool:
+    """A tool's column that two exports of the same submission may fill differently."""
+    return header.removeprefix("_submission_") in KOBO_VOLATILE or header in ODK_VOLATILE
 
 
 # --- XLSForm ------------------------------------------------------------------------------

@@ -62,6 +62,10 @@ class SourceTable:
     labels: dict[str, tuple[str, ...]] = field(default_factory=dict)
     metadata: frozenset[str] = frozenset()
     groups: dict[str, str] = field(default_factory=dict)
+    # Columns a row's content hash leaves out (the row is still stored whole): a form tool's
+    # positions in one export and review states, which change between two exports of the
+    # same submissions. Empty for any other table, whose rows hash whole as they always have.
+    volatile: frozenset[str] = frozenset()
 
 
 READABLE = "evac reads .csv, .tsv, .xlsx, .json and ODK Central .zip files"

@@ -252,7 +252,12 @@ def import_tables(
             date_orders=orders,
         ) as outcomes:
             placed = placed_records(
-                table.name, table_mapping, outcomes, cipher=cipher, source=source
+                table.name,
+                table_mapping,
+                outcomes,
+                cipher=cipher,
+                source=source,
+                unhashed=table.volatile,
             )
             for row, outcome, sealed_raw, household in placed:
                 summary.rows_read += 1
@@ -299,7 +304,11 @@ def row_outcomes(
         yield serial_outcomes(table.rows, mapping, date_orders=date_orders)
         return
     with RowWorker(
-        mapping=mapping, cipher=cipher, source=source, date_orders=date_orders
+        mapping=mapping,
+        cipher=cipher,
+        source=source,
+        date_orders=date_orders,
+        unhashed=table.volatile,
     ) as worker:
         yield worker.outcomes(table.rows)
 
@@ -336,12 +345,17 @@ def placed_records(
     *,
     cipher: OperationCipher | None = None,
     source: str = "",
+    unhashed: frozenset[str] = frozenset(),
 ) -> Iterator[Placed]:
     """Households placed in row order (they depend on the rows before), records made, and,
-    with a cipher, raw rows sealed with a content hash that covers the member's household."""
+    with a cipher, raw rows sealed with a content hash that covers the member's household.
+    `unhashed` (the table's volatile columns) are left out of every hash, the principal's
+    that a member's covers too, so a later export of the same submissions hashes the same."""
 
     def head_hash(row: SourceRow) -> str | None:
-        return registration_hash(cipher, source=source, raw=row.raw) if cipher else None
+        if cipher is None:
+            return None
+        return registration_hash(cipher, source=source, raw=row.raw, unhashed=unhashed)
 
     households = HouseholdTracker(table_name, mapping, head_hash=head_hash)
     for row, (result, sealed_raw) in outcomes:
@@ -350,7 +364,7 @@ def placed_records(
             yield Placed(row, RowRejected(result), None, household)
             continue
         if sealed_raw is None and cipher is not None:
-            sealed_raw = seal_raw(cipher, source=source, raw=row.raw)
+            sealed_raw = seal_raw(cipher, source=source, raw=row.raw, unhashed=unhashed)
         scope = households.place(row, result, sealed_raw.content_hash if sealed_raw else None)
         if scope is not None and sealed_raw is not None:
             member = member_hash(

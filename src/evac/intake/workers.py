@@ -68,9 +68,11 @@ class RowWorker:
         cipher: OperationCipher,
         source: str,
         date_orders: dict[str, str | None] | None = None,
+        unhashed: frozenset[str] = frozenset(),
     ) -> None:
         self.mapping, self.cipher, self.source = mapping, cipher, source
         self.date_orders = date_orders
+        self.unhashed = unhashed  # the table's volatile columns, left out of the content hash
         context = multiprocessing.get_context("fork")
         self.tasks, self.results = context.Queue(), context.Queue()
         self.process = context.Process(target=self._serve, daemon=True, name="evac-intake")
@@ -96,7 +98,7 @@ class RowWorker:
         except RowRejected as rejected:
             return rejected.errors, None
         # the row's own hash: a member's is tied to its principal's once households are placed
-        return fields, seal_raw(self.cipher, source=self.source, raw=raw)
+        return fields, seal_raw(self.cipher, source=self.source, raw=raw, unhashed=self.unhashed)
 
     def outcomes(self, rows: Iterable[SourceRow]) -> Iterator[tuple[SourceRow, Outcome]]:
         """Each row with the worker's outcome, in the order of the rows."""

@@ -434,13 +434,29 @@ def count_by_category_and_state(
 
 
 def registration_hash(
-    cipher: OperationCipher, *, source: str, raw: dict, within: str | None = None
+    cipher: OperationCipher,
+    *,
+    source: str,
+    raw: dict,
+    within: str | None = None,
+    unhashed: frozenset[str] = frozenset(),
 ) -> str:
     """The keyed content hash of a source row: equal rows from one source hash equal, and
     rows that differ in any character (a space, a hyphen, a capital) hash apart. `within`
     names what holds the row in the source (a web-form submission holding family members):
-    the same member in two submissions is two rows the source sent, not one."""
-    return _content_hash(cipher, source=source, payload=_hashed(canonical_bytes(raw), within))
+    the same member in two submissions is two rows the source sent, not one. `unhashed` are
+    columns left out of the hash (not of the stored row): a form tool's positions and review
+    states, which change between two exports of the same submissions."""
+    payload = _hashed_bytes(raw, canonical_bytes(raw), unhashed)
+    return _content_hash(cipher, source=source, payload=_hashed(payload, within))
+
+
+def _hashed_bytes(raw: dict, payload: bytes, unhashed: frozenset[str]) -> bytes:
+    """The canonical bytes the hash covers: the whole row's unless it has unhashed columns,
+    so that a row without them hashes exactly as it always has."""
+    if not unhashed or unhashed.isdisjoint(raw):
+        return payload
+    return canonical_bytes({key: value for key, value in raw.items() if key not in unhashed})
 
 
 def _hashed(payload: bytes, within: str | None) -> bytes:
@@ -462,12 +478,19 @@ class SealedRaw(NamedTuple):
 
 
 def seal_raw(
-    cipher: OperationCipher, *, source: str, raw: dict, within: str | None = None
+    cipher: OperationCipher,
+    *,
+    source: str,
+    raw: dict,
+    within: str | None = None,
+    unhashed: frozenset[str] = frozenset(),
 ) -> SealedRaw:
+    """The whole row sealed (provenance), and its content hash as `registration_hash`'s."""
     payload = canonical_bytes(raw)  # encoded once: stored (sealed) and hashed
+    hashed = _hashed_bytes(raw, payload, unhashed)
     return SealedRaw(
         cipher.encrypt_bytes(payload, field="registration.raw_payload"),
-        _content_hash(cipher, source=source, payload=_hashed(payload, within)),
+        _content_hash(cipher, source=source, payload=_hashed(hashed, within)),
     )
 
 
