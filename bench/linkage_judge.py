@@ -38,6 +38,7 @@ from evac.linkage.evaluation import (
     generate_scenario,
     pairwise_quality,
     read_truth,
+    splink_cluster_labels,
     without_households,
 )
 from evac.linkage.files import read_inputs
@@ -230,13 +231,9 @@ def splink_standard_clusters(frame: pd.DataFrame) -> list:
     linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
     for rule in _rules(has, (identifier or "date_of_birth",), ("given_name", surname)):
         linker.training.estimate_parameters_using_expectation_maximisation(rule)
-    predictions = linker.inference.predict(threshold_match_probability=SPLINK_THRESHOLD)
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
-        predictions, threshold_match_probability=SPLINK_THRESHOLD
-    ).as_pandas_dataframe()
+    labels = splink_cluster_labels(linker, threshold=SPLINK_THRESHOLD, ids=frame["unique_id"])
     connection.close()
-    cluster_of = dict(zip(clusters["unique_id"], clusters["cluster_id"], strict=True))
-    return [cluster_of.get(i, f"alone-{i}") for i in frame["unique_id"]]
+    return labels
 
 
 # ---- the run ----

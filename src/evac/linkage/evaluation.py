@@ -136,13 +136,20 @@ def splink_default_clusters(inputs: Sequence[LinkInput], *, threshold: float = 0
     linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("given_name"))
+    labels = splink_cluster_labels(linker, threshold=threshold, ids=range(len(inputs)))
+    connection.close()
+    return labels
+
+
+def splink_cluster_labels(linker: Linker, *, threshold: float, ids: Iterable) -> list:
+    """A trained Splink model's clusters at `threshold`: one label per id, in order (a record
+    in no predicted pair is a cluster of its own)."""
     predictions = linker.inference.predict(threshold_match_probability=threshold)
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
         predictions, threshold_match_probability=threshold
     ).as_pandas_dataframe()
-    connection.close()
     cluster_of = dict(zip(clusters["unique_id"], clusters["cluster_id"], strict=True))
-    return [cluster_of.get(i, f"alone-{i}") for i in range(len(inputs))]
+    return [cluster_of.get(i, f"alone-{i}") for i in ids]
 
 
 def _clusters_keeping(inputs: Sequence[LinkInput], kept: list) -> list[str]:
