@@ -7,7 +7,6 @@ only and running it again completes it without duplicates. Rejected rows are kep
 with file, row, column and reason, and written back as a file the partner can fix.
 """
 
-import csv
 import io
 import json
 import secrets
@@ -50,6 +49,7 @@ from evac.people.models import Registration
 from evac.people.models import Role as MemberRole
 from evac.people.records import RegistrationRecord, canonical_bytes, canonical_json
 from evac.people.service import SealedRaw, registration_hash, seal_raw, seal_registration
+from evac.safe_csv import SafeWriter
 from evac.vault.audit import record_access
 from evac.vault.service import OperationCipher
 
@@ -749,7 +749,7 @@ def rejects_text(entries: list[RejectEntry]) -> str:
     households = any(household for _, _, household, _ in entries)
     extra = [HOUSEHOLD_COLUMN] if households and HOUSEHOLD_COLUMN not in headers else []
     output = io.StringIO()
-    writer = csv.writer(output)
+    writer = SafeWriter(output)
     writer.writerow([ROW_COLUMN, *headers, *extra, ERROR_COLUMN])
     for locator, raw, household, reason in entries:
         cells = [raw.get(h, "") for h in headers]

@@ -9,6 +9,7 @@ from evac.intake.dates import DateOrderEvidence, order_evidence
 from evac.linkage.cluster import MERGE_THRESHOLD, REVIEW_THRESHOLD, Clustering, cluster
 from evac.linkage.dates import BirthDate, UnreadableDate, parse_birth_date
 from evac.linkage.model import Engine, LinkInput, forget_prepared, prepare_frame, score
+from evac.safe_csv import SafeWriter
 
 FILE_COLUMNS = (
     "record_id", "given_name", "father_name", "family_name", "full_name_native", "sex",
@@ -205,7 +206,7 @@ def link_file(
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
     with partial.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = SafeWriter(handle)
         writer.writerow(["record_id", "cluster_id"])
         writer.writerows(
             (item.record_id, cid) for item, cid in zip(inputs, cluster_ids, strict=True)

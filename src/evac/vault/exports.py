@@ -6,7 +6,6 @@ taken: it names who may pass and the pass to check, nothing more. No category
 who worked with whom.
 """
 
-import csv
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session
 from evac.auth.permissions import Actor, Permission
 from evac.people.models import Person
 from evac.people.service import read_names
+from evac.safe_csv import SafeWriter
 from evac.vault.audit import record_access
 from evac.vault.service import OperationCipher
 
@@ -70,7 +70,7 @@ def _display_name(person: Person, cipher: OperationCipher) -> str:
 
 def checkpoint_csv(rows: list[CheckpointRow]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = SafeWriter(buffer)
     writer.writerow(CHECKPOINT_FIELDS)
     writer.writerows((row.name, row.pass_id) for row in rows)
     return buffer.getvalue()
