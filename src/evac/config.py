@@ -19,6 +19,15 @@ class Settings(BaseSettings):
     previous_master_key: SecretStr | None = None  # still readable during a key rotation
     secret_key: SecretStr | None = None
     default_language: str = "en"
+    # The audit log's signing key lives apart from the database (`evac audit anchor-key`).
+    audit_anchor_key_file: Path = Path("evac-audit-anchor.key")
+    audit_anchor_every_minutes: float = 60.0  # the schedule of `evac audit anchor --watch`
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_sender: str = "evac@localhost"
     log_level: str = "INFO"
 
     @cached_property
