@@ -2,12 +2,15 @@
 
 Each entry's hash covers its content and the previous entry's hash; a head row holds the
 newest hash, so an edited, removed, reordered or cut-off entry breaks the chain at a place
-`verify_chain` names. Entries name what was touched by id, never by personal data.
+`verify_chain` names. Whoever can write the database can still cut the newest entries and fix
+up the head, or rewrite the chain with fresh hashes: against that, `check_log` also holds the
+log to heads signed earlier outside the database (`evac.vault.anchors`). Entries name what was
+touched by id, never by personal data.
 """
 
 import hashlib
 import json
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,7 +21,6 @@ from evac.auth.permissions import Actor, Permission
 from evac.db import Base, BigId, JSONData, UTCDateTime, utcnow
 
 GENESIS = "0" * 64
-HASH_PATTERN = re.compile(r"[0-9a-f]{64}")
 
 
 class AuditEntry(Base):
@@ -47,7 +49,8 @@ class AuditHead(Base):
     last_hash: Mapped[str] = mapped_column(String(64), default=GENESIS)
 
 
-def _digest(entry: AuditEntry) -> str:
+def entry_digest(entry, previous_hash: str) -> str:
+    """The hash of an entry (or of a row with its columns) chained after `previous_hash`."""
     content = {
         "at": entry.at.isoformat(),
         "username": entry.username,
@@ -56,7 +59,7 @@ def _digest(entry: AuditEntry) -> str:
         "purpose": entry.purpose,
         "subject": entry.subject,
         "details": entry.details or {},
-        "previous": entry.previous_hash,
+        "previous": previous_hash,
     }
     text = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
@@ -86,7 +89,7 @@ def record_access(
         details=details or {},
         previous_hash=head.last_hash,
     )
-    entry.entry_hash = _digest(entry)
+    entry.entry_hash = entry_digest(entry, head.last_hash)
     session.add(entry)
     session.flush()
     head.last_entry_id, head.last_hash = entry.id, entry.entry_hash
@@ -106,7 +109,7 @@ def verify_chain(session: Session) -> list[ChainBreak]:
     for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)):
         if entry.previous_hash != previous:
             breaks.append(ChainBreak(entry.id, _link_reason(session, entry, previous_id)))
-        if _digest(entry) != entry.entry_hash:
+        if entry_digest(entry, entry.previous_hash) != entry.entry_hash:
             breaks.append(ChainBreak(entry.id, "its content was edited after it was written"))
         previous, previous_id = entry.entry_hash, entry.id
     head = session.get(AuditHead, 1)
@@ -132,20 +135,81 @@ def audit_entries(session: Session, *, actor: Actor, limit: int = 100) -> list[A
     return list(session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)))
 
 
-def check_log(session: Session, *, actor: Actor, anchors: tuple[str, ...] = ()) -> list[ChainBreak]:
-    """`verify_chain` for an auditor, plus anchors: head hashes noted earlier outside the
-    database. A chain rewritten from some entry on verifies by itself, but loses the anchors."""
+@dataclass(frozen=True)
+class AnchoredHead:
+    """A head signed earlier outside the database: how many entries the log held, the
+    newest one's hash and id, and when."""
+
+    entries: int
+    head_hash: str
+    last_entry_id: int | None
+    signed_at: datetime
+
+
+def check_log(
+    session: Session, *, actor: Actor, anchors: Sequence[AnchoredHead] = ()
+) -> list[ChainBreak]:
+    """`verify_chain` for an auditor, plus each anchor: the log must still extend it."""
     actor.require(Permission.audit_read)
     breaks = verify_chain(session)
-    for anchor in anchors:
-        if not HASH_PATTERN.fullmatch(anchor):
-            breaks.append(ChainBreak(None, "an anchor is not a hash printed by `evac audit head`"))
-        elif session.scalar(select(AuditEntry.id).where(AuditEntry.entry_hash == anchor)) is None:
-            breaks.append(ChainBreak(None, f"anchor {anchor[:16]}… is missing: history rewritten"))
+    if anchors:
+        breaks += _anchor_breaks(session, anchors)
     return breaks
 
 
+def read_one_snapshot(session: Session) -> None:
+    """Make the session's coming transaction one snapshot, so that entries and head are read
+    as of the same moment while servers keep appending (SQLite's transactions already are)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
+def _anchor_breaks(session: Session, anchors: Sequence[AnchoredHead]) -> list[ChainBreak]:
+    """Recompute the chain from the entries' content, not their stored hashes (the way
+    Certificate Transparency checks a signed tree head): the first `entries` entries must
+    hash to each anchor's head."""
+    wanted = {anchor.entries for anchor in anchors}
+    recomputed, previous, count = {0: GENESIS}, GENESIS, 0
+    content = select(
+        AuditEntry.at,
+        AuditEntry.username,
+        AuditEntry.role,
+        AuditEntry.action,
+        AuditEntry.purpose,
+        AuditEntry.subject,
+        AuditEntry.details,
+    ).order_by(AuditEntry.id)
+    for row in session.execute(content.execution_options(yield_per=2000)):
+        previous, count = entry_digest(row, previous), count + 1
+        if count in wanted:
+            recomputed[count] = previous
+    breaks = []
+    for anchor in anchors:
+        reason = _anchor_reason(anchor, count, recomputed.get(anchor.entries))
+        if reason:
+            breaks.append(ChainBreak(anchor.last_entry_id, reason))
+    return breaks
+
+
+def _anchor_reason(anchor: AnchoredHead, entries_now: int, recomputed: str | None) -> str | None:
+    signed = (
+        f"the anchor signed {anchor.signed_at:%Y-%m-%d %H:%M:%S} UTC "
+        f"({anchor.entries} entries, up to entry {anchor.last_entry_id})"
+    )
+    if entries_now < anchor.entries:
+        return (
+            f"{anchor.entries - entries_now} of the {anchor.entries} entries of {signed} are "
+            f"missing: the log was cut to {entries_now} entries"
+        )
+    if recomputed != anchor.head_hash:
+        return (
+            f"the first {anchor.entries} entries no longer hash to {signed}: an entry up to "
+            "there was removed, rewritten or inserted"
+        )
+    return None
+
+
 def chain_head(session: Session, *, actor: Actor) -> AuditHead:
-    """The newest hash, to note outside the database (an anchor for `evac audit verify`)."""
+    """The newest entry and hash: what `evac audit anchor` signs."""
     actor.require(Permission.audit_read)
     return session.get(AuditHead, 1)
