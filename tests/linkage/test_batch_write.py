@@ -24,7 +24,12 @@ from evac.people.models import (
     Registration,
     Role,
 )
-from evac.people.service import add_registration, read_names, read_registration
+from evac.people.service import (
+    add_registration,
+    group_reference,
+    read_names,
+    read_registration,
+)
 from evac.scenario.service import load_scenario
 from evac.vault.audit import verify_chain
 
@@ -83,7 +88,8 @@ def check_persons(session, cipher) -> dict[int, int]:
         for c in session.scalars(select(Contact))
     }
     assert documents == expected_documents and contacts == expected_contacts
-    check_households(session, records, {r.id: r.source for r in registrations}, person_of)
+    source_of = {r.id: r.source for r in registrations}
+    check_households(session, cipher, records, source_of, person_of)
     return person_of
 
 
@@ -103,12 +109,13 @@ def check_events(session, person_of) -> dict[int, Event]:
     return placed
 
 
-def check_households(session, records, source_of, person_of) -> None:
+def check_households(session, cipher, records, source_of, person_of) -> None:
     """Each source's household is one group of its members' persons, with one principal."""
     expected: dict[str, set[int]] = defaultdict(set)
     for registration_id, record in records.items():
         if record.household_ref:
-            reference = f"{source_of[registration_id]}:{record.household_ref}"[:40]
+            source = source_of[registration_id]
+            reference = group_reference(cipher, source=source, household_ref=record.household_ref)
             expected[reference].add(person_of[registration_id])
     groups = session.scalars(select(Group)).all()
     assert Counter(g.reference for g in groups) == Counter(expected.keys())  # one group a household

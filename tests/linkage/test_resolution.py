@@ -16,7 +16,7 @@ from evac.linkage.service import (
 )
 from evac.people.models import Event, Group, Person, Registration, State
 from evac.people.records import RegistrationRecord
-from evac.people.service import add_registration
+from evac.people.service import add_registration, group_reference
 
 GIVEN = ["Zaman", "Nabi", "Karim", "Rahim", "Hamid", "Wahid", "Nasir", "Qasim", "Jawad", "Farid"]
 
@@ -72,7 +72,8 @@ def test_run_review_split_and_incremental(session, cipher):
     him = persons.pop()
     assert person_of(session, wife) != him
     assert person_of(session, other_mohammad) != him
-    household = session.scalar(select(Group).where(Group.reference == "ngo:F1"))
+    reference = group_reference(cipher, source="ngo", household_ref="F1")
+    household = session.scalar(select(Group).where(Group.reference == reference))
     assert {m.person_id for m in household.members} == {him, person_of(session, wife)}
 
     # Incremental: a new list with him again joins his person; nothing else is re-decided.

@@ -1,12 +1,18 @@
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import select
 
+from evac.auth.permissions import cli_actor
+from evac.linkage.service import run_linkage
+from evac.operation.service import create_operation
 from evac.people.models import (
     ContactKind,
     DocumentKind,
     Group,
     GroupMember,
     Person,
+    Registration,
     Role,
     Sex,
     State,
@@ -22,6 +28,7 @@ from evac.people.service import (
     create_group,
     create_person,
     find_by_document,
+    group_reference,
     insert_groups,
     insert_persons,
     iter_registration_records,
@@ -31,6 +38,7 @@ from evac.people.service import (
     registration_hash,
     seal_registration,
 )
+from evac.vault.service import cipher_for
 
 NAMES = PersonNames("Zabihullah", "Abdul Rahman", "Ahmadzai", "ذبیح الله")
 
@@ -206,3 +214,49 @@ def test_the_same_member_in_two_submissions_hashes_apart(cipher):
         within="WF00108",
     )
     assert sealed["content_hash"] == first
+
+
+CASE = "ISL2019532776"  # a synthetic SIV case number, as an SIV list's household column has it
+
+
+def register_case_member(session, cipher, source: str, given_name: str, relationship: str) -> int:
+    record = RegistrationRecord(
+        given_name=given_name, sex="F" if relationship == "spouse" else "M", birth_year=1980,
+        household_ref=CASE, relationship=relationship,
+    )  # fmt: skip
+    registration, _ = add_registration(
+        session, cipher=cipher, source=source, raw={"name": given_name}, record=record
+    )
+    session.commit()
+    return registration.id
+
+
+def test_a_case_number_is_stored_as_a_keyed_digest_that_rejoins_its_household(
+    session, cipher, provider
+):
+    principal = register_case_member(session, cipher, "siv", "Abdul Wakil", "principal")
+    run_linkage(session, cipher=cipher, actor=cli_actor())
+    session.commit()
+    (group,) = session.scalars(select(Group)).all()
+    assert group.reference == group_reference(cipher, source="siv", household_ref=CASE)
+    assert "2019532776" not in group.reference and "ISL" not in group.reference
+
+    # The same case in the list's next file joins the group; another source's is its own.
+    spouse = register_case_member(session, cipher, "siv", "Nargis", "spouse")
+    other = register_case_member(session, cipher, "ngo", "Farhad", "principal")
+    run_linkage(session, cipher=cipher, actor=cli_actor())
+    session.commit()
+    group_of = dict(session.execute(select(GroupMember.person_id, GroupMember.group_id)).all())
+    person_of = {r: session.get(Registration, r).person_id for r in (principal, spouse, other)}
+    assert len(group_of) == 3
+    assert group_of[person_of[principal]] == group_of[person_of[spouse]] == group.id
+    assert group_of[person_of[other]] != group.id
+
+    # Another operation's key digests the same case apart: digests do not meet across them.
+    elsewhere = create_operation(
+        session, provider=provider, name="elsewhere", country="AF", airport="OAKB",
+        time_zone="Asia/Kabul", deadline=datetime(2021, 8, 31, tzinfo=UTC),
+    )  # fmt: skip
+    other_cipher = cipher_for(session, provider=provider, operation_id=elsewhere.id)
+    assert group_reference(other_cipher, source="siv", household_ref=CASE) != group.reference
+    assert group_reference(cipher, source="siv", household_ref=None) is None

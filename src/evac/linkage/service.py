@@ -61,6 +61,7 @@ from evac.people.service import (
     create_person,
     document_row,
     fold_holdings,
+    group_reference,
     insert_groups,
     insert_persons,
     insert_rows,
@@ -234,7 +235,7 @@ def _resolve(
         summary.merges += merged
     progress("grouping households")
     placed = [(source_of[i], records[i], placement[i]) for i, n in zip(ids, new, strict=True) if n]
-    _reconcile_households(session, operation_id=cipher.operation_id, placed=placed)
+    _reconcile_households(session, cipher=cipher, placed=placed)
     progress("queueing doubtful pairs")
     summary.queued = _queue_reviews(session, cipher.operation_id, scored, clustering.review, ids)
     session.add(
@@ -516,28 +517,33 @@ def _attach(
 
 
 def _reconcile_households(
-    session: Session, *, operation_id: int, placed: list[tuple[str, RegistrationRecord, int]]
+    session: Session,
+    *,
+    cipher: OperationCipher,
+    placed: list[tuple[str, RegistrationRecord, int]],
 ) -> None:
     """Each source's household number becomes one group of the persons its rows resolved to.
     `placed` is (source, record, person id) of each new registration, in id order."""
     households: dict[str, dict[int, Role]] = defaultdict(dict)
     for source, record, person_id in placed:
-        if reference := household_reference(source, record):
+        if reference := household_reference(cipher, source, record):
             households[reference].setdefault(person_id, _role(record))
     if not households:
         return
-    known = _groups_by_reference(session, operation_id)
+    known = _groups_by_reference(session, cipher.operation_id)
     joining = _new_members(session, known, households)
     fresh = [(reference, _with_one_principal(roles)) for reference, roles in households.items()
              if reference not in known]  # fmt: skip
-    insert_groups(session, operation_id=operation_id, groups=fresh)
+    insert_groups(session, operation_id=cipher.operation_id, groups=fresh)
     insert_rows(session, GroupMember, joining)
     session.flush()
 
 
-def household_reference(source: str, record: RegistrationRecord) -> str | None:
+def household_reference(
+    cipher: OperationCipher, source: str, record: RegistrationRecord
+) -> str | None:
     """The group a registration's source household becomes: unique across sources."""
-    return f"{source}:{record.household_ref}"[:40] if record.household_ref else None
+    return group_reference(cipher, source=source, household_ref=record.household_ref)
 
 
 def _role(record: RegistrationRecord) -> Role:
@@ -650,6 +656,7 @@ def _merge_memberships(session: Session, *, survivor_id: int, merged_id: int) ->
 def _split_memberships(
     session: Session,
     *,
+    cipher: OperationCipher,
     person_id: int,
     new_person_id: int,
     moving: list[tuple[str, RegistrationRecord]],
@@ -660,9 +667,9 @@ def _split_memberships(
     Groups made otherwise (by hand, no source household) stay the person's."""
     moved_roles: dict[str, Role] = {}
     for source, record in moving:
-        if reference := household_reference(source, record):
+        if reference := household_reference(cipher, source, record):
             moved_roles.setdefault(reference, _role(record))
-    kept = {household_reference(source, record) for source, record in staying}
+    kept = {household_reference(cipher, source, record) for source, record in staying}
     for membership in _memberships(session, person_id).values():
         reference = session.get(Group, membership.group_id).reference
         if reference not in moved_roles:
@@ -712,7 +719,7 @@ def split_person(
     )
     split_holdings(session, person_id=person_id, new_person_id=new_person.id,
                    registration_ids=moving)  # fmt: skip
-    _split_memberships(session, person_id=person_id, new_person_id=new_person.id,
+    _split_memberships(session, cipher=cipher, person_id=person_id, new_person_id=new_person.id,
                        moving=moving_records, staying=staying_records)  # fmt: skip
     for kept in own - moving:
         for moved in moving:

@@ -141,7 +141,8 @@ class Group(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     operation_id: Mapped[int] = mapped_column(ForeignKey("operation.id"), index=True)
-    reference: Mapped[str | None] = mapped_column(String(40))  # a case or family number
+    # a keyed digest of a source's case or family number (people.service.group_reference)
+    reference: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     members: Mapped[list["GroupMember"]] = relationship(back_populates="group")

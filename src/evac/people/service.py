@@ -128,6 +128,19 @@ def _one_principal(roles: Iterable[Role]) -> None:
         raise ValueError(f"a group needs exactly one principal, got {principals}")
 
 
+def group_reference(
+    cipher: OperationCipher, *, source: str, household_ref: str | None
+) -> str | None:
+    """What a source's household becomes as a group's reference: a keyed digest of its number.
+
+    An SIV list's household number is its case number, which names an interpreter to whoever
+    reads it; the digest still joins the same source's household again on its next file, and
+    the operation's shred leaves nothing that leads back to the number."""
+    if not household_ref:
+        return None
+    return cipher.keyed_hash(household_ref.encode(), kind=f"household:{source}")
+
+
 def create_group(
     session: Session,
     *,
@@ -135,7 +148,8 @@ def create_group(
     members: list[tuple[Person, Role]],
     reference: str | None = None,
 ) -> Group:
-    """A group with its members; exactly one of them is the principal."""
+    """A group with its members; exactly one of them is the principal. `reference` is
+    `group_reference`'s digest, or a label that names no one (a source's number never)."""
     _one_principal(role for _, role in members)
     group = Group(operation_id=operation_id, reference=reference)
     group.members = [GroupMember(person=person, role=role) for person, role in members]
