@@ -474,7 +474,7 @@ def test_a_zip_that_is_not_an_odk_export_is_refused(tmp_path, members, says):
 
 def test_a_csv_cell_too_large_is_refused_clearly(tmp_path):
     path = zip_of(tmp_path / "odd.zip", {"form.csv": b"name,KEY\n" + b"1" * 200_000})
-    with pytest.raises(UnreadableFile, match=r"form\.csv is not a readable CSV file"):
+    with pytest.raises(UnreadableFile, match=r"form\.csv: line 2 cannot be read as CSV"):
         read_source(path)
 
 

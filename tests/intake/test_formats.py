@@ -315,10 +315,19 @@ def test_afghan_mobile_shortcut_agrees_with_phonenumbers(number, prefix):
     assert normalise_phone(written) == expected
 
 
-def test_an_encoding_change_deep_in_a_file_is_a_clear_error(tmp_path):
-    mixed = tmp_path / "mixed.csv"
+def test_a_legacy_encoding_deep_in_a_file_is_read_from_the_whole_file(tmp_path):
+    # the first megabyte is ASCII: the encoding shows only where the first accent does
+    legacy = tmp_path / "legacy.csv"
     filler = "".join(f"Person {n},0799{n % 1000000:06d}\n" for n in range(60_000))  # > 1 MB
-    mixed.write_bytes(b"Name,Phone\n" + filler.encode() + "José,0799000000\n".encode("cp1252"))
-    table = read_source(mixed)[0]
-    with pytest.raises(UnreadableFile, match="save the file as UTF-8"):
-        list(table.rows)
+    legacy.write_bytes(b"Name,Phone\n" + filler.encode() + "José,0799000000\n".encode("cp1252"))
+    table = read_source(legacy)[0]
+    assert table.encoding == "cp1252"
+    assert list(table.rows)[-1].raw["Name"] == "José"
+
+
+def test_a_file_mixing_utf8_and_cp1252_is_refused_naming_the_line(tmp_path):
+    mixed = tmp_path / "mixed.csv"
+    utf8 = "Name,Phone\nJosé Müller,0799000001\n".encode()
+    mixed.write_bytes(utf8 + "Zoë Pérez,0799000002\n".encode("cp1252"))
+    with pytest.raises(UnreadableFile, match=r"line 2 is UTF-8 and line 3 is not"):
+        read_source(mixed)

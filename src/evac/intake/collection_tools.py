@@ -17,8 +17,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
+from evac.intake import limits
 from evac.intake.mapping import is_submission_metadata
-from evac.intake.readers import SourceRow, SourceTable, UnreadableFile, csv_table
+from evac.intake.readers import (
+    FileRefused,
+    SourceRow,
+    SourceTable,
+    UnreadableFile,
+    check_compression,
+    check_workbook,
+    csv_table,
+)
 
 KOBO_INDEX = "_index"
 KOBO_PARENT_INDEX = "_parent_index"
@@ -36,11 +45,6 @@ KOBO_VOLATILE = frozenset(
 )
 ODK_VOLATILE = frozenset({"ReviewState", "Edits", "Status", "AttachmentsPresent"})
 EXCEL_SHEET_TITLE = 31  # Excel cuts sheet titles, Kobo's _parent_table_name may be longer
-# A zip is unpacked member by member into memory, so these bound what one export may take: a
-# zip bomb (a few kB that unpack to gigabytes) is refused before it fills the memory. ODK
-# Central's CSV of 100,000 submissions with 50 questions is about 60 MB.
-MEMBER_LIMIT_BYTES = 200 * 2**20
-ZIP_LIMIT_BYTES = 500 * 2**20
 GROUP_STARTS = {"begin_group", "begin group", "begin_repeat", "begin repeat"}
 GROUP_ENDS = {"end_group", "end group", "end_repeat", "end repeat"}
 
@@ -104,8 +108,8 @@ def odk_zip_tables(
     name: str,
     source: Path | BinaryIO,
     *,
-    member_limit: int = MEMBER_LIMIT_BYTES,
-    zip_limit: int = ZIP_LIMIT_BYTES,
+    member_limit: int = limits.MEMBER_UNPACKED_BYTES,
+    zip_limit: int = limits.ZIP_UNPACKED_BYTES,
 ) -> list[SourceTable]:
     """An ODK Central export (`FORM.csv` and `FORM-REPEAT.csv` in a zip) as one table of
     households. Attachments (`media/`) are not opened."""
@@ -144,7 +148,8 @@ def odk_zip_tables(
 
 @dataclass
 class _Budget:
-    """What the zip's members may unpack to, one by one and in all."""
+    """What the zip's members may unpack to, one by one and in all: a zip is unpacked
+    member by member into memory, so a zip bomb is refused before it fills the memory."""
 
     name: str
     member_limit: int
@@ -153,17 +158,23 @@ class _Budget:
 
     def read(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
         limit = min(self.member_limit, self.zip_limit - self.used)
+        if info.file_size > limit:
+            raise self._too_large(info, limit)
+        check_compression(self.name, info)
         # A member's declared size can lie: read one byte past the limit to know.
         with archive.open(info) as stream:
             content = stream.read(limit + 1)
         if len(content) > limit:
-            raise UnreadableFile(
-                f"{self.name}: {info.filename} unpacks to more than {_mb(limit)} (evac reads "
-                f"up to {_mb(self.member_limit)} a file and {_mb(self.zip_limit)} a zip, so "
-                "that a zip bomb cannot fill the memory); export fewer submissions at a time"
-            )
+            raise self._too_large(info, limit)
         self.used += len(content)
         return content
+
+    def _too_large(self, info: zipfile.ZipInfo, limit: int) -> FileRefused:
+        return FileRefused(
+            f"{self.name}: {info.filename} unpacks to more than {_mb(limit)} (evac reads "
+            f"up to {_mb(self.member_limit)} a file and {_mb(self.zip_limit)} a zip, so "
+            "that a zip bomb cannot fill the memory); export fewer submissions at a time"
+        )
 
 
 def _mb(size: int) -> str:
@@ -226,6 +237,7 @@ def read_xlsform(name: str, source: Path | BinaryIO) -> dict[str, tuple[str, ...
     by its bare name: what the mapping matches when a question is named `q7`."""
     from openpyxl import load_workbook
 
+    check_workbook(name, source)
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file

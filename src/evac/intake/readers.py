@@ -12,6 +12,8 @@ import codecs
 import csv
 import io
 import json
+import re
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -19,9 +21,25 @@ from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
+from evac.intake import limits
 from evac.intake.mapping import guess_field
 
 SAMPLE_BYTES = 1 << 20
+# Legacy encodings a list may come in when it is not UTF-8: Excel's "CSV" on a Western
+# Windows, and on an Arabic-script one (Dari and Pashto users often have it).
+LEGACY_ENCODINGS = ("cp1252", "cp1256")
+# A character of two to four bytes as UTF-8 writes it: in a file that is otherwise not UTF-8,
+# a sign of lines pasted from another export (the mixed file stored as mojibake).
+UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Za-z]+\d+)(?::([A-Za-z]+\d+))?"')
+CELL_REF = re.compile(r"([A-Za-z]+)(\d+)")
+# What a header cell that is really a person's data looks like: a date, a phone, a document
+# number, or mostly digits.
+DATA_LIKE = re.compile(
+    r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$|^\+?[\d\s\-()]{7,}$|^[A-Za-z]{0,3}[\d\-]{5,}$"
+)
 HEADER_SEARCH_ROWS = 20
 DELIMITERS = (",", ";", "\t", "|")
 JSON_LIST_KEYS = ("results", "submissions", "data", "records", "rows")
@@ -29,7 +47,12 @@ JSON_ID_KEYS = ("_id", "_uuid", "id", "submission_id", "meta/instanceID")
 
 
 class UnreadableFile(ValueError):
-    """A file evac cannot read: wrong format, no header, broken encoding."""
+    """A file evac cannot read: wrong format, no header, broken encoding, over a limit."""
+
+
+class FileRefused(UnreadableFile):
+    """A file over one of the limits, or a sheet without a header row in front of its
+    people: the whole file is refused, not only the sheet (a notes sheet is skipped)."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +141,9 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def detect_encoding(sample: bytes) -> str:
+def detect_encoding(sample: bytes) -> str | None:
+    """The encoding a byte-order mark or the zero bytes of UTF-16 show; None when the text
+    is of one byte per character (ASCII, UTF-8 or a legacy code page) and must be read."""
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -127,12 +152,79 @@ def detect_encoding(sample: bytes) -> str:
         return "utf-16-le"
     if sample and sample[0::2].count(0) > len(sample) // 4:
         return "utf-16-be"
+    return None
+
+
+def file_encoding(name: str, stream: BinaryIO) -> str:
+    """The one encoding the whole file is in, read to its end (a list pasted together from
+    several exports changes encoding anywhere); refuses a file mixing UTF-8 with another
+    encoding, or with bytes its encoding cannot read, naming the first bad line. The stream
+    is left at its start."""
+    encoding = detect_encoding(stream.read(SAMPLE_BYTES))
+    stream.seek(0)
+    if encoding is None:
+        not_utf8 = _first_undecodable_line(stream, "utf-8")
+        stream.seek(0)
+        if not_utf8 is None:
+            return "utf-8"
+        encoding = _legacy_encoding(name, stream, not_utf8)
+        stream.seek(0)
+    bad_line = _first_undecodable_line(stream, encoding)
+    stream.seek(0)
+    if bad_line is not None:
+        raise UnreadableFile(
+            f"{name}: line {bad_line} has bytes that are not {encoding}; save the file as "
+            "UTF-8 (Excel: CSV UTF-8) and import it again"
+        )
+    return encoding
+
+
+def _legacy_encoding(name: str, stream: BinaryIO, not_utf8: int) -> str:
+    """The legacy code page the non-ASCII bytes fit, unless some lines are UTF-8 all the
+    same (a mixed file)."""
+    utf8_line, legacy_sample = _utf8_line_and_legacy_sample(stream)
+    if utf8_line is not None:
+        raise UnreadableFile(
+            f"{name} mixes encodings: line {utf8_line} is UTF-8 and line {not_utf8} is not; "
+            "save the whole file as UTF-8 (Excel: CSV UTF-8) and import it again"
+        )
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(legacy_sample, cp_isolation=list(LEGACY_ENCODINGS)).best()
+    return best.encoding if best else LEGACY_ENCODINGS[0]
+
+
+def _first_undecodable_line(stream: BinaryIO, encoding: str) -> int | None:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    line = 1
+    while chunk := stream.read(SAMPLE_BYTES):
+        try:
+            line += decoder.decode(chunk).count("\n")
+        except UnicodeDecodeError as error:
+            return line + chunk[: max(error.start, 0)].count(b"\n")
     try:
-        sample.decode("utf-8")
-    except UnicodeDecodeError as error:
-        if error.start < len(sample) - 3:  # not just a character cut by the sample's end
-            return "cp1252"
-    return "utf-8"
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return line
+    return None
+
+
+def _utf8_line_and_legacy_sample(stream: BinaryIO) -> tuple[int | None, bytes]:
+    """The first line with a UTF-8 character, and the lines with other non-ASCII bytes
+    (up to SAMPLE_BYTES of them), what the code page is guessed from."""
+    line, sample = 1, bytearray()
+    for raw_line in stream:
+        if not raw_line.isascii():
+            if UTF8_MULTIBYTE.search(raw_line):
+                try:
+                    raw_line.decode("utf-8")
+                    return line, bytes(sample)
+                except UnicodeDecodeError:
+                    pass  # a legacy line whose bytes happen to pair like UTF-8's
+            if len(sample) < SAMPLE_BYTES:
+                sample += raw_line
+        line += 1
+    return None, bytes(sample)
 
 
 def detect_delimiter(first_line: str) -> str:
@@ -146,9 +238,12 @@ def read_csv(path: Path) -> SourceTable:
 def csv_table(name: str, stream: BinaryIO) -> SourceTable:
     """A CSV table from a binary stream (a file, or bytes in memory); the stream is closed
     once its rows are read."""
-    sample = stream.read(SAMPLE_BYTES)
-    encoding = detect_encoding(sample)
-    text = sample.decode(encoding, errors="ignore")
+    try:
+        encoding = file_encoding(name, stream)
+    except UnreadableFile:
+        stream.close()
+        raise
+    text = stream.read(SAMPLE_BYTES).decode(encoding, errors="ignore")
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     if not first_line:
         stream.close()
@@ -164,15 +259,50 @@ def csv_table(name: str, stream: BinaryIO) -> SourceTable:
 
 def _numbered_csv_records(name: str, handle, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     with handle:
+        reader = csv.reader(handle, delimiter=delimiter)
         try:
-            yield from enumerate(csv.reader(handle, delimiter=delimiter), start=1)
-        except UnicodeDecodeError as error:
+            yield from _bounded(name, enumerate(reader, start=1))
+        except csv.Error as error:  # a cell over CELL_CHARS: an unclosed quote, or not a CSV
             raise UnreadableFile(
-                f"{name}: bytes that are not {handle.encoding} at offset {error.start} of a "
-                "later block; save the file as UTF-8 (Excel: CSV UTF-8) and import it again"
+                f"{name}: line {reader.line_num} cannot be read as CSV ({error}); a quote "
+                "left open makes the rest of the file one cell: close it, or save the file "
+                "from a spreadsheet program again"
             ) from None
-        except csv.Error as error:  # a cell of over 128 kB: an unclosed quote, or not a CSV
-            raise UnreadableFile(f"{name} is not a readable CSV file: {error}") from None
+
+
+def _bounded(
+    where: str, records: Iterable[tuple[int, list[str]]]
+) -> Iterator[tuple[int, list[str]]]:
+    """The records, refused at the first one over ROW_CELLS or CELL_CHARS."""
+    for number, cells in records:
+        yield number, _checked_cells(where, f"row {number}", cells)
+
+
+def _checked_cells(where: str, locator: str, cells: list[str]) -> list[str]:
+    """The cells of a row, refused when more than ROW_CELLS are filled or one is longer than
+    CELL_CHARS characters."""
+    if len(cells) > limits.ROW_CELLS:
+        cells = _trimmed(cells)
+        if len(cells) > limits.ROW_CELLS:
+            raise FileRefused(
+                f"{where}: {locator} has {len(cells):,} cells, more than the "
+                f"{limits.ROW_CELLS:,} evac reads in a row; remove the columns it does not "
+                "need, or check that the file is a list of people"
+            )
+    if cells and max(map(len, cells)) > limits.CELL_CHARS:
+        raise FileRefused(
+            f"{where}: {locator} has a cell of more than {limits.CELL_CHARS:,} characters; "
+            "no name or number is that long: check that cell"
+        )
+    return cells
+
+
+def _trimmed(cells: list[str]) -> list[str]:
+    """The cells up to the last filled one: a sheet's rows all reach its widest column."""
+    end = len(cells)
+    while end and not cells[end - 1].strip():
+        end -= 1
+    return cells[:end]
 
 
 def _table(name: str, records: Iterator[tuple[int, list[str]]], where: str) -> SourceTable:
@@ -185,6 +315,13 @@ def _table(name: str, records: Iterator[tuple[int, list[str]]], where: str) -> S
     header_at = _header_position([cells for _, cells in head])
     if header_at is None:
         raise UnreadableFile(f"{where}: no header row with column names in the first rows")
+    if _looks_like_data(head[header_at][1]):
+        # a list without a header row: its first person would become the column names
+        raise FileRefused(
+            f"{where}: row {head[header_at][0]} should name the columns, but its cells look "
+            "like a person's data (dates, phones, document numbers); add a header row with "
+            "the column names above the first person, or give the columns with --mapping"
+        )
     headers = _unique_headers(head[header_at][1])
     rest = chain(head[header_at + 1 :], records)
     hxl_tags: dict[str, str] = {}
@@ -213,6 +350,19 @@ def _header_position(rows: list[list[str]]) -> int | None:
         if score > best_score:
             best, best_score = index, score
     return best
+
+
+def _looks_like_data(cells: list[str]) -> bool:
+    """Two filled cells, or more than a third of them, are dates, phones, document numbers
+    or mostly digits: no column name is."""
+    filled = [text for c in cells if (text := str(c).strip())]
+    data = sum(1 for text in filled if not guess_field(text) and _is_data_like(text))
+    return data >= 2 or data * 3 > len(filled)
+
+
+def _is_data_like(text: str) -> bool:
+    digits = sum(ch.isdigit() for ch in text)
+    return bool(DATA_LIKE.match(text)) or digits * 2 > len(text)
 
 
 def _unique_headers(cells: list[str]) -> list[str]:
@@ -245,12 +395,17 @@ def read_xlsx(path: Path) -> list[SourceTable]:
 def xlsx_tables(name: str, source: Path | BinaryIO) -> list[SourceTable]:
     from openpyxl import load_workbook
 
+    check_workbook(name, source)
     try:
         workbook = load_workbook(source, data_only=True)
+    except MemoryError:
+        raise
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise UnreadableFile(f"{name} is not a readable .xlsx file: {error}") from None
     tables = []
     for sheet in workbook.worksheets:
+        where = f"{name} sheet {sheet.title!r}"
+        _check_sheet_size(where, sheet)
         merged = _merged_values(sheet)
         records = (
             (
@@ -263,7 +418,9 @@ def xlsx_tables(name: str, source: Path | BinaryIO) -> list[SourceTable]:
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
         )
         try:
-            table = _table(sheet.title, records, f"{name} sheet {sheet.title!r}")
+            table = _table(sheet.title, _bounded(where, records), where)
+        except FileRefused:
+            raise
         except UnreadableFile:
             continue  # a notes or empty sheet
         table.rows = list(table.rows)  # the workbook is in memory anyway
@@ -273,13 +430,106 @@ def xlsx_tables(name: str, source: Path | BinaryIO) -> list[SourceTable]:
     return tables
 
 
+def check_workbook(name: str, source: Path | BinaryIO) -> None:
+    """Refuse a workbook (a zip of XML) that unpacks too large or too far, or whose merged
+    ranges cover too many cells, before openpyxl builds it: openpyxl makes an object for
+    every cell of a merged range as it loads, so one range over a sheet fills the memory."""
+    try:
+        archive = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError) as error:
+        raise UnreadableFile(f"{name} is not a readable .xlsx file: {error}") from None
+    with archive:
+        members = archive.infolist()
+        check_zip_sizes(name, members, limit=limits.XLSX_UNPACKED_BYTES)
+        merged = sum(
+            _merged_cell_count(archive, info)
+            for info in members
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+        )
+    if merged > limits.MERGED_CELLS:
+        raise FileRefused(
+            f"{name}: its merged cells cover {merged:,} cells, more than the "
+            f"{limits.MERGED_CELLS:,} evac reads; unmerge the cells (Excel: Merge & Center, "
+            "Unmerge Cells) or save the sheet as CSV, and import it again"
+        )
+    if not isinstance(source, Path):
+        source.seek(0)
+
+
+def check_zip_sizes(name: str, members: list[zipfile.ZipInfo], *, limit: int) -> None:
+    """Refuse a zip whose members unpack to more than `limit` bytes in all, or one that
+    shrinks like a bomb. The sizes a zip declares bind: zipfile stops a member at its
+    declared size and fails its checksum if more was packed."""
+    unpacked = sum(info.file_size for info in members)
+    if unpacked > limit:
+        raise FileRefused(
+            f"{name} unpacks to {unpacked / limits.MB:,.0f} MB, more than the "
+            f"{limit / limits.MB:,.0f} MB evac reads from one file; send the list in "
+            "several smaller files"
+        )
+    for info in members:
+        check_compression(name, info)
+
+
+def check_compression(name: str, info: zipfile.ZipInfo) -> None:
+    """Refuse a zip member that shrinks like a bomb."""
+    ratio = info.file_size / max(info.compress_size, 1)
+    if info.file_size >= limits.RATIO_FROM_BYTES and ratio > limits.COMPRESSION_RATIO:
+        raise FileRefused(
+            f"{name}: {info.filename} unpacks {ratio:,.0f} times its packed size, as zip "
+            f"bombs do (spreadsheets stay under {limits.COMPRESSION_RATIO}); if it is a real "
+            "list, save it as CSV and import that"
+        )
+
+
+def _merged_cell_count(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+    """The cells a sheet's merged ranges cover, read from its XML as bytes (a streamed
+    search, far lighter than parsing every cell's element)."""
+    count, tail = 0, b""
+    with archive.open(info) as stream:
+        while chunk := stream.read(SAMPLE_BYTES):
+            buffer = tail + chunk
+            end = 0
+            for match in MERGE_REF.finditer(buffer):
+                count += _range_cells(match.group(1), match.group(2) or match.group(1))
+                end = match.end()
+            tail = buffer[max(end, len(buffer) - 256) :]  # a tag cut by the chunk's end
+    return count
+
+
+def _range_cells(first: bytes, last: bytes) -> int:
+    (col1, row1), (col2, row2) = _cell_position(first), _cell_position(last)
+    return (abs(row2 - row1) + 1) * (abs(col2 - col1) + 1)
+
+
+def _cell_position(ref: bytes) -> tuple[int, int]:
+    letters, digits = CELL_REF.fullmatch(ref.decode("ascii")).groups()
+    column = 0
+    for letter in letters.upper():
+        column = column * 26 + ord(letter) - ord("A") + 1
+    return column, int(digits)
+
+
+def _check_sheet_size(where: str, sheet) -> None:
+    """Refuse a sheet whose rectangle (to its last row and column) is too large: openpyxl
+    makes an object for every cell of it as the rows are read."""
+    cells = sheet.max_row * sheet.max_column
+    if cells > limits.SHEET_CELLS:
+        raise FileRefused(
+            f"{where} spans {sheet.max_row:,} rows by {sheet.max_column:,} columns, more than "
+            f"the {limits.SHEET_CELLS:,} cells evac reads from a sheet; delete the empty rows "
+            "and columns beyond the list (a stray cell far down or right), or send the list "
+            "in several files"
+        )
+
+
 def _merged_values(sheet) -> dict[tuple[int, int], object]:
     """Every cell of a merged range holds the range's value (a family number over 4 rows)."""
     values = {}
     for cells in sheet.merged_cells.ranges:
         value = sheet.cell(cells.min_row, cells.min_col).value
-        for row in range(cells.min_row, cells.max_row + 1):
-            for column in range(cells.min_col, cells.max_col + 1):
+        for row in range(cells.min_row, min(cells.max_row, sheet.max_row) + 1):
+            for column in range(cells.min_col, min(cells.max_col, sheet.max_column) + 1):
                 values[(row, column)] = value
     return values
 
@@ -293,6 +543,9 @@ def json_table(name: str, content: bytes) -> SourceTable:
         data = json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise UnreadableFile(f"{name} is not valid JSON: {error}") from None
+    except RecursionError:  # nested deeper than Python's parser goes
+        raise _too_deep(name) from None
+    _check_json_shape(name, data)
     submissions = _submissions(data)
     if submissions is None:
         raise UnreadableFile(
@@ -300,8 +553,36 @@ def json_table(name: str, content: bytes) -> SourceTable:
             f"{'/'.join(JSON_LIST_KEYS)} list)"
         )
     rows = list(_json_rows(submissions))
+    for row in rows:
+        _checked_cells(name, row.locator, list(row.raw.values()))
     headers = list(dict.fromkeys(key for row in rows for key in row.raw))
     return SourceTable(name=name, headers=headers, rows=rows)
+
+
+def _check_json_shape(name: str, data: object) -> None:
+    """Refuse JSON nested deeper than JSON_DEPTH or holding more than JSON_VALUES values,
+    walked without recursion (the rows are flattened by a recursive walk)."""
+    stack, values = [(data, 1)], 0
+    while stack:
+        item, depth = stack.pop()
+        if depth > limits.JSON_DEPTH:
+            raise _too_deep(name)
+        children = item.values() if isinstance(item, dict) else item
+        if isinstance(item, dict | list):
+            stack.extend((child, depth + 1) for child in children)
+        values += 1
+        if values > limits.JSON_VALUES:
+            raise FileRefused(
+                f"{name} holds more than {limits.JSON_VALUES:,} values, more than evac reads "
+                "from one file; export the submissions in several files"
+            )
+
+
+def _too_deep(name: str) -> FileRefused:
+    return FileRefused(
+        f"{name}: its objects and lists nest more than {limits.JSON_DEPTH} deep; a form "
+        "export nests a few levels: check that it is a list of submissions"
+    )
 
 
 def _submissions(data: object) -> list[dict] | None:
