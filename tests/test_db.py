@@ -65,7 +65,7 @@ def test_migrating_folds_a_persons_duplicate_documents_and_keeps_every_source(
     person_of = dict(zip(ids, (nasir, nasir, namesake), strict=True))
     session.commit()
     session.close()
-    command.downgrade(alembic_config(database_url), "people@-1")
+    command.downgrade(alembic_config(database_url), "people@people_0001-1")
     documents, contacts = _old_style_rows(cipher, person_of)
     engine = make_engine(database_url)
     old = MetaData()
@@ -92,7 +92,8 @@ def test_migrating_folds_a_persons_duplicate_documents_and_keeps_every_source(
     assert session.scalar(select(func.count()).select_from(Document)) == 3
     session.close()
 
-    command.downgrade(alembic_config(database_url), "people@-1")  # and back: one per registration
+    # and back: one per registration
+    command.downgrade(alembic_config(database_url), "people@people_0001-1")
     engine = make_engine(database_url)
     with engine.connect() as connection:
         back = connection.execute(text("SELECT person_id, kind, registration_id FROM document"))
