@@ -4,7 +4,6 @@ The public form is plain HTML: every step is a form submission (add a family mem
 one, register), so it works without JavaScript on a slow phone, in English, Dari and Pashto.
 """
 
-import io
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +19,7 @@ from evac.auth.permissions import Actor, Permission
 from evac.auth.permissions import Role as AuthRole
 from evac.auth.ratelimit import rate_limit
 from evac.deps import LanguageDep, SessionDep, render
-from evac.intake.collection_tools import apply_form, read_xlsform
+from evac.intake import limits
 from evac.intake.dates import DATE_ORDERS
 from evac.intake.mapping import (
     FIELDS,
@@ -30,7 +29,8 @@ from evac.intake.mapping import (
     propose_for_tables,
 )
 from evac.intake.models import ImportBatch
-from evac.intake.readers import READABLE, SourceTable, UnreadableFile, read_source_bytes
+from evac.intake.readers import READABLE, UnreadableFile
+from evac.intake.sandbox import parse_in_child_async
 from evac.intake.service import (
     MEMBER_FIELDS,
     PRINCIPAL_FIELDS,
@@ -349,10 +349,21 @@ async def upload(request: Request, session: SessionDep, lang: LanguageDep, actor
     name = Path(getattr(upload_file, "filename", "") or "").name
     if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
         return _upload_page(request, lang, actor, error=UPLOAD_HELP, code=422)
-    content = await upload_file.read()
+    content = await upload_file.read(limits.UPLOAD_BYTES + 1)
+    if len(content) > limits.UPLOAD_BYTES:
+        too_large = f"{name} is over {limits.UPLOAD_BYTES // limits.MB} MB: send it in parts"
+        return _upload_page(request, lang, actor, error=too_large, code=413)
+    form_file = form.get("form")
+    # The optional XLSForm of a KoboToolbox or ODK export: its labels guide the proposal
+    # only (the confirmed mapping is what the import uses), so it is not kept.
+    form_name = getattr(form_file, "filename", "") or None
     try:
-        tables = read_source_bytes(name, content)  # in memory: no plaintext on disk
-        await _apply_form(tables, form.get("form"))
+        tables = await parse_in_child_async(
+            name,
+            content,
+            form_name=form_name,
+            form_content=await form_file.read(limits.UPLOAD_BYTES) if form_name else b"",
+        )
     except UnreadableFile as error:
         return _upload_page(request, lang, actor, error=str(error), code=422)
     cipher = operation_cipher(request, session)
@@ -383,14 +394,6 @@ async def upload(request: Request, session: SessionDep, lang: LanguageDep, actor
     )
 
 
-async def _apply_form(tables: list[SourceTable], form_file: object) -> None:
-    """The optional XLSForm of a KoboToolbox or ODK export: its labels guide the proposal
-    only (the confirmed mapping is what the import uses), so it is not kept."""
-    if getattr(form_file, "filename", ""):
-        labels = read_xlsform(form_file.filename, io.BytesIO(await form_file.read()))
-        apply_form(tables, labels)
-
-
 @router.post("/intake/upload/confirm", response_class=HTMLResponse, include_in_schema=False)
 async def confirm_upload(request: Request, session: SessionDep, lang: LanguageDep, actor: ActorDep):
     """Import with the mapping as confirmed or corrected; the mapping is saved for the source.
@@ -410,7 +413,10 @@ async def confirm_upload(request: Request, session: SessionDep, lang: LanguageDe
         raise HTTPException(404, str(error)) from None
     source = pending.source
     check_source_access(actor, source, write=True)
-    tables = read_source_bytes(pending.name, pending.content)
+    try:
+        tables = await parse_in_child_async(pending.name, pending.content)
+    except UnreadableFile as error:  # read once at the upload; the limits may have changed
+        return _upload_page(request, lang, actor, error=str(error), code=422)
     headers = list(dict.fromkeys(h for t in tables for h in t.headers))
     mapping = {h: str(form.get(f"column-{i}", "")) or None for i, h in enumerate(headers)}
     date_orders = {

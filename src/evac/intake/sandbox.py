@@ -1,0 +1,203 @@
+"""Read a partner's file in a child process with a memory and a time limit.
+
+A spreadsheet is a zip of XML, and a few kB of it can ask for gigabytes or for minutes of
+work; the bounds of `limits` refuse the shapes known to do so, and this process boundary
+holds for the rest. The child (`python -m evac.intake.sandbox`) starts fresh, so it holds no
+key, no database connection and no other request's data, lowers its own priority (the
+server answering other requests comes first), caps its address space and its CPU time, reads
+the file from its standard input and writes the tables to its standard output as JSON (data,
+never code: the parent does not unpickle what a hostile file may have shaped). The parent
+kills it at the time limit and keeps only the tables; a file goes through pipes, never
+through the disk.
+"""
+
+import asyncio
+import io
+import json
+import math
+import os
+import resource
+import subprocess
+import sys
+from dataclasses import asdict
+from typing import Any
+
+from evac.intake import limits
+from evac.intake.readers import SourceRow, SourceTable, UnreadableFile
+
+CHILD_NICENESS = 10
+EXIT_OK = 0
+
+
+class ParseFailed(UnreadableFile):
+    """The child ran out of memory or time, or ended without an answer."""
+
+
+def parse_in_child(
+    name: str,
+    content: bytes,
+    *,
+    form_name: str | None = None,
+    form_content: bytes = b"",
+    seconds: float = limits.IMPORT_PARSE_SECONDS,
+    memory_bytes: int = limits.PARSE_MEMORY_BYTES,
+) -> list[SourceTable]:
+    """The tables of a file (and the labels of its XLSForm, when given), read in a child."""
+    try:
+        done = subprocess.run(
+            _child_command(),
+            input=_request(name, content, form_name, form_content, seconds, memory_bytes),
+            capture_output=True,
+            timeout=seconds,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:  # run() has killed the child
+        raise _too_slow(name, seconds) from None
+    return _answer(name, done.returncode, done.stdout, memory_bytes)
+
+
+async def parse_in_child_async(
+    name: str,
+    content: bytes,
+    *,
+    form_name: str | None = None,
+    form_content: bytes = b"",
+    seconds: float = limits.UPLOAD_PARSE_SECONDS,
+    memory_bytes: int = limits.PARSE_MEMORY_BYTES,
+) -> list[SourceTable]:
+    """`parse_in_child` awaited: the event loop serves other requests meanwhile."""
+    child = await asyncio.create_subprocess_exec(
+        *_child_command(),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    request = _request(name, content, form_name, form_content, seconds, memory_bytes)
+    try:
+        stdout, _ = await asyncio.wait_for(child.communicate(request), timeout=seconds)
+    except TimeoutError:
+        child.kill()
+        await child.wait()
+        raise _too_slow(name, seconds) from None
+    except asyncio.CancelledError:  # the client went away: the child must not live on
+        child.kill()
+        await child.wait()
+        raise
+    # decoding a large answer takes a while: off the event loop
+    return await asyncio.to_thread(_answer, name, child.returncode, stdout, memory_bytes)
+
+
+def _child_command() -> list[str]:
+    # -P: the working directory is not on the child's import path
+    return [sys.executable, "-P", "-m", "evac.intake.sandbox"]
+
+
+def _request(
+    name: str,
+    content: bytes,
+    form_name: str | None,
+    form_content: bytes,
+    seconds: float,
+    memory_bytes: int,
+) -> bytes:
+    header = {
+        "name": name,
+        "size": len(content),
+        "form_name": form_name,
+        "cpu_seconds": math.ceil(seconds),
+        "memory_bytes": memory_bytes,
+    }
+    return json.dumps(header).encode() + b"\n" + content + form_content
+
+
+def _answer(
+    name: str, returncode: int | None, stdout: bytes, memory_bytes: int
+) -> list[SourceTable]:
+    try:
+        answer = json.loads(stdout) if stdout else None
+    except json.JSONDecodeError:
+        answer = None
+    if returncode != EXIT_OK or not isinstance(answer, dict):
+        raise ParseFailed(
+            f"{name} could not be read: the reader stopped (exit code {returncode}) before "
+            f"its end, most likely for lack of memory (evac gives one file "
+            f"{memory_bytes // limits.MB:,} MB); send the list in several "
+            "smaller files, or as CSV"
+        )
+    if "refused" in answer:
+        raise UnreadableFile(answer["refused"])
+    return [table_from_json(table) for table in answer["tables"]]
+
+
+def _too_slow(name: str, seconds: float) -> ParseFailed:
+    return ParseFailed(
+        f"{name} took more than {seconds:g} s to read and was given up; send the list in "
+        "several smaller files, or as CSV"
+    )
+
+
+# --- tables as JSON ---------------------------------------------------------------------
+
+
+def table_to_json(table: SourceTable) -> dict[str, Any]:
+    data = asdict(table)
+    data["rows"] = [asdict(row) for row in table.rows]
+    data["metadata"], data["volatile"] = sorted(table.metadata), sorted(table.volatile)
+    return data
+
+
+def table_from_json(data: dict[str, Any]) -> SourceTable:
+    return SourceTable(
+        **{
+            **data,
+            "rows": [SourceRow(**row) for row in data["rows"]],
+            "labels": {header: tuple(words) for header, words in data["labels"].items()},
+            "metadata": frozenset(data["metadata"]),
+            "volatile": frozenset(data["volatile"]),
+        }
+    )
+
+
+# --- the child ----------------------------------------------------------------------------
+
+
+def _limit_self(*, memory_bytes: int, cpu_seconds: int) -> None:
+    os.nice(CHILD_NICENESS)
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    # CPU time as well as the parent's clock: a child whose parent died stops by itself
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
+
+
+def _child_main() -> int:
+    stdin = sys.stdin.buffer
+    header = json.loads(stdin.readline())
+    _limit_self(memory_bytes=header["memory_bytes"], cpu_seconds=header["cpu_seconds"])
+    content = stdin.read(header["size"])
+    form_content = stdin.read()
+    try:
+        tables = _read(header["name"], content, header["form_name"], form_content)
+        answer = json.dumps({"tables": [table_to_json(table) for table in tables]})
+    except UnreadableFile as refused:
+        answer = json.dumps({"refused": str(refused)})
+    except (MemoryError, RecursionError):
+        return 1  # the parent says what happened; nothing of the file goes to stderr
+    sys.stdout.buffer.write(answer.encode())
+    return EXIT_OK
+
+
+def _read(
+    name: str, content: bytes, form_name: str | None, form_content: bytes
+) -> list[SourceTable]:
+    from evac.intake.collection_tools import apply_form, read_xlsform
+    from evac.intake.readers import read_source_bytes
+
+    tables = read_source_bytes(name, content)
+    for table in tables:
+        table.rows = list(table.rows)  # read to the end here, within the limits
+    if form_name:
+        apply_form(tables, read_xlsform(form_name, io.BytesIO(form_content)))
+    return tables
+
+
+if __name__ == "__main__":
+    sys.exit(_child_main())
