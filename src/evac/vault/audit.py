@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import String, select
+from sqlalchemy import Row, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from evac.auth.permissions import Actor, Permission
@@ -49,7 +49,7 @@ class AuditHead(Base):
     last_hash: Mapped[str] = mapped_column(String(64), default=GENESIS)
 
 
-def entry_digest(entry, previous_hash: str) -> str:
+def entry_digest(entry: AuditEntry | Row, previous_hash: str) -> str:
     """The hash of an entry (or of a row with its columns) chained after `previous_hash`."""
     content = {
         "at": entry.at.isoformat(),
