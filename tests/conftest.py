@@ -157,6 +157,14 @@ def live_server(settings) -> Iterator[str]:
 TEST_PASSWORD = "correct horse battery staple"
 
 
+def csrf_token(client, page: str = "/login") -> str:
+    """The CSRF token of a form, fetched as a browser does: GET the page that holds the form
+    (the client keeps the cookie it sets) and read its hidden `csrf` field. Post it back as
+    `data={..., "csrf": token}`; requests with an API token (Bearer) need none."""
+    html = client.get(page).text
+    return html.split('name="csrf" value="')[1].split('"')[0]
+
+
 @pytest.fixture
 def make_user(session):
     """A factory of users with a role, in the test database (partners get a source)."""

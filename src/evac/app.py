@@ -2,25 +2,36 @@
 
 from pathlib import Path
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exception_handlers import http_exception_handler
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 
 from evac import __version__
+from evac.auth.csrf import check_csrf
 from evac.auth.headers import SecurityHeaders
 from evac.auth.permissions import Forbidden
 from evac.auth.views import router as auth_router
 from evac.config import Settings
 from evac.db import make_engine, make_sessionmaker
-from evac.deps import make_templates
+from evac.deps import get_language, make_templates, render
 from evac.intake.views import router as intake_router
 from evac.linkage.views import router as linkage_router
 from evac.people.views import router as people_router
+from evac.vault.service import KeysDestroyed
 from evac.vault.views import router as audit_router
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"
+
+
+SHREDDED = (
+    "this operation's personal data was destroyed (crypto-shred): nothing can be read or added"
+)
+
+
+def _wants_page(request: Request) -> bool:
+    return "text/html" in request.headers.get("accept", "")
 
 
 class Health(BaseModel):
@@ -40,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="Register, link, decide, plan, call forward, check in and account for "
         "evacuees of a noncombatant evacuation operation.",
+        dependencies=[Depends(check_csrf)],
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
@@ -54,11 +66,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """A role check in a service refused: the same 403 as a route-level check."""
         return JSONResponse({"detail": str(error)}, status_code=403)
 
+    @app.exception_handler(KeysDestroyed)
+    def shredded(request: Request, _error: KeysDestroyed) -> Response:
+        """The operation was crypto-shredded on purpose: gone for good, not a server fault."""
+        if _wants_page(request):
+            response = render(request, "gone.html", get_language(request))
+            response.status_code = 410
+            return response
+        return JSONResponse({"detail": SHREDDED}, status_code=410)
+
     @app.exception_handler(HTTPException)
     async def login_for_pages(request: Request, error: HTTPException):
         """A browser asking for a page without a session goes to the login page."""
-        wants_page = "text/html" in request.headers.get("accept", "")
-        if error.status_code == 401 and wants_page and request.method == "GET":
+        if error.status_code == 401 and _wants_page(request) and request.method == "GET":
             return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
         return await http_exception_handler(request, error)
 

@@ -29,6 +29,14 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_sender: str = "evac@localhost"
     log_level: str = "INFO"
+    # Proxies whose X-Forwarded-For/-Proto are believed, comma-separated ("10.0.0.5", or "*"
+    # behind a proxy that is the only way in). None by default: anyone can write those headers,
+    # and believing them lets one client pass for many and dodge the login rate limit.
+    forwarded_allow_ips: str = ""
+    # Other addresses the pages are reached by (e.g. "https://evac.example.org" behind a proxy
+    # that rewrites Host): their forms may post here.
+    trusted_origins: list[str] = []
+    api_token_days: int = 90  # a partner's token stops working then; `evac user rotate-token`
 
     @cached_property
     def is_sqlite(self) -> bool:

@@ -9,6 +9,7 @@ from fastapi import Path as PathParam
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
+from evac.auth.csrf import form_token, keep_token_cookie
 from evac.config import Settings
 from evac.db import session_scope
 from evac.i18n import LANGUAGES, Language, language, negotiate
@@ -43,11 +44,13 @@ def make_templates() -> Jinja2Templates:
 
 
 def render(request: Request, name: str, lang: Language, **context) -> object:
-    """A page in the request's language; the chosen language is remembered in a cookie."""
+    """A page in the request's language, its forms carrying the CSRF token `csrf`; the chosen
+    language is remembered in a cookie."""
     templates = get_templates(request)
     response = templates.TemplateResponse(
-        request, name, {"lang": lang, "_": lang.gettext, **context}
+        request, name, {"lang": lang, "_": lang.gettext, "csrf": form_token(request), **context}
     )
+    keep_token_cookie(request, response)
     if request.query_params.get("lang") in LANGUAGES:
         response.set_cookie(LANGUAGE_COOKIE, lang.code, max_age=365 * 86400, samesite="lax")
     return response

@@ -85,7 +85,8 @@ def test_partner_submits_and_follows_only_its_own_rows(client, auth_headers, ses
 
 
 def test_who_may_submit(client, auth_headers):
-    assert client.post("/api/v1/intake/submissions", json={"rows": ROWS}).status_code == 401
+    stranger = client.post("/api/v1/intake/submissions", json={"rows": ROWS})
+    assert stranger.status_code == 403 and "Bearer" in stranger.json()["detail"]  # CSRF first
     planner = auth_headers(Role.planner)
     refused = client.post("/api/v1/intake/submissions", json={"rows": ROWS}, headers=planner)
     assert refused.status_code == 403

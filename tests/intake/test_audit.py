@@ -14,6 +14,7 @@ from evac.intake.cli import run_import
 from evac.intake.service import SELF_REGISTRATION
 from evac.people.models import Registration
 from evac.vault.audit import AuditEntry, verify_chain
+from tests.conftest import csrf_token
 from tests.intake.test_api import ROWS, selected_mapping, upload, uploads  # noqa: F401 (fixture)
 
 FILES = Path(__file__).parent / "files"
@@ -93,7 +94,12 @@ def test_api_upload_page_and_self_registration_are_audited(
     assert client.post("/intake/upload/confirm", data=form, headers=officer).status_code == 200
     registered = client.post(
         "/register",
-        data={"p_full_name": "Zarghona Popal", "p_birth_date": "1370", "members": "0"},
+        data={
+            "p_full_name": "Zarghona Popal",
+            "p_birth_date": "1370",
+            "members": "0",
+            "csrf": csrf_token(client, "/register"),
+        },
     )
     assert registered.status_code == 200
     api, page, public = import_entries(session)

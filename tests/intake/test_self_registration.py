@@ -10,6 +10,7 @@ from evac.auth.permissions import Role
 from evac.intake.service import SELF_REGISTRATION, register_household
 from evac.people.models import Registration
 from evac.people.service import iter_registration_records
+from tests.conftest import csrf_token
 
 
 def stored(session, cipher) -> list:
@@ -35,6 +36,7 @@ def test_form_without_javascript_adds_members_and_registers(
         "p_phone": "0799 123 456",
         "p_sex": "M",
         "p_category_claimed": "siv",
+        "csrf": csrf_token(client, "/register?lang=ps"),  # the page's token, as a browser sends
     }
     added = client.post("/register", data={**principal, "members": "0", "action": "add"})
     assert 'name="m0_full_name"' in added.text and 'value="Ahmad Wali Rahimi"' in added.text

@@ -5,11 +5,10 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 
+from evac.auth.csrf import SESSION_COOKIE
 from evac.auth.permissions import Actor, Permission
 from evac.auth.service import AuthenticationFailed, actor_for_session, actor_for_token
 from evac.deps import SessionDep
-
-SESSION_COOKIE = "evac_session"
 
 
 def current_actor(request: Request, session: SessionDep) -> Actor:

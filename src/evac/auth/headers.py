@@ -20,7 +20,10 @@ DOCS_POLICY = (
 DOCS_PATHS = ("/docs", "/redoc")
 COMMON = [
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    # Never a page's address to another site; the same site gets it, and with it the real
+    # Origin on form posts (under no-referrer browsers send "Origin: null", which the CSRF
+    # check cannot tell from a forged post).
+    (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
     (b"permissions-policy", b"geolocation=(), microphone=(), payment=()"),
     (b"cross-origin-opener-policy", b"same-origin"),

@@ -1,12 +1,11 @@
-"""Login and logout pages. Forms carry a CSRF token matched against a cookie (double submit)."""
+"""Login and logout pages (their CSRF tokens are checked app-wide: evac.auth.csrf)."""
 
-import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
+from fastapi import APIRouter, Depends, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from evac.auth.deps import SESSION_COOKIE
+from evac.auth.csrf import SESSION_COOKIE, set_private_cookie
 from evac.auth.ratelimit import RateLimited, limiter, rate_limit, too_many
 from evac.auth.service import (
     AuthenticationFailed,
@@ -19,7 +18,6 @@ from evac.deps import LanguageDep, SessionDep, render
 from evac.vault.audit import record_access
 
 router = APIRouter(include_in_schema=False)
-CSRF_COOKIE = "evac_csrf"
 
 
 def _safe_next(target: str | None) -> str:
@@ -30,19 +28,10 @@ def _safe_next(target: str | None) -> str:
 
 
 def _login_page(request: Request, lang, *, error: str | None = None, status_code: int = 200):
-    token = secrets.token_urlsafe(24)
     response = render(
-        request,
-        "login.html",
-        lang,
-        csrf=token,
-        error=error,
-        next=_safe_next(request.query_params.get("next")),
+        request, "login.html", lang, error=error, next=_safe_next(request.query_params.get("next"))
     )
     response.status_code = status_code
-    response.set_cookie(
-        CSRF_COOKIE, token, httponly=True, samesite="strict", secure=request.url.scheme == "https"
-    )
     return response
 
 
@@ -64,10 +53,8 @@ def login(
     lang: LanguageDep,
     username: Annotated[str, Form()],
     password: Annotated[str, Form()],
-    csrf: Annotated[str, Form()],
     next: Annotated[str, Form()] = "/status",
 ):
-    _check_csrf(request, csrf)
     failures = limiter(request, "login-failures", limit=FAILURES_PER_USER, window=FAILURE_WINDOW)
     try:
         failures.check(username.lower())
@@ -91,30 +78,15 @@ def login(
         subject=f"user:{user.id}",
     )
     response = RedirectResponse(_safe_next(next), status_code=status.HTTP_303_SEE_OTHER)
-    response.set_cookie(
-        SESSION_COOKIE,
-        start_session(session, user=user),
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https",
-    )
+    set_private_cookie(request, response, SESSION_COOKIE, start_session(session, user=user))
     return response
 
 
 @router.post("/logout")
-def logout(request: Request, session: SessionDep, csrf: Annotated[str, Form()]):
-    _check_csrf(request, csrf)
+def logout(request: Request, session: SessionDep):
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         end_session(session, token=token)
     response = RedirectResponse("/login", status_code=status.HTTP_303_SEE_OTHER)
     response.delete_cookie(SESSION_COOKIE)
     return response
-
-
-def _check_csrf(request: Request, submitted: str) -> None:
-    expected = request.cookies.get(CSRF_COOKIE)
-    if not expected or not secrets.compare_digest(expected, submitted):
-        raise HTTPException(
-            status.HTTP_403_FORBIDDEN, detail="form expired or forged: reload the page and retry"
-        )
