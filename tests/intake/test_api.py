@@ -14,7 +14,8 @@ import evac.intake.uploads as uploads_module
 import evac.intake.views as intake_views
 from evac.app import create_app
 from evac.auth.permissions import Role
-from evac.intake.models import MappingProfile, RejectedRow
+from evac.intake.models import RejectedRow
+from evac.intake.service import profile_entries
 from evac.intake.uploads import UPLOAD_SECONDS, UploadGone, keep_upload, open_upload
 from evac.people.models import Registration
 from evac.vault.audit import AuditEntry
@@ -125,7 +126,9 @@ def upload(client, headers: dict, *, name: str, source: str, media_type: str):
         )
 
 
-def test_upload_page_proposes_a_mapping_that_can_be_corrected(client, auth_headers, session):
+def test_upload_page_proposes_a_mapping_that_can_be_corrected(
+    client, auth_headers, session, cipher
+):
     officer = auth_headers(Role.officer)
     assert client.get("/intake/upload?lang=fa-AF", headers=officer).status_code == 200
     proposed = upload(
@@ -148,8 +151,8 @@ def test_upload_page_proposes_a_mapping_that_can_be_corrected(client, auth_heade
     accepted = re.search(r'data-count="accepted">.*?<td class="number">(\d+)<', done.text, re.S)
     assert accepted.group(1) == "6"  # with the phone unread, row 7 is no longer rejected
     session.rollback()
-    profile = session.scalar(select(MappingProfile).where(MappingProfile.source == "ngo-alpha"))
-    assert profile.mapping["Phone/WhatsApp"] is None
+    profile = profile_entries(session, cipher=cipher, source="ngo-alpha")
+    assert profile["Phone/WhatsApp"] is None
     session.rollback()
     expired = client.post("/intake/upload/confirm", data=form, headers=officer)
     assert expired.status_code == 404

@@ -32,9 +32,8 @@ from evac.intake.mapping import (
     merge_profile,
     split_profile,
 )
-from evac.intake.models import MappingProfile
 from evac.intake.readers import SourceRow, SourceTable
-from evac.intake.service import saved_date_orders
+from evac.intake.service import profile_entries, saved_date_orders
 from evac.intake.validate import row_to_record
 from evac.people.models import Registration
 from evac.people.service import read_registration
@@ -260,8 +259,8 @@ def test_import_infers_saves_and_reuses_the_order(settings, session, cipher, tmp
     first = write_list(tmp_path / "siv.csv", ["06/09/1997", "12/31/1980"])
     run_import(settings, path=first, source="siv", accept_proposal=True, console=QUIET)
     assert stored_births(session, cipher, "siv") == [(1997, 6, 9, False), (1980, 12, 31, False)]
-    profile = session.scalar(select(MappingProfile).where(MappingProfile.source == "siv"))
-    assert profile.mapping["DOB"] == {"field": "birth_date", "date_order": "mdy"}
+    profile = profile_entries(session, cipher=cipher, source="siv")
+    assert profile["DOB"] == {"field": "birth_date", "date_order": "mdy"}
     session.rollback()
     # the next file from the source shows no order: the profile's holds
     second = write_list(tmp_path / "siv-2.csv", ["03/04/1970"])
@@ -281,7 +280,7 @@ def test_a_source_with_no_evidence_is_stored_day_first_and_flagged(
         (1990, 5, 5, False),
         (1986, None, None, False),
     ]
-    assert saved_date_orders(session, operation_id=cipher.operation_id, source="ngo") == {}
+    assert saved_date_orders(session, cipher=cipher, source="ngo") == {}
     session.rollback()
 
 
@@ -396,9 +395,7 @@ def test_the_upload_page_shows_the_order_and_imports_with_the_one_chosen(
     assert result.status_code == 200, result.text
     assert 'id="date-warnings"' in result.text and "can only be month/day/year" in result.text
     assert stored_births(session, cipher, "office") == [(1997, 9, 6, False), (1980, 12, 31, False)]
-    assert saved_date_orders(session, operation_id=cipher.operation_id, source="office") == {
-        "DOB": DAY_FIRST
-    }
+    assert saved_date_orders(session, cipher=cipher, source="office") == {"DOB": DAY_FIRST}
 
 
 def test_the_cli_shows_the_order_with_the_mapping_proposal(settings, operation, session, tmp_path):

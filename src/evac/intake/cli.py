@@ -36,7 +36,7 @@ from evac.intake.service import (
 )
 from evac.intake.workers import workers_for
 from evac.vault.keys import provider_from_settings
-from evac.vault.service import cipher_for
+from evac.vault.service import OperationCipher, cipher_for
 
 
 def run_import(
@@ -72,7 +72,7 @@ def run_import(
         )
         mapping, date_orders = _mapping(
             session,
-            operation_id=operation.id,
+            cipher=cipher,
             source=source,
             tables=tables,
             mapping_file=mapping_file,
@@ -83,7 +83,7 @@ def run_import(
             save_mapping(
                 session,
                 actor=actor,
-                operation_id=operation.id,
+                cipher=cipher,
                 source=source,
                 mapping=mapping,
                 date_orders=date_orders,
@@ -116,7 +116,7 @@ def run_import(
 def _mapping(
     session: Session,
     *,
-    operation_id: int,
+    cipher: OperationCipher,
     source: str,
     tables: list[SourceTable],
     mapping_file: Path | None,
@@ -127,14 +127,14 @@ def _mapping(
     (saved as the source's profile by the caller); with the day/month order of each date
     column, shown beside it."""
     headers = list(dict.fromkeys(h for t in tables for h in t.headers))
-    saved_orders = saved_date_orders(session, operation_id=operation_id, source=source)
+    saved_orders = saved_date_orders(session, cipher=cipher, source=source)
     if mapping_file is not None:
         try:
             mapping, given = load_mapping_file(mapping_file)
         except MappingError as error:
             raise IntakeFailed(str(error)) from None
         return mapping, _date_orders(console, tables, mapping, given, saved_orders)
-    saved = saved_mapping(session, operation_id=operation_id, source=source) or {}
+    saved = saved_mapping(session, cipher=cipher, source=source) or {}
     if headers and all(h in saved for h in headers):
         console.print(f"Using the saved mapping of source [bold]{source}[/].")
         return saved, _date_orders(console, tables, saved, {}, saved_orders)

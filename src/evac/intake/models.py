@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from evac.db import Base, BigId, JSONData, UTCDateTime, utcnow
+from evac.db import Base, BigId, UTCDateTime, utcnow
 
 
 class MappingProfile(Base):
@@ -17,7 +17,9 @@ class MappingProfile(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     operation_id: Mapped[int] = mapped_column(ForeignKey("operation.id"))
     source: Mapped[str] = mapped_column(String(80))
-    mapping: Mapped[dict] = mapped_column(JSONData)  # {header: field or null}
+    # JSON {header: field or null}, sealed: a header can be what a person wrote (a list's
+    # first row, a form's question), so it goes with the operation's key when that is shredded
+    mapping_sealed: Mapped[bytes] = mapped_column(LargeBinary)
     updated_by: Mapped[str] = mapped_column(String(80))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -145,30 +145,43 @@ def check_source_access(actor: Actor, source: str, *, write: bool) -> None:
         )
 
 
-def saved_mapping(session: Session, *, operation_id: int, source: str) -> dict | None:
-    entries = _profile_entries(session, operation_id=operation_id, source=source)
+PROFILE_FIELD = "intake_mapping_profile.mapping"
+
+
+def saved_mapping(session: Session, *, cipher: OperationCipher, source: str) -> dict | None:
+    entries = profile_entries(session, cipher=cipher, source=source)
     return split_profile(entries)[0] if entries is not None else None
 
 
-def saved_date_orders(session: Session, *, operation_id: int, source: str) -> dict[str, str]:
+def saved_date_orders(session: Session, *, cipher: OperationCipher, source: str) -> dict[str, str]:
     """The day/month order the source's profile keeps for its date columns."""
-    entries = _profile_entries(session, operation_id=operation_id, source=source)
+    entries = profile_entries(session, cipher=cipher, source=source)
     return split_profile(entries)[1] if entries is not None else {}
 
 
-def _profile_entries(session: Session, *, operation_id: int, source: str) -> dict | None:
-    return session.scalar(
-        select(MappingProfile.mapping).where(
-            MappingProfile.operation_id == operation_id, MappingProfile.source == source
+def profile_entries(session: Session, *, cipher: OperationCipher, source: str) -> dict | None:
+    """The source's saved profile, unsealed: {header: field, or {field, date order}}."""
+    sealed = session.scalar(
+        select(MappingProfile.mapping_sealed).where(
+            MappingProfile.operation_id == cipher.operation_id, MappingProfile.source == source
         )
     )
+    return open_profile(cipher, sealed) if sealed else None
+
+
+def seal_profile(cipher: OperationCipher, entries: dict) -> bytes:
+    return cipher.encrypt(json.dumps(entries, ensure_ascii=False), field=PROFILE_FIELD)
+
+
+def open_profile(cipher: OperationCipher, sealed: bytes) -> dict:
+    return json.loads(cipher.decrypt(sealed, field=PROFILE_FIELD))
 
 
 def save_mapping(
     session: Session,
     *,
     actor: Actor,
-    operation_id: int,
+    cipher: OperationCipher,
     source: str,
     mapping: dict,
     date_orders: dict[str, str | None] | None = None,
@@ -178,13 +191,16 @@ def save_mapping(
     check_source_access(actor, source, write=True)
     profile = session.scalar(
         select(MappingProfile).where(
-            MappingProfile.operation_id == operation_id, MappingProfile.source == source
+            MappingProfile.operation_id == cipher.operation_id, MappingProfile.source == source
         )
     )
     if profile is None:
-        profile = MappingProfile(operation_id=operation_id, source=source, mapping={})
+        profile = MappingProfile(operation_id=cipher.operation_id, source=source)
         session.add(profile)
-    profile.mapping = merge_profile(profile.mapping, mapping, date_orders or {})
+    entries = open_profile(cipher, profile.mapping_sealed) if profile.mapping_sealed else {}
+    profile.mapping_sealed = seal_profile(
+        cipher, merge_profile(entries, mapping, date_orders or {})
+    )
     profile.updated_by = actor.username
     session.flush()
 
@@ -216,7 +232,7 @@ def import_tables(
     `date_orders` ({header: "dmy" or "mdy"}) sets date columns' day/month order; the others
     are inferred from their dates (`table_date_orders`)."""
     check_source_access(actor, source, write=True)
-    saved_orders = saved_date_orders(session, operation_id=cipher.operation_id, source=source)
+    saved_orders = saved_date_orders(session, cipher=cipher, source=source)
     summary = ImportSummary(reference=new_reference(), dry_run=dry_run)
     batch = None
     if not dry_run:
@@ -962,7 +978,7 @@ def submit_rows(
     """Rows sent through the API: keys are field names, or columns with a mapping."""
     table = rows_from_json(rows)
     if mapping is None:
-        mapping = saved_mapping(session, operation_id=cipher.operation_id, source=source) or {}
+        mapping = saved_mapping(session, cipher=cipher, source=source) or {}
         mapping = {**propose_mapping(table.headers), **mapping}
     return import_tables(
         session,

@@ -376,9 +376,9 @@ async def upload(request: Request, session: SessionDep, lang: LanguageDep, actor
         content=content,
     )
     headers = list(dict.fromkeys(h for t in tables for h in t.headers))
-    saved = saved_mapping(session, operation_id=cipher.operation_id, source=source) or {}
+    saved = saved_mapping(session, cipher=cipher, source=source) or {}
     mapping = {**propose_for_tables(tables), **{h: f for h, f in saved.items() if h in headers}}
-    saved_orders = saved_date_orders(session, operation_id=cipher.operation_id, source=source)
+    saved_orders = saved_date_orders(session, cipher=cipher, source=source)
     # a column mapped to a date here only later has its order inferred at the import
     date_orders = choose_date_orders(date_order_evidence(tables, mapping), saved=saved_orders)
     return render(
@@ -428,7 +428,7 @@ async def confirm_upload(request: Request, session: SessionDep, lang: LanguageDe
         save_mapping(
             session,
             actor=actor,
-            operation_id=cipher.operation_id,
+            cipher=cipher,
             source=source,
             mapping=mapping,
             date_orders=date_orders,
