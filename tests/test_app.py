@@ -3,8 +3,10 @@ from fastapi.testclient import TestClient
 
 from evac import __version__
 from evac.app import create_app
-from evac.auth.permissions import Role
+from evac.auth.permissions import Role, cli_actor
 from evac.people.service import PersonNames, create_person
+from evac.vault.service import shred_operation
+from tests.conftest import csrf_token
 
 
 @pytest.fixture
@@ -53,3 +55,27 @@ def test_language_from_accept_language_header(client, auth_headers):
     headers = {"Accept-Language": "ps-AF,ps;q=0.9,en;q=0.5", **auth_headers(Role.auditor)}
     page = client.get("/status", headers=headers)
     assert 'dir="rtl"' in page.text and "کسان" in page.text
+
+
+@pytest.fixture
+def shredded(session, operation):
+    shred_operation(session, actor=cli_actor(), operation_id=operation.id, reason="test")
+    session.commit()
+    return operation
+
+
+def test_a_shredded_operation_is_gone_not_a_server_error(settings, shredded, auth_headers):
+    officer = auth_headers(Role.administrator)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        api = client.get("/api/linkage/reviews", headers=officer)
+        assert api.status_code == 410 and "destroyed" in api.json()["detail"]
+        submitted = client.post(
+            "/api/v1/intake/submissions", json={"rows": [{"given_name": "Gul"}]}, headers=officer
+        )
+        assert submitted.status_code == 410
+        page = client.get("/linkage/review?lang=fa-AF", headers={**officer, "Accept": "text/html"})
+        assert page.status_code == 410 and 'dir="rtl"' in page.text
+        assert "عملیات بسته شد" in page.text  # "operation closed", in Dari
+        form = {"p_full_name": "Gul Ahmad", "members": "0", "csrf": csrf_token(client, "/register")}
+        registered = client.post("/register?lang=ps", data=form, headers={"Accept": "text/html"})
+        assert registered.status_code == 410 and "عملیات بند شو" in registered.text

@@ -1,9 +1,12 @@
+import os
 import subprocess
 import sys
 
 from typer.testing import CliRunner
 
+from evac.auth.permissions import cli_actor
 from evac.cli import app
+from evac.vault.service import shred_operation
 
 runner = CliRunner()
 
@@ -34,9 +37,13 @@ def test_config_masks_secrets(monkeypatch):
     assert "(set)" in result.output
 
 
-def _evac(*args: str) -> subprocess.CompletedProcess:
+def _evac(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "evac", *args], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "evac", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -52,3 +59,19 @@ def test_an_unreachable_database_says_what_to_check():
     result = _evac("--database-url", "postgresql+psycopg://evac@127.0.0.1:1/evac", "status")
     assert result.returncode == 2
     assert "Check EVAC_DATABASE_URL" in " ".join(result.stdout.split())
+
+
+def test_a_shredded_operation_gets_one_line_not_a_traceback(settings, session, operation, tmp_path):
+    shred_operation(session, actor=cli_actor(), operation_id=operation.id, reason="test")
+    session.commit()
+    listing = tmp_path / "list.csv"
+    listing.write_text("full_name,birth_year\nGul Ahmad,1986\n")
+    env = {"EVAC_MASTER_KEY": settings.master_key.get_secret_value()}
+    url = ["--database-url", settings.database_url]
+    for command in (["import", str(listing), "--source", "ngo-x"], ["link", "run"]):
+        result = _evac(*url, *command, env=env)
+        assert result.returncode == 3, result.stdout + result.stderr
+        assert "Traceback" not in result.stdout + result.stderr
+        assert " ".join(result.stdout.split()).startswith(
+            "This operation's personal data was destroyed (crypto-shred)"
+        ), command

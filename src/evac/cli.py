@@ -19,6 +19,7 @@ from evac.people.service import count_by_category_and_state
 from evac.scenario import cli as scenario_cli
 from evac.vault import cli as vault_cli
 from evac.vault.keys import create_master_key_file
+from evac.vault.service import KeysDestroyed
 
 app = typer.Typer(
     help="evac: run a noncombatant evacuation, from the first list of names to the last flight.\n\n"
@@ -29,6 +30,10 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 console = Console()
+SHREDDED = (
+    "This operation's personal data was destroyed (crypto-shred): nothing can be read, "
+    "imported or linked any more."
+)
 
 
 def settings_from(ctx: typer.Context) -> Settings:
@@ -154,8 +159,8 @@ app.add_typer(scenario_cli.app, name="scenario")
 
 
 def run() -> None:
-    """The `evac` console script: the commands, with a plain answer when the database is not
-    there or not set up, instead of a traceback."""
+    """The `evac` console script: the commands, with a plain answer instead of a traceback when
+    the database is not there or not set up, or the operation was shredded."""
     try:
         app()
     except (OperationalError, ProgrammingError) as error:
@@ -164,6 +169,9 @@ def run() -> None:
             raise
         console.print(f"[red]{problem}[/]", soft_wrap=True)
         sys.exit(2)
+    except KeysDestroyed:
+        console.print(f"[red]{SHREDDED}[/]", soft_wrap=True)
+        sys.exit(3)
 
 
 def database_problem(error: OperationalError | ProgrammingError) -> str | None:
