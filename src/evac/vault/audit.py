@@ -106,7 +106,9 @@ def verify_chain(session: Session) -> list[ChainBreak]:
     """Every place the chain is broken, in order; empty when the log is intact."""
     breaks: list[ChainBreak] = []
     previous, previous_id = GENESIS, None
-    for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)):
+    for entry in session.scalars(
+        select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=2000)
+    ):
         if entry.previous_hash != previous:
             breaks.append(ChainBreak(entry.id, _link_reason(session, entry, previous_id)))
         if entry_digest(entry, entry.previous_hash) != entry.entry_hash:
