@@ -32,6 +32,7 @@ from evac.vault.keys import provider_from_settings
 from evac.vault.service import OperationCipher, cipher_for
 
 router = APIRouter()
+REASON_LENGTH = 500  # the columns' size (link_decision.reason, link_history.reason)
 Reviewer = Annotated[Actor, Depends(requires(Permission.linkage_review))]
 
 
@@ -78,12 +79,12 @@ class ReviewDetail(ReviewSummary):
 
 class Decision(BaseModel):
     same: bool = Field(description="true: the same person; false: not the same")
-    reason: str = Field(min_length=1, max_length=500)
+    reason: str = Field(min_length=1, max_length=REASON_LENGTH)
 
 
 class Split(BaseModel):
     registration_ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] = Field(min_length=1)
-    reason: str = Field(min_length=1, max_length=500)
+    reason: str = Field(min_length=1, max_length=REASON_LENGTH)
 
 
 class HistoryEntry(BaseModel):
@@ -202,18 +203,18 @@ def review_submit(
     session: SessionDep,
     lang: LanguageDep,
     actor: Reviewer,
-    verdict: Annotated[str, Form()],
+    verdict: Annotated[str, Form()] = "",
     reason: Annotated[str, Form()] = "",
 ):
     cipher = _cipher(request, session)
     item = _item(session, cipher, item_id)
     try:
-        decide(session, cipher=cipher, actor=actor, item_id=item_id, same=verdict == "same",
-               reason=reason)  # fmt: skip
-    except LinkageError as error:
+        decide(session, cipher=cipher, actor=actor, item_id=item_id, same=_same(verdict),
+               reason=_reason(reason))  # fmt: skip
+    except (LinkageError, FormProblem) as error:
         fields = _side_by_side(session, cipher, actor, item)
-        return render(request, "linkage/review.html", lang, item=item, fields=fields,
-                      error=str(error))  # fmt: skip
+        return _refused(render(request, "linkage/review.html", lang, item=item, fields=fields,
+                               error=str(error)))  # fmt: skip
     person_id = session.get(Registration, item.registration_a_id).person_id
     return RedirectResponse(
         f"/linkage/persons/{person_id}?lang={lang.code}", status_code=status.HTTP_303_SEE_OTHER
@@ -247,17 +248,55 @@ def person_page(
 
 
 @router.post("/linkage/persons/{person_id}/split", include_in_schema=False)
-async def person_split(
-    person_id: RowId, request: Request, session: SessionDep, lang: LanguageDep, actor: Reviewer
+def person_split(
+    person_id: RowId,
+    request: Request,
+    session: SessionDep,
+    lang: LanguageDep,
+    actor: Reviewer,
+    registration: Annotated[list[str], Form(default_factory=list)],
+    reason: Annotated[str, Form()] = "",
 ):
-    form = await request.form()
-    chosen = [int(value) for value in form.getlist("registration")]
     try:
         new_person = split_person(session, cipher=_cipher(request, session), actor=actor,
-                                  person_id=person_id, registration_ids=chosen,
-                                  reason=str(form.get("reason", "")))  # fmt: skip
-    except LinkageError as error:
-        return _person_page(request, session, lang, actor, person_id, error=str(error))
+                                  person_id=person_id, registration_ids=_ids(registration),
+                                  reason=_reason(reason))  # fmt: skip
+    except (LinkageError, FormProblem) as error:
+        page = _person_page(request, session, lang, actor, person_id, error=str(error))
+        return _refused(page)
     return RedirectResponse(
         f"/linkage/persons/{new_person.id}?lang={lang.code}", status_code=status.HTTP_303_SEE_OTHER
     )
+
+
+# --- what the forms send -------------------------------------------------------------------
+
+
+class FormProblem(ValueError):
+    """A form value no page of evac sends (edited by hand or by a script)."""
+
+
+def _same(verdict: str) -> bool:
+    if verdict not in ("same", "different"):
+        raise FormProblem("choose 'Same person' or 'Not the same'")
+    return verdict == "same"
+
+
+def _reason(reason: str) -> str:
+    if len(reason) > REASON_LENGTH:
+        raise FormProblem(f"the reason is longer than {REASON_LENGTH} characters: shorten it")
+    return reason
+
+
+def _ids(values: list[str]) -> list[int]:
+    try:
+        return [int(value) for value in values]
+    except ValueError:
+        raise FormProblem(
+            "tick registrations in the list: their numbers are what is sent"
+        ) from None
+
+
+def _refused(page):
+    page.status_code = status.HTTP_422_UNPROCESSABLE_CONTENT
+    return page
