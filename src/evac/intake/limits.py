@@ -35,6 +35,11 @@ MERGED_CELLS = 100_000
 ROW_CELLS = 2_000
 CELL_CHARS = 131_072
 
+# A value typed into a form or sent in an API row, and a column name: far longer than any name,
+# number or answer, far shorter than a flood.
+FORM_FIELD_CHARS = 1_000
+COLUMN_NAME_CHARS = 200
+
 # JSON: how deep objects and lists may nest (a web form's group inside a repeat inside a
 # submission is 4 or 5 deep), and how many values a file may hold in all.
 JSON_DEPTH = 32

@@ -74,6 +74,12 @@ RELATIONSHIP_WORDS = {word: role for role, words in RELATIONSHIPS.items() for wo
 RELATION_FILLERS = frozenset({"of", "to", "the", "pa", "s", "principal", "applicant", "main"})
 IN_LAW = re.compile(r"\bin law\b|^(خسر|خشو|خسربوره|ایوربند)")  # in-laws: no role of their own
 NAME_FIELDS = ("full_name", "given_name", "family_name")
+# Invisible characters that are no part of a name: C0 controls and DEL (a NUL cuts a name short
+# in C programs and in PostgreSQL text), and Unicode's Bidi_Control set, which reorders how the
+# rest displays (U+202E shows "Ahmad" written backwards and hides what follows). The joiners
+# that Dari and Pashto spelling needs (U+200C, U+200D) are kept.
+NAME_CONTROLS = re.compile("[\x00-\x1f\x7f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+CONTROLS_REMOVED = "name_controls_removed"
 
 
 @dataclass(frozen=True)
@@ -213,11 +219,22 @@ def _taken(
 
 
 def _converter(field: str, date_order: str | None) -> Callable[..., dict[str, object]]:
+    if field in (*NAME_FIELDS, "father_name", "name_native"):
+        return partial(_name_fields, field=field)
     if field in DATE_FIELDS:
         return partial(_birth_fields, order=date_order)
     if field == "com_approval_date":
         return partial(_date_field, field=field, order=date_order)
     return CONVERTERS.get(field) or (lambda text: {field: text})
+
+
+def _name_fields(text: str, *, field: str) -> dict[str, object]:
+    """The name without control characters; their removal is flagged on the registration
+    (the raw row keeps the name as sent)."""
+    if not NAME_CONTROLS.search(text):
+        return {field: text}
+    kept = " ".join(NAME_CONTROLS.sub("", text).split())
+    return {field: kept, "flags": (CONTROLS_REMOVED,)} if kept else {"flags": (CONTROLS_REMOVED,)}
 
 
 def _names_by_script(fields: dict[str, object]) -> dict[str, object]:

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 from sqlalchemy.orm import Session
 
 from evac.auth.deps import ActorDep, requires
@@ -106,11 +106,26 @@ def operation_cipher(request: Request, session: Session) -> OperationCipher:
     return cipher_for(session, provider=provider, operation_id=operation.id)
 
 
-def _form_people(form) -> tuple[dict[str, str], list[dict[str, str]]]:
-    principal = {f: form.get(f"p_{f}", "").strip() for f in PRINCIPAL_FIELDS}
-    count = min(int(form.get("members", "0") or 0), MAX_MEMBERS)
-    members = [{f: form.get(f"m{i}_{f}", "").strip() for f in MEMBER_FIELDS} for i in range(count)]
-    return {k: v for k, v in principal.items() if v}, members
+def _form_people(form) -> tuple[dict[str, str], list[dict[str, str]], dict[tuple[int, str], str]]:
+    """The principal's and the members' answers, and what cannot be taken as sent: a member
+    count that is not a number, an answer longer than any name or number (a script's
+    flood, not a person's typing)."""
+    errors: dict[tuple[int, str], str] = {}
+    count = str(form.get("members", "0") or "0").strip()
+    if not count.isdigit():
+        errors[(0, "members")] = "the number of family members is not a number"
+    members_count = min(int(count), MAX_MEMBERS) if count.isdigit() else 0
+    principal = {f: str(form.get(f"p_{f}", "")).strip() for f in PRINCIPAL_FIELDS}
+    members = [
+        {f: str(form.get(f"m{i}_{f}", "")).strip() for f in MEMBER_FIELDS}
+        for i in range(members_count)
+    ]
+    for index, person in enumerate([principal, *members]):
+        for name, value in person.items():
+            if len(value) > limits.FORM_FIELD_CHARS:
+                errors[(index, name)] = f"longer than {limits.FORM_FIELD_CHARS} characters"
+                person[name] = value[: limits.FORM_FIELD_CHARS]
+    return {k: v for k, v in principal.items() if v}, members, errors
 
 
 def _page(request: Request, lang, principal, members, errors=None, status_code=200):
@@ -149,7 +164,9 @@ REGISTER_LIMIT = rate_limit("register", limit=60, window=600)
 )
 async def submit_registration(request: Request, session: SessionDep, lang: LanguageDep):
     form = await request.form()
-    principal, members = _form_people(form)
+    principal, members, errors = _form_people(form)
+    if errors:
+        return _page(request, lang, principal, members, errors, status_code=422)
     action = form.get("action", "register")
     if action == "add" and len(members) < MAX_MEMBERS:
         return _page(request, lang, principal, [*members, {}])
@@ -177,8 +194,20 @@ async def submit_registration(request: Request, session: SessionDep, lang: Langu
 # --- partner API --------------------------------------------------------------------------
 
 
+# A column name and a value of a submitted row: far longer than any real one, far shorter
+# than a flood (a 10 MB name was taken as it came).
+def _short_enough(value: str | int | float | None) -> str | int | float | None:
+    if isinstance(value, str) and len(value) > limits.FORM_FIELD_CHARS:
+        raise ValueError(f"a value may have at most {limits.FORM_FIELD_CHARS} characters")
+    return value
+
+
+ColumnName = Annotated[str, StringConstraints(max_length=limits.COLUMN_NAME_CHARS)]
+RowValue = Annotated[str | int | float | None, AfterValidator(_short_enough)]
+
+
 class SubmissionIn(BaseModel):
-    rows: list[dict[str, str | int | float | None]] = Field(min_length=1, max_length=5000)
+    rows: list[dict[ColumnName, RowValue]] = Field(min_length=1, max_length=5000)
     source: str | None = Field(
         None,
         max_length=80,
