@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import uvicorn
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -103,3 +104,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(intake_router)
     app.include_router(linkage_router)
     return app
+
+
+def server_config(
+    settings: Settings, *, host: str, port: int, log_level: str = "info"
+) -> uvicorn.Config:
+    """uvicorn as `evac serve` runs it. X-Forwarded-For and -Proto are believed only from the
+    proxies the settings name: uvicorn's default believes any local process, so a client
+    behind no proxy could pass for many and dodge the login and registration rate limits."""
+    trusted = settings.forwarded_allow_ips.strip()
+    return uvicorn.Config(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level=log_level,
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted or None,
+    )

@@ -112,10 +112,10 @@ def serve(
     """Serve the pages and the API (OpenAPI at /docs)."""
     import uvicorn
 
-    from evac.app import create_app
+    from evac.app import server_config
 
     console.print(f"evac on http://{host}:{port}/  (API docs at /docs; Ctrl-C stops)")
-    uvicorn.run(create_app(settings_from(ctx)), host=host, port=port, log_level="info")
+    uvicorn.Server(server_config(settings_from(ctx), host=host, port=port)).run()
 
 
 @app.command()

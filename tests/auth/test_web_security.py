@@ -1,11 +1,20 @@
 """Headers, cookies and rate limits of the web front door."""
 
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 
-from evac.app import create_app
+from evac.app import create_app, server_config
 from evac.auth.permissions import Role
 from evac.auth.ratelimit import RateLimited, RateLimiter
+from evac.config import Settings
+from evac.throwaway_postgres import free_port
 from tests.auth.test_service import csrf_of
 from tests.conftest import csrf_token
 
@@ -110,3 +119,51 @@ def test_limiter_window_slides():
 def test_a_refusal_inside_a_service_is_a_403(operation, client, auth_headers):
     refused = client.get("/api/v1/intake/submissions", headers=auth_headers(Role.gate_agent))
     assert refused.status_code == 403 and "gate_agent" in refused.json()["detail"]
+
+
+@contextmanager
+def served(settings: Settings) -> Iterator[str]:
+    """The app served by uvicorn as `evac serve` configures it."""
+    port = free_port()
+    server = uvicorn.Server(server_config(settings, host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        assert thread.is_alive(), "the server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def login_attempts(base: str, forwarded_for: list[str]) -> list[int]:
+    """Wrong-password logins, one per X-Forwarded-For address given."""
+    with httpx.Client(base_url=base) as client:
+        token = csrf_token(client)
+        return [
+            client.post(
+                "/login",
+                data={"username": f"u{n}", "password": "x", "csrf": token},
+                headers={"X-Forwarded-For": address},
+            ).status_code
+            for n, address in enumerate(forwarded_for)
+        ]
+
+
+ROTATING = [f"203.0.113.{n}" for n in range(11)]
+
+
+def test_rotating_x_forwarded_for_does_not_dodge_the_login_limit(settings):
+    assert settings.forwarded_allow_ips == ""  # no proxy is believed by default
+    with served(settings) as base:
+        assert login_attempts(base, ROTATING) == [401] * 10 + [429]
+
+
+def test_a_named_proxy_is_believed(settings):
+    """Behind a real proxy each client is counted on its own, as the proxy reports it."""
+    trusting = settings.model_copy(update={"forwarded_allow_ips": "127.0.0.1"})
+    with served(trusting) as base:
+        assert login_attempts(base, ROTATING) == [401] * 11
+        assert login_attempts(base, ["198.51.100.7"] * 11) == [401] * 10 + [429]

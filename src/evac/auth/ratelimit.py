@@ -69,6 +69,8 @@ def limiter(request: Request, name: str, *, limit: int, window: float) -> RateLi
 
 
 def client_key(request: Request) -> str:
+    """The client's address as the server believes it: uvicorn puts a proxy's X-Forwarded-For
+    there only for the proxies EVAC_FORWARDED_ALLOW_IPS names (evac.app.server_config)."""
     return request.client.host if request.client else "unknown"
 
 
