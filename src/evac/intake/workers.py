@@ -7,9 +7,12 @@ reads the file, places households, seals the record and writes the COPY. Both ru
 two cores. Rows come back in the order they were sent, so households and row numbers hold.
 """
 
+import ctypes
 import multiprocessing
 import os
 import queue
+import signal
+import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import islice
@@ -24,6 +27,7 @@ CHUNK_ROWS = 1000
 IN_FLIGHT = 3  # chunks sent ahead, so that neither process waits for the other
 PARALLEL_FROM_BYTES = 2_000_000  # about 20,000 rows: below that, a worker costs more than it saves
 POLL_SECONDS = 1.0
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 # What the worker says of one row: its record's fields and its sealed raw content, or errors.
 Outcome = tuple[dict[str, object], SealedRaw] | tuple[list[FieldError], None]
@@ -73,6 +77,7 @@ class RowWorker:
         self.mapping, self.cipher, self.source = mapping, cipher, source
         self.date_orders = date_orders
         self.unhashed = unhashed  # the table's volatile columns, left out of the content hash
+        self.parent = os.getpid()
         context = multiprocessing.get_context("fork")
         self.tasks, self.results = context.Queue(), context.Queue()
         self.process = context.Process(target=self._serve, daemon=True, name="evac-intake")
@@ -88,6 +93,7 @@ class RowWorker:
             self.process.terminate()
 
     def _serve(self) -> None:
+        _exit_with(parent=self.parent)
         validator = RowValidator(self.mapping, date_orders=self.date_orders)
         while (chunk := self.tasks.get()) is not None:
             self.results.put([self._outcome(validator, raw) for raw in chunk])
@@ -122,3 +128,17 @@ class RowWorker:
                         f"the intake worker ended (exit code {self.process.exitcode}); "
                         "the batches stored so far stay, run the import again to finish"
                     ) from None
+
+
+def _exit_with(*, parent: int) -> None:
+    """Have the kernel kill this worker when the import that forked it dies (a SIGKILL, the
+    OOM killer, a closed terminal): an orphan would live on holding the operation's keys
+    and rows of the file, waiting for work that never comes. The signal follows the thread
+    that forked, so the worker is started from the import's own thread."""
+    if sys.platform != "linux":
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    if os.getppid() != parent:  # the import died before the prctl took hold
+        os._exit(1)
