@@ -7,6 +7,11 @@ from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
+# A leaked partner token works until it expires: a quarter is short enough to bound that, long
+# enough that a partner's system is not re-keyed in the middle of an airlift.
+# `evac user rotate-token` replaces one.
+API_TOKEN_DAYS = 90
+
 
 class Settings(BaseSettings):
     """Everything evac reads from its environment; secrets are never printed whole."""
@@ -36,7 +41,7 @@ class Settings(BaseSettings):
     # Other addresses the pages are reached by (e.g. "https://evac.example.org" behind a proxy
     # that rewrites Host): their forms may post here.
     trusted_origins: list[str] = []
-    api_token_days: int = 90  # a partner's token stops working then; `evac user rotate-token`
+    api_token_days: int = API_TOKEN_DAYS
 
     @cached_property
     def is_sqlite(self) -> bool:

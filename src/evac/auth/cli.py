@@ -1,4 +1,4 @@
-"""`evac user`: add users, issue API tokens, list and lock out users."""
+"""`evac user`: add users, issue, rotate and list API tokens, list and lock out users."""
 
 from typing import Annotated
 
@@ -7,9 +7,16 @@ from rich.console import Console
 from rich.table import Table
 
 from evac.auth.permissions import Role, cli_actor
-from evac.auth.service import add_user, deactivate_user, grant_api_token, list_users
+from evac.auth.service import (
+    add_user,
+    deactivate_user,
+    grant_api_token,
+    list_api_tokens,
+    list_users,
+    rotate_api_token,
+)
 from evac.config import Settings
-from evac.db import make_engine, make_sessionmaker, session_scope
+from evac.db import make_engine, make_sessionmaker, session_scope, utcnow
 
 app = typer.Typer(
     help="Users, roles and API tokens.", no_args_is_help=True, pretty_exceptions_show_locals=False
@@ -63,20 +70,77 @@ def add(
     console.print(f"[green]User {username} added[/] as {role.value}.")
 
 
+Days = Annotated[
+    int | None,
+    typer.Option(min=1, help="How long it works (default EVAC_API_TOKEN_DAYS, 90)."),
+]
+
+
 @app.command("token")
 def token(
     ctx: typer.Context,
     username: Annotated[str, typer.Argument(help="The user the token acts as.")],
     name: Annotated[str, typer.Option(help="What the token is for, e.g. 'ngo-alpha uploader'.")],
+    days: Days = None,
 ) -> None:
     """Issue an API token; it is shown once: store it in the partner's system now."""
+    days = days or ctx.obj.api_token_days
     try:
         with _session(ctx) as session:
-            plaintext = grant_api_token(session, actor=cli_actor(), username=username, name=name)
+            plaintext = grant_api_token(
+                session, actor=cli_actor(), username=username, name=name, days=days
+            )
     except LookupError as error:
         _fail(error)
-    console.print("Send it as 'Authorization: Bearer <token>'. It is not shown again:")
+    _show_token(plaintext, days)
+
+
+@app.command("rotate-token")
+def rotate_token(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="The user the token acts as.")],
+    name: Annotated[str, typer.Option(help="The token's name (see `evac user tokens`).")],
+    days: Days = None,
+) -> None:
+    """Replace a token (expired or suspected leaked): the old one stops working now."""
+    days = days or ctx.obj.api_token_days
+    try:
+        with _session(ctx) as session:
+            plaintext = rotate_api_token(
+                session, actor=cli_actor(), username=username, name=name, days=days
+            )
+    except LookupError as error:
+        _fail(error)
+    console.print(f"[green]Token {name!r} of {username} replaced[/]; the old one is revoked.")
+    _show_token(plaintext, days)
+
+
+def _show_token(plaintext: str, days: int) -> None:
+    console.print(
+        f"Send it as 'Authorization: Bearer <token>'. It works {days} days and is not shown again:"
+    )
     console.print(plaintext, markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command("tokens")
+def tokens(
+    ctx: typer.Context, username: Annotated[str, typer.Argument(help="Whose tokens.")]
+) -> None:
+    """A user's tokens that are not revoked, soonest to expire first."""
+    table = Table(title=f"API tokens of {username}")
+    for column in ("name", "issued", "expires"):
+        table.add_column(column)
+    now = utcnow()
+    try:
+        with _session(ctx) as session:
+            for row in list_api_tokens(session, actor=cli_actor(), username=username):
+                expired = " (expired)" if row.expires_at <= now else ""
+                table.add_row(
+                    row.name, f"{row.created_at:%Y-%m-%d}", f"{row.expires_at:%Y-%m-%d}{expired}"
+                )
+    except LookupError as error:
+        _fail(error)
+    console.print(table)
 
 
 @app.command("list")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from evac.auth.models import ApiToken, LoginSession, User
 from evac.auth.permissions import Actor, Permission, Role
+from evac.config import API_TOKEN_DAYS
 from evac.db import utcnow
 from evac.vault.audit import record_access
 
@@ -72,10 +73,19 @@ def check_password(session: Session, *, username: str, password: str) -> User:
     return user
 
 
-def issue_api_token(session: Session, *, user: User, name: str) -> str:
-    """A new token for `user`; the plaintext is returned once and never stored."""
+def issue_api_token(session: Session, *, user: User, name: str, days: int = API_TOKEN_DAYS) -> str:
+    """A new token for `user`, valid `days` days; the plaintext is returned once, never stored."""
+    if days < 1:
+        raise ValueError("a token must be valid for at least one day")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, name=name, token_hash=_hash_token(token)))
+    session.add(
+        ApiToken(
+            user_id=user.id,
+            name=name,
+            token_hash=_hash_token(token),
+            expires_at=utcnow() + timedelta(days=days),
+        )
+    )
     session.flush()
     return token
 
@@ -88,6 +98,11 @@ def actor_for_token(session: Session, *, token: str) -> Actor:
     )
     if row is None or not row.user.active:
         raise AuthenticationFailed("unknown or revoked API token")
+    if row.expires_at <= utcnow():
+        raise AuthenticationFailed(
+            f"API token {row.name!r} expired on {row.expires_at:%Y-%m-%d}: ask an administrator "
+            "for a new one (`evac user rotate-token`)"
+        )
     return actor_of(row.user)
 
 
@@ -144,20 +159,58 @@ def add_user(
     return user
 
 
-def grant_api_token(session: Session, *, actor: Actor, username: str, name: str) -> str:
+def grant_api_token(
+    session: Session, *, actor: Actor, username: str, name: str, days: int = API_TOKEN_DAYS
+) -> str:
     """A new API token for `username`, checked and audited; the plaintext is returned once."""
     actor.require(Permission.users_manage)
     user = _user_named(session, username)
-    token = issue_api_token(session, user=user, name=name)
+    token = issue_api_token(session, user=user, name=name, days=days)
+    _audit_token(session, actor, user, "token.issue", name, days)
+    return token
+
+
+def rotate_api_token(
+    session: Session, *, actor: Actor, username: str, name: str, days: int = API_TOKEN_DAYS
+) -> str:
+    """Revoke `username`'s tokens called `name` (expired or not) and issue one in their place:
+    the partner's system switches to the new one, and a leaked old one stops working now."""
+    actor.require(Permission.users_manage)
+    user = _user_named(session, username)
+    revoked = session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.name == name, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    ).rowcount
+    if not revoked:
+        raise LookupError(f"{username} has no token called {name!r}: see `evac user tokens`")
+    token = issue_api_token(session, user=user, name=name, days=days)
+    _audit_token(session, actor, user, "token.rotate", name, days)
+    return token
+
+
+def list_api_tokens(session: Session, *, actor: Actor, username: str) -> list[ApiToken]:
+    """A user's tokens that are not revoked, expired ones included, soonest to expire first."""
+    actor.require(Permission.users_manage)
+    user = _user_named(session, username)
+    return list(
+        session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .order_by(ApiToken.expires_at)
+        )
+    )
+
+
+def _audit_token(session: Session, actor: Actor, user: User, action: str, name: str, days: int):
     record_access(
         session,
         actor=actor,
-        action="token.issue",
+        action=action,
         purpose="user management",
         subject=f"user:{user.id}",
-        details={"token_name": name},
+        details={"token_name": name, "days": days},
     )
-    return token
 
 
 def deactivate_user(session: Session, *, actor: Actor, username: str) -> None:
