@@ -2,15 +2,18 @@
 names stored without invisible controls, the change flagged on the registration."""
 
 import io
+import json
 import zipfile
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import Workbook
+from typer.testing import CliRunner
 
 from evac.app import create_app
 from evac.auth.permissions import Role
+from evac.cli import app
 from evac.intake import limits
 from evac.intake import views as intake_views
 from evac.intake.validate import CONTROLS_REMOVED, row_to_record
@@ -142,3 +145,61 @@ def test_an_upload_over_the_size_limit_is_refused(client, auth_headers, monkeypa
         headers=officer,
     )
     assert answer.status_code == 413 and "big.csv is over" in answer.text
+
+
+# --- `evac import` ----------------------------------------------------------------------------
+
+
+def cli_environment(settings) -> dict[str, str]:
+    return {
+        "EVAC_DATABASE_URL": settings.database_url,
+        "EVAC_MASTER_KEY": settings.master_key.get_secret_value(),
+        "COLUMNS": "200",
+    }
+
+
+HEADERLESS = "Ahmad Wali Rahimi,1985-03-12,0799123456\nFreshta Rahimi,1990-01-02,0799123457\n"
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_headerless_file_is_refused_then_read_with_a_mapping_by_position(
+    settings, cipher, session, tmp_path, suffix
+):
+    session.commit()  # the cipher's read: on SQLite a transaction holds the write lock
+    path = tmp_path / f"no_header{suffix}"
+    if suffix == ".csv":
+        path.write_text(HEADERLESS, encoding="utf-8")
+    else:
+        workbook = Workbook()
+        for line in HEADERLESS.splitlines():
+            workbook.active.append(line.split(","))
+        workbook.save(path)
+    runner, env = CliRunner(), cli_environment(settings)
+    refused = runner.invoke(app, ["import", str(path), "--source", "hotline", "--yes"], env=env)
+    assert refused.exit_code == 1
+    assert "row 1 should name the columns" in refused.output and "Traceback" not in refused.output
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(
+        json.dumps({"column 1": "full_name", "column 2": "birth_date", "column 3": "phone"}),
+        encoding="utf-8",
+    )
+    arguments = ["import", str(path), "--source", "hotline", "--mapping", str(mapping)]
+    done = runner.invoke(app, arguments, env=env)
+    assert done.exit_code == 0, done.output
+    session.rollback()
+    names = sorted(r.full_name for _, r in iter_registration_records(session, cipher=cipher))
+    assert names == ["Ahmad Wali Rahimi", "Freshta Rahimi"]
+
+
+def test_a_huge_cell_past_the_first_rows_is_one_line_from_evac_import(
+    settings, cipher, session, tmp_path
+):
+    session.commit()
+    path = tmp_path / "open_quote.csv"
+    people = "".join(f"Person {n},0799{n:06d}\n" for n in range(40))
+    path.write_bytes(b"Name,Phone\n" + people.encode() + b'"Person,' + b"x" * 10 * limits.MB)
+    result = CliRunner().invoke(
+        app, ["import", str(path), "--source", "hotline", "--yes"], env=cli_environment(settings)
+    )
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "open_quote.csv: line 42 cannot be read as CSV" in result.output

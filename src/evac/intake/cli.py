@@ -1,5 +1,6 @@
 """`evac import FILE --source NAME`: read, map, validate and store a partner's list."""
 
+import re
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -13,7 +14,6 @@ from sqlalchemy.orm import Session
 from evac.auth.permissions import Actor, cli_actor
 from evac.config import Settings
 from evac.db import make_engine, make_sessionmaker
-from evac.intake.collection_tools import apply_form, read_xlsform
 from evac.intake.mapping import (
     FIELDS,
     DateOrderChoice,
@@ -24,6 +24,7 @@ from evac.intake.mapping import (
     propose_for_tables,
 )
 from evac.intake.readers import SourceTable, UnreadableFile, read_source
+from evac.intake.sandbox import parse_in_child
 from evac.intake.service import (
     ImportSummary,
     IntakeFailed,
@@ -37,6 +38,9 @@ from evac.intake.service import (
 from evac.intake.workers import workers_for
 from evac.vault.keys import provider_from_settings
 from evac.vault.service import OperationCipher, cipher_for
+
+STREAMED_SUFFIXES = {".csv", ".tsv", ".txt"}
+POSITIONAL_COLUMN = re.compile(r"column \d+")
 
 
 def run_import(
@@ -59,9 +63,7 @@ def run_import(
     console = console or Console()
     actor = actor or cli_actor()
     try:
-        tables = read_source(path)
-        if form_file is not None:
-            apply_form(tables, read_xlsform(form_file.name, form_file))
+        tables = _read_tables(path, form_file, headerless=_names_columns_by_position(mapping_file))
     except (UnreadableFile, OSError) as error:
         raise IntakeFailed(str(error)) from None
     factory = make_sessionmaker(make_engine(settings.database_url))
@@ -111,6 +113,32 @@ def run_import(
         write_rejects(rejects_path, summary.rejects)
     print_summary(console, summary, rejects_path=rejects_path if summary.rejects else None)
     return summary
+
+
+def _read_tables(path: Path, form_file: Path | None, *, headerless: bool) -> list[SourceTable]:
+    """A CSV streamed here row by row, within the readers' limits: a million rows are not
+    sent through a pipe. Any other file, which is read whole in memory anyway, is read in a
+    child process with a memory and a time limit (`sandbox`)."""
+    if path.suffix.lower() in STREAMED_SUFFIXES and form_file is None:
+        return read_source(path, headerless=headerless)
+    return parse_in_child(
+        path.name,
+        path.read_bytes(),
+        form_name=form_file.name if form_file else None,
+        form_content=form_file.read_bytes() if form_file else b"",
+        headerless=headerless,
+    )
+
+
+def _names_columns_by_position(mapping_file: Path | None) -> bool:
+    """A mapping whose keys are all "column 1", "column 2"...: the file has no header row."""
+    if mapping_file is None:
+        return False
+    try:
+        mapping, _ = load_mapping_file(mapping_file)
+    except MappingError:
+        return False  # said again, with its reason, where the mapping is read
+    return bool(mapping) and all(POSITIONAL_COLUMN.fullmatch(header) for header in mapping)
 
 
 def _mapping(
@@ -300,6 +328,7 @@ def import_command(
             batch_size=batch_size,
             console=console,
         )
-    except (IntakeFailed, MappingError, LookupError) as error:
+    # a CSV is streamed: a row past the first ones can still be refused (a quote left open)
+    except (IntakeFailed, MappingError, LookupError, UnreadableFile) as error:
         console.print(f"[red]Import failed:[/] {error}")
         raise typer.Exit(1) from None

@@ -17,7 +17,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 from typing import BinaryIO
 
@@ -94,16 +94,17 @@ class SourceTable:
 READABLE = "evac reads .csv, .tsv, .xlsx, .json and ODK Central .zip files"
 
 
-def read_source(path: Path) -> list[SourceTable]:
-    """Every table in a file, chosen by its extension."""
+def read_source(path: Path, *, headerless: bool = False) -> list[SourceTable]:
+    """Every table in a file, chosen by its extension. `headerless`: a CSV or a sheet
+    without a header row, its columns named "column 1", "column 2"... (for a mapping)."""
     # imported here: collection_tools builds on this module's tables and CSV reader
     from evac.intake.collection_tools import kobo_households, odk_zip_tables
 
     suffix = path.suffix.lower()
     if suffix in {".csv", ".txt", ".tsv"}:
-        return [read_csv(path)]
+        return [read_csv(path, headerless=headerless)]
     if suffix in {".xlsx", ".xlsm"}:
-        return kobo_households(read_xlsx(path))
+        return kobo_households(read_xlsx(path, headerless=headerless))
     if suffix == ".json":
         return [read_json(path)]
     if suffix == ".zip":
@@ -111,16 +112,16 @@ def read_source(path: Path) -> list[SourceTable]:
     raise UnreadableFile(f"{path.name}: {READABLE}")
 
 
-def read_source_bytes(name: str, data: bytes) -> list[SourceTable]:
+def read_source_bytes(name: str, data: bytes, *, headerless: bool = False) -> list[SourceTable]:
     """`read_source` for a file held in memory, chosen by its name's extension: an upload
     kept sealed on disk is opened here, so its plaintext never touches the disk."""
     from evac.intake.collection_tools import kobo_households, odk_zip_tables
 
     suffix = Path(name).suffix.lower()
     if suffix in {".csv", ".txt", ".tsv"}:
-        return [csv_table(name, io.BytesIO(data))]
+        return [csv_table(name, io.BytesIO(data), headerless=headerless)]
     if suffix in {".xlsx", ".xlsm"}:
-        return kobo_households(xlsx_tables(name, io.BytesIO(data)))
+        return kobo_households(xlsx_tables(name, io.BytesIO(data), headerless=headerless))
     if suffix == ".json":
         return [json_table(name, data)]
     if suffix == ".zip":
@@ -231,11 +232,11 @@ def detect_delimiter(first_line: str) -> str:
     return max(DELIMITERS, key=first_line.count)
 
 
-def read_csv(path: Path) -> SourceTable:
-    return csv_table(path.name, path.open("rb"))
+def read_csv(path: Path, *, headerless: bool = False) -> SourceTable:
+    return csv_table(path.name, path.open("rb"), headerless=headerless)
 
 
-def csv_table(name: str, stream: BinaryIO) -> SourceTable:
+def csv_table(name: str, stream: BinaryIO, *, headerless: bool = False) -> SourceTable:
     """A CSV table from a binary stream (a file, or bytes in memory); the stream is closed
     once its rows are read."""
     try:
@@ -252,7 +253,7 @@ def csv_table(name: str, stream: BinaryIO) -> SourceTable:
     stream.seek(0)
     handle = io.TextIOWrapper(stream, encoding=encoding, newline="")
     records = _numbered_csv_records(name, handle, delimiter)
-    table = _table(name, records, name)
+    table = _table(name, records, name, headerless=headerless)
     table.encoding, table.delimiter = encoding, delimiter
     return table
 
@@ -305,13 +306,13 @@ def _trimmed(cells: list[str]) -> list[str]:
     return cells[:end]
 
 
-def _table(name: str, records: Iterator[tuple[int, list[str]]], where: str) -> SourceTable:
+def _table(
+    name: str, records: Iterator[tuple[int, list[str]]], where: str, *, headerless: bool = False
+) -> SourceTable:
     """Find the header among the first rows (title rows may sit above it), then the rows."""
-    head = []
-    for record in records:
-        head.append(record)
-        if len(head) == HEADER_SEARCH_ROWS:
-            break
+    if headerless:
+        return _headerless_table(name, records, where)
+    head = list(islice(records, HEADER_SEARCH_ROWS))
     header_at = _header_position([cells for _, cells in head])
     if header_at is None:
         raise UnreadableFile(f"{where}: no header row with column names in the first rows")
@@ -330,13 +331,33 @@ def _table(name: str, records: Iterator[tuple[int, list[str]]], where: str) -> S
         hxl_tags = {h: t.strip() for h, t in zip(headers, first[1], strict=False) if t.strip()}
     elif first is not None:
         rest = chain([first], rest)
+    rows = _source_rows(name, where, headers, rest)
+    return SourceTable(name=name, headers=headers, rows=rows, hxl_tags=hxl_tags)
+
+
+def _headerless_table(
+    name: str, records: Iterator[tuple[int, list[str]]], where: str
+) -> SourceTable:
+    """Every row a person's, the columns named by position, as far as the first rows reach
+    (cells beyond are kept as "column N" all the same)."""
+    head = list(islice(records, HEADER_SEARCH_ROWS))
+    if not head:
+        raise UnreadableFile(f"{where} is empty")
+    width = max(len(_trimmed(cells)) for _, cells in head)
+    headers = [f"column {position}" for position in range(1, width + 1)]
+    return SourceTable(name, headers, _source_rows(name, where, headers, chain(head, records)))
+
+
+def _source_rows(
+    name: str, where: str, headers: list[str], records: Iterable[tuple[int, list[str]]]
+) -> Iterator[SourceRow]:
+    """The records that hold anything, as rows located as a partner finds them."""
     prefix = f"{where} " if where != name else ""
-    rows = (
+    return (
         SourceRow(number, f"{prefix}row {number}", _row_dict(headers, cells))
-        for number, cells in rest
+        for number, cells in records
         if any(c.strip() for c in cells)
     )
-    return SourceTable(name=name, headers=headers, rows=rows, hxl_tags=hxl_tags)
 
 
 def _header_position(rows: list[list[str]]) -> int | None:
@@ -388,11 +409,13 @@ def _row_dict(headers: list[str], cells: list[str]) -> dict[str, str]:
     return row
 
 
-def read_xlsx(path: Path) -> list[SourceTable]:
-    return xlsx_tables(path.name, path)
+def read_xlsx(path: Path, *, headerless: bool = False) -> list[SourceTable]:
+    return xlsx_tables(path.name, path, headerless=headerless)
 
 
-def xlsx_tables(name: str, source: Path | BinaryIO) -> list[SourceTable]:
+def xlsx_tables(
+    name: str, source: Path | BinaryIO, *, headerless: bool = False
+) -> list[SourceTable]:
     from openpyxl import load_workbook
 
     check_workbook(name, source)
@@ -418,7 +441,7 @@ def xlsx_tables(name: str, source: Path | BinaryIO) -> list[SourceTable]:
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
         )
         try:
-            table = _table(sheet.title, _bounded(where, records), where)
+            table = _table(sheet.title, _bounded(where, records), where, headerless=headerless)
         except FileRefused:
             raise
         except UnreadableFile:

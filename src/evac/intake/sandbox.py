@@ -39,14 +39,24 @@ def parse_in_child(
     *,
     form_name: str | None = None,
     form_content: bytes = b"",
+    headerless: bool = False,
     seconds: float = limits.IMPORT_PARSE_SECONDS,
     memory_bytes: int = limits.PARSE_MEMORY_BYTES,
 ) -> list[SourceTable]:
-    """The tables of a file (and the labels of its XLSForm, when given), read in a child."""
+    """The tables of a file (and the labels of its XLSForm, when given), read in a child;
+    `headerless` as `read_source`'s."""
     try:
         done = subprocess.run(
             _child_command(),
-            input=_request(name, content, form_name, form_content, seconds, memory_bytes),
+            input=_request(
+                name,
+                content,
+                form_name=form_name,
+                form_content=form_content,
+                headerless=headerless,
+                seconds=seconds,
+                memory_bytes=memory_bytes,
+            ),
             capture_output=True,
             timeout=seconds,
             check=False,
@@ -72,7 +82,15 @@ async def parse_in_child_async(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    request = _request(name, content, form_name, form_content, seconds, memory_bytes)
+    request = _request(
+        name,
+        content,
+        form_name=form_name,
+        form_content=form_content,
+        headerless=False,
+        seconds=seconds,
+        memory_bytes=memory_bytes,
+    )
     try:
         stdout, _ = await asyncio.wait_for(child.communicate(request), timeout=seconds)
     except TimeoutError:
@@ -95,8 +113,10 @@ def _child_command() -> list[str]:
 def _request(
     name: str,
     content: bytes,
+    *,
     form_name: str | None,
     form_content: bytes,
+    headerless: bool,
     seconds: float,
     memory_bytes: int,
 ) -> bytes:
@@ -104,6 +124,7 @@ def _request(
         "name": name,
         "size": len(content),
         "form_name": form_name,
+        "headerless": headerless,
         "cpu_seconds": math.ceil(seconds),
         "memory_bytes": memory_bytes,
     }
@@ -175,7 +196,9 @@ def _child_main() -> int:
     content = stdin.read(header["size"])
     form_content = stdin.read()
     try:
-        tables = _read(header["name"], content, header["form_name"], form_content)
+        tables = _read(
+            header["name"], content, header["form_name"], form_content, header["headerless"]
+        )
         answer = json.dumps({"tables": [table_to_json(table) for table in tables]})
     except UnreadableFile as refused:
         answer = json.dumps({"refused": str(refused)})
@@ -186,12 +209,12 @@ def _child_main() -> int:
 
 
 def _read(
-    name: str, content: bytes, form_name: str | None, form_content: bytes
+    name: str, content: bytes, form_name: str | None, form_content: bytes, headerless: bool
 ) -> list[SourceTable]:
     from evac.intake.collection_tools import apply_form, read_xlsform
     from evac.intake.readers import read_source_bytes
 
-    tables = read_source_bytes(name, content)
+    tables = read_source_bytes(name, content, headerless=headerless)
     for table in tables:
         table.rows = list(table.rows)  # read to the end here, within the limits
     if form_name:
