@@ -390,3 +390,42 @@ def test_file_mode_reads_the_siv_case_number_column(tmp_path):
     assert [item.siv_case for item in inputs] == ["KBL2019123456", None]
     frame = prepare_frame(inputs)
     assert frame["siv_case"].tolist() == ["KBL2019123456", None]
+
+
+def test_a_name_in_one_field_with_the_family_name_unmarked_is_the_same_person():
+    found = clusters(
+        [
+            LinkInput("form", full_name="Farida Shinwari", birth=parse_birth_date("2011-12-23"),
+                      phone="+93754650585"),
+            LinkInput("ngo", given_name="Farida", father_name="Feiz Mohammad",
+                      family_name="Shinwari", sex="F", birth=parse_birth_date("2011-12-23"),
+                      tazkira_number="53/207/3486"),
+            LinkInput("office", full_name="SHINWARI, Farida", birth=parse_birth_date("2011-12-23"),
+                      passport_number="P04412345"),
+        ]
+    )  # fmt: skip
+    assert found["form"] == found["ngo"] == found["office"]
+
+
+def test_a_vowel_written_otherwise_is_the_same_name():
+    found = clusters(
+        [
+            LinkInput("a", given_name="Rahmatullah", father_name="Sohail", sex="M",
+                      birth=parse_birth_date("1992-08-14"), phone="+93700032316"),
+            LinkInput("b", given_name="Rehmatullah", father_name="Suhail", sex="M",
+                      birth=parse_birth_date("1992-08-14"), tazkira_number="709/210/2418"),
+        ]
+    )  # fmt: skip
+    assert found["a"] == found["b"]
+
+
+def test_given_and_family_name_swapped_is_the_same_person():
+    found = clusters(
+        [
+            LinkInput("a", given_name="Nasrin", family_name="Stanekzai", sex="F",
+                      birth=parse_birth_date("1986-10-12"), tazkira_number="1400-5053-13070"),
+            LinkInput("b", given_name="Stanekzai", family_name="Nasrin", sex="F",
+                      birth=parse_birth_date("1986-10-12"), phone="+93729287055"),
+        ]
+    )  # fmt: skip
+    assert found["a"] == found["b"]

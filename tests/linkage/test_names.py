@@ -167,3 +167,19 @@ def test_glued_keys_join_the_parts_of_a_name_in_either_order():
     keys = glued(prepare_name(given_name="Shir Khan").given)
     assert {"shir", "khan", canonical_token("Shirkhan"), canonical_token("Khanshir")} == keys
     assert glued(frozenset({"zaman"})) == {"zaman"}
+
+
+@pytest.mark.parametrize("written", ["SHARIFI, Tahmina", "Sharifi , TAHMINA"])
+def test_a_surname_first_name_with_a_comma_is_family_then_given(written):
+    name = prepare_name(full_name=written)
+    assert (name.given, name.family) == (
+        prepare_name(given_name="Tahmina").given,
+        prepare_name(family_name="Sharifi").family,
+    )
+
+
+@pytest.mark.parametrize(
+    "written", ["Tahmina d/o Karim, Kabul", "Zia, s/o Karim", "Tahmina, Karim, Sharifi"]
+)
+def test_other_commas_are_not_the_surname_first_form(written):
+    assert not prepare_name(full_name=written).family

@@ -24,16 +24,17 @@ MERGE_THRESHOLD = 0.95
 REVIEW_THRESHOLD = 0.50
 
 # Comparison vector values of the levels the gate reads (Splink numbers levels from the last).
-# Given: 7 = found in another field or glued, 6 = only a common first part such as Mohammad,
-# 5 same, 4 the same proper part with another first part, 3 swapped with the family name, 2 a
-# word in common, 1 near spelling; father 4 = only a
+# Given: 8 = found in another field or glued, 7 = only a common first part such as Mohammad,
+# 6 same, 5 the same proper part with another first part, 4 the same with the rest of a
+# one-field name the other's father or family name, 3 swapped with the family name, 2 a word in
+# common, 1 near spelling; father 4 = only a
 # common first part, 3..1 as for given, 5 found in the other's family or given field. "Mohammad
 # son of Abdul" agreeing says nothing specific about the person, so a bare Mohammad needs a
 # specific father's name. Birth: 5 = same day. Passport: 2 same, 1 a typing error apart; tazkira:
 # 3 same, 2 a typing error apart.
 _GIVEN_AGREES = (
-    "(gamma_given_key BETWEEN 1 AND 5 OR gamma_given_key = 7"
-    " OR (gamma_given_key = 6 AND (gamma_father_key BETWEEN 1 AND 3 OR gamma_father_key = 5)))"
+    "(gamma_given_key BETWEEN 1 AND 6 OR gamma_given_key = 8"
+    " OR (gamma_given_key = 7 AND (gamma_father_key BETWEEN 1 AND 3 OR gamma_father_key = 5)))"
 )
 _NATIVE_AGREES = "gamma_native_key >= 1"
 _DOCUMENT_SAME = "(gamma_passport = 2 OR gamma_tazkira = 3)"

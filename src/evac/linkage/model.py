@@ -208,7 +208,20 @@ def _name_columns(
         key_text(name.native),
         sorted(name.native) or None,
         key_text(name.native_father),
+        *(_consonants(key_text(part)) for part in (name.given, name.father, name.family)),
     )
+
+
+# Short names differ by their vowels alone: Hasan and Husain (twins are named so), Mahmud and
+# Muhammad. Their consonants say nothing.
+MIN_CONSONANTS = 4
+
+
+def _consonants(key: str | None) -> str | None:
+    """A name key without its vowels: Dari and Pashto do not write short vowels, so each
+    transliteration guesses them (Rahmatullah/Rehmatullah, Sulaiman/Solayman)."""
+    consonants = key.translate(_VOWELS) if key else ""
+    return consonants if len(consonants.replace(" ", "")) >= MIN_CONSONANTS else None
 
 
 def forget_prepared() -> None:
@@ -224,8 +237,8 @@ PREPARED_COLUMNS = [
     "unique_id", "record_id", "given_key", "given_core", "given_block", "given_last", "given_weak",
     "father_key", "father_core", "father_block", "father_weak", "family_key", "family_tokens",
     "family_block", "own_words", "name_words", "native_key", "native_tokens", "native_father_key",
-    "sex", "year_low", "year_high", "dob_exact", "dob_swapped", "dob_month", "phone", "passport",
-    "tazkira", "province", "email", "household",
+    "given_sound", "father_sound", "family_sound", "sex", "year_low", "year_high", "dob_exact",
+    "dob_swapped", "dob_month", "phone", "passport", "tazkira", "province", "email", "household",
 ]  # fmt: skip
 
 
@@ -269,8 +282,9 @@ def _tokens_comparison(
     m: tuple[float, ...],
     *,
     between: tuple[dict, ...] = (),
+    sound: str | None = None,
     weak: str | None = None,
-    elsewhere: dict | None = None,
+    before_null: tuple[dict, ...] = (),
 ) -> cl.CustomComparison:
     """A name as a set of canonical words: same set, shared word, near spelling, different.
 
@@ -283,15 +297,17 @@ def _tokens_comparison(
     return cl.CustomComparison(
         output_column_name=name,
         comparison_levels=[
-            *([elsewhere] if elsewhere else []),  # before the null level: one side may be empty
+            *before_null,  # levels that hold when one side is empty (a name in another field)
             _null(key),
             *([weak_level] if weak else []),
             _level(f"{key}_l = {key}_r", "same words", m[0], _TOKENS_U[0], tf=key),
             *between,  # levels between "same words" and "a word in common"
             _level(f"list_has_any({tokens}_l, {tokens}_r)", "a word in common", m[1], _TOKENS_U[1]),
             _level(
-                f"jaro_winkler_similarity({key}_l, {key}_r) >= 0.9",
-                "near spelling",
+                f"jaro_winkler_similarity({key}_l, {key}_r) >= 0.9"
+                + (f" OR {sound}_l = {sound}_r" if sound else ""),
+                "near spelling",  # or the same but for vowels; reviewers' stored evidence
+                # names the levels by label, so labels stay as they were
                 m[2],
                 _TOKENS_U[2],
             ),
@@ -307,23 +323,46 @@ _SAME_PROPER_PART = _level(
 )
 
 
-# Given and family name written in each other's fields.
-_SWAPPED = _level(
-    "(list_has_any(given_core_l, family_tokens_r) AND list_has_any(family_tokens_l, given_core_r))"
-    " OR (jaro_winkler_similarity(given_key_l, family_key_r) >= 0.9"
-    " AND jaro_winkler_similarity(family_key_l, given_key_r) >= 0.9)",
-    "given and family name swapped",
-    0.03,
-    1e-4,
+# A name written in one field ("Farida Shinwari", "Nasir Ahmad Karimi") holds the given name and,
+# unmarked, the father's or the family name that another list gives in their own fields: the
+# given name agrees when the rest of the one field is the other's father or family name.
+_REST_IS_FAMILY = _level(
+    "given_core_l <> given_core_r AND ("
+    "(list_has_all(given_core_l, given_core_r) AND list_has_all(name_words_r, given_core_l))"
+    " OR (list_has_all(given_core_r, given_core_l) AND list_has_all(name_words_l, given_core_r)))",
+    "same given name, the rest of one field the other's father or family name",
+    0.08,
+    0.003,
 )
 
 
+# Given and family name written in each other's fields (a list that asks "surname" first, a
+# clerk who copies the passport's order into a form's): both names agree, crosswise.
+_SWAPPED_SQL = (
+    "(list_has_any(given_core_l, family_tokens_r) AND list_has_any(family_tokens_l, given_core_r))"
+    " OR (jaro_winkler_similarity(given_key_l, family_key_r) >= 0.9"
+    " AND jaro_winkler_similarity(family_key_l, given_key_r) >= 0.9)"
+)
+_SWAPPED = _level(_SWAPPED_SQL, "given and family name swapped", 0.03, 1e-4)
+# The given name's comparison counts the swap for both names: the family names that differ
+# field by field are the same names crosswise, not evidence against.
+_FAMILY_SWAPPED = _level(
+    f"coalesce({_SWAPPED_SQL}, false)"
+    " AND NOT coalesce(list_has_any(family_tokens_l, family_tokens_r), false)",
+    "swapped with the given name (counted there)",
+    0.1,
+    0.1,
+) | {"fix_u_probability": True}
+
+
 # The given name written in another field, or glued to another part, on one side: "Sanaullah"
-# as the family name of a form without a first name, "Shir Khan" against "Shirkhan".
+# as the family name of a form without a first name, "Shir Khan" against "Shirkhan". Not when
+# the names are swapped both ways: that is the stronger level below.
 _ELSEWHERE = _level(
     "NOT coalesce(list_has_any(given_core_l, given_core_r), false)"
     " AND (coalesce(list_has_all(own_words_l, given_core_r), false)"
-    " OR coalesce(list_has_all(own_words_r, given_core_l), false))",
+    " OR coalesce(list_has_all(own_words_r, given_core_l), false))"
+    f" AND NOT coalesce({_SWAPPED_SQL}, false)",
     "given name found in another field or glued",
     0.03,
     0.002,
@@ -578,24 +617,27 @@ def settings(*, blocking_rules: list[str] | None = None) -> SettingsCreator:
                 "given_key",
                 "given_core",
                 (0.63, 0.18, 0.07, 0.05),
-                between=(_SAME_PROPER_PART, _SWAPPED),
+                sound="given_sound",
+                between=(_SAME_PROPER_PART, _REST_IS_FAMILY, _SWAPPED),
                 weak="given_weak",
-                elsewhere=_ELSEWHERE,
+                before_null=(_ELSEWHERE,),
             ),
             _tokens_comparison(
                 "father_key",
                 "father_key",
                 "father_core",
                 (0.71, 0.12, 0.05, 0.08),
+                sound="father_sound",
                 weak="father_weak",
-                elsewhere=_FATHER_ELSEWHERE,
+                before_null=(_FATHER_ELSEWHERE,),
             ),
             _tokens_comparison(
                 "family_key",
                 "family_key",
                 "family_tokens",
                 (0.60, 0.15, 0.05, 0.20),
-                elsewhere=_FAMILY_ELSEWHERE,
+                sound="family_sound",
+                before_null=(_FAMILY_SWAPPED, _FAMILY_ELSEWHERE),
             ),
             _tokens_comparison(
                 "native_key", "native_key", "native_tokens", (0.70, 0.20, 0.05, 0.05)

@@ -355,9 +355,12 @@ def prepare_name(
 ) -> PreparedName:
     """Split, clean and key a record's names, however the source laid them out."""
     given, father_after_marker = _latin_field(given_name)
+    family_text = family_name
     if not given and full_name:
-        given, father_after_marker = _latin_field(full_name)
-    family, father_in_family = _latin_field(family_name)
+        surname, rest = surname_first(full_name)
+        given, father_after_marker = _latin_field(rest)
+        family_text = family_name or surname
+    family, father_in_family = _latin_field(family_text)
     native, native_father = _native_field(name_native)
     # Lists also put Dari/Pashto script in the Latin columns: those words count as native.
     own_script = _native_field(given_name)[0] | _native_field(family_name)[0]
@@ -370,6 +373,21 @@ def prepare_name(
         native=native or own_script,
         native_father=native_father or _native_field(father_name)[0],
     )
+
+
+def surname_first(full_name: str) -> tuple[str | None, str]:
+    """(family name, the rest) of a name written "FAMILY, Given" in one field, the order of
+    passports' and US government lists ("SHARIFI, Tahmina"); (None, the name) otherwise. A
+    comma after a father's marker ("Tahmina d/o Karim, Kabul") is not this form."""
+    family, comma, rest = full_name.partition(",")
+    if not comma or "," in rest or not rest.strip() or not family.strip():
+        return None, full_name
+    family_words, rest_words = latin_words(family), latin_words(rest)
+    if split_at_father_marker(family_words)[1] or len(family_words) > 3:
+        return None, full_name
+    if not split_at_father_marker(rest_words)[0]:  # "Zia, s/o Karim": no given name after it
+        return None, full_name
+    return family, rest
 
 
 # Lists repeat the same names endlessly: each distinct field text is prepared once.

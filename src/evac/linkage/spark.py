@@ -128,11 +128,12 @@ def _api(spark):
 
 
 # Every field filled: the types Spark needs for a column that no record of an input fills.
-# Real-looking values: a placeholder (P1, +93700000000) would be read as empty, and typeless;
-# a date either way round (02/01/1990), so that its other reading has a type too; a paper
-# tazkira, so that its registration number has one.
+# Real-looking values: names long enough to have their consonants compared (MIN_CONSONANTS);
+# no placeholder (P1, +93700000000 are read as empty, and typeless); a date either way round
+# (02/01/1990), so that its other reading has a type too; a paper tazkira, so that its
+# registration number has one.
 _FULL = LinkInput(
-    "full", given_name="Zaman", father_name="Nabi", family_name="Safi",
+    "full", given_name="Rahmatullah", father_name="Abdulrahim", family_name="Shinwari",
     name_native="زمان ولد نبی", sex="M", birth=parse_birth_date("02/01/1990"), phone="+93700123456",
     passport_number="P04412345", tazkira_number="74/146/2401", province="Kabul",
     email="zaman@mail.af", household="h", siv_case="KBL2021123456",
