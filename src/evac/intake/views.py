@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from evac.auth.deps import ActorDep, requires
 from evac.auth.permissions import Actor, Permission
@@ -23,13 +24,14 @@ from evac.intake import limits
 from evac.intake.dates import DATE_ORDERS
 from evac.intake.mapping import (
     FIELDS,
+    DateOrderChoice,
     MappingError,
     choose_date_orders,
     date_order_evidence,
     propose_for_tables,
 )
 from evac.intake.models import ImportBatch
-from evac.intake.readers import READABLE, UnreadableFile
+from evac.intake.readers import READABLE, SourceTable, UnreadableFile
 from evac.intake.sandbox import parse_in_child_async
 from evac.intake.service import (
     MEMBER_FIELDS,
@@ -387,7 +389,8 @@ async def upload(request: Request, session: SessionDep, lang: LanguageDep, actor
     # only (the confirmed mapping is what the import uses), so it is not kept.
     form_name = getattr(form_file, "filename", "") or None
     try:
-        tables = await parse_in_child_async(
+        tables = await _parse(
+            session,
             name,
             content,
             form_name=form_name,
@@ -404,12 +407,10 @@ async def upload(request: Request, session: SessionDep, lang: LanguageDep, actor
         uploader=actor.username,
         content=content,
     )
-    headers = list(dict.fromkeys(h for t in tables for h in t.headers))
-    saved = saved_mapping(session, cipher=cipher, source=source) or {}
-    mapping = {**propose_for_tables(tables), **{h: f for h, f in saved.items() if h in headers}}
-    saved_orders = saved_date_orders(session, cipher=cipher, source=source)
-    # a column mapped to a date here only later has its order inferred at the import
-    date_orders = choose_date_orders(date_order_evidence(tables, mapping), saved=saved_orders)
+    # reading every row's dates takes seconds for a large file: off the event loop
+    mapping, date_orders = await run_in_threadpool(
+        _proposal, session, cipher=cipher, source=source, tables=tables
+    )
     return render(
         request,
         "intake/mapping.html",
@@ -421,6 +422,27 @@ async def upload(request: Request, session: SessionDep, lang: LanguageDep, actor
         date_orders=date_orders,
         orders=DATE_ORDERS,
     )
+
+
+def _proposal(
+    session: Session, *, cipher: OperationCipher, source: str, tables: list[SourceTable]
+) -> tuple[dict[str, str | None], dict[str, DateOrderChoice]]:
+    """The mapping to propose (the source's saved one where it fits) and each date column's
+    day/month order."""
+    headers = list(dict.fromkeys(h for t in tables for h in t.headers))
+    saved = saved_mapping(session, cipher=cipher, source=source) or {}
+    mapping = {**propose_for_tables(tables), **{h: f for h, f in saved.items() if h in headers}}
+    saved_orders = saved_date_orders(session, cipher=cipher, source=source)
+    # a column mapped to a date here only later has its order inferred at the import
+    return mapping, choose_date_orders(date_order_evidence(tables, mapping), saved=saved_orders)
+
+
+async def _parse(session: Session, name: str, content: bytes, **form) -> list[SourceTable]:
+    """The file's tables, read in a child process (`sandbox`). The request's transaction ends
+    first: on SQLite a transaction holds the write lock from its start (BEGIN IMMEDIATE), and
+    every other request, `/health` too, would wait on it while the file is parsed."""
+    session.commit()
+    return await parse_in_child_async(name, content, **form)
 
 
 @router.post("/intake/upload/confirm", response_class=HTMLResponse, include_in_schema=False)
@@ -443,7 +465,7 @@ async def confirm_upload(request: Request, session: SessionDep, lang: LanguageDe
     source = pending.source
     check_source_access(actor, source, write=True)
     try:
-        tables = await parse_in_child_async(pending.name, pending.content)
+        tables = await _parse(session, pending.name, pending.content)
     except UnreadableFile as error:  # read once at the upload; the limits may have changed
         return _upload_page(request, lang, actor, error=str(error), code=422)
     headers = list(dict.fromkeys(h for t in tables for h in t.headers))
@@ -462,7 +484,9 @@ async def confirm_upload(request: Request, session: SessionDep, lang: LanguageDe
             mapping=mapping,
             date_orders=date_orders,
         )
-    summary = import_tables(
+    # validating and sealing every row takes seconds to minutes: off the event loop
+    summary = await run_in_threadpool(
+        import_tables,
         session,
         actor=actor,
         cipher=cipher,
