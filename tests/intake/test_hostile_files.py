@@ -222,3 +222,18 @@ def _children_of(pid: int) -> set[int]:
     """The processes any thread of `pid` started and has not reaped."""
     tasks = Path(f"/proc/{pid}/task").glob("*/children")
     return {int(child) for task in tasks for child in task.read_text().split()}
+
+
+def test_an_odk_zip_member_that_shrinks_like_a_bomb_is_refused():
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as target:
+        target.writestr("form.csv", b"name,KEY\n" + b"0" * (4 * limits.MB))
+    with pytest.raises(UnreadableFile, match=r"form.csv unpacks \d+ times its packed size"):
+        read_source_bytes("export.zip", archive.getvalue())
+
+
+def test_json_with_too_many_values_is_refused(monkeypatch):
+    monkeypatch.setattr(limits, "JSON_VALUES", 1000)
+    many = json.dumps([{"name": f"Person {n}", "phone": "0799000000"} for n in range(400)])
+    with pytest.raises(UnreadableFile, match=r"many.json holds more than 1,000 values"):
+        read_source_bytes("many.json", many.encode())

@@ -590,9 +590,10 @@ def _check_json_shape(name: str, data: object) -> None:
         item, depth = stack.pop()
         if depth > limits.JSON_DEPTH:
             raise _too_deep(name)
-        children = item.values() if isinstance(item, dict) else item
-        if isinstance(item, dict | list):
-            stack.extend((child, depth + 1) for child in children)
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
         values += 1
         if values > limits.JSON_VALUES:
             raise FileRefused(
