@@ -155,7 +155,7 @@ def with_name_frequencies(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with the keys of the name-and-year blocking rules: `name_first`, the first
     proper part of the given name (of the family name when a form has no given name: FNU
     lists write the whole name there), and whether it, `given_last` and `family_block` are
-    common names in this list."""
+    common names in this list; the initials of the given and family name."""
     first = frame["given_block"].fillna(frame["family_block"])
     common = max(2, len(frame) * COMMON_NAME_SHARE)
 
@@ -164,6 +164,8 @@ def with_name_frequencies(frame: pd.DataFrame) -> pd.DataFrame:
 
     sound = first.map({name: name_sound(name) for name in first.dropna().unique()})
     return frame.assign(
+        given_initial=frame["given_key"].str[:1],
+        family_initial=frame["family_key"].str[:1],
         father_last=frame["father_core"].map(_last_word),
         family_last=frame["family_tokens"].map(_last_word),
         name_first=first,
@@ -538,7 +540,9 @@ _AGREE_WHERE_BOTH_GIVEN = [
 ]
 
 
-def _name_and_year(key: str, common: str, other_key: str = "", other_common: str = "") -> list[str]:
+def _name_and_year(
+    key: str, common: str, other_key: str = "", other_common: str = "", *, year: str
+) -> list[str]:
     """Rules for records with one name key (`key` on the left, `other_key` on the right), one
     birth year and no different sex: lists that name one person with different fields (a phone
     in one, a tazkira and the father in the other) often share nothing else.
@@ -550,7 +554,7 @@ def _name_and_year(key: str, common: str, other_key: str = "", other_common: str
     has no phone, a condition the database applies before it joins."""
     other_key, other_common = other_key or key, other_common or common
     same = (
-        f"l.{key} = r.{other_key} AND l.year_low = r.year_low"
+        f"l.{key} = r.{other_key} AND l.{year} = r.{year}"
         " AND (l.sex IS NULL OR r.sex IS NULL OR l.sex = r.sex)"
     )
     agree = " AND ".join(_AGREE_WHERE_BOTH_GIVEN)
@@ -569,10 +573,22 @@ BLOCKING_RULES = [
     # glued first parts), the last given name, the given name in the family field on one side.
     # First: each later rule tests every pair it finds against all earlier rules, and these
     # find the most pairs.
-    *_name_and_year("name_sound", "sound_common"),
-    *_name_and_year("given_last", "last_common"),
-    *_name_and_year("family_block", "family_common", "name_first", "first_common"),
-    *_name_and_year("name_first", "first_common", "family_block", "family_common"),
+    # The earliest and the latest year a record's date allows, each: a Solar Hijri year spans
+    # two Gregorian years (1365 is 1986 or 1987), and so does an age on a form.
+    *(
+        rule
+        for year in ("year_low", "year_high")
+        for rule in (
+            *_name_and_year("name_sound", "sound_common", year=year),
+            *_name_and_year("given_last", "last_common", year=year),
+            *_name_and_year(
+                "family_block", "family_common", "name_first", "first_common", year=year
+            ),
+            *_name_and_year(
+                "name_first", "first_common", "family_block", "family_common", year=year
+            ),
+        )
+    ),
     "l.passport = r.passport",
     "l.tazkira = r.tazkira",
     "l.tazkira_register = r.tazkira_register AND l.given_block = r.given_block",
@@ -593,6 +609,17 @@ BLOCKING_RULES = [
     "l.dob_exact = r.dob_exact AND l.family_key = r.family_key",
     "l.dob_exact = r.dob_exact AND l.father_block = r.father_block",
     "l.dob_exact = r.dob_exact AND l.province = r.province",
+    # A clerk copies the day of birth from a document and writes the name as heard: the same
+    # day with names that begin alike (also crosswise, the names swapped), whatever else differs.
+    *(
+        f"l.dob_exact = r.dob_exact AND l.{left} = r.{right}"
+        for left, right in (
+            ("given_initial", "given_initial"),
+            ("family_initial", "family_initial"),
+            ("given_initial", "family_initial"),
+            ("family_initial", "given_initial"),
+        )
+    ),
 ]
 
 
