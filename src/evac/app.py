@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 
 from evac import __version__
-from evac.auth.csrf import check_csrf
+from evac.auth.csrf import CrossSiteRefused, check_csrf
 from evac.auth.headers import SecurityHeaders
 from evac.auth.permissions import Forbidden
 from evac.auth.views import router as auth_router
@@ -24,8 +24,6 @@ from evac.vault.service import KeysDestroyed
 from evac.vault.views import router as audit_router
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"
-
-
 SHREDDED = (
     "this operation's personal data was destroyed (crypto-shred): nothing can be read or added"
 )
@@ -33,6 +31,15 @@ SHREDDED = (
 
 def _wants_page(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
+
+
+def _page_or_json(request: Request, template: str, status_code: int, detail: str) -> Response:
+    """A page in the user's language for a browser, JSON for an API client."""
+    if _wants_page(request):
+        response = render(request, template, get_language(request))
+        response.status_code = status_code
+        return response
+    return JSONResponse({"detail": detail}, status_code=status_code)
 
 
 class Health(BaseModel):
@@ -70,11 +77,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(KeysDestroyed)
     def shredded(request: Request, _error: KeysDestroyed) -> Response:
         """The operation was crypto-shredded on purpose: gone for good, not a server fault."""
-        if _wants_page(request):
-            response = render(request, "gone.html", get_language(request))
-            response.status_code = 410
-            return response
-        return JSONResponse({"detail": SHREDDED}, status_code=410)
+        return _page_or_json(request, "gone.html", 410, SHREDDED)
+
+    @app.exception_handler(CrossSiteRefused)
+    def cross_site(request: Request, error: CrossSiteRefused) -> Response:
+        """A browser whose form expired gets a page in its language saying to reload it."""
+        return _page_or_json(request, "refused.html", error.status_code, error.detail)
 
     @app.exception_handler(HTTPException)
     async def login_for_pages(request: Request, error: HTTPException):

@@ -132,3 +132,17 @@ def test_a_page_after_login_carries_a_token_bound_to_the_session(browser_client)
     assert first == csrf_token(browser_client, "/linkage/review")  # one per session
     assert first != browser_client.cookies.get("evac_csrf")  # not the pre-login cookie
     assert browser_client.cookies.get("evac_session") not in first
+
+
+def test_a_browser_gets_a_page_in_its_language_saying_to_reload(app):
+    with TestClient(app) as client:
+        refused = client.post(
+            "/register?lang=fa-AF",
+            data={"action": "add"},
+            headers={"Accept": "text/html", "Accept-Language": "fa-AF"},
+        )
+        assert refused.status_code == 403 and 'dir="rtl"' in refused.text
+        assert "فورم منقضی شد" in refused.text  # "form expired"
+        token = client.cookies.get("evac_csrf")  # the page set one: a reload will work
+        again = client.post("/register", data={"action": "add", "csrf": token})
+        assert again.status_code == 200

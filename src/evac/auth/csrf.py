@@ -31,6 +31,13 @@ REFUSED = (
 )
 
 
+class CrossSiteRefused(HTTPException):
+    """A state-changing request that did not prove it came from one of evac's own pages."""
+
+    def __init__(self) -> None:
+        super().__init__(status.HTTP_403_FORBIDDEN, detail=REFUSED)
+
+
 def set_private_cookie(request: Request, response: Response, name: str, value: str) -> None:
     """A cookie no script can read and no other site's request carries."""
     response.set_cookie(
@@ -64,11 +71,11 @@ async def check_csrf(request: Request) -> None:
     if request.method in SAFE_METHODS or _bearer(request):
         return
     if not _same_origin(request):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=REFUSED)
+        raise CrossSiteRefused
     expected = _expected_token(request)
     submitted = await _submitted_token(request)
     if not expected or not secrets.compare_digest(expected.encode(), submitted.encode()):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=REFUSED)
+        raise CrossSiteRefused
 
 
 def _bearer(request: Request) -> bool:
