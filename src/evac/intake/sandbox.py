@@ -5,8 +5,10 @@ work; the bounds of `limits` refuse the shapes known to do so, and this process 
 holds for the rest. The child (`python -m evac.intake.sandbox`) starts fresh, so it holds no
 key, no database connection and no other request's data, lowers its own priority (the
 server answering other requests comes first), caps its address space and its CPU time, reads
-the file from its standard input and writes the tables to its standard output as JSON (data,
-never code: the parent does not unpickle what a hostile file may have shaped). The parent
+the file from its standard input and writes the tables to its standard output as JSON
+lines (data, never code: the parent does not unpickle what a hostile file may have shaped,
+and decodes it one line at a time, so a large file does not hold the server's lock on the
+interpreter for long). The parent
 kills it at the time limit and keeps only the tables; a file goes through pipes, never
 through the disk.
 """
@@ -19,8 +21,8 @@ import os
 import resource
 import subprocess
 import sys
-from dataclasses import asdict
-from typing import Any
+from collections.abc import Iterator
+from dataclasses import asdict, fields
 
 from evac.intake import limits
 from evac.intake.readers import SourceRow, SourceTable, UnreadableFile
@@ -134,20 +136,38 @@ def _request(
 def _answer(
     name: str, returncode: int | None, stdout: bytes, memory_bytes: int
 ) -> list[SourceTable]:
+    lines = iter(stdout.split(b"\n"))
     try:
-        answer = json.loads(stdout) if stdout else None
-    except json.JSONDecodeError:
-        answer = None
-    if returncode != EXIT_OK or not isinstance(answer, dict):
+        answer = json.loads(next(lines)) if returncode == EXIT_OK else {}
+        tables = [_table_from_lines(lines) for _ in range(answer.get("tables", 0))]
+    except (ValueError, KeyError, TypeError, AttributeError, StopIteration):  # cut short
+        answer, tables = {}, []
+    if "refused" in answer:
+        raise UnreadableFile(answer["refused"])
+    if not tables:
         raise ParseFailed(
             f"{name} could not be read: the reader stopped (exit code {returncode}) before "
             f"its end, most likely for lack of memory (evac gives one file "
             f"{memory_bytes // limits.MB:,} MB); send the list in several "
             "smaller files, or as CSV"
         )
-    if "refused" in answer:
-        raise UnreadableFile(answer["refused"])
-    return [table_from_json(table) for table in answer["tables"]]
+    return tables
+
+
+def _table_from_lines(lines: Iterator[bytes]) -> SourceTable:
+    """A table from its line and its rows' lines: one small JSON document at a time, so a
+    thread decoding a large file lets the event loop's thread run in between."""
+    data = json.loads(next(lines))
+    rows = [SourceRow(**json.loads(next(lines))) for _ in range(data.pop("row_count"))]
+    return SourceTable(
+        **{
+            **data,
+            "rows": rows,
+            "labels": {header: tuple(words) for header, words in data["labels"].items()},
+            "metadata": frozenset(data["metadata"]),
+            "volatile": frozenset(data["volatile"]),
+        }
+    )
 
 
 def _too_slow(name: str, seconds: float) -> ParseFailed:
@@ -157,26 +177,18 @@ def _too_slow(name: str, seconds: float) -> ParseFailed:
     )
 
 
-# --- tables as JSON ---------------------------------------------------------------------
+# --- tables as JSON lines -----------------------------------------------------------------
 
 
-def table_to_json(table: SourceTable) -> dict[str, Any]:
-    data = asdict(table)
-    data["rows"] = [asdict(row) for row in table.rows]
+def _table_lines(table: SourceTable) -> Iterator[str]:
+    """A table as JSON lines: its own fields and row count, then one line a row."""
+    rows = list(table.rows)
+    data = {
+        field.name: getattr(table, field.name) for field in fields(table) if field.name != "rows"
+    }
     data["metadata"], data["volatile"] = sorted(table.metadata), sorted(table.volatile)
-    return data
-
-
-def table_from_json(data: dict[str, Any]) -> SourceTable:
-    return SourceTable(
-        **{
-            **data,
-            "rows": [SourceRow(**row) for row in data["rows"]],
-            "labels": {header: tuple(words) for header, words in data["labels"].items()},
-            "metadata": frozenset(data["metadata"]),
-            "volatile": frozenset(data["volatile"]),
-        }
-    )
+    yield json.dumps({**data, "row_count": len(rows)})
+    yield from (json.dumps(asdict(row)) for row in rows)
 
 
 # --- the child ----------------------------------------------------------------------------
@@ -199,7 +211,12 @@ def _child_main() -> int:
         tables = _read(
             header["name"], content, header["form_name"], form_content, header["headerless"]
         )
-        answer = json.dumps({"tables": [table_to_json(table) for table in tables]})
+        answer = "\n".join(
+            [
+                json.dumps({"tables": len(tables)}),
+                *(line for t in tables for line in _table_lines(t)),
+            ]
+        )
     except UnreadableFile as refused:
         answer = json.dumps({"refused": str(refused)})
     except (MemoryError, RecursionError):
