@@ -407,9 +407,12 @@ async def upload(request: Request, session: SessionDep, lang: LanguageDep, actor
         uploader=actor.username,
         content=content,
     )
+    saved = saved_mapping(session, cipher=cipher, source=source) or {}
+    saved_orders = saved_date_orders(session, cipher=cipher, source=source)
+    session.commit()  # no transaction held while every row is read (see `_parse`)
     # reading every row's dates takes seconds for a large file: off the event loop
     mapping, date_orders = await run_in_threadpool(
-        _proposal, session, cipher=cipher, source=source, tables=tables
+        _proposal, tables, saved=saved, saved_orders=saved_orders
     )
     return render(
         request,
@@ -425,14 +428,12 @@ async def upload(request: Request, session: SessionDep, lang: LanguageDep, actor
 
 
 def _proposal(
-    session: Session, *, cipher: OperationCipher, source: str, tables: list[SourceTable]
+    tables: list[SourceTable], *, saved: dict[str, str | None], saved_orders: dict[str, str]
 ) -> tuple[dict[str, str | None], dict[str, DateOrderChoice]]:
     """The mapping to propose (the source's saved one where it fits) and each date column's
     day/month order."""
     headers = list(dict.fromkeys(h for t in tables for h in t.headers))
-    saved = saved_mapping(session, cipher=cipher, source=source) or {}
     mapping = {**propose_for_tables(tables), **{h: f for h, f in saved.items() if h in headers}}
-    saved_orders = saved_date_orders(session, cipher=cipher, source=source)
     # a column mapped to a date here only later has its order inferred at the import
     return mapping, choose_date_orders(date_order_evidence(tables, mapping), saved=saved_orders)
 
