@@ -373,6 +373,7 @@ def upload_form(request: Request, lang: LanguageDep, actor: ActorDep):
 async def upload(request: Request, session: SessionDep, lang: LanguageDep, actor: ActorDep):
     """Keep the file aside, sealed (not in the database), and show the proposed mapping."""
     expire_uploads(directory=UPLOADS)
+    session.commit()  # the sign-in's transaction ends before the file arrives (see `_parse`)
     form = await request.form()
     upload_file = form.get("file")
     source = _source_for(actor, str(form.get("source", "")).strip())
@@ -453,6 +454,7 @@ async def confirm_upload(request: Request, session: SessionDep, lang: LanguageDe
     The source is the one sealed with the upload (a form field cannot redirect the rows to
     another source), and only the user who uploaded may confirm."""
     expire_uploads(directory=UPLOADS)
+    session.commit()  # the sign-in's transaction ends before the file arrives (see `_parse`)
     form = await request.form()
     token = str(form.get("token", ""))
     dry_run = form.get("dry_run") == "1"
