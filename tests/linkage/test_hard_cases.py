@@ -429,3 +429,23 @@ def test_given_and_family_name_swapped_is_the_same_person():
         ]
     )  # fmt: skip
     assert found["a"] == found["b"]
+
+
+def test_tazkiras_of_one_register_page_are_a_familys_not_a_typing_error():
+    same = dict(father_name="Idris", family_name="Hashimi", sex="F", phone="+93786193320")
+    records = [
+        LinkInput("khadija", given_name="Khadija", tazkira_number="Jild 390 Safha 266 No 210",
+                  birth=parse_birth_date("2013"), **same),
+        LinkInput("parwana", given_name="Parwana", tazkira_number="390/266/213",
+                  birth=parse_birth_date("2018"), **same),
+        LinkInput("typo", given_name="Khadija", tazkira_number="390/226/210",
+                  birth=parse_birth_date("2013"), **same),
+    ]  # fmt: skip
+    frame = prepare_frame(records + crowd())
+    scored = score(frame)
+    found = cluster(scored, frame).cluster_of
+    assert found[0] != found[1]
+    evidence = explain(scored, [(0, 1), (0, 2)])
+    assert evidence[(0, 1)]["tazkira"]["level"] == "same volume and page, another entry"
+    assert evidence[(0, 1)]["tazkira"]["weight"] == 0.0
+    assert evidence[(0, 2)]["tazkira"]["level"] == "a typing error apart"

@@ -31,13 +31,13 @@ REVIEW_THRESHOLD = 0.50
 # common first part, 3..1 as for given, 5 found in the other's family or given field. "Mohammad
 # son of Abdul" agreeing says nothing specific about the person, so a bare Mohammad needs a
 # specific father's name. Birth: 5 = same day. Passport: 2 same, 1 a typing error apart; tazkira:
-# 3 same, 2 a typing error apart.
+# 4 same, 3 another entry of the same register page, 2 a typing error apart.
 _GIVEN_AGREES = (
     "(gamma_given_key BETWEEN 1 AND 6 OR gamma_given_key = 8"
     " OR (gamma_given_key = 7 AND (gamma_father_key BETWEEN 1 AND 3 OR gamma_father_key = 5)))"
 )
 _NATIVE_AGREES = "gamma_native_key >= 1"
-_DOCUMENT_SAME = "(gamma_passport = 2 OR gamma_tazkira = 3)"
+_DOCUMENT_SAME = "(gamma_passport = 2 OR gamma_tazkira = 4)"
 _CONFLICT = "gamma_sex = 0"
 # Without a given name on one side, nothing personal disagrees: a document one typing error
 # apart with the same day of birth is the person's own evidence then.

@@ -33,6 +33,7 @@ from evac.linkage.names import (
     key_text,
     phone_number,
     prepare_name,
+    register_page,
     registration_number,
     tazkira_form,
     tazkira_number,
@@ -117,6 +118,7 @@ def prepare_frame(inputs: Iterable[LinkInput]) -> pd.DataFrame:
     frame = frame.assign(
         tazkira_form=frame["tazkira"].map(tazkira_form),
         tazkira_register=frame["tazkira"].map(registration_number),
+        tazkira_page=frame["tazkira"].map(register_page),
     )
     return with_name_frequencies(blank_shared(frame, {**SHARED_LIMITS, "siv_case": SIV_CASE_LIMIT}))
 
@@ -440,6 +442,15 @@ def _tazkira_comparison() -> cl.CustomComparison:
             | {"fix_u_probability": True},
             _level("tazkira_l = tazkira_r", "same number", 0.90, 1e-6)
             | {"fix_u_probability": True},
+            # Brothers and sisters registered together are entries of one page, their numbers
+            # a few apart: evidence of one family, not a typing error (weight 0).
+            _level(
+                "tazkira_page_l = tazkira_page_r",
+                "same volume and page, another entry",
+                0.1,
+                0.1,
+            )
+            | {"fix_u_probability": True},
             _level(
                 f"NOT {forms_differ} AND damerau_levenshtein(tazkira_l, tazkira_r) <= 2",
                 "a typing error apart",
@@ -540,9 +551,7 @@ _AGREE_WHERE_BOTH_GIVEN = [
 ]
 
 
-def _name_and_year(
-    key: str, common: str, other_key: str = "", other_common: str = "", *, year: str
-) -> list[str]:
+def _name_and_year(key: str, common: str, other_key: str = "", other_common: str = "") -> list[str]:
     """Rules for records with one name key (`key` on the left, `other_key` on the right), one
     birth year and no different sex: lists that name one person with different fields (a phone
     in one, a tazkira and the father in the other) often share nothing else.
@@ -554,7 +563,7 @@ def _name_and_year(
     has no phone, a condition the database applies before it joins."""
     other_key, other_common = other_key or key, other_common or common
     same = (
-        f"l.{key} = r.{other_key} AND l.{year} = r.{year}"
+        f"l.{key} = r.{other_key} AND l.year_low = r.year_low"
         " AND (l.sex IS NULL OR r.sex IS NULL OR l.sex = r.sex)"
     )
     agree = " AND ".join(_AGREE_WHERE_BOTH_GIVEN)
@@ -573,22 +582,10 @@ BLOCKING_RULES = [
     # glued first parts), the last given name, the given name in the family field on one side.
     # First: each later rule tests every pair it finds against all earlier rules, and these
     # find the most pairs.
-    # The earliest and the latest year a record's date allows, each: a Solar Hijri year spans
-    # two Gregorian years (1365 is 1986 or 1987), and so does an age on a form.
-    *(
-        rule
-        for year in ("year_low", "year_high")
-        for rule in (
-            *_name_and_year("name_sound", "sound_common", year=year),
-            *_name_and_year("given_last", "last_common", year=year),
-            *_name_and_year(
-                "family_block", "family_common", "name_first", "first_common", year=year
-            ),
-            *_name_and_year(
-                "name_first", "first_common", "family_block", "family_common", year=year
-            ),
-        )
-    ),
+    *_name_and_year("name_sound", "sound_common"),
+    *_name_and_year("given_last", "last_common"),
+    *_name_and_year("family_block", "family_common", "name_first", "first_common"),
+    *_name_and_year("name_first", "first_common", "family_block", "family_common"),
     "l.passport = r.passport",
     "l.tazkira = r.tazkira",
     "l.tazkira_register = r.tazkira_register AND l.given_block = r.given_block",

@@ -477,6 +477,14 @@ def registration_number(canonical: str | None) -> str | None:
     return canonical.rsplit("/", 1)[-1]
 
 
+def register_page(canonical: str | None) -> str | None:
+    """A paper tazkira's volume and page (74/146 of 74/146/2401); None for any other form.
+    A family registered together is written on one page of the register."""
+    if tazkira_form(canonical) != "register":
+        return None
+    return canonical.rsplit("/", 1)[0]
+
+
 MIN_PHONE_DIGITS = 7
 _LETTERS = re.compile(r"[^\W\d_]+")
 
