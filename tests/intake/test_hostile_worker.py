@@ -1,4 +1,4 @@
-"""`evac import`'s forked row worker dies with the import: a SIGKILL of the import leaves no
+"""`evac import`'s row worker dies with the import: a SIGKILL of the import leaves no
 orphan holding the operation's keys and rows of the file."""
 
 import os
@@ -12,13 +12,13 @@ import pytest
 
 IMPORT_WITH_A_WORKER = """
 import os, time
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from evac.intake.workers import RowWorker
-from evac.vault.service import OperationCipher
+from evac.vault.service import SealingKeys
 
-key = AESGCM(AESGCM.generate_key(bit_length=256))
-cipher = OperationCipher(operation_id=1, version=1, data_keys={1: key}, index_key=os.urandom(32))
-worker = RowWorker(mapping={"Name": "full_name"}, cipher=cipher, source="ngo-alpha")
+keys = SealingKeys(1, 1, os.urandom(32), os.urandom(32))
+worker = RowWorker(mapping={"Name": "full_name"}, keys=keys, source="ngo-alpha")
+worker.tasks.put([{"Name": "Gul Ahmad"}])
+worker.results.get(timeout=60)  # the worker is serving: its death signal is set
 print(worker.process.pid, flush=True)
 time.sleep(600)
 """

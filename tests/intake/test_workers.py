@@ -77,7 +77,8 @@ def test_a_worker_hashes_family_members_as_one_process_does(session, cipher, tmp
 
 
 def test_a_worker_that_dies_stops_the_import_with_a_clear_error(cipher):
-    with RowWorker(mapping={"Name": "full_name"}, cipher=cipher, source="ngo") as worker:
+    keys = cipher.for_sealing()
+    with RowWorker(mapping={"Name": "full_name"}, keys=keys, source="ngo") as worker:
         os.kill(worker.process.pid, signal.SIGKILL)
         worker.process.join(timeout=10)
         rows = read_source(FILES / "ngo_alpha.csv")[0].rows

@@ -321,7 +321,7 @@ def row_outcomes(
         return
     with RowWorker(
         mapping=mapping,
-        cipher=cipher,
+        keys=cipher.for_sealing(),
         source=source,
         date_orders=date_orders,
         unhashed=table.volatile,

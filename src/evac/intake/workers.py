@@ -1,7 +1,7 @@
 """Validation and the sealing of raw rows in a worker process, for large files.
 
 An import is one Python process, and validating and sealing a row costs it tens of
-microseconds while PostgreSQL's COPY of the row costs a few. A forked worker takes the
+microseconds while PostgreSQL's COPY of the row costs a few. A worker process takes the
 validation and the raw row's sealing (canonical bytes, keyed hash, AES-GCM); the main process
 reads the file, places households, seals the record and writes the COPY. Both run at once on
 two cores. Rows come back in the order they were sent, so households and row numbers hold.
@@ -15,13 +15,15 @@ import signal
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from itertools import islice
+from multiprocessing.queues import Queue
 from pathlib import Path
 
 from evac.intake.readers import SourceRow
 from evac.intake.validate import FieldError, RowRejected, RowValidator
 from evac.people.service import SealedRaw, seal_raw
-from evac.vault.service import OperationCipher
+from evac.vault.service import SealingKeys
 
 CHUNK_ROWS = 1000
 IN_FLIGHT = 3  # chunks sent ahead, so that neither process waits for the other
@@ -58,29 +60,56 @@ def serial_outcomes(
             yield row, (rejected.errors, None)
 
 
-class RowWorker:
-    """A forked process that validates rows and seals the accepted rows' raw content.
+@dataclass(frozen=True)
+class RowJob:
+    """All that the worker is given: how to read a row, and the only keys sealing needs."""
 
-    Forked, not spawned: the cipher's keys reach the child by copy-on-write memory, never
-    through a pipe or a file. Queues, not a pipe: their feeder threads never block a sender,
-    so two full buffers cannot wait on each other."""
+    mapping: dict[str, str | None]
+    keys: SealingKeys
+    source: str
+    date_orders: dict[str, str | None] | None
+    unhashed: frozenset[str]  # the table's volatile columns, left out of the content hash
+
+    def outcomes(self, validator: RowValidator, chunk: list[dict[str, str]]) -> list[Outcome]:
+        return [self._outcome(validator, raw) for raw in chunk]
+
+    def _outcome(self, validator: RowValidator, raw: dict[str, str]) -> Outcome:
+        try:
+            fields = validator.fields(raw)
+        except RowRejected as rejected:
+            return rejected.errors, None
+        # the row's own hash: a member's is tied to its principal's once households are placed
+        return fields, seal_raw(self.keys, source=self.source, raw=raw, unhashed=self.unhashed)
+
+
+class RowWorker:
+    """A spawned process that validates rows and seals the accepted rows' raw content.
+
+    Spawned, not forked: a forked child would hold a copy of all the import's memory, every
+    key version, the blind-index key, the database connections and the rows already read. A
+    spawned child is a fresh interpreter; its job (`RowJob`, with `SealingKeys`) reaches it
+    once, pickled through the start-up pipe, never a file or an environment variable.
+    Queues, not a pipe: their feeder threads never block a sender, so two full buffers cannot
+    wait on each other."""
 
     def __init__(
         self,
         *,
         mapping: dict[str, str | None],
-        cipher: OperationCipher,
+        keys: SealingKeys,
         source: str,
         date_orders: dict[str, str | None] | None = None,
         unhashed: frozenset[str] = frozenset(),
     ) -> None:
-        self.mapping, self.cipher, self.source = mapping, cipher, source
-        self.date_orders = date_orders
-        self.unhashed = unhashed  # the table's volatile columns, left out of the content hash
-        self.parent = os.getpid()
-        context = multiprocessing.get_context("fork")
+        job = RowJob(mapping, keys, source, date_orders, unhashed)
+        context = multiprocessing.get_context("spawn")
         self.tasks, self.results = context.Queue(), context.Queue()
-        self.process = context.Process(target=self._serve, daemon=True, name="evac-intake")
+        self.process = context.Process(
+            target=_serve,
+            args=(job, self.tasks, self.results, os.getpid()),
+            daemon=True,
+            name="evac-intake",
+        )
         self.process.start()
 
     def __enter__(self) -> "RowWorker":
@@ -91,20 +120,6 @@ class RowWorker:
         self.process.join(timeout=10)
         if self.process.is_alive():
             self.process.terminate()
-
-    def _serve(self) -> None:
-        _exit_with(parent=self.parent)
-        validator = RowValidator(self.mapping, date_orders=self.date_orders)
-        while (chunk := self.tasks.get()) is not None:
-            self.results.put([self._outcome(validator, raw) for raw in chunk])
-
-    def _outcome(self, validator: RowValidator, raw: dict[str, str]) -> Outcome:
-        try:
-            fields = validator.fields(raw)
-        except RowRejected as rejected:
-            return rejected.errors, None
-        # the row's own hash: a member's is tied to its principal's once households are placed
-        return fields, seal_raw(self.cipher, source=self.source, raw=raw, unhashed=self.unhashed)
 
     def outcomes(self, rows: Iterable[SourceRow]) -> Iterator[tuple[SourceRow, Outcome]]:
         """Each row with the worker's outcome, in the order of the rows."""
@@ -130,11 +145,19 @@ class RowWorker:
                     ) from None
 
 
+def _serve(job: RowJob, tasks: Queue, results: Queue, parent: int) -> None:
+    """The worker's life: answer each chunk of rows until told to stop, or the import dies."""
+    _exit_with(parent=parent)
+    validator = RowValidator(job.mapping, date_orders=job.date_orders)
+    while (chunk := tasks.get()) is not None:
+        results.put(job.outcomes(validator, chunk))
+
+
 def _exit_with(*, parent: int) -> None:
-    """Have the kernel kill this worker when the import that forked it dies (a SIGKILL, the
+    """Have the kernel kill this worker when the import that started it dies (a SIGKILL, the
     OOM killer, a closed terminal): an orphan would live on holding the operation's keys
     and rows of the file, waiting for work that never comes. The signal follows the thread
-    that forked, so the worker is started from the import's own thread."""
+    that started it, so the worker is started from the import's own thread."""
     if sys.platform != "linux":
         return
     libc = ctypes.CDLL(None, use_errno=True)

@@ -195,15 +195,67 @@ def normalise_for_index(value: str) -> str:
     return NOT_ALNUM.sub("", text).upper()
 
 
+class SealingKeys:
+    """What sealing a source row takes and no more: the current data key, to encrypt, and the
+    content-hash key, to hash. No older data key, no blind-index key, no master key: this is
+    all an import's worker process is given, so a worker that outlives its import or is read
+    by an attacker opens nothing sealed under another version and computes no blind index."""
+
+    def __init__(
+        self, operation_id: int, version: int, data_key: bytes, content_hash_key: bytes
+    ) -> None:
+        self.operation_id, self.version = operation_id, version
+        self._data_key, self._content_hash_key = data_key, content_hash_key
+        self._aead = AESGCM(data_key)
+        self._content_mac = hmac.new(content_hash_key, digestmod=hashlib.sha256)
+
+    def __reduce__(self) -> tuple:
+        # The raw keys only (AESGCM and HMAC states cannot be pickled): a spawned worker gets
+        # them through its start-up pipe and builds its own.
+        keys = (self.operation_id, self.version, self._data_key, self._content_hash_key)
+        return SealingKeys, keys
+
+    def __repr__(self) -> str:  # never show key material
+        return f"SealingKeys(operation {self.operation_id}, version {self.version})"
+
+    def encrypt_bytes(self, data: bytes, *, field: str) -> bytes:
+        """Encrypt text already encoded as UTF-8 under the current data key."""
+        nonce = secrets.token_bytes(12)
+        sealed = self._aead.encrypt(nonce, data, _context(self.operation_id, self.version, field))
+        return HEADER.pack(FORMAT, self.version) + nonce + sealed
+
+    def keyed_hash(self, data: bytes, *, kind: str) -> str:
+        """A keyed HMAC-SHA256 of exactly these bytes (no normalising, unlike blind_index):
+        two inputs that differ in any byte hash apart. `kind` separates uses."""
+        mac = self._content_mac.copy()  # the keyed state, without re-keying per row
+        mac.update(kind.encode())
+        mac.update(b"\x00")  # a kind never contains NUL: kind and data cannot run together
+        mac.update(data)
+        return mac.hexdigest()[:32]
+
+
 @dataclass
 class OperationCipher:
     """Encryption for one operation's personal fields, with its keys unwrapped in memory."""
 
     operation_id: int
     version: int
-    data_keys: dict[int, AESGCM]
+    data_keys: dict[int, bytes] = field(repr=False)
     index_key: bytes = field(repr=False)
-    _content_mac: "hmac.HMAC | None" = field(default=None, init=False, repr=False, compare=False)
+    _readers: dict[int, AESGCM] = field(init=False, repr=False, compare=False)
+    _sealing: SealingKeys = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._readers = {version: AESGCM(key) for version, key in self.data_keys.items()}
+        # derived from the index key, so a blind index never equals a keyed hash
+        content_hash_key = hmac.new(self.index_key, CONTENT_HASH_KEY_LABEL, hashlib.sha256)
+        self._sealing = SealingKeys(
+            self.operation_id, self.version, self.data_keys[self.version], content_hash_key.digest()
+        )
+
+    def for_sealing(self) -> SealingKeys:
+        """The keys that sealing a raw row needs, for a worker process: nothing else."""
+        return self._sealing
 
     def encrypt(self, text: str | None, *, field: str) -> bytes | None:
         if text is None:
@@ -212,21 +264,18 @@ class OperationCipher:
 
     def encrypt_bytes(self, data: bytes, *, field: str) -> bytes:
         """`encrypt` for text already encoded as UTF-8 (what `decrypt` gives back as text)."""
-        nonce = secrets.token_bytes(12)
-        aad = _context(self.operation_id, self.version, field)
-        sealed = self.data_keys[self.version].encrypt(nonce, data, aad)
-        return HEADER.pack(FORMAT, self.version) + nonce + sealed
+        return self._sealing.encrypt_bytes(data, field=field)
 
     def decrypt(self, blob: bytes | None, *, field: str) -> str | None:
         if blob is None:
             return None
         fmt, version = HEADER.unpack_from(blob)
-        if fmt != FORMAT or version not in self.data_keys:
+        if fmt != FORMAT or version not in self._readers:
             raise DecryptionFailed(f"unknown ciphertext format {fmt} or key version {version}")
         start = HEADER.size
         nonce, sealed = blob[start : start + 12], blob[start + 12 :]
         try:
-            plain = self.data_keys[version].decrypt(
+            plain = self._readers[version].decrypt(
                 nonce, sealed, _context(self.operation_id, version, field)
             )
         except InvalidTag as error:
@@ -244,17 +293,8 @@ class OperationCipher:
         return digest.hexdigest()[:32]
 
     def keyed_hash(self, data: bytes, *, kind: str) -> str:
-        """A keyed HMAC-SHA256 of exactly these bytes (no normalising, unlike blind_index):
-        two inputs that differ in any byte hash apart. `kind` separates uses; the key is
-        derived from the index key, so a blind index never equals a keyed hash."""
-        if self._content_mac is None:
-            key = hmac.new(self.index_key, CONTENT_HASH_KEY_LABEL, hashlib.sha256).digest()
-            self._content_mac = hmac.new(key, digestmod=hashlib.sha256)
-        mac = self._content_mac.copy()  # the keyed state, without re-deriving it per row
-        mac.update(kind.encode())
-        mac.update(b"\x00")  # a kind never contains NUL: kind and data cannot run together
-        mac.update(data)
-        return mac.hexdigest()[:32]
+        """`SealingKeys.keyed_hash`: a keyed hash of exactly these bytes."""
+        return self._sealing.keyed_hash(data, kind=kind)
 
 
 def cipher_for(session: Session, *, provider: KeyProvider, operation_id: int) -> OperationCipher:
@@ -269,10 +309,8 @@ def cipher_for(session: Session, *, provider: KeyProvider, operation_id: int) ->
             f"operation {operation_id} has no keys: its personal data was shredded or never keyed"
         )
     data_keys = {
-        row.version: AESGCM(
-            provider.unwrap(
-                row.wrapped_data_key, context=_context(operation_id, row.version, "data")
-            )
+        row.version: provider.unwrap(
+            row.wrapped_data_key, context=_context(operation_id, row.version, "data")
         )
         for row in rows
     }
