@@ -197,7 +197,7 @@ def _name_columns(
     return (
         key_text(name.given),
         core or None,
-        core[0] if core else None,
+        name.first if name.first in name.given_core else (core[0] if core else None),
         core[-1] if core else None,
         bool(name.given) and name.given <= SUBORDINATE,
         key_text(name.father),

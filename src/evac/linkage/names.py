@@ -335,6 +335,9 @@ class PreparedName:
     family: frozenset[str]
     native: frozenset[str]
     native_father: frozenset[str]
+    # The given name's first proper word as written: lists append the father's or family name
+    # after the given name in its column ("Nabi Karim Wardak"), never before it.
+    first: str | None = None
 
     def __repr__(self) -> str:  # names are personal data
         return "PreparedName(<redacted>)"
@@ -355,10 +358,10 @@ def prepare_name(
 ) -> PreparedName:
     """Split, clean and key a record's names, however the source laid them out."""
     given, father_after_marker = _latin_field(given_name)
-    family_text = family_name
+    given_text, family_text = given_name, family_name
     if not given and full_name:
-        surname, rest = surname_first(full_name)
-        given, father_after_marker = _latin_field(rest)
+        surname, given_text = surname_first(full_name)
+        given, father_after_marker = _latin_field(given_text)
         family_text = family_name or surname
     family, father_in_family = _latin_field(family_text)
     native, native_father = _native_field(name_native)
@@ -372,6 +375,7 @@ def prepare_name(
         family=family,
         native=native or own_script,
         native_father=native_father or _native_field(father_name)[0],
+        first=_written_first(given_text) if given else None,
     )
 
 
@@ -388,6 +392,14 @@ def surname_first(full_name: str) -> tuple[str | None, str]:
     if not split_at_father_marker(rest_words)[0]:  # "Zia, s/o Karim": no given name after it
         return None, full_name
     return family, rest
+
+
+@lru_cache(maxsize=500_000)
+def _written_first(text: str | None) -> str | None:
+    """The first proper key of a Latin name field, in the order written (Mohammad, Ghulam and
+    the other common first parts skipped unless they are all there is)."""
+    keys = latin_keys(split_at_father_marker(latin_words(text))[0])
+    return next((key for key in keys if key not in SUBORDINATE), keys[0] if keys else None)
 
 
 # Lists repeat the same names endlessly: each distinct field text is prepared once.
@@ -550,6 +562,6 @@ def blank_shared(frame: "pd.DataFrame", limits: dict[str, int] = SHARED_LIMITS) 
 def forget_prepared() -> None:
     """Empty the caches of prepared names and numbers: they hold decrypted personal data and
     live for one run (`evac.linkage.model.forget_prepared`)."""
-    for cached in (fold_spelling, canonical_token, _latin_field, _native_field, document_number,
-                   tazkira_number, phone_number):  # fmt: skip
+    for cached in (fold_spelling, canonical_token, _latin_field, _written_first, _native_field,
+                   document_number, tazkira_number, phone_number):  # fmt: skip
         cached.cache_clear()
