@@ -1,7 +1,11 @@
 """Validation and raw-row sealing in a worker process give exactly what one process gives."""
 
+import multiprocessing
 import os
 import signal
+import sys
+from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -16,6 +20,7 @@ from evac.intake.workers import RowWorker, WorkerStopped, workers_for
 from evac.people.models import Registration
 from evac.people.records import canonical_json
 from evac.people.service import read_registration
+from evac.vault.service import add_data_key_version, cipher_for
 from tests.intake.test_import import FAMILIES
 
 FILES = Path(__file__).parent / "files"
@@ -58,6 +63,10 @@ def test_a_worker_gives_what_one_process_gives(session, cipher, monkeypatch, nam
     assert [r.reason for r in beside.rejects] == [r.reason for r in alone.rejects]
     assert stored(session, cipher, "beside") == stored(session, cipher, "alone")
     assert beside.accepted > 0
+    # the same content hashes: each import read again the other way stores nothing new
+    for source, workers_again in (("alone", 1), ("beside", 0)):
+        again = import_file(session, cipher, name, source=source, workers=workers_again)
+        assert (again.accepted, again.rows_read) == (0, alone.rows_read)
 
 
 def test_a_worker_hashes_family_members_as_one_process_does(session, cipher, tmp_path):
@@ -76,9 +85,59 @@ def test_a_worker_hashes_family_members_as_one_process_does(session, cipher, tmp
     assert (again.accepted, again.duplicates) == (0, 4)
 
 
+def process_memory(pid: int) -> Iterator[bytes]:
+    """Every readable region of a process's memory (its parent, or root, may read it)."""
+    with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", buffering=0) as mem:
+        for line in maps:
+            span, permissions = line.split()[:2]
+            start, end = (int(address, 16) for address in span.split("-"))
+            if permissions.startswith("r"):
+                mem.seek(start)
+                with suppress(OSError):  # [vvar] and its like cannot be read
+                    yield mem.read(end - start)
+
+
+def found_in(pid: int, secrets: dict[str, bytes]) -> set[str]:
+    return {
+        name
+        for region in process_memory(pid)
+        for name, secret in secrets.items()
+        if secret in region
+    }
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads the worker's memory through /proc")
+def test_the_worker_holds_the_current_data_key_and_nothing_else(
+    session, provider, operation, master_key
+):
+    """A forked worker held a copy of all the import's memory; the spawned one is given
+    SealingKeys only. Its memory is searched for each key's bytes, after it sealed rows."""
+    add_data_key_version(session, provider=provider, operation_id=operation.id)
+    session.commit()
+    cipher = cipher_for(session, provider=provider, operation_id=operation.id)
+    keys = {
+        "current data key": cipher.data_keys[2],
+        "older data key": cipher.data_keys[1],
+        "blind-index key": cipher.index_key,
+        "master key": master_key,
+    }
+    tables = read_source(FILES / "ngo_alpha.csv")
+    mapping = propose_for_tables(tables)
+    with RowWorker(mapping=mapping, keys=cipher.for_sealing(), source="ngo") as worker:
+        assert any(sealed for _, (_, sealed) in worker.outcomes(tables[0].rows))
+        held = found_in(worker.process.pid, keys)
+        files = {os.readlink(fd) for fd in Path(f"/proc/{worker.process.pid}/fd").iterdir()}
+    assert held == {"current data key"}  # found: the search can see a key where one is
+    # nor the database: no socket to PostgreSQL, no SQLite file
+    database = session.get_bind().url.database
+    assert not [name for name in files if name.startswith("socket:") or name == database]
+
+
 def test_a_worker_that_dies_stops_the_import_with_a_clear_error(cipher):
     keys = cipher.for_sealing()
     with RowWorker(mapping={"Name": "full_name"}, keys=keys, source="ngo") as worker:
+        # spawned: a fresh interpreter, that inherits none of this process's memory
+        assert type(worker.process) is multiprocessing.get_context("spawn").Process
         os.kill(worker.process.pid, signal.SIGKILL)
         worker.process.join(timeout=10)
         rows = read_source(FILES / "ngo_alpha.csv")[0].rows
