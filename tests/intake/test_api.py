@@ -7,12 +7,9 @@ import time
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 import evac.intake.uploads as uploads_module
-import evac.intake.views as intake_views
-from evac.app import create_app
 from evac.auth.permissions import Role
 from evac.intake.models import RejectedRow
 from evac.intake.service import profile_entries
@@ -26,20 +23,6 @@ ROWS = [
     {"full_name": "Shirin Safi", "birth_date": "31/09/1985", "relationship": "wife"},
     {"full_name": "Ali Safi", "birth_date": "2010", "relationship": "son"},
 ]
-
-
-@pytest.fixture(autouse=True)
-def uploads(tmp_path, monkeypatch) -> Path:
-    """The upload page's folder, one per test: the tests read what it holds."""
-    folder = tmp_path / "uploads"
-    monkeypatch.setattr(intake_views, "UPLOADS", folder)
-    return folder
-
-
-@pytest.fixture
-def client(settings, operation, session):
-    session.commit()
-    return TestClient(create_app(settings))
 
 
 def test_partner_submits_and_follows_only_its_own_rows(client, auth_headers, session):

@@ -4,36 +4,19 @@ names stored without invisible controls, the change flagged on the registration.
 import io
 import json
 import zipfile
-from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
-from evac.app import create_app
 from evac.auth.permissions import Role
 from evac.cli import app
 from evac.intake import limits
-from evac.intake import views as intake_views
 from evac.intake.validate import CONTROLS_REMOVED, row_to_record
 from evac.people.service import iter_registration_records
 from tests.conftest import csrf_token
 
 RIGHT_TO_LEFT_OVERRIDE = "\u202e"
-
-
-@pytest.fixture(autouse=True)
-def uploads(tmp_path, monkeypatch) -> Path:
-    folder = tmp_path / "uploads"
-    monkeypatch.setattr(intake_views, "UPLOADS", folder)
-    return folder
-
-
-@pytest.fixture
-def client(settings, operation, session):
-    session.commit()
-    return TestClient(create_app(settings))
 
 
 @pytest.mark.parametrize(
