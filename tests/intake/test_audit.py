@@ -15,7 +15,7 @@ from evac.intake.service import SELF_REGISTRATION
 from evac.people.models import Registration
 from evac.vault.audit import AuditEntry, verify_chain
 from tests.conftest import csrf_token
-from tests.intake.test_api import ROWS, selected_mapping, upload, uploads  # noqa: F401 (fixture)
+from tests.intake.test_api import ROWS, selected_mapping, upload
 
 FILES = Path(__file__).parent / "files"
 # Cells of ngo_alpha.csv and ROWS: none may appear anywhere in the log.
