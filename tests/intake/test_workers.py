@@ -151,3 +151,13 @@ def test_only_large_files_get_a_worker(tmp_path):
     large.write_bytes(b"Name,DOB\n" + b"Gul Ahmad,1365\n" * (workers.PARALLEL_FROM_BYTES // 15))
     assert workers_for(small) == 0
     assert workers_for(large) == (1 if (os.cpu_count() or 1) > 1 else 0)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads the worker's environment through /proc")
+def test_a_master_key_in_the_environment_is_not_in_the_workers(cipher, monkeypatch):
+    monkeypatch.setenv("EVAC_MASTER_KEY", "c2VjcmV0LW1hc3Rlci1rZXktZm9yLXRoZS10ZXN0")
+    with RowWorker(mapping={}, keys=cipher.for_sealing(), source="ngo") as worker:
+        environment = Path(f"/proc/{worker.process.pid}/environ").read_bytes().split(b"\0")
+    assert not [v for v in environment if v.startswith(b"EVAC_MASTER_KEY=")]
+    assert environment  # the rest of the environment is there
+    assert os.environ["EVAC_MASTER_KEY"] == "c2VjcmV0LW1hc3Rlci1rZXktZm9yLXRoZS10ZXN0"

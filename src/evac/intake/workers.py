@@ -15,6 +15,7 @@ import signal
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from multiprocessing.queues import Queue
@@ -82,6 +83,21 @@ class RowJob:
         return fields, seal_raw(self.keys, source=self.source, raw=raw, unhashed=self.unhashed)
 
 
+# A master key given in the environment, rather than in its file, would be in the worker's copy
+# of the environment: the worker needs no master key.
+SECRET_VARIABLES = ("EVAC_MASTER_KEY", "EVAC_PREVIOUS_MASTER_KEY")
+
+
+@contextmanager
+def _secrets_kept_back() -> Iterator[None]:
+    """The environment without SECRET_VARIABLES while a child process starts from it."""
+    kept = {name: os.environ.pop(name) for name in SECRET_VARIABLES if name in os.environ}
+    try:
+        yield
+    finally:
+        os.environ.update(kept)
+
+
 class RowWorker:
     """A spawned process that validates rows and seals the accepted rows' raw content.
 
@@ -110,7 +126,8 @@ class RowWorker:
             daemon=True,
             name="evac-intake",
         )
-        self.process.start()
+        with _secrets_kept_back():
+            self.process.start()
 
     def __enter__(self) -> "RowWorker":
         return self
