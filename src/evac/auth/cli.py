@@ -1,6 +1,7 @@
 """`evac user`: add users, issue, rotate and list API tokens, list and lock out users."""
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -29,7 +30,7 @@ def _session(ctx: typer.Context):
     return session_scope(make_sessionmaker(make_engine(settings.database_url)))
 
 
-def _fail(error: Exception) -> None:
+def _fail(error: Exception) -> NoReturn:
     console.print(f"[red]{error}[/]")
     raise typer.Exit(1)
 
@@ -84,15 +85,7 @@ def token(
     days: Days = None,
 ) -> None:
     """Issue an API token; it is shown once: store it in the partner's system now."""
-    days = days or ctx.obj.api_token_days
-    try:
-        with _session(ctx) as session:
-            plaintext = grant_api_token(
-                session, actor=cli_actor(), username=username, name=name, days=days
-            )
-    except LookupError as error:
-        _fail(error)
-    _show_token(plaintext, days)
+    _show_token(*_new_token(ctx, grant_api_token, username=username, name=name, days=days))
 
 
 @app.command("rotate-token")
@@ -103,16 +96,22 @@ def rotate_token(
     days: Days = None,
 ) -> None:
     """Replace a token (expired or suspected leaked): the old one stops working now."""
+    new = _new_token(ctx, rotate_api_token, username=username, name=name, days=days)
+    console.print(f"[green]Token {name!r} of {username} replaced[/]; the old one is revoked.")
+    _show_token(*new)
+
+
+def _new_token(
+    ctx: typer.Context, make: Callable[..., str], *, username: str, name: str, days: int | None
+) -> tuple[str, int]:
+    """A token from `make` (grant or rotate) and the days it works; a clear line if the user
+    or the token is unknown."""
     days = days or ctx.obj.api_token_days
     try:
         with _session(ctx) as session:
-            plaintext = rotate_api_token(
-                session, actor=cli_actor(), username=username, name=name, days=days
-            )
+            return make(session, actor=cli_actor(), username=username, name=name, days=days), days
     except LookupError as error:
         _fail(error)
-    console.print(f"[green]Token {name!r} of {username} replaced[/]; the old one is revoked.")
-    _show_token(plaintext, days)
 
 
 def _show_token(plaintext: str, days: int) -> None:
