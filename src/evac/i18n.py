@@ -1,6 +1,7 @@
 """Languages of the interface and of messages: English, Dari (fa-AF) and Pashto (ps).
 
-Translations live in Babel/gettext catalogues under `locales/<locale>/LC_MESSAGES/messages.po`.
+Translations live in Babel/gettext catalogues under `locales/<locale>/LC_MESSAGES/*.po`, one file per part of the
+interface.
 """
 
 from dataclasses import dataclass
@@ -42,12 +43,14 @@ def language(code: str) -> Language:
 
 
 def _catalogue(locale: str) -> dict[str, str]:
-    path = LOCALES_DIR / locale / "LC_MESSAGES" / "messages.po"
-    if not path.exists():
-        return {}
-    with path.open("rb") as handle:
-        catalogue = read_po(handle, locale=locale)
-    return {m.id: m.string for m in catalogue if m.id and m.string and not m.fuzzy}
+    """Every catalogue of the locale, merged: one gettext domain per part of the interface
+    (`messages.po`, `review.po`...), so that parts written side by side never edit one file."""
+    messages: dict[str, str] = {}
+    for path in sorted((LOCALES_DIR / locale / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as handle:
+            catalogue = read_po(handle, locale=locale)
+        messages |= {m.id: m.string for m in catalogue if m.id and m.string and not m.fuzzy}
+    return messages
 
 
 def negotiate(requested: str | None, accept_language: str | None) -> str:
