@@ -47,6 +47,9 @@ HABITS = (
     "typo",
     "local_phone",
     "fnu",
+    "year_off",
+    "day_month_swapped",
+    "tazkira_typo",
 )
 
 
@@ -69,6 +72,9 @@ class Habits:
     typo: float = 0.0
     local_phone: float = 0.0  # 07xx... without the country code
     fnu: float = 0.0  # US forms: "FNU" (first name unknown) and the whole name as last name
+    year_off: float = 0.0  # another birth year: an age turned into a year, a guess, 621 for 622
+    day_month_swapped: float = 0.0  # a clerk used to the other order (of dates that allow it)
+    tazkira_typo: float = 0.0  # one digit of the tazkira number mistyped
 
 
 @dataclass(frozen=True)
@@ -150,7 +156,15 @@ SOURCES = (
             "member_tazkira": "family_members/tazkira_number",
         },
         habits=Habits(
-            upper=0.03, jan1=0.25, drop_father=0.15, drop_family=0.2, typo=0.05, local_phone=0.5
+            upper=0.03,
+            jan1=0.25,
+            drop_father=0.15,
+            drop_family=0.2,
+            typo=0.05,
+            local_phone=0.5,
+            year_off=0.06,
+            day_month_swapped=0.02,
+            tazkira_typo=0.03,
         ),
         styles={"informal": 0.6, "pashto": 0.2, "dari": 0.2},
         date_format="iso",
@@ -206,6 +220,9 @@ SOURCES = (
             typo=0.04,
             local_phone=0.85,
             swapped=0.05,
+            year_off=0.08,
+            day_month_swapped=0.04,
+            tazkira_typo=0.03,
         ),
         styles={"informal": 0.5, "dari": 0.3, "pashto": 0.2},
         date_format="dmy",
@@ -244,7 +261,15 @@ SOURCES = (
             "category": "Category",
         },
         habits=Habits(
-            solar_hijri=0.85, year_only=0.2, jan1=0.1, drop_family=0.35, typo=0.02, local_phone=0.4
+            solar_hijri=0.85,
+            year_only=0.2,
+            jan1=0.1,
+            drop_family=0.35,
+            typo=0.02,
+            local_phone=0.4,
+            year_off=0.06,
+            day_month_swapped=0.04,
+            tazkira_typo=0.02,
         ),
         styles={"dari": 0.6, "informal": 0.3, "pashto": 0.1},
         date_format="dmy",
@@ -296,6 +321,8 @@ SOURCES = (
             typo=0.06,
             upper=0.1,
             drop_family=0.1,
+            year_off=0.05,
+            day_month_swapped=0.08,
         ),
         styles={"pashto": 0.4, "arabic": 0.2, "informal": 0.4},
         date_format="mdy",
@@ -333,7 +360,7 @@ SOURCES = (
             "phone": "Mobile",
             "category": "Section",
         },
-        habits=Habits(upper=1.0, jan1=0.15, drop_father=0.1),
+        habits=Habits(upper=1.0, jan1=0.15, drop_father=0.1, year_off=0.02),
         styles={"dari": 0.9, "pashto": 0.1},
         date_format="dmony",
         sex_words=("Male", "Female"),
@@ -363,7 +390,16 @@ SOURCES = (
             "email": "Email",
         },
         household_field="siv_case",
-        habits=Habits(upper=0.5, fnu=0.6, jan1=0.2, drop_father=0.7, typo=0.03, swapped=0.08),
+        habits=Habits(
+            upper=0.5,
+            fnu=0.6,
+            jan1=0.2,
+            drop_father=0.7,
+            typo=0.03,
+            swapped=0.08,
+            year_off=0.04,
+            day_month_swapped=0.05,
+        ),
         styles={"pashto": 0.6, "arabic": 0.15, "informal": 0.25},
         date_format="mdy",
         sex_words=("M", "F"),
@@ -549,7 +585,7 @@ class Writer:
             "dob": birth_text,
             "email": person.email or "",
             "passport": passport.number if passport else "",
-            "tazkira": person.tazkira or "",
+            "tazkira": self._tazkira(person, happens),
             "siv_case": person.siv_case or "",
             "us_passport": person.us_passport or "",
         }
@@ -632,8 +668,11 @@ class Writer:
         return " ".join(parts)
 
     def _birth(self, person: Person, happens) -> tuple[str, BirthMeaning]:
-        """The written date and what it means (`BirthMeaning`)."""
+        """The written date and what it means (`BirthMeaning`): the date as written, which a
+        wrong year or a swapped day and month makes another day than the person's."""
         birth = person.birth
+        if happens("year_off"):
+            birth = _another_year(birth, self.rng)
         solar = happens("solar_hijri")
         if solar:
             shamsi = jdatetime.date.fromgregorian(date=birth)
@@ -654,6 +693,15 @@ class Writer:
                 True,
                 False,
             )
+        # Only a day of 12 or less can be read the other way round; other days would not be
+        # dates in the list's order, and intake would refuse them.
+        readable_both_ways = birth.day <= 12 and birth.day != birth.month
+        if (
+            readable_both_ways
+            and self.source.date_format != "dmony"
+            and happens("day_month_swapped")
+        ):
+            birth = date(birth.year, birth.day, birth.month)
         return _date_text(birth, self.source.date_format), (
             birth.year,
             birth.month,
@@ -662,10 +710,19 @@ class Writer:
             False,
         )
 
+    def _tazkira(self, person: Person, happens) -> str:
+        tazkira = person.tazkira or ""
+        if tazkira and happens("tazkira_typo"):
+            return _mistyped_digit(tazkira, self.rng)
+        return tazkira
+
     def _phone(self, person: Person, happens) -> str:
         number = person.phone
         if happens("local_phone"):
-            return self.rng.choice((f"0{number}", f"0{number[:2]} {number[2:5]} {number[5:]}"))
+            # some leave out the trunk 0 too, as the number is said: "seventy, ..."
+            return self.rng.choice(
+                (f"0{number}", f"0{number[:2]} {number[2:5]} {number[5:]}", number)
+            )
         return self.rng.choice(
             (
                 f"+93{number}",
@@ -711,6 +768,25 @@ def _date_text(day: date, style: str) -> str:
     if style == "dmony":
         return f"{day.day:02d}-{MONTH_ABBREVIATIONS[day.month - 1]}-{day.year}"
     return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+# How far off a wrong year is: most often one year (an age given in August 2021 turned into a
+# year, a Solar Hijri year converted with 621 where 622 applied), sometimes a guess further off.
+YEAR_OFFSETS = {1: 0.7, 2: 0.2, 3: 0.05, 5: 0.05}
+
+
+def _another_year(day: date, rng: random.Random) -> date:
+    offset = rng.choices(list(YEAR_OFFSETS), list(YEAR_OFFSETS.values()))[0]
+    year = day.year + rng.choice((-offset, offset))
+    return date(year, day.month, min(day.day, 28) if day.month == 2 else day.day)
+
+
+def _mistyped_digit(number: str, rng: random.Random) -> str:
+    """One digit of a number typed as another (not the first: it keeps the number's form)."""
+    positions = [i for i, c in enumerate(number) if c.isdigit()][1:]
+    position = rng.choice(positions)
+    digit = rng.choice([d for d in "0123456789" if d != number[position]])
+    return number[:position] + digit + number[position + 1 :]
 
 
 def _typo(text: str, rng: random.Random) -> str:
