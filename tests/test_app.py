@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -25,6 +27,45 @@ def test_version_and_openapi(client):
     assert client.get("/version").json() == {"name": "evac", "version": __version__}
     spec = client.get("/openapi.json").json()
     assert "/api/v1/persons/counts" in spec["paths"]
+
+
+def test_docs_page_loads_only_evacs_own_files(client):
+    """/docs works in an office cut off from the Internet: no CDN, no online validator."""
+    page = client.get("/docs")
+    assert page.status_code == 200
+    urls = re.findall(r"""(?:src|href|url)\s*[=:]\s*["']([^"']+)["']""", page.text)
+    assert "/static/swagger/swagger-ui-bundle.js" in urls and "/openapi.json" in urls
+    assert all(url.startswith("/") and not url.startswith("//") for url in urls), urls
+    assert "http://" not in page.text and "https://" not in page.text
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    assert "cdn" not in page.headers["content-security-policy"]
+    assert client.get("/redoc").status_code == 404  # ReDoc would need a CDN
+
+
+def test_every_api_operation_is_named_and_takes_a_bearer_token(client):
+    spec = client.get("/openapi.json").json()
+    assert spec["components"]["securitySchemes"]["bearer"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": spec["components"]["securitySchemes"]["bearer"]["description"],
+    }
+    operations = [
+        (path, method, operation)
+        for path, methods in spec["paths"].items()
+        for method, operation in methods.items()
+    ]
+    ids = [operation["operationId"] for _, _, operation in operations]
+    assert len(ids) == len(set(ids)) and all(re.fullmatch(r"[a-z][A-Za-z]+", i) for i in ids)
+    for path, method, operation in operations:
+        assert operation["summary"] and operation["tags"], (method, path)
+        if path in ("/health", "/version"):
+            assert "security" not in operation
+        else:
+            assert path.startswith("/api/v1/") or operation["tags"] == ["linkage"], path
+            assert operation["security"] == [{"bearer": []}], (method, path)
+    tags = {tag["name"] for tag in spec["tags"]}
+    assert tags == {tag for *_, operation in operations for tag in operation["tags"]}
 
 
 def test_counts_api_lists_every_state(client, session, cipher, auth_headers):

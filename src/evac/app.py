@@ -5,7 +5,9 @@ from pathlib import Path
 import uvicorn
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exception_handlers import http_exception_handler
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 
@@ -24,9 +26,39 @@ from evac.vault.service import KeysDestroyed
 from evac.vault.views import router as audit_router
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"
+SWAGGER = "/static/swagger"
+API_DESCRIPTION = """\
+The API of evac, the register of a noncombatant evacuation.
+
+- **intake**: partners and staff submit registrations as JSON rows and follow each submission
+  (rows accepted, duplicates, rows refused with the column and the reason).
+- **linkage**: staff decide the doubtful pairs of registrations, split a person merged by
+  mistake and read a person's linkage history.
+- **people**: how many persons are in each lifecycle state.
+- **audit**: auditors read the hash-chained audit log and check that it is intact.
+
+Every call but `/health` and `/version` needs an API token (`evac user token NAME`) sent as
+`Authorization: Bearer <token>`; what it may do depends on its user's role, and a partner sees
+its own submissions only. The web pages (self-registration, review, status) are not part of
+this API.
+"""
+API_TAGS = [
+    {"name": "intake", "description": "Registrations sent as JSON rows, and their submissions."},
+    {"name": "linkage", "description": "Doubtful pairs to review, splits, linkage history."},
+    {"name": "people", "description": "Counts of persons by lifecycle state."},
+    {"name": "audit", "description": "The audit log: who read or changed what, and why."},
+    {"name": "system", "description": "Whether evac runs, and its version."},
+]
 SHREDDED = (
     "this operation's personal data was destroyed (crypto-shred): nothing can be read or added"
 )
+
+
+def _operation_id(route: APIRoute) -> str:
+    """A route that names no operationId gets its function's name in camelCase
+    (`registrationForm`), not FastAPI's `registration_form_register_get`."""
+    first, *rest = route.name.split("_")
+    return first + "".join(word.capitalize() for word in rest)
 
 
 def _wants_page(request: Request) -> bool:
@@ -57,9 +89,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="evac",
         version=__version__,
-        description="Register, link, decide, plan, call forward, check in and account for "
-        "evacuees of a noncombatant evacuation operation.",
+        description=API_DESCRIPTION,
+        openapi_tags=API_TAGS,
         dependencies=[Depends(check_csrf)],
+        docs_url=None,  # served below from evac's own copy of Swagger UI, not a CDN
+        redoc_url=None,  # ReDoc would load from a CDN; Swagger UI shows the same document
+        generate_unique_id_function=_operation_id,
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
@@ -91,16 +126,43 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
         return await http_exception_handler(request, error)
 
-    @app.get("/health", response_model=Health, tags=["system"])
+    @app.get(
+        "/health",
+        response_model=Health,
+        tags=["system"],
+        operation_id="getHealth",
+        summary="Whether evac runs",
+    )
     def health() -> Health:
         """Whether the service runs and reaches its database."""
         with app.state.engine.connect() as connection:
             connection.exec_driver_sql("SELECT 1")
         return Health(status="ok", database=app.state.engine.dialect.name)
 
-    @app.get("/version", response_model=Version, tags=["system"])
+    @app.get(
+        "/version",
+        response_model=Version,
+        tags=["system"],
+        operation_id="getVersion",
+        summary="evac's version",
+    )
     def version() -> Version:
+        """The version of evac that answers."""
         return Version(name="evac", version=__version__)
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        """Swagger UI from evac's own static files: it works in an office cut off from the
+        Internet."""
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url,
+            title="evac API",
+            swagger_js_url=f"{SWAGGER}/swagger-ui-bundle.js",
+            swagger_css_url=f"{SWAGGER}/swagger-ui.css",
+            swagger_favicon_url=f"{SWAGGER}/favicon-32x32.png",
+            # Swagger UI would send the document to an online validator and show its badge
+            swagger_ui_parameters={"validatorUrl": None},
+        )
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:

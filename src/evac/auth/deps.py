@@ -4,19 +4,28 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from evac.auth.csrf import SESSION_COOKIE
 from evac.auth.permissions import Actor, Permission
 from evac.auth.service import AuthenticationFailed, actor_for_session, actor_for_token
 from evac.deps import SessionDep
 
+# Declared as a security scheme so that OpenAPI (and /docs's "Authorize") shows how to send the
+# token; checked here, not by FastAPI, because a browser's session cookie is the other way in.
+BEARER = HTTPBearer(
+    auto_error=False,
+    scheme_name="bearer",
+    description="An API token from `evac user token NAME`, sent as `Authorization: Bearer <token>`",
+)
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]
 
-def current_actor(request: Request, session: SessionDep) -> Actor:
+
+def current_actor(request: Request, session: SessionDep, bearer: BearerDep) -> Actor:
     """The user behind a bearer API token or a login-session cookie; 401 without either."""
-    header = request.headers.get("authorization", "")
     try:
-        if header.lower().startswith("bearer "):
-            return actor_for_token(session, token=header[7:].strip())
+        if bearer is not None:
+            return actor_for_token(session, token=bearer.credentials)
         cookie = request.cookies.get(SESSION_COOKIE)
         if cookie:
             return actor_for_session(session, token=cookie)

@@ -9,15 +9,14 @@ PAGE_POLICY = (
     "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
-# FastAPI's /docs and /redoc pages load Swagger UI and ReDoc from a CDN with a small inline
-# bootstrap script; they show the API's shape, never personal data.
+# /docs loads evac's own copy of Swagger UI with FastAPI's small inline bootstrap script; it
+# shows the API's shape, never personal data.
 DOCS_POLICY = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; "
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "worker-src blob:; frame-ancestors 'none'"
 )
-DOCS_PATHS = ("/docs", "/redoc")
+DOCS_PATHS = ("/docs",)
 COMMON = [
     (b"x-content-type-options", b"nosniff"),
     # Never a page's address to another site; the same site gets it, and with it the real

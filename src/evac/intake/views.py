@@ -276,6 +276,8 @@ def _source_for(actor: Actor, requested: str | None) -> str:
     response_model=Submission,
     status_code=201,
     tags=["intake"],
+    operation_id="submitRegistrations",
+    summary="Submit registrations",
 )
 def submit(
     body: SubmissionIn,
@@ -302,14 +304,26 @@ def submit(
     return _submission(batch, batch_rejections(session, actor=actor, cipher=cipher, batch=batch))
 
 
-@router.get("/api/v1/intake/submissions", response_model=list[Submission], tags=["intake"])
+@router.get(
+    "/api/v1/intake/submissions",
+    response_model=list[Submission],
+    tags=["intake"],
+    operation_id="listSubmissions",
+    summary="List your submissions",
+)
 def submissions(session: SessionDep, actor: ActorDep) -> list[Submission]:
     """Your submissions and their status, newest first (partners: their own source only)."""
     operation = _operation(session)
     return [_submission(b) for b in list_batches(session, actor=actor, operation_id=operation.id)]
 
 
-@router.get("/api/v1/intake/submissions/{reference}", response_model=Submission, tags=["intake"])
+@router.get(
+    "/api/v1/intake/submissions/{reference}",
+    response_model=Submission,
+    tags=["intake"],
+    operation_id="getSubmission",
+    summary="One submission, with its refused rows",
+)
 def submission(
     reference: str, request: Request, session: SessionDep, actor: ActorDep
 ) -> Submission:

@@ -21,7 +21,13 @@ class StateCount(BaseModel):
     persons: int
 
 
-@router.get("/api/v1/persons/counts", response_model=list[StateCount], tags=["people"])
+@router.get(
+    "/api/v1/persons/counts",
+    response_model=list[StateCount],
+    tags=["people"],
+    operation_id="countPersonsByState",
+    summary="Persons in each lifecycle state",
+)
 def person_counts(session: SessionDep, _actor: AggregatesReader) -> list[StateCount]:
     """How many persons are in each lifecycle state (every state listed, zeros included)."""
     counts = count_by_state(session)

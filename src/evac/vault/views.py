@@ -36,7 +36,12 @@ class Verification(BaseModel):
     breaks: list[ChainBreakOut]
 
 
-@router.get("/entries", response_model=list[AuditEntryOut])
+@router.get(
+    "/entries",
+    response_model=list[AuditEntryOut],
+    operation_id="listAuditEntries",
+    summary="The newest audit entries",
+)
 def entries(
     session: SessionDep, actor: Auditor, limit: Annotated[int, Query(ge=1, le=1000)] = 100
 ) -> list[AuditEntryOut]:
@@ -47,7 +52,12 @@ def entries(
     ]
 
 
-@router.get("/verify", response_model=Verification)
+@router.get(
+    "/verify",
+    response_model=Verification,
+    operation_id="verifyAuditLog",
+    summary="Check the audit log's hash chain",
+)
 def verify(session: SessionDep, actor: Auditor) -> Verification:
     """Check every link of the hash chain; each break names its entry. Signed anchors are
     checked by `evac audit verify --anchor FILE`, where the verifier's own public key is."""
