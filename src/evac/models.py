@@ -13,6 +13,7 @@ from evac.people.models import (
     Person,
     Registration,
 )
+from evac.reports.models import SearchKey
 from evac.vault.audit import AuditEntry, AuditHead
 from evac.vault.models import OperationKey
 
@@ -40,6 +41,7 @@ __all__ = [
     "Registration",
     "RejectedRow",
     "ReviewItem",
+    "SearchKey",
     "Site",
     "Sortie",
     "User",

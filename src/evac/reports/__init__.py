@@ -1,0 +1,1 @@
+"""Reports: finding people (search), and later sitreps and dashboards."""
