@@ -70,6 +70,7 @@ from evac.people.service import (
     read_registration,
     split_holdings,
 )
+from evac.reports.index import index_registrations  # search follows placements (see its doc)
 from evac.vault.audit import record_access
 from evac.vault.service import OperationCipher
 
@@ -514,6 +515,7 @@ def _attach(
         contacts += more_contacts
     add_documents(session, rows=documents)
     add_contacts(session, rows=contacts)
+    index_registrations(session, cipher=cipher, records={i: records[i] for i in attached})
 
 
 def _reconcile_households(
