@@ -251,7 +251,7 @@ def main() -> None:
         )
         with psycopg.connect(f"{libpq(server)}/postgres", autocommit=True) as admin:
             admin.execute("CREATE DATABASE bench_alone")
-        workers = workers_for(path)  # what `evac import` uses for this file
+        workers = workers_for(path.stat().st_size)  # what `evac import` uses for this file
         alone, accepted_alone = evac_import_seconds(f"{server}/bench_alone", path, workers=0)
         seconds, accepted = evac_import_seconds(f"{server}/bench", path, workers=workers)
         raw, stored, ceiling, sealed, stages = write_path_seconds(

@@ -15,8 +15,14 @@ from defusedxml import DefusedXmlException
 from openpyxl import Workbook
 
 from evac.intake import limits
+from evac.intake.mapping import propose_upload
 from evac.intake.readers import UnreadableFile, read_source, read_source_bytes
-from evac.intake.sandbox import ParseFailed, parse_in_child, parse_in_child_async
+from evac.intake.sandbox import (
+    ParseFailed,
+    parse_in_child,
+    parse_in_child_async,
+    propose_in_child_async,
+)
 
 SHEET = "xl/worksheets/sheet1.xml"
 
@@ -201,6 +207,33 @@ def test_the_child_gives_a_refusal_back_as_it_is():
         parse_in_child("deep.json", b"[" * 10_000 + b"]" * 10_000, seconds=60)
 
 
+def in_a_thread(coroutine):
+    """Run a coroutine in a thread of its own: asyncio.run refuses a thread where another
+    test left a loop."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
+
+
+def test_the_child_proposes_what_this_process_would():
+    dated = [["Name", "Phone", "Born"], ["Person One", "0799000001", "25/12/1990"]]
+    xlsx = workbook_bytes(dated)
+    saved = {"Phone": None}  # the source said this column is not to be read
+    saved_orders = {"Born": "mdy"}
+    proposal = in_a_thread(
+        propose_in_child_async("dated.xlsx", xlsx, saved=saved, saved_orders=saved_orders)
+    )
+    tables = read_source_bytes("dated.xlsx", xlsx)
+    assert proposal == propose_upload(tables, saved=saved, saved_orders=saved_orders)
+    assert proposal.mapping["Name"] == "full_name" and proposal.mapping["Phone"] is None
+    assert proposal.date_orders["Born"].order == "dmy"  # 25 can only be a day
+
+
+def test_the_proposing_child_gives_a_refusal_back_as_it_is():
+    deep = b"[" * 10_000 + b"]" * 10_000
+    with pytest.raises(UnreadableFile, match=r"deep.json: .* nest more than 32"):
+        in_a_thread(propose_in_child_async("deep.json", deep, saved={}, saved_orders={}))
+
+
 def test_a_file_that_needs_more_memory_than_the_child_has_is_refused():
     many = json.dumps([{"name": f"Person {n}", "phone": "0799000000"} for n in range(300_000)])
     with pytest.raises(ParseFailed, match=r"lack of memory \(evac gives one file 150 MB\)"):
@@ -210,9 +243,8 @@ def test_a_file_that_needs_more_memory_than_the_child_has_is_refused():
 def test_a_child_past_its_time_is_killed():
     many = json.dumps([{"name": f"Person {n}"} for n in range(200_000)]).encode()
     before = _children_of(os.getpid())
-    with ThreadPoolExecutor(1) as thread, pytest.raises(ParseFailed, match=r"more than 0.05 s"):
-        # a thread of its own: asyncio.run refuses a thread where another test left a loop
-        thread.submit(asyncio.run, parse_in_child_async("many.json", many, seconds=0.05)).result()
+    with pytest.raises(ParseFailed, match=r"more than 0.05 s"):
+        in_a_thread(parse_in_child_async("many.json", many, seconds=0.05))
     with pytest.raises(ParseFailed, match=r"took more than 0.05 s to read"):
         parse_in_child("many.json", many, seconds=0.05)
     assert _children_of(os.getpid()) <= before  # killed and reaped, not left running

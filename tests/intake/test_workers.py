@@ -149,8 +149,8 @@ def test_only_large_files_get_a_worker(tmp_path):
     small = FILES / "ngo_alpha.csv"
     large = tmp_path / "large.csv"
     large.write_bytes(b"Name,DOB\n" + b"Gul Ahmad,1365\n" * (workers.PARALLEL_FROM_BYTES // 15))
-    assert workers_for(small) == 0
-    assert workers_for(large) == (1 if (os.cpu_count() or 1) > 1 else 0)
+    assert workers_for(small.stat().st_size) == 0
+    assert workers_for(large.stat().st_size) == (1 if (os.cpu_count() or 1) > 1 else 0)
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="reads the worker's environment through /proc")

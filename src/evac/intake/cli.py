@@ -104,7 +104,7 @@ def run_import(
                 date_orders=date_orders,
                 dry_run=dry_run,
                 on_progress=lambda done: progress.update(task, completed=done),
-                workers=workers_for(path),
+                workers=workers_for(path.stat().st_size),
                 **({"batch_size": batch_size} if batch_size else {}),
             )
             progress.update(task, total=summary.rows_read, completed=summary.rows_read)

@@ -743,3 +743,24 @@ def propose_for_tables(tables: list) -> dict[str, str | None]:
         for header, field in proposed.items():
             proposal.setdefault(header, field)
     return proposal
+
+
+@dataclass(frozen=True)
+class UploadProposal:
+    """What the upload page proposes: each header's field, and each date column's order."""
+
+    mapping: dict[str, str | None]
+    date_orders: dict[str, DateOrderChoice]
+
+
+def propose_upload(
+    tables: list, *, saved: dict[str, str | None], saved_orders: dict[str, str]
+) -> UploadProposal:
+    """The mapping to propose (the source's saved one where it fits) and each date column's
+    day/month order, from every row's dates."""
+    headers = list(dict.fromkeys(h for t in tables for h in t.headers))
+    mapping = {**propose_for_tables(tables), **{h: f for h, f in saved.items() if h in headers}}
+    # a column mapped to a date here only later has its order inferred at the import
+    return UploadProposal(
+        mapping, choose_date_orders(date_order_evidence(tables, mapping), saved=saved_orders)
+    )

@@ -5,12 +5,12 @@ work; the bounds of `limits` refuse the shapes known to do so, and this process 
 holds for the rest. The child (`python -m evac.intake.sandbox`) starts fresh, so it holds no
 key, no database connection and no other request's data, lowers its own priority (the
 server answering other requests comes first), caps its address space and its CPU time, reads
-the file from its standard input and writes the tables to its standard output as JSON
-lines (data, never code: the parent does not unpickle what a hostile file may have shaped,
-and decodes it one line at a time, so a large file does not hold the server's lock on the
-interpreter for long). The parent
-kills it at the time limit and keeps only the tables; a file goes through pipes, never
-through the disk.
+the file from its standard input and writes to its standard output, as JSON (data, never
+code: the parent does not unpickle what a hostile file may have shaped), either the tables,
+one line a row, or, for the upload page, only the mapping it proposes: the server then
+decodes a few lines, not a table (decoding a large table holds the server's lock on the
+interpreter, and every other request waits). The parent kills it at the time limit; a file
+goes through pipes, never through the disk.
 """
 
 import asyncio
@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, fields
 
 from evac.intake import limits
+from evac.intake.mapping import DateOrderChoice, UploadProposal, propose_upload
 from evac.intake.readers import SourceRow, SourceTable, UnreadableFile
 
 CHILD_NICENESS = 10
@@ -72,18 +73,39 @@ async def parse_in_child_async(
     name: str,
     content: bytes,
     *,
-    form_name: str | None = None,
-    form_content: bytes = b"",
     seconds: float = limits.UPLOAD_PARSE_SECONDS,
     memory_bytes: int = limits.PARSE_MEMORY_BYTES,
 ) -> list[SourceTable]:
     """`parse_in_child` awaited: the event loop serves other requests meanwhile."""
-    child = await asyncio.create_subprocess_exec(
-        *_child_command(),
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+    request = _request(
+        name,
+        content,
+        form_name=None,
+        form_content=b"",
+        headerless=False,
+        seconds=seconds,
+        memory_bytes=memory_bytes,
     )
+    returncode, stdout = await _run_child(name, request, seconds)
+    # decoding a large answer takes a while: off the event loop
+    return await asyncio.to_thread(_answer, name, returncode, stdout, memory_bytes)
+
+
+async def propose_in_child_async(
+    name: str,
+    content: bytes,
+    *,
+    saved: dict[str, str | None],
+    saved_orders: dict[str, str],
+    form_name: str | None = None,
+    form_content: bytes = b"",
+    seconds: float = limits.UPLOAD_PARSE_SECONDS,
+    memory_bytes: int = limits.PARSE_MEMORY_BYTES,
+) -> UploadProposal:
+    """The upload page's proposal for a file (`mapping.propose_upload`), worked out in the
+    child: only the proposal comes back, never the rows, so the server decodes a few lines
+    instead of a whole table while the upload page waits (a thread decoding rows holds the
+    interpreter lock that every other request needs)."""
     request = _request(
         name,
         content,
@@ -92,6 +114,27 @@ async def parse_in_child_async(
         headerless=False,
         seconds=seconds,
         memory_bytes=memory_bytes,
+        proposal={"saved": saved, "saved_orders": saved_orders},
+    )
+    returncode, stdout = await _run_child(name, request, seconds)
+    answer = _header(returncode, stdout.decode("utf-8", errors="replace").split("\n")[0])
+    if "proposal" not in answer:
+        raise _failed(name, returncode, memory_bytes)
+    orders = answer["proposal"]["date_orders"]
+    return UploadProposal(
+        answer["proposal"]["mapping"],
+        {header: DateOrderChoice(**choice) for header, choice in orders.items()},
+    )
+
+
+async def _run_child(name: str, request: bytes, seconds: float) -> tuple[int | None, bytes]:
+    """The child's exit code and answer; it is killed at the time limit, or if the client
+    goes away (it must not live on)."""
+    child = await asyncio.create_subprocess_exec(
+        *_child_command(),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     try:
         stdout, _ = await asyncio.wait_for(child.communicate(request), timeout=seconds)
@@ -99,12 +142,11 @@ async def parse_in_child_async(
         child.kill()
         await child.wait()
         raise _too_slow(name, seconds) from None
-    except asyncio.CancelledError:  # the client went away: the child must not live on
+    except asyncio.CancelledError:
         child.kill()
         await child.wait()
         raise
-    # decoding a large answer takes a while: off the event loop
-    return await asyncio.to_thread(_answer, name, child.returncode, stdout, memory_bytes)
+    return child.returncode, stdout
 
 
 def _child_command() -> list[str]:
@@ -121,6 +163,7 @@ def _request(
     headerless: bool,
     seconds: float,
     memory_bytes: int,
+    proposal: dict | None = None,
 ) -> bytes:
     header = {
         "name": name,
@@ -129,6 +172,7 @@ def _request(
         "headerless": headerless,
         "cpu_seconds": math.ceil(seconds),
         "memory_bytes": memory_bytes,
+        "proposal": proposal,  # what the source saved; the child proposes instead of listing
     }
     return json.dumps(header).encode() + b"\n" + content + form_content
 
@@ -138,21 +182,36 @@ def _answer(
 ) -> list[SourceTable]:
     # As text, once: `json.loads` of bytes guesses each line's encoding (a third of the time)
     lines = iter(stdout.decode("utf-8", errors="replace").split("\n"))
+    answer = _header(returncode, next(lines))
     try:
-        answer = json.loads(next(lines)) if returncode == EXIT_OK else {}
         tables = [_table_from_lines(lines) for _ in range(answer.get("tables", 0))]
     except (ValueError, KeyError, TypeError, AttributeError, StopIteration):  # cut short
-        answer, tables = {}, []
+        tables = []
+    if not tables:
+        raise _failed(name, returncode, memory_bytes)
+    return tables
+
+
+def _header(returncode: int | None, line: str) -> dict:
+    """The child's first line: its answer's header, or a refusal (raised with its reason)."""
+    try:
+        answer = json.loads(line) if returncode == EXIT_OK else {}
+    except ValueError:  # cut short
+        answer = {}
+    if not isinstance(answer, dict):
+        answer = {}
     if "refused" in answer:
         raise UnreadableFile(answer["refused"])
-    if not tables:
-        raise ParseFailed(
-            f"{name} could not be read: the reader stopped (exit code {returncode}) before "
-            f"its end, most likely for lack of memory (evac gives one file "
-            f"{memory_bytes // limits.MB:,} MB); send the list in several "
-            "smaller files, or as CSV"
-        )
-    return tables
+    return answer
+
+
+def _failed(name: str, returncode: int | None, memory_bytes: int) -> ParseFailed:
+    return ParseFailed(
+        f"{name} could not be read: the reader stopped (exit code {returncode}) before "
+        f"its end, most likely for lack of memory (evac gives one file "
+        f"{memory_bytes // limits.MB:,} MB); send the list in several "
+        "smaller files, or as CSV"
+    )
 
 
 def _table_from_lines(lines: Iterator[str]) -> SourceTable:
@@ -212,12 +271,15 @@ def _child_main() -> int:
         tables = _read(
             header["name"], content, header["form_name"], form_content, header["headerless"]
         )
-        answer = "\n".join(
-            [
-                json.dumps({"tables": len(tables)}),
-                *(line for t in tables for line in _table_lines(t)),
-            ]
-        )
+        if header["proposal"] is None:
+            answer = "\n".join(
+                [
+                    json.dumps({"tables": len(tables)}),
+                    *(line for t in tables for line in _table_lines(t)),
+                ]
+            )
+        else:
+            answer = json.dumps({"proposal": asdict(propose_upload(tables, **header["proposal"]))})
     except UnreadableFile as refused:
         answer = json.dumps({"refused": str(refused)})
     except (MemoryError, RecursionError):

@@ -22,17 +22,10 @@ from evac.auth.ratelimit import rate_limit
 from evac.deps import LanguageDep, SessionDep, render
 from evac.intake import limits
 from evac.intake.dates import DATE_ORDERS
-from evac.intake.mapping import (
-    FIELDS,
-    DateOrderChoice,
-    MappingError,
-    choose_date_orders,
-    date_order_evidence,
-    propose_for_tables,
-)
+from evac.intake.mapping import FIELDS, MappingError
 from evac.intake.models import ImportBatch
 from evac.intake.readers import READABLE, SourceTable, UnreadableFile
-from evac.intake.sandbox import parse_in_child_async
+from evac.intake.sandbox import parse_in_child_async, propose_in_child_async
 from evac.intake.service import (
     MEMBER_FIELDS,
     PRINCIPAL_FIELDS,
@@ -58,6 +51,7 @@ from evac.intake.uploads import (
     keep_upload,
     open_upload,
 )
+from evac.intake.workers import workers_for
 from evac.operation.models import Operation
 from evac.people.models import Role
 from evac.vault.audit import record_access
@@ -403,17 +397,21 @@ async def upload(request: Request, session: SessionDep, lang: LanguageDep, actor
     # The optional XLSForm of a KoboToolbox or ODK export: its labels guide the proposal
     # only (the confirmed mapping is what the import uses), so it is not kept.
     form_name = getattr(form_file, "filename", "") or None
+    cipher = operation_cipher(request, session)
+    saved = saved_mapping(session, cipher=cipher, source=source) or {}
+    saved_orders = saved_date_orders(session, cipher=cipher, source=source)
+    session.commit()  # no transaction held while the file is read (see `_parse`)
     try:
-        tables = await _parse(
-            session,
+        proposal = await propose_in_child_async(
             name,
             content,
+            saved=saved,
+            saved_orders=saved_orders,
             form_name=form_name,
             form_content=await form_file.read(limits.UPLOAD_BYTES) if form_name else b"",
         )
     except UnreadableFile as error:
         return _upload_page(request, lang, actor, error=str(error), code=422)
-    cipher = operation_cipher(request, session)
     token = keep_upload(
         cipher=cipher,
         directory=UPLOADS,
@@ -422,43 +420,25 @@ async def upload(request: Request, session: SessionDep, lang: LanguageDep, actor
         uploader=actor.username,
         content=content,
     )
-    saved = saved_mapping(session, cipher=cipher, source=source) or {}
-    saved_orders = saved_date_orders(session, cipher=cipher, source=source)
-    session.commit()  # no transaction held while every row is read (see `_parse`)
-    # reading every row's dates takes seconds for a large file: off the event loop
-    mapping, date_orders = await run_in_threadpool(
-        _proposal, tables, saved=saved, saved_orders=saved_orders
-    )
     return render(
         request,
         "intake/mapping.html",
         lang,
         token=token,
         source=source,
-        mapping=mapping,
+        mapping=proposal.mapping,
         fields=FIELDS,
-        date_orders=date_orders,
+        date_orders=proposal.date_orders,
         orders=DATE_ORDERS,
     )
 
 
-def _proposal(
-    tables: list[SourceTable], *, saved: dict[str, str | None], saved_orders: dict[str, str]
-) -> tuple[dict[str, str | None], dict[str, DateOrderChoice]]:
-    """The mapping to propose (the source's saved one where it fits) and each date column's
-    day/month order."""
-    headers = list(dict.fromkeys(h for t in tables for h in t.headers))
-    mapping = {**propose_for_tables(tables), **{h: f for h, f in saved.items() if h in headers}}
-    # a column mapped to a date here only later has its order inferred at the import
-    return mapping, choose_date_orders(date_order_evidence(tables, mapping), saved=saved_orders)
-
-
-async def _parse(session: Session, name: str, content: bytes, **form) -> list[SourceTable]:
+async def _parse(session: Session, name: str, content: bytes) -> list[SourceTable]:
     """The file's tables, read in a child process (`sandbox`). The request's transaction ends
     first: on SQLite a transaction holds the write lock from its start (BEGIN IMMEDIATE), and
     every other request, `/health` too, would wait on it while the file is parsed."""
     session.commit()
-    return await parse_in_child_async(name, content, **form)
+    return await parse_in_child_async(name, content)
 
 
 @router.post("/intake/upload/confirm", response_class=HTMLResponse, include_in_schema=False)
@@ -514,6 +494,9 @@ async def confirm_upload(request: Request, session: SessionDep, lang: LanguageDe
         date_orders=date_orders,
         dry_run=dry_run,
         channel="upload page",
+        # a large file's rows are validated and sealed in a worker process: in a thread
+        # they would hold the interpreter lock that every other request waits for
+        workers=workers_for(len(pending.content)),
     )
     if not dry_run:
         discard_upload(directory=UPLOADS, token=token)

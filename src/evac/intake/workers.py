@@ -19,7 +19,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from multiprocessing.queues import Queue
-from pathlib import Path
 
 from evac.intake.readers import SourceRow
 from evac.intake.validate import FieldError, RowRejected, RowValidator
@@ -40,9 +39,9 @@ class WorkerStopped(RuntimeError):
     """The worker process ended without answering (killed, or out of memory)."""
 
 
-def workers_for(path: Path) -> int:
-    """One worker for a large file on a machine with a core to spare; none otherwise."""
-    large = path.stat().st_size >= PARALLEL_FROM_BYTES
+def workers_for(size_bytes: int) -> int:
+    """One worker for a file this large on a machine with a core to spare; none otherwise."""
+    large = size_bytes >= PARALLEL_FROM_BYTES
     return 1 if large and (os.cpu_count() or 1) > 1 else 0
 
 
