@@ -1,4 +1,5 @@
-"""Review pages and API: doubtful pairs side by side with their evidence, decisions, splits.
+"""Review pages and API: the queue of doubtful pairs, one pair side by side, decisions, splits,
+and a person's whole story.
 
 Every page or response that shows registrations is personal data: it needs
 `linkage:review` and `personal:read`, and each read is written to the audit chain.
@@ -6,7 +7,7 @@ Every page or response that shows registrations is personal data: it needs
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -14,26 +15,45 @@ from sqlalchemy.orm import Session
 
 from evac.auth.deps import requires
 from evac.auth.permissions import Actor, Permission
-from evac.deps import LanguageDep, PageSize, RowId, SessionDep, render
+from evac.deps import LanguageDep, RowId, SessionDep, render
+from evac.i18n import Language
 from evac.linkage.models import LinkHistory, ReviewItem
+from evac.linkage.review import (
+    BAND_LABELS,
+    QueueFilter,
+    birth_text,
+    compare_records,
+    decision_of,
+    local_time,
+    next_pair,
+    pair_sources,
+    previous_pair,
+    queue_page,
+    queue_position,
+    queue_size,
+    queue_sources,
+    queue_totals,
+    weighty_evidence,
+)
 from evac.linkage.service import (
     LinkageError,
     decide,
-    open_reviews,
     person_history,
     review_records,
     split_person,
 )
+from evac.linkage.story import person_story
 from evac.operation.models import Operation
 from evac.people.models import Person, Registration
-from evac.people.service import read_registration
-from evac.vault.audit import record_access
 from evac.vault.keys import provider_from_settings
 from evac.vault.service import OperationCipher, cipher_for
 
 router = APIRouter()
 REASON_LENGTH = 500  # the columns' size (link_decision.reason, link_history.reason)
 Reviewer = Annotated[Actor, Depends(requires(Permission.linkage_review))]
+SourceQuery = Annotated[str | None, Query(max_length=80, description="a partner (source)")]
+BandQuery = Annotated[str | None, Query(description="likely, uncertain or unlikely")]
+PageQuery = Annotated[int, Query(ge=1, le=10**6)]
 
 
 def _cipher(request: Request, session: Session) -> OperationCipher:
@@ -51,10 +71,6 @@ def _item(session: Session, cipher: OperationCipher, item_id: int) -> ReviewItem
     return item
 
 
-def _audit(session: Session, actor: Actor, subject: str, purpose: str) -> None:
-    record_access(session, actor=actor, action="linkage.read", purpose=purpose, subject=subject)
-
-
 def _side_by_side(session, cipher, actor, item) -> list[tuple[str, str, str]]:
     left, right = (vars(r) for r in review_records(session, cipher=cipher, actor=actor, item=item))
     return [
@@ -66,8 +82,10 @@ def _side_by_side(session, cipher, actor, item) -> list[tuple[str, str, str]]:
 
 class ReviewSummary(BaseModel):
     id: int
+    position: int | None = Field(description="place in the open queue, 1 first; None if decided")
     registration_a_id: int
     registration_b_id: int
+    sources: tuple[str, str] = Field(description="the partners that sent the two registrations")
     probability: float
     status: str
 
@@ -97,14 +115,16 @@ class HistoryEntry(BaseModel):
     at: str
 
 
-def _summary(item: ReviewItem) -> ReviewSummary:
-    return ReviewSummary(
-        id=item.id,
-        registration_a_id=item.registration_a_id,
-        registration_b_id=item.registration_b_id,
-        probability=item.probability,
-        status=item.status,
-    )
+def _summary(item: ReviewItem, sources: tuple[str, str], position: int | None) -> dict:
+    return {
+        "id": item.id,
+        "position": position,
+        "registration_a_id": item.registration_a_id,
+        "registration_b_id": item.registration_b_id,
+        "sources": sources,
+        "probability": item.probability,
+        "status": item.status,
+    }
 
 
 def _history(entries: list[LinkHistory]) -> list[HistoryEntry]:
@@ -118,26 +138,42 @@ def _history(entries: list[LinkHistory]) -> list[HistoryEntry]:
 
 # --- API ---------------------------------------------------------------------------------
 
+API = "/api/v1/linkage"
 
-@router.get("/api/linkage/reviews", response_model=list[ReviewSummary], tags=["linkage"])
-def api_reviews(request: Request, session: SessionDep, actor: Reviewer, limit: PageSize = 50):
-    """Open doubtful pairs, most likely matches first (no personal data)."""
+
+@router.get(f"{API}/reviews", response_model=list[ReviewSummary], tags=["linkage"],
+            operation_id="listReviewPairs", summary="List open review pairs")  # fmt: skip
+def api_reviews(
+    request: Request,
+    session: SessionDep,
+    actor: Reviewer,
+    source: SourceQuery = None,
+    band: BandQuery = None,
+    page: PageQuery = 1,
+):
+    """Open doubtful pairs in queue order (most likely matches first), 50 a page, optionally
+    of one partner or one score band (no personal data)."""
     cipher = _cipher(request, session)
-    return [
-        _summary(i) for i in open_reviews(session, operation_id=cipher.operation_id, limit=limit)
-    ]
+    listing = queue_page(session, operation_id=cipher.operation_id,
+                         filters=QueueFilter.of(source, band), page=page)  # fmt: skip
+    return [_summary(e.item, e.sources, e.position) for e in listing.entries]
 
 
-@router.get("/api/linkage/reviews/{item_id}", response_model=ReviewDetail, tags=["linkage"])
+@router.get(f"{API}/reviews/{{item_id}}", response_model=ReviewDetail, tags=["linkage"],
+            operation_id="getReviewPair", summary="Get one review pair")  # fmt: skip
 def api_review(item_id: RowId, request: Request, session: SessionDep, actor: Reviewer):
     """The two registrations side by side and the evidence of each comparison (audited)."""
     cipher = _cipher(request, session)
     item = _item(session, cipher, item_id)
     fields = _side_by_side(session, cipher, actor, item)
-    return ReviewDetail(**_summary(item).model_dump(), fields=fields, weights=item.weights)
+    position = queue_position(session, operation_id=cipher.operation_id, filters=QueueFilter(),
+                              item=item)  # fmt: skip
+    summary = _summary(item, pair_sources(session, [item])[item.id], position)
+    return ReviewDetail(**summary, fields=fields, weights=item.weights)
 
 
-@router.post("/api/linkage/reviews/{item_id}/decision", tags=["linkage"])
+@router.post(f"{API}/reviews/{{item_id}}/decision", tags=["linkage"],
+             operation_id="decideReviewPair", summary="Decide a review pair")  # fmt: skip
 def api_decide(
     item_id: RowId, body: Decision, request: Request, session: SessionDep, actor: Reviewer
 ):
@@ -152,7 +188,8 @@ def api_decide(
     return {"decision_id": decision.id, "verdict": decision.verdict}
 
 
-@router.post("/api/linkage/persons/{person_id}/split", tags=["linkage"])
+@router.post(f"{API}/persons/{{person_id}}/split", tags=["linkage"],
+             operation_id="splitPerson", summary="Split registrations off a person")  # fmt: skip
 def api_split(
     person_id: RowId, body: Split, request: Request, session: SessionDep, actor: Reviewer
 ):
@@ -168,32 +205,89 @@ def api_split(
     return {"new_person_id": new_person.id}
 
 
-@router.get(
-    "/api/linkage/persons/{person_id}/history", response_model=list[HistoryEntry], tags=["linkage"]
-)
+@router.get(f"{API}/persons/{{person_id}}/history", response_model=list[HistoryEntry],
+            tags=["linkage"], operation_id="getLinkHistory",
+            summary="Get a person's merges and splits")  # fmt: skip
 def api_history(person_id: RowId, session: SessionDep, actor: Reviewer):
-    """Merges and splits that touched a person."""
+    """Merges and splits that touched a person, oldest first."""
     return _history(person_history(session, person_id=person_id))
 
 
 # --- pages -------------------------------------------------------------------------------
 
 
+def _recorded(session: Session, cipher: OperationCipher, item_id: int | None):
+    """The pair a decision was just recorded for and that decision, for the message after it."""
+    item = session.get(ReviewItem, item_id) if item_id else None
+    if item is None or item.operation_id != cipher.operation_id:
+        return None
+    decision = decision_of(session, item)
+    if decision is None:
+        return None
+    person_id = session.get(Registration, item.registration_a_id).person_id
+    return {"item": item, "decision": decision, "person_id": person_id}
+
+
 @router.get("/linkage/review", response_class=HTMLResponse, include_in_schema=False)
-def review_list(request: Request, session: SessionDep, lang: LanguageDep, actor: Reviewer):
+def review_list(
+    request: Request,
+    session: SessionDep,
+    lang: LanguageDep,
+    actor: Reviewer,
+    source: SourceQuery = None,
+    band: BandQuery = None,
+    page: PageQuery = 1,
+    decided: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
+):
     cipher = _cipher(request, session)
-    items = open_reviews(session, operation_id=cipher.operation_id, limit=200)
-    return render(request, "linkage/reviews.html", lang, items=items)
+    filters = QueueFilter.of(source, band)
+    return render(
+        request, "linkage/reviews.html", lang,
+        listing=queue_page(session, operation_id=cipher.operation_id, filters=filters, page=page),
+        totals=queue_totals(session, operation_id=cipher.operation_id),
+        sources=queue_sources(session, operation_id=cipher.operation_id),
+        bands=BAND_LABELS, filters=filters, recorded=_recorded(session, cipher, decided),
+    )  # fmt: skip
+
+
+def _pair_page(request, session, lang: Language, actor, item, filters, *, error=None,
+               decided=None):  # fmt: skip
+    cipher = _cipher(request, session)
+    operation_id = cipher.operation_id
+    left, right = review_records(session, cipher=cipher, actor=actor, item=item)
+    zone = session.get(Operation, operation_id).time_zone
+    near = {"operation_id": operation_id, "filters": filters, "item": item}
+    return render(
+        request, "linkage/review.html", lang,
+        item=item, filters=filters, error=error,
+        registrations=[session.get(Registration, item.registration_a_id),
+                       session.get(Registration, item.registration_b_id)],
+        rows=compare_records(left, right, lang_code=lang.code, gettext=lang.gettext),
+        evidence=weighty_evidence(item.weights),
+        position=queue_position(session, **near),
+        open_total=queue_totals(session, operation_id=operation_id)["open"],
+        queue_total=queue_size(session, operation_id=operation_id, filters=filters),
+        next_item=next_pair(session, **near), previous_item=previous_pair(session, **near),
+        decision=decision_of(session, item),
+        recorded=_recorded(session, cipher, decided),
+        when=lambda moment: local_time(moment, zone, lang.code),
+    )  # fmt: skip
 
 
 @router.get("/linkage/review/{item_id}", response_class=HTMLResponse, include_in_schema=False)
 def review_page(
-    item_id: RowId, request: Request, session: SessionDep, lang: LanguageDep, actor: Reviewer
+    item_id: RowId,
+    request: Request,
+    session: SessionDep,
+    lang: LanguageDep,
+    actor: Reviewer,
+    source: SourceQuery = None,
+    band: BandQuery = None,
+    decided: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
 ):
-    cipher = _cipher(request, session)
-    item = _item(session, cipher, item_id)
-    fields = _side_by_side(session, cipher, actor, item)
-    return render(request, "linkage/review.html", lang, item=item, fields=fields, error=None)
+    item = _item(session, _cipher(request, session), item_id)
+    return _pair_page(request, session, lang, actor, item, QueueFilter.of(source, band),
+                      decided=decided)  # fmt: skip
 
 
 @router.post("/linkage/review/{item_id}", include_in_schema=False)
@@ -203,22 +297,24 @@ def review_submit(
     session: SessionDep,
     lang: LanguageDep,
     actor: Reviewer,
+    source: SourceQuery = None,
+    band: BandQuery = None,
     verdict: Annotated[str, Form()] = "",
     reason: Annotated[str, Form()] = "",
 ):
+    """Record the decision, then show the next open pair of the same queue (or the queue)."""
     cipher = _cipher(request, session)
     item = _item(session, cipher, item_id)
+    filters = QueueFilter.of(source, band)
     try:
         decide(session, cipher=cipher, actor=actor, item_id=item_id, same=_same(verdict),
                reason=_reason(reason))  # fmt: skip
     except (LinkageError, FormProblem) as error:
-        fields = _side_by_side(session, cipher, actor, item)
-        return _refused(render(request, "linkage/review.html", lang, item=item, fields=fields,
-                               error=str(error)))  # fmt: skip
-    person_id = session.get(Registration, item.registration_a_id).person_id
-    return RedirectResponse(
-        f"/linkage/persons/{person_id}?lang={lang.code}", status_code=status.HTTP_303_SEE_OTHER
-    )
+        return _refused(_pair_page(request, session, lang, actor, item, filters, error=str(error)))
+    following = next_pair(session, operation_id=cipher.operation_id, filters=filters, item=item)
+    query = filters.query(lang=lang.code, decided=item.id)
+    where = f"/linkage/review/{following.id}" if following else "/linkage/review"
+    return RedirectResponse(f"{where}?{query}", status_code=status.HTTP_303_SEE_OTHER)
 
 
 def _person_page(request, session, lang, actor, person_id: int, error: str | None = None):
@@ -226,18 +322,13 @@ def _person_page(request, session, lang, actor, person_id: int, error: str | Non
     person = session.get(Person, person_id)
     if person is None or person.operation_id != cipher.operation_id:
         raise HTTPException(404, f"no person {person_id}")
-    registrations = [
-        (r, read_registration(r, cipher=cipher)[1])
-        for r in session.scalars(
-            select(Registration)
-            .where(Registration.person_id == person_id)
-            .order_by(Registration.id)
-        )
-    ]
-    _audit(session, actor, f"person:{person_id}", "review a person's registrations")
-    return render(request, "linkage/person.html", lang, person=person,
-                  registrations=registrations, history=person_history(session, person_id=person_id),
-                  error=error)  # fmt: skip
+    story = person_story(session, cipher=cipher, actor=actor, person=person)
+    zone = session.get(Operation, cipher.operation_id).time_zone
+    return render(
+        request, "linkage/person.html", lang, story=story, person=person, error=error,
+        born=birth_text, sources=pair_sources(session, story.reviews),
+        when=lambda moment: local_time(moment, zone, lang.code),
+    )  # fmt: skip
 
 
 @router.get("/linkage/persons/{person_id}", response_class=HTMLResponse, include_in_schema=False)
