@@ -108,7 +108,7 @@ def shredded(session, operation):
 def test_a_shredded_operation_is_gone_not_a_server_error(settings, shredded, auth_headers):
     officer = auth_headers(Role.administrator)
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
-        api = client.get("/api/linkage/reviews", headers=officer)
+        api = client.get("/api/v1/linkage/reviews", headers=officer)
         assert api.status_code == 410 and "destroyed" in api.json()["detail"]
         submitted = client.post(
             "/api/v1/intake/submissions", json={"rows": [{"given_name": "Gul"}]}, headers=officer
