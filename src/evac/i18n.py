@@ -1,7 +1,7 @@
 """Languages of the interface and of messages: English, Dari (fa-AF) and Pashto (ps).
 
-Translations live in Babel/gettext catalogues under `locales/<locale>/LC_MESSAGES/*.po`, one file per part of the
-interface.
+Translations live in Babel/gettext catalogues under `locales/<locale>/LC_MESSAGES/*.po`, one
+file per part of the interface.
 """
 
 from dataclasses import dataclass
@@ -10,11 +10,16 @@ from pathlib import Path
 
 from babel import Locale
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from markupsafe import Markup, escape
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 LANGUAGES = ("en", "fa-AF", "ps")
 # Babel calls fa-AF "فارسی (افغانستان)"; Afghans call their language Dari.
 OWN_NAMES = {"fa-AF": "دری"}
+# The digits of CLDR's numbering systems that these languages use: Babel gives a locale's
+# separators (٬ in Dari and Pashto) but always writes ASCII digits.
+DIGITS = {"latn": "0123456789", "arabext": "۰۱۲۳۴۵۶۷۸۹"}
 
 
 @dataclass(frozen=True)
@@ -23,9 +28,28 @@ class Language:
     name: str  # its own name, in its own script
     direction: str  # "ltr" or "rtl"
     messages: dict[str, str]
+    locale: str  # Babel's name of the locale: "fa_AF"
 
     def gettext(self, message: str) -> str:
         return self.messages.get(message) or message
+
+    def number(self, value: int | float) -> str:
+        """A number as the language writes it: digits grouped, and in Dari and Pashto the
+        Eastern Arabic digits that people read there (1,234 is ۱٬۲۳۴)."""
+        locale = Locale.parse(self.locale)
+        digits = DIGITS.get(locale.default_numbering_system, DIGITS["latn"])
+        written = format_decimal(value, locale=locale, numbering_system="default")
+        return written.translate(str.maketrans(DIGITS["latn"], digits))
+
+    def sentence(self, message: str, **pieces: str) -> Markup:
+        """`message` translated, its {placeholders} filled with left-to-right pieces (a phone
+        number, a date, an example) isolated, so that a right-to-left sentence does not
+        reverse them (+93 799 123 456 read as 456 123 799 93+) nor break them over lines."""
+        isolated = {
+            name: Markup('<bdi dir="ltr" class="ltr">{}</bdi>').format(piece)
+            for name, piece in pieces.items()
+        }
+        return escape(self.gettext(message)).format(**isolated)
 
 
 @cache
@@ -39,6 +63,7 @@ def language(code: str) -> Language:
         name=OWN_NAMES.get(code, locale.get_display_name(locale)),
         direction="rtl" if locale.character_order == "right-to-left" else "ltr",
         messages=_catalogue(str(locale)),
+        locale=str(locale),
     )
 
 

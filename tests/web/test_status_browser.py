@@ -18,7 +18,7 @@ def test_status_page_in_dari_is_right_to_left(logged_in_page, live_server, sessi
     state_box = page.locator("tbody tr[data-state=registered] td").nth(0).bounding_box()
     count_box = page.locator("tbody tr[data-state=registered] td").nth(1).bounding_box()
     assert count_box["x"] < state_box["x"]
-    assert page.locator("tbody tr[data-state=registered] td.number").inner_text() == "1"
+    assert page.locator("tbody tr[data-state=registered] td.number").inner_text() == "۱"
     # The choice is remembered: the next page without ?lang stays in Dari.
     page.goto(f"{live_server}/status")
     assert page.locator("html").get_attribute("lang") == "fa-AF"

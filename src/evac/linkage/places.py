@@ -3,19 +3,17 @@
 Lists give the province (Balkh), its capital (Mazar-e-Sharif, or just Mazar), a district
 (Dehdadi) or the city with its word (Kabul City), in any romanisation (Hirat/Herat,
 Qandahar/Kandahar, Pul-i-Khumri/Pol-e Khomri) or in Dari/Pashto script. A gazetteer shipped
-with the package (`data/afghan-places.csv`, its sources named in its first lines) gives each
+with the package (`evac/people/data/afghan-places.csv`, read by `evac.people.places`) gives each
 of them its province, so two lists that wrote one place two ways agree. A place it does not
 know is compared as written (a postcode, a foreign city).
 """
 
-import csv
 import re
 from functools import cache
-from importlib.resources import files
 
 from evac.linkage.names import ascii_letters, fold_spelling, native_words
+from evac.people.places import gazetteer_rows
 
-GAZETTEER = "data/afghan-places.csv"
 # Words around a place name that do not change the place: "Kabul City", "Balkh Province",
 # "wilayat-e Herat", "Dehdadi District", ولایت بلخ, شهر کابل, ولسوالی ...
 _PLACE_WORDS = re.compile(
@@ -38,10 +36,8 @@ def place_key(text: str) -> str:
 
 @cache  # place names, not personal data: read once per process
 def _gazetteer() -> dict[str, str]:
-    path = files("evac.linkage").joinpath(GAZETTEER)
-    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line[:1] != "#"]
     provinces: dict[str, str] = {}
-    for row in csv.DictReader(lines):
+    for row in gazetteer_rows():
         province = row["province"].lower()
         for spelling in row["spellings"].split("|"):
             provinces.setdefault(place_key(spelling), province)
