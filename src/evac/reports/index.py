@@ -47,7 +47,7 @@ def index_registrations(
     for start in range(0, len(ids), READ_BATCH):
         chunk = ids[start : start + READ_BATCH]
         query = select(Registration.id, Registration.file).where(Registration.id.in_(chunk))
-        files.update(session.execute(query).tuples().all())
+        files.update(session.execute(query).all())
     return _insert(session, key_rows(cipher, ((i, files.get(i), records[i]) for i in records)))
 
 

@@ -24,7 +24,9 @@ from evac.linkage.names import (
 )
 from evac.people.records import RegistrationRecord
 
-EXACT_WEIGHT, SOUND_WEIGHT = 2, 1
+# A sound key is one written word that agrees, in either script: results rank first by how
+# many words agree, then by how many agree exactly as linkage keys them (Latin to Latin).
+EXACT_WEIGHT, SOUND_WEIGHT = 1, 10
 # A reference the self-registration form gives (evac.intake.service.new_reference).
 REFERENCE = re.compile(r"^EV-([A-Z0-9]{4})-([A-Z0-9]{4})$")
 

@@ -24,7 +24,7 @@ from evac.people.models import (
 )
 from evac.people.service import read_names
 from evac.reports.index import key_digest
-from evac.reports.keys import EXACT_WEIGHT, name_keys, reference_key
+from evac.reports.keys import EXACT_WEIGHT, SOUND_WEIGHT, name_keys, reference_key
 from evac.reports.models import SearchKey
 from evac.vault.audit import record_access
 from evac.vault.service import OperationCipher
@@ -36,7 +36,7 @@ REFERENCE = re.compile(r"^EV-?([A-Z0-9]{4})-?([A-Z0-9]{4})$")
 # a name shared by more is one the officer must add a father's name or a family name to.
 CANDIDATES = 500
 # An exact identifier (a passport, a phone, a reference) outranks any name.
-IDENTIFIER_SCORE = 100
+IDENTIFIER_SCORE = 1000
 SEARCHED_KINDS = [kind for kind in DocumentKind if kind != DocumentKind.com_approval]
 
 
@@ -207,7 +207,7 @@ def _name_scores(
     weight = {digest: k.weight for digest, k in digests}
     core = {digest for digest, k in digests if not k.subordinate} or set(weight)
     exact = [digest for digest, w in weight.items() if w == EXACT_WEIGHT]
-    score = func.sum(case((SearchKey.digest.in_(exact), EXACT_WEIGHT), else_=1))
+    score = func.sum(case((SearchKey.digest.in_(exact), EXACT_WEIGHT), else_=SOUND_WEIGHT))
     candidates = select(SearchKey.registration_id).where(SearchKey.digest.in_(core))
     if source is not None:
         candidates = candidates.join(Registration, Registration.id == SearchKey.registration_id)
