@@ -28,7 +28,9 @@ def current_actor(request: Request, session: SessionDep, bearer: BearerDep) -> A
             return actor_for_token(session, token=bearer.credentials)
         cookie = request.cookies.get(SESSION_COOKIE)
         if cookie:
-            return actor_for_session(session, token=cookie)
+            # kept for the page: its header shows the sections this actor may use
+            request.state.actor = actor_for_session(session, token=cookie)
+            return request.state.actor
     except AuthenticationFailed as error:
         raise _unauthorised(str(error)) from error
     raise _unauthorised("log in, or send an API token as 'Authorization: Bearer <token>'")
