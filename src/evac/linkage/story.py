@@ -17,6 +17,20 @@ from evac.people.service import PersonNames, read_names, read_registration
 from evac.vault.audit import record_access
 from evac.vault.service import OperationCipher
 
+# What the page calls each kind of document or contact, and a document's details.
+KIND_LABELS = {
+    "passport": "Passport",
+    "tazkira": "Tazkira",
+    "us_passport": "US passport",
+    "green_card": "Green card",
+    "visa": "Visa",
+    "id_card": "Identity card",
+    "siv_case": "SIV case",
+    "com_approval": "Chief-of-Mission approval",
+    "phone": "Phone",
+    "email": "E-mail",
+    "whatsapp": "WhatsApp",
+}
 READ_PURPOSE = "see a person's record: who they are, where they came from, what happened"
 
 
@@ -24,7 +38,7 @@ READ_PURPOSE = "see a person's record: who they are, where they came from, what 
 class HeldItem:
     """A document or contact, decrypted, with the partners whose registrations brought it."""
 
-    kind: str
+    kind: str  # its label, as KIND_LABELS names it
     value: str
     details: dict
     sources: list[str]
@@ -94,12 +108,12 @@ def _sources(links, sources: dict[int, str]) -> list[str]:
 
 def _document(document, cipher: OperationCipher, sources: dict[int, str]) -> HeldItem:
     details = {
-        "issuing_country": document.issuing_country,
-        "expiry": _iso(document.expiry),
-        "status": document.status,
+        "Issued by": document.issuing_country,
+        "Expires": _iso(document.expiry),
+        "Status": document.status,
     }
     return HeldItem(
-        kind=document.kind.value,
+        kind=KIND_LABELS[document.kind.value],
         value=cipher.decrypt(document.number, field="document.number"),
         details={k: v for k, v in details.items() if v},
         sources=_sources(document.sources, sources),
@@ -108,7 +122,7 @@ def _document(document, cipher: OperationCipher, sources: dict[int, str]) -> Hel
 
 def _contact(contact, cipher: OperationCipher, sources: dict[int, str]) -> HeldItem:
     return HeldItem(
-        kind=contact.kind.value,
+        kind=KIND_LABELS[contact.kind.value],
         value=cipher.decrypt(contact.value, field="contact.value"),
         details={},
         sources=_sources(contact.sources, sources),
