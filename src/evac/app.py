@@ -22,6 +22,7 @@ from evac.deps import get_language, make_templates, render
 from evac.intake.views import router as intake_router
 from evac.linkage.views import router as linkage_router
 from evac.people.views import router as people_router
+from evac.reports.views import router as reports_router
 from evac.vault.service import KeysDestroyed
 from evac.vault.views import router as audit_router
 
@@ -173,6 +174,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(audit_router)
     app.include_router(intake_router)
     app.include_router(linkage_router)
+    app.include_router(reports_router)
     return app
 
 
