@@ -13,6 +13,7 @@ from evac.auth.csrf import form_token, keep_token_cookie
 from evac.config import Settings
 from evac.db import session_scope
 from evac.i18n import LANGUAGES, Language, language, negotiate
+from evac.web.navigation import sections_for
 
 TEMPLATES_DIR = Path(__file__).parent / "web" / "templates"
 LANGUAGE_COOKIE = "evac_lang"
@@ -40,6 +41,7 @@ def get_templates(request: Request) -> Jinja2Templates:
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=TEMPLATES_DIR)
     templates.env.globals["LANGUAGES"] = [language(code) for code in LANGUAGES]
+    templates.env.globals["sections_for"] = sections_for  # the header's links (base.html)
     return templates
 
 

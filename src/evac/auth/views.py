@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from evac.auth.csrf import SESSION_COOKIE, set_private_cookie
+from evac.auth.deps import ActorDep
 from evac.auth.ratelimit import RateLimited, limiter, rate_limit, too_many
 from evac.auth.service import (
     AuthenticationFailed,
@@ -16,15 +17,17 @@ from evac.auth.service import (
 )
 from evac.deps import LanguageDep, SessionDep, render
 from evac.vault.audit import record_access
+from evac.web.navigation import WORKSPACE, landing, sections_for
 
 router = APIRouter(include_in_schema=False)
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a local path: never send a user on to another site after login."""
+    """Only a local path: never send a user on to another site after login. Empty when none
+    was asked for: the user then lands on their role's first section."""
     if target and target.startswith("/") and not target.startswith("//"):
         return target
-    return "/status"
+    return ""
 
 
 def _login_page(request: Request, lang, *, error: str | None = None, status_code: int = 200):
@@ -53,7 +56,7 @@ def login(
     lang: LanguageDep,
     username: Annotated[str, Form()],
     password: Annotated[str, Form()],
-    next: Annotated[str, Form()] = "/status",
+    next: Annotated[str, Form()] = "",
 ):
     failures = limiter(request, "login-failures", limit=FAILURES_PER_USER, window=FAILURE_WINDOW)
     try:
@@ -77,9 +80,16 @@ def login(
         purpose="login",
         subject=f"user:{user.id}",
     )
-    response = RedirectResponse(_safe_next(next), status_code=status.HTTP_303_SEE_OTHER)
+    target = _safe_next(next) or landing(actor_of(user))
+    response = RedirectResponse(target, status_code=status.HTTP_303_SEE_OTHER)
     set_private_cookie(request, response, SESSION_COOKIE, start_session(session, user=user))
     return response
+
+
+@router.get(WORKSPACE, response_class=HTMLResponse)
+def workspace(request: Request, lang: LanguageDep, actor: ActorDep):
+    """Any signed-in user's page: who they are and the sections their role opens."""
+    return render(request, "workspace.html", lang, actor=actor, sections=sections_for(actor))
 
 
 @router.post("/logout")

@@ -110,10 +110,10 @@ def search(
     if not may_search(actor):
         raise Forbidden(f"{actor.username} ({actor.role.value}) may not search for people")
     if not purpose.strip():
-        raise SearchRefused("say why you search: the purpose is kept in the audit log")
+        raise SearchRefused("Say why you search: the purpose is kept in the audit log.")
     kind = query_kind(query)
     if kind == QueryKind.identifier and not _sees_identifiers(actor):
-        raise SearchRefused("your role may search by name or reference only")
+        raise SearchRefused("Your role may search by name or reference only.")
     scores = _SCORERS[kind](session, cipher, _own_source(actor), query)
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
     hits = _hits(session, cipher, actor, ranked, kind)
@@ -202,7 +202,7 @@ def _name_scores(
 ) -> dict[int, int]:
     keys = name_keys(query)
     if not keys:
-        raise SearchRefused("type a name, a phone, a document number or a reference")
+        raise SearchRefused("Type a name, a phone, a document number or a reference.")
     digests = [(key_digest(cipher, k.key), k) for k in keys]
     weight = {digest: k.weight for digest, k in digests}
     core = {digest for digest, k in digests if not k.subordinate} or set(weight)
