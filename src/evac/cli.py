@@ -16,6 +16,7 @@ from evac.intake import cli as intake_cli
 from evac.linkage import cli as linkage_cli
 from evac.people.models import State
 from evac.people.service import count_by_category_and_state
+from evac.reports import cli as reports_cli
 from evac.scenario import cli as scenario_cli
 from evac.vault import cli as vault_cli
 from evac.vault.keys import create_master_key_file
@@ -156,6 +157,7 @@ app.add_typer(vault_cli.app, name="vault")
 app.add_typer(vault_cli.audit_app, name="audit")
 app.add_typer(auth_cli.app, name="user")
 app.add_typer(scenario_cli.app, name="scenario")
+app.add_typer(reports_cli.app, name="search")
 
 
 def run() -> None:
