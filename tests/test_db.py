@@ -112,3 +112,18 @@ def test_identity_cards_are_a_document_kind_on_both_databases(session, cipher):
         session.execute(
             text("UPDATE document SET kind = 'bus_ticket' WHERE id = :id"), {"id": card.id}
         )
+
+
+def test_an_autocommit_read_does_not_wait_for_a_writer(tmp_path):
+    """The health check's way of reading: while an import holds SQLite's write lock, it still
+    answers (with BEGIN IMMEDIATE it would wait out the busy timeout, then fail)."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'locked.db'}")
+    with engine.connect() as writer:
+        writer.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+        writer.exec_driver_sql("INSERT INTO t VALUES (1)")  # the write lock, held
+        autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+        with autocommit.connect() as reader:
+            assert reader.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar() == 0
+        writer.commit()
+    with engine.connect() as reader:
+        assert reader.exec_driver_sql("SELECT x FROM t").scalar() == 1  # the writer's work landed

@@ -75,8 +75,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def _sqlite_begin(connection) -> None:
     # IMMEDIATE takes the write lock at the start: two writers then queue on the busy timeout
-    # instead of deadlocking when both try to upgrade a read lock.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # instead of deadlocking when both try to upgrade a read lock. A connection asked for
+    # AUTOCOMMIT (a health check's `SELECT 1`) begins nothing, so it never waits for a writer.
+    if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

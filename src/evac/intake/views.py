@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -20,6 +21,7 @@ from evac.auth.permissions import Actor, Permission
 from evac.auth.permissions import Role as AuthRole
 from evac.auth.ratelimit import rate_limit
 from evac.deps import LanguageDep, SessionDep, render
+from evac.i18n import Language
 from evac.intake import limits
 from evac.intake.dates import DATE_ORDERS
 from evac.intake.mapping import FIELDS, MappingError
@@ -44,6 +46,7 @@ from evac.intake.service import (
     submission_registrations,
     submit_rows,
 )
+from evac.intake.status import Progress, registration_progress
 from evac.intake.uploads import (
     UploadGone,
     discard_upload,
@@ -54,6 +57,7 @@ from evac.intake.uploads import (
 from evac.intake.workers import workers_for
 from evac.operation.models import Operation
 from evac.people.models import Role
+from evac.people.places import provinces
 from evac.vault.audit import record_access
 from evac.vault.keys import provider_from_settings
 from evac.vault.service import OperationCipher, cipher_for
@@ -70,23 +74,65 @@ CATEGORIES = (
 )
 SEXES = (("F", "Female"), ("M", "Male"), ("X", "Other"))
 RELATIONSHIPS = [role.value for role in Role if role != Role.principal]
-# What to write instead, per field of the public form, in the evacuee's language (the
-# validator's own reason, in English, stays beside it for staff who help on the phone).
+# What to write instead, per field of the public form: one whole sentence in the evacuee's
+# language, its examples (numbers, dates) filled in isolated as left-to-right pieces.
 FIELD_HINTS = {
     "full_name": "Write your full name as in your passport or tazkira.",
+    "name_native": "Write the name in Dari or Pashto letters.",
+    "father_name": "Write your father's name in letters.",
     "birth_date": (
-        "Write the date as year/month/day, for example 1365/02/22 or 1986-05-12, or the year alone."
+        "Write the date as year/month/day, for example {shamsi} or {gregorian}, or the year alone."
     ),
-    "phone": "Write the phone number with its country code, for example +93 799 123 456.",
-    "email": "Write an e-mail address such as name@example.org, or leave it empty.",
-    "tazkira_number": "Write the tazkira number as printed, for example 1400-0101-12345.",
+    # what the check accepts: an Afghan mobile with or without +93, any other with its code
+    "phone": (
+        "Write an Afghan mobile number such as {local} or {international}, or a number "
+        "from another country with its country code, such as {foreign}."
+    ),
+    "email": "Write an e-mail address such as {example}, or leave it empty.",
+    "tazkira_number": "Write the tazkira number as printed, for example {example}.",
     "passport_number": (
-        "Write the passport number as printed: one or two letters and 7 or 8 digits."
+        "Write the passport number as printed: one or two letters and 7 or 8 digits, "
+        "for example {example}."
     ),
+    "province": "Choose a province from the list.",
     "sex": "Choose one of the answers.",
     "category_claimed": "Choose one of the answers.",
     "relationship": "Choose one of the answers.",
 }
+HINT_EXAMPLES = {
+    "birth_date": {"shamsi": "1365/02/22", "gregorian": "1986-05-12"},
+    "phone": {
+        "local": "0799 123 456",
+        "international": "+93 799 123 456",
+        "foreign": "+49 1512 3456789",
+    },
+    "email": {"example": "name@example.org"},
+    "tazkira_number": {"example": "1400-0101-12345"},
+    "passport_number": {"example": "P01234567"},
+}
+# A refused answer of a field with no hint of its own (a hidden field a script altered).
+UNREADABLE = "This answer cannot be read: check it and send the form again."
+# What the status page can say, and nothing more: never a name, never another person's data.
+PROGRESS_ANSWERS = {
+    Progress.received: "We have received your registration. Nobody has looked at it yet.",
+    Progress.being_reviewed: "Your registration is being reviewed.",
+    Progress.will_be_contacted: (
+        "You will be contacted. Do not go to the airport until a message tells you when "
+        "and where to come."
+    ),
+    # a wrong pair and an unknown reference get the same answer: the page tells nobody
+    # whether a reference or a phone number is in the register
+    Progress.unknown: (
+        "We have no answer for this reference number with this phone number. Write both "
+        "exactly as you wrote them when you registered."
+    ),
+}
+
+
+def field_error(lang: Language, name: str) -> Markup:
+    """Why a field was refused, as one sentence in the form's language."""
+    sentence = lang.gettext(FIELD_HINTS.get(name, UNREADABLE))
+    return lang.with_ltr(sentence, **HINT_EXAMPLES.get(name, {}))
 
 
 def _operation(session: Session) -> Operation:
@@ -124,27 +170,38 @@ def _form_people(form) -> tuple[dict[str, str], list[dict[str, str]], dict[tuple
     return {k: v for k, v in principal.items() if v}, members, errors
 
 
-def _page(request: Request, lang, principal, members, errors=None, status_code=200):
+def _runner(request: Request, session: Session) -> dict[str, str]:
+    """Who runs the form and for which operation, to name on the page."""
+    try:
+        operation = current_operation(session).name
+    except IntakeFailed:  # no operation yet: the form names none (registering is refused)
+        operation = ""
+    return {"organisation": request.app.state.settings.organisation, "operation": operation}
+
+
+def _page(request, session, lang, principal, members, errors=None, status_code=200):
     response = render(
         request,
         "intake/register.html",
         lang,
         principal=principal,
         members=members,
-        errors=errors or {},
+        errors={(index, name): field_error(lang, name) for index, name in errors or {}},
         categories=CATEGORIES,
         sexes=SEXES,
         relationships=RELATIONSHIPS,
+        provinces=[(p.name, p.name if lang.code == "en" else p.native) for p in provinces()],
         max_members=MAX_MEMBERS,
-        hints=FIELD_HINTS,
+        examples=HINT_EXAMPLES,
+        **_runner(request, session),
     )
     response.status_code = status_code
     return response
 
 
 @router.get("/register", response_class=HTMLResponse, include_in_schema=False)
-def registration_form(request: Request, lang: LanguageDep):
-    return _page(request, lang, {}, [])
+def registration_form(request: Request, session: SessionDep, lang: LanguageDep):
+    return _page(request, session, lang, {}, [])
 
 
 # 60 form steps per address in 10 minutes: several whole families (phones share carrier
@@ -162,12 +219,12 @@ async def submit_registration(request: Request, session: SessionDep, lang: Langu
     form = await request.form()
     principal, members, errors = _form_people(form)
     if errors:
-        return _page(request, lang, principal, members, errors, status_code=422)
+        return _page(request, session, lang, principal, members, errors, status_code=422)
     action = form.get("action", "register")
     if action == "add" and len(members) < MAX_MEMBERS:
-        return _page(request, lang, principal, [*members, {}])
+        return _page(request, session, lang, principal, [*members, {}])
     if action == "remove" and members:
-        return _page(request, lang, principal, members[:-1])
+        return _page(request, session, lang, principal, members[:-1])
     filled = [m for m in members if any(m.values())]
     outcome = register_household(
         session,
@@ -176,7 +233,7 @@ async def submit_registration(request: Request, session: SessionDep, lang: Langu
         members=[{k: v for k, v in m.items() if v} for m in filled],
     )
     if outcome.errors:
-        return _page(request, lang, principal, filled, outcome.errors, status_code=422)
+        return _page(request, session, lang, principal, filled, outcome.errors, status_code=422)
     return render(
         request,
         "intake/registered.html",
@@ -184,6 +241,40 @@ async def submit_registration(request: Request, session: SessionDep, lang: Langu
         reference=outcome.reference,
         people=outcome.accepted + outcome.duplicates,
         already=outcome.accepted == 0,
+    )
+
+
+@router.get("/register/status", response_class=HTMLResponse, include_in_schema=False)
+def registration_status_form(request: Request, lang: LanguageDep):
+    return render(request, "intake/status.html", lang, answer=None, reference="")
+
+
+# 20 questions per address in 10 minutes: a family asking again, never a script trying
+# references and phone numbers.
+STATUS_LIMIT = rate_limit("register-status", limit=20, window=600)
+
+
+@router.post(
+    "/register/status",
+    response_class=HTMLResponse,
+    include_in_schema=False,
+    dependencies=[Depends(STATUS_LIMIT)],
+)
+async def registration_status(request: Request, session: SessionDep, lang: LanguageDep):
+    """One of three answers for a reference and phone given together, or a neutral one."""
+    form = await request.form()
+    reference = str(form.get("reference", ""))[: limits.FORM_FIELD_CHARS]
+    phone = str(form.get("phone", ""))[: limits.FORM_FIELD_CHARS]
+    progress = registration_progress(
+        session, cipher=operation_cipher(request, session), reference=reference, phone=phone
+    )
+    return render(
+        request,
+        "intake/status.html",
+        lang,
+        answer=PROGRESS_ANSWERS[progress],
+        progress=progress.value,
+        reference=reference,
     )
 
 
@@ -397,10 +488,7 @@ async def upload(request: Request, session: SessionDep, lang: LanguageDep, actor
     # The optional XLSForm of a KoboToolbox or ODK export: its labels guide the proposal
     # only (the confirmed mapping is what the import uses), so it is not kept.
     form_name = getattr(form_file, "filename", "") or None
-    cipher = operation_cipher(request, session)
-    saved = saved_mapping(session, cipher=cipher, source=source) or {}
-    saved_orders = saved_date_orders(session, cipher=cipher, source=source)
-    session.commit()  # no transaction held while the file is read (see `_parse`)
+    cipher, saved, saved_orders = await run_in_threadpool(_saved_profile, request, session, source)
     try:
         proposal = await propose_in_child_async(
             name,
@@ -433,6 +521,20 @@ async def upload(request: Request, session: SessionDep, lang: LanguageDep, actor
     )
 
 
+def _saved_profile(
+    request: Request, session: Session, source: str
+) -> tuple[OperationCipher, dict[str, str | None], dict[str, str]]:
+    """The operation's cipher and the source's saved mapping and date orders, with the
+    transaction ended. Called in a thread, as every database step of the upload pages is:
+    on SQLite a transaction first waits for the write lock, and an event loop waiting for it
+    cannot finish the request that holds it (the server stood still for 30 s)."""
+    cipher = operation_cipher(request, session)
+    saved = saved_mapping(session, cipher=cipher, source=source) or {}
+    saved_orders = saved_date_orders(session, cipher=cipher, source=source)
+    session.commit()
+    return cipher, saved, saved_orders
+
+
 async def _parse(session: Session, name: str, content: bytes) -> list[SourceTable]:
     """The file's tables, read in a child process (`sandbox`). The request's transaction ends
     first: on SQLite a transaction holds the write lock from its start (BEGIN IMMEDIATE), and
@@ -452,7 +554,7 @@ async def confirm_upload(request: Request, session: SessionDep, lang: LanguageDe
     form = await request.form()
     token = str(form.get("token", ""))
     dry_run = form.get("dry_run") == "1"
-    cipher = operation_cipher(request, session)
+    cipher = await run_in_threadpool(operation_cipher, request, session)  # see `_saved_profile`
     try:
         pending = open_upload(
             cipher=cipher, directory=UPLOADS, token=token, uploader=actor.username
@@ -473,7 +575,8 @@ async def confirm_upload(request: Request, session: SessionDep, lang: LanguageDe
         if (order := form.get(f"date-order-{i}")) in DATE_ORDERS
     }
     if not dry_run:
-        save_mapping(
+        await run_in_threadpool(  # see `_saved_profile`
+            save_mapping,
             session,
             actor=actor,
             cipher=cipher,
