@@ -141,3 +141,17 @@ def test_the_index_holds_digests_not_names(session, cipher, people):
     digests = session.scalars(select(SearchKey.digest)).all()
     assert digests and all(len(d) == 32 and int(d, 16) >= 0 for d in digests)
     assert not any("ishak" in d or "mhmd" in d for d in digests)
+
+
+@pytest.mark.parametrize("code", ["fa-AF", "ps"])
+def test_labels_passed_to_the_pages_are_translated(code):
+    from evac.i18n import language
+    from evac.reports.views import KIND_LABELS, PURPOSES
+    from evac.web.navigation import SECTIONS
+
+    roles = {role.value.replace("_", " ") for role in Role}
+    labels = {*KIND_LABELS.values(), *PURPOSES, *(s.label for s in SECTIONS), *roles}
+    refusals = {"Say why you search: the purpose is kept in the audit log.",
+                "Your role may search by name or reference only.",
+                "Type a name, a phone, a document number or a reference."}  # fmt: skip
+    assert sorted((labels | refusals) - set(language(code).messages)) == []

@@ -29,6 +29,14 @@ PURPOSES = (
 )
 
 
+# Document and contact kinds as the results name them.
+KIND_LABELS = {
+    "passport": "Passport", "tazkira": "Tazkira", "us_passport": "US passport",
+    "green_card": "Green card", "visa": "Visa", "id_card": "ID card", "siv_case": "SIV case",
+    "phone": "Phone", "email": "E-mail", "whatsapp": "WhatsApp",
+}  # fmt: skip
+
+
 class Document(BaseModel):
     kind: str
     number: str
@@ -100,7 +108,7 @@ def _page(request: Request, lang, actor: Actor, **context):
     if not may_search(actor):
         raise Forbidden(f"{actor.username} ({actor.role.value}) may not search for people")
     return render(request, "reports/search.html", lang, actor=actor, purposes=PURPOSES,
-                  state_labels=STATE_LABELS, **context)  # fmt: skip
+                  state_labels=STATE_LABELS, kind_labels=KIND_LABELS, **context)  # fmt: skip
 
 
 @router.get("/search", response_class=HTMLResponse, include_in_schema=False)
