@@ -121,8 +121,8 @@ def test_an_autocommit_read_does_not_wait_for_a_writer(tmp_path):
     with engine.connect() as writer:
         writer.exec_driver_sql("CREATE TABLE t (x INTEGER)")
         writer.exec_driver_sql("INSERT INTO t VALUES (1)")  # the write lock, held
-        autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
-        with autocommit.connect() as reader:
+        with engine.connect() as reader:
+            reader.execution_options(isolation_level="AUTOCOMMIT")
             assert reader.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar() == 0
         writer.commit()
     with engine.connect() as reader:

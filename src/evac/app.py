@@ -136,9 +136,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     def health() -> Health:
         """Whether the service runs and reaches its database."""
-        # AUTOCOMMIT: the check takes no lock, so a long write never makes it look down
-        autocommit = app.state.engine.execution_options(isolation_level="AUTOCOMMIT")
-        with autocommit.connect() as connection:
+        with app.state.engine.connect() as connection:
+            # AUTOCOMMIT: the check takes no lock, so a long write never makes it look down
+            connection.execution_options(isolation_level="AUTOCOMMIT")
             connection.exec_driver_sql("SELECT 1")
         return Health(status="ok", database=app.state.engine.dialect.name)
 
