@@ -11,9 +11,10 @@ from sqlalchemy import Select, delete, insert, select
 from sqlalchemy.orm import Session
 
 from evac.auth.permissions import Actor, Permission
+from evac.linkage.names import forget_prepared
 from evac.people.models import Registration
 from evac.people.records import RegistrationRecord
-from evac.reports.keys import record_keys, reference_key
+from evac.reports.keys import forget_sounds, name_keys, record_names, reference_key
 from evac.reports.models import SearchKey
 from evac.vault.audit import record_access
 from evac.vault.service import OperationCipher
@@ -32,10 +33,21 @@ def key_rows(
     cipher: OperationCipher, registrations: Iterable[tuple[int, str | None, RegistrationRecord]]
 ) -> Iterator[dict]:
     """The index rows of registrations given as (id, file, record)."""
-    for registration_id, file, record in registrations:
-        keys = record_keys(record) | {reference_key(file)} - {None}
-        for digest in {key_digest(cipher, key) for key in keys} - {None}:
-            yield {"registration_id": registration_id, "digest": digest}
+    # Lists repeat the same names endlessly: each field text is keyed and digested once per
+    # call (a local cache: decrypted names live for this call only).
+    digests_of: dict[str, set[str]] = {}
+    try:
+        for registration_id, file, record in registrations:
+            digests = {key_digest(cipher, key) for key in [reference_key(file)] if key}
+            for text in record_names(record):
+                if text not in digests_of:
+                    keys = {name_key.key for name_key in name_keys(text)}
+                    digests_of[text] = {key_digest(cipher, key) for key in keys} - {None}
+                digests |= digests_of[text]
+            for digest in digests - {None}:
+                yield {"registration_id": registration_id, "digest": digest}
+    finally:
+        forget_sounds()
 
 
 def index_registrations(
@@ -77,7 +89,10 @@ def reindex(session: Session, *, cipher: OperationCipher, actor: Actor) -> int:
         (registration_id, file, _record(cipher, sealed))
         for registration_id, file, sealed in session.execute(_registrations(session, cipher))
     )
-    written = _insert(session, key_rows(cipher, registrations))
+    try:
+        written = _insert(session, key_rows(cipher, registrations))
+    finally:
+        forget_prepared()  # linkage's caches of prepared names hold decrypted names
     record_access(
         session,
         actor=actor,

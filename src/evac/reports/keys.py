@@ -9,6 +9,7 @@ officer who types "Mohd Ishaq" finds "محمد اسحاق" too.
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from evac.linkage.names import (
     FATHER_MARKERS,
@@ -17,9 +18,10 @@ from evac.linkage.names import (
     VARIANT_GROUPS,
     ascii_letters,
     canonical_token,
+    latin_keys,
     latin_words,
     native_words,
-    prepare_name,
+    split_at_father_marker,
     strip_titles,
 )
 from evac.people.records import RegistrationRecord
@@ -64,6 +66,7 @@ def consonants(letters: str) -> str:
     return skeleton[:-1] if skeleton.endswith("h") and len(skeleton) > 2 else skeleton
 
 
+@lru_cache(maxsize=200_000)  # emptied with linkage's caches: forget_sounds
 def latin_sound(word: str) -> str:
     """The sound key of a Latin word; a known variant (Mohd, Md) as its group's first spelling."""
     letters = _GROUP_HEAD.get(canonical_token(word)) or ascii_letters(word)
@@ -94,6 +97,11 @@ def _native_sound_words(text: str) -> list[str]:
 _ALLAH = frozenset({"الله", "اله"})
 
 
+def forget_sounds() -> None:
+    """Empty the cache of words' sound keys: it holds decrypted name words."""
+    latin_sound.cache_clear()
+
+
 _SUBORDINATE_SOUNDS = frozenset(latin_sound(key) for key in SUBORDINATE) | {"mhmd", "bdl"}
 
 
@@ -108,18 +116,19 @@ class NameKey:
 
 def name_keys(*texts: str | None) -> set[NameKey]:
     """The exact and sound keys of name fields, in whichever script each is written."""
-    present = [text for text in texts if text]
     keys: set[NameKey] = set()
-    for text in present:
-        prepared = prepare_name(full_name=text)
-        for key in prepared.given | prepared.father | prepared.family:
+    for text in filter(None, texts):
+        words = latin_words(text)
+        own, father = split_at_father_marker(words)  # a husband's name after w/o is left out
+        for key in latin_keys(own) + latin_keys(father):
             keys.add(NameKey(f"latin:{key}", EXACT_WEIGHT, key in SUBORDINATE))
-        for word in prepared.native | prepared.native_father:
-            subordinate = native_sound(word) in _SUBORDINATE_SOUNDS
-            keys.add(NameKey(f"native:{word}", EXACT_WEIGHT, subordinate))
-        for word in strip_titles(latin_words(text)):
+        for word in strip_titles(own + father):
             if word not in _NOT_NAMES and (sound := latin_sound(word)):
                 keys.add(NameKey(f"sound:{sound}", SOUND_WEIGHT, sound in _SUBORDINATE_SOUNDS))
+        native_own, native_father = split_at_father_marker(strip_titles(native_words(text)))
+        for word in native_own + native_father:
+            subordinate = native_sound(word) in _SUBORDINATE_SOUNDS
+            keys.add(NameKey(f"native:{word}", EXACT_WEIGHT, subordinate))
         for word in _native_sound_words(text):
             if sound := native_sound(word):
                 subordinate = sound in _SUBORDINATE_SOUNDS
@@ -127,11 +136,17 @@ def name_keys(*texts: str | None) -> set[NameKey]:
     return keys
 
 
+NAME_FIELDS = ("given_name", "father_name", "family_name", "full_name", "name_native")
+
+
+def record_names(record: RegistrationRecord) -> list[str]:
+    """The name fields a registration fills: its keys are theirs, one field at a time."""
+    return [text for field in NAME_FIELDS if (text := getattr(record, field))]
+
+
 def record_keys(record: RegistrationRecord) -> set[str]:
     """Every name key of a registration: what its index rows hold, as digests."""
-    fields = (record.given_name, record.father_name, record.family_name, record.full_name,
-              record.name_native)  # fmt: skip
-    return {name_key.key for name_key in name_keys(*fields)}
+    return {name_key.key for name_key in name_keys(*record_names(record))}
 
 
 def reference_key(file: str | None) -> str | None:
