@@ -10,11 +10,19 @@ from sqlalchemy import select
 
 from evac.app import create_app
 from evac.auth.permissions import Role, cli_actor
-from evac.linkage.models import ReviewItem
+from evac.linkage.models import LinkHistory, ReviewItem
 from evac.linkage.service import open_reviews, run_linkage
-from evac.people.models import Registration
+from evac.people.models import ContactKind, DocumentKind, Person, Registration, State
+from evac.people.models import Role as MemberRole
 from evac.people.records import RegistrationRecord
-from evac.people.service import PersonNames, add_registration, create_person
+from evac.people.service import (
+    PersonNames,
+    add_contact,
+    add_document,
+    add_registration,
+    create_group,
+    create_person,
+)
 from evac.vault.audit import AuditEntry
 
 GIVEN = ["Zaman", "Nabi", "Karim", "Rahim", "Hamid", "Wahid", "Nasir", "Qasim", "Jawad", "Farid"]
@@ -43,8 +51,17 @@ def queued_pair(session, cipher) -> tuple[ReviewItem, int, int]:
     session.commit()
     item = next(i for i in open_reviews(session, operation_id=cipher.operation_id)
                 if {i.registration_a_id, i.registration_b_id} == {a, b})  # fmt: skip
+    return detached(session, [item])[0], a, b
+
+
+def detached(session, items: list) -> list:
+    """Rows loaded and let go of: reading their attributes later starts no transaction of the
+    test's session (on SQLite each one holds the write lock, and the app under test waits)."""
+    for item in items:
+        session.refresh(item)
+        session.expunge(item)
     session.commit()
-    return item, a, b
+    return items
 
 
 def person_of(session, registration_id: int) -> int:
@@ -68,10 +85,11 @@ SISTERS = (
 NAMESAKES = (
     ("US Embassy LES", "les-staff.csv", 7,
      {"given_name": "Mohammad Zaman", "father_name": "Ghulam Nabi", "sex": "M",
-      "birth_year": 1986, "province": "Kabul"}),
+      "birth_year": 1986, "province": "Kabul", "name_native": "محمد زمان",
+      "tazkira_number": "1400-0101-23456", "phone": "+93700111222"}),
     ("crowd", "form", 88,
      {"given_name": "Zaman", "father_name": "Gholam Nabi", "sex": "M", "birth_year": 1986,
-      "province": "Herat"}),
+      "province": "Herat", "phone": "+93799888777"}),
 )  # fmt: skip
 COUSINS = (
     ("US Embassy LES", "les-staff.csv", 9,
@@ -94,9 +112,16 @@ def linked(session, cipher, source: str, file: str, row: int, fields: dict) -> R
     registration, _ = add_registration(session, cipher=cipher, source=source, raw=fields,
                                        record=RegistrationRecord(**fields), file=file,
                                        row_number=row)  # fmt: skip
-    names = PersonNames(fields["given_name"], fields["father_name"])
+    names = PersonNames(fields["given_name"], fields["father_name"],
+                        name_native=fields.get("name_native"))  # fmt: skip
     person = create_person(session, cipher=cipher, names=names, birth_year=fields["birth_year"])
     registration.person_id = person.id
+    if "tazkira_number" in fields:
+        add_document(session, cipher=cipher, person=person, kind=DocumentKind.tazkira,
+                     number=fields["tazkira_number"], registration_id=registration.id)  # fmt: skip
+    if "phone" in fields:
+        add_contact(session, cipher=cipher, person=person, kind=ContactKind.phone,
+                    value=fields["phone"], registration_id=registration.id)  # fmt: skip
     return registration
 
 
@@ -111,12 +136,19 @@ def review_queue(session, cipher) -> list[ReviewItem]:
     ):
         a, b = (linked(session, cipher, *side) for side in pair)
         session.flush()
+        if pair is NAMESAKES:  # the staff member's wife, listed with him by the embassy
+            wife = create_person(
+                session, cipher=cipher, names=PersonNames("Shabana", "Abdul Ghafoor")
+            )
+            create_group(session, operation_id=cipher.operation_id,
+                         members=[(session.get(Person, a.person_id), MemberRole.principal),
+                                  (wife, MemberRole.spouse)])  # fmt: skip
         items.append(ReviewItem(operation_id=cipher.operation_id, registration_a_id=a.id,
                                 registration_b_id=b.id, probability=probability,
                                 weights=weights))  # fmt: skip
     session.add_all(items)
     session.commit()
-    return items
+    return detached(session, items)
 
 
 @pytest.fixture
@@ -170,10 +202,11 @@ def test_pair_names_partners_marks_differences_and_keeps_weighty_evidence(client
 
 def test_pair_in_dari_shows_solar_hijri_dates_and_translated_fields(client, queue, officer):
     page = client.get(f"/linkage/review/{queue[0].id}?lang=fa-AF", headers=officer).text
-    assert "21 حوت 1368 (1990-03-12)" in page and "30 جوزا 1369 (1990-06-20)" in page
+    assert "21 حوت 1368" in page and "30 جوزا 1369" in page
+    assert '<bdi dir="ltr" class="beside">(1990-03-12)</bdi>' in page  # beside, kept whole
     assert "نام پدر" in page and "Father&#39;s name" not in page
     partial = client.get(f"/linkage/review/{queue[1].id}?lang=ps", headers=officer).text
-    assert "1364–1365 (1986)" in partial  # a year alone stays a year
+    assert "1364–1365" in partial and "(1986)" in partial  # a year alone stays a year
 
 
 def test_a_decision_leads_to_the_next_pair_and_says_what_was_recorded(client, queue, officer):
@@ -266,8 +299,46 @@ def test_person_page_tells_the_whole_story_and_is_audited(client, queue, officer
     timeline = page.split('id="timeline"')[1].split("</ol>")[0]
     assert "<strong>merged</strong>" in timeline and "Mohammad is a common first part" in timeline
     assert f'id="pair-{queue[1].id}"' in page
+    documents = page.split('id="documents"')[1].split("</ul>")[0]
+    assert "1400-0101-23456" in documents and "+93799888777" in documents  # both lists' phones
+    assert "محمد زمان" in page.split('id="name-native"')[1].split("</bdi>")[0]
+    household = page.split('id="households"')[1].split("</ul>")[0]
+    assert "Shabana" in household and "spouse" in household
     read = select(AuditEntry).where(AuditEntry.action == "person.read",
                                     AuditEntry.subject == f"person:{person}")  # fmt: skip
     entry = session.scalar(read)
     session.commit()
     assert entry is not None and entry.purpose
+
+
+@pytest.mark.browser
+def test_reviewer_merges_then_splits_in_the_browser(logged_in_page, live_server, session, cipher):
+    """The whole loop on a real linkage run, in Pashto: decide, follow to the person, split."""
+    item, a, b = queued_pair(session, cipher)
+    page = logged_in_page(Role.officer)
+    page.goto(f"{live_server}/linkage/review?lang=ps")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    page.click(f"#review-{item.id}")
+    assert "Mohammad Zaman" in page.locator("#records").inner_text()
+    assert "missing" not in page.locator("#evidence").inner_text()
+    page.check("#verdict-same")
+    page.fill("#reason", "same father, same village")
+    page.click("#decision-form button[type=submit]")
+    page.wait_for_url(f"**decided={item.id}**")
+    page.click("#recorded a")
+    page.wait_for_url("**/linkage/persons/**")
+    survivor = person_of(session, a)
+    assert person_of(session, b) == survivor
+    assert session.get(Person, survivor).state == State.registered
+    session.commit()
+    assert page.locator("#registrations tbody tr").count() == 2
+
+    page.check(f"#split-{b}")
+    page.fill("#reason", "different mother on the tazkira")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/linkage/persons/**")
+    new_person = int(page.locator("#person-id").inner_text())
+    assert person_of(session, b) == new_person != person_of(session, a)
+    kinds = [h.kind.value for h in session.scalars(select(LinkHistory).order_by(LinkHistory.id))]
+    assert kinds == ["merge", "split"]
+    assert "different mother on the tazkira" in page.locator("#history").inner_text()

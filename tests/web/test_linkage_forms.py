@@ -54,7 +54,7 @@ def test_split_form_refuses_what_no_page_sends(client, session, pair, officer):
     merged = client.post(
         f"/linkage/review/{item.id}", data={"verdict": "same", "reason": "r"}, headers=officer
     )
-    assert merged.status_code == 200  # followed the redirect to the person's page
+    assert merged.status_code == 200  # followed the redirect to the next pair or the queue
     person = person_of(session, a)
     for form, message in (
         ({"registration": "abc", "reason": "typed by hand"}, "tick registrations"),

@@ -242,11 +242,23 @@ TRANSLATED_FIELDS = ("sex", "relationship")
 
 
 @dataclass(frozen=True)
+class ShownDate:
+    """A date as the page shows it: `text` in the reader's calendar and, when that is not the
+    Gregorian one, the Gregorian date `beside` it (a left-to-right piece of its own)."""
+
+    text: str
+    beside: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.text} ({self.beside})" if self.beside else self.text
+
+
+@dataclass(frozen=True)
 class FieldRow:
     field: str
     label: str
-    left: str
-    right: str
+    left: str | ShownDate | None
+    right: str | ShownDate | None
     agreement: str  # "same", "differs" or "one side"
 
 
@@ -265,10 +277,8 @@ def _plain(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def _agreement(left: str, right: str) -> str:
-    if left and right:
-        return "same" if _plain(left) == _plain(right) else "differs"
-    return "one side"
+def _agreement(left, right, same: bool) -> str:
+    return "same" if same else "differs" if left and right else "one side"
 
 
 def compare_records(
@@ -279,16 +289,12 @@ def compare_records(
     for field, label in SHOWN_FIELDS:
         if field == "birth":
             texts = birth_text(left, lang_code), birth_text(right, lang_code)
-            same = _birth_parts(left) == _birth_parts(right)
+            same = all(texts) and _birth_parts(left) == _birth_parts(right)
         else:
             texts = _text(left, field, gettext), _text(right, field, gettext)
-            same = None
-        if not any(texts):
-            continue
-        agreement = _agreement(*texts)
-        if same is not None and agreement != "one side":
-            agreement = "same" if same else "differs"
-        rows.append(FieldRow(field, label, *texts, agreement))
+            same = all(texts) and _plain(texts[0]) == _plain(texts[1])
+        if any(texts):
+            rows.append(FieldRow(field, label, *texts, _agreement(*texts, same)))
     return rows
 
 
@@ -314,27 +320,30 @@ def solar_hijri_month(number: int, lang_code: str) -> str:
     return names[-1] if lang_code == "ps" else names[0]
 
 
-def calendar_date(day: date, lang_code: str) -> str:
-    """A whole date in the reader's calendar: 22 ثور 1365 (1986-05-12) in Dari and Pashto,
-    1986-05-12 in English."""
+def calendar_date(day: date, lang_code: str) -> ShownDate:
+    """A whole date in the reader's calendar: 22 ثور 1365 beside 1986-05-12 in Dari and
+    Pashto, 1986-05-12 in English."""
     if lang_code not in SOLAR_HIJRI_LANGUAGES:
-        return day.isoformat()
+        return ShownDate(day.isoformat())
     sh = jdatetime.date.fromgregorian(date=day)
-    return f"{sh.day} {solar_hijri_month(sh.month, lang_code)} {sh.year} ({day.isoformat()})"
+    return ShownDate(
+        f"{sh.day} {solar_hijri_month(sh.month, lang_code)} {sh.year}", day.isoformat()
+    )
 
 
-def local_time(moment: datetime, time_zone: str, lang_code: str) -> str:
+def local_time(moment: datetime, time_zone: str, lang_code: str) -> ShownDate:
     """A stored UTC time in the operation's zone, its day in the reader's calendar."""
     here = moment.astimezone(ZoneInfo(time_zone))
-    return f"{calendar_date(here.date(), lang_code)} {here:%H:%M}"
+    day = calendar_date(here.date(), lang_code)
+    return ShownDate(f"{day.text} {here:%H:%M}", day.beside)
 
 
-def birth_text(record: RegistrationRecord | Person, lang_code: str) -> str:
+def birth_text(record: RegistrationRecord | Person, lang_code: str) -> ShownDate | None:
     """The date of birth (of a registration or a person) as ONE date, partial when the
-    source knew only part of it."""
+    source knew only part of it; None when it gives none."""
     year, month, day = _birth_parts(record)
     if year is None:
-        return ""
+        return None
     if month and day:
         return calendar_date(date(year, month, day), lang_code)
     if month:
@@ -342,32 +351,33 @@ def birth_text(record: RegistrationRecord | Person, lang_code: str) -> str:
     return _year_text(year, getattr(record, "birth_year_spans_two", False), lang_code)
 
 
-def _month_text(year: int, month: int, lang_code: str) -> str:
+def _month_text(year: int, month: int, lang_code: str) -> ShownDate:
     """June 1985 without its day: in Solar Hijri the two months it overlaps."""
     gregorian = f"{year:04d}-{month:02d}"
     if lang_code not in SOLAR_HIJRI_LANGUAGES:
-        return gregorian
+        return ShownDate(gregorian)
     next_month = date(year + month // 12, month % 12 + 1, 1)
     first = jdatetime.date.fromgregorian(date=date(year, month, 1))
     last = jdatetime.date.fromgregorian(date=next_month - timedelta(days=1))
     start = solar_hijri_month(first.month, lang_code)
     end = solar_hijri_month(last.month, lang_code)
     if first.year == last.year:
-        return f"{start} – {end} {first.year} ({gregorian})"
-    return f"{start} {first.year} – {end} {last.year} ({gregorian})"
+        return ShownDate(f"{start} – {end} {first.year}", gregorian)
+    return ShownDate(f"{start} {first.year} – {end} {last.year}", gregorian)
 
 
-def _year_text(year: int, spans_two: bool, lang_code: str) -> str:
+def _year_text(year: int, spans_two: bool, lang_code: str) -> ShownDate:
     """A year alone. A Solar Hijri year (1365) runs from March 1986 to March 1987."""
     # The Solar Hijri year that begins in March of Gregorian year Y is Y - 621.
+    solar_hijri = lang_code in SOLAR_HIJRI_LANGUAGES
     if spans_two:
         gregorian = f"{year}–{year + 1}"
-        if lang_code in SOLAR_HIJRI_LANGUAGES:
-            return f"{year - 621} ({gregorian})"
-        return f"{gregorian} ({year - 621} SH)"
-    if lang_code in SOLAR_HIJRI_LANGUAGES:
-        return f"{year - 622}–{year - 621} ({year})"
-    return str(year)
+        if solar_hijri:
+            return ShownDate(str(year - 621), gregorian)
+        return ShownDate(gregorian, f"{year - 621} SH")
+    if solar_hijri:
+        return ShownDate(f"{year - 622}–{year - 621}", str(year))
+    return ShownDate(str(year))
 
 
 # --- the evidence that moved the score ------------------------------------------------------
