@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     previous_master_key: SecretStr | None = None  # still readable during a key rotation
     secret_key: SecretStr | None = None
     default_language: str = "en"
+    # Who runs the operation, named on the public registration form ("U.S. Embassy Kabul
+    # task force"): an evacuee must know whom they give their family's data to.
+    organisation: str = ""
     # The audit log's signing key lives apart from the database (`evac audit anchor-key`).
     audit_anchor_key_file: Path = Path("evac-audit-anchor.key")
     audit_anchor_every_minutes: float = 60.0  # the schedule of `evac audit anchor --watch`

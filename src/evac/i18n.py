@@ -41,15 +41,15 @@ class Language:
         written = format_decimal(value, locale=locale, numbering_system="default")
         return written.translate(str.maketrans(DIGITS["latn"], digits))
 
-    def sentence(self, message: str, **pieces: str) -> Markup:
-        """`message` translated, its {placeholders} filled with left-to-right pieces (a phone
-        number, a date, an example) isolated, so that a right-to-left sentence does not
-        reverse them (+93 799 123 456 read as 456 123 799 93+) nor break them over lines."""
+    def with_ltr(self, sentence: str, **pieces: str) -> Markup:
+        """A translated sentence, its {placeholders} filled with left-to-right pieces (a phone
+        number, a date, an example) isolated, so that a right-to-left sentence neither
+        reverses them (+93 799 123 456 shown as 456 123 799 93+) nor breaks them over lines."""
         isolated = {
             name: Markup('<bdi dir="ltr" class="ltr">{}</bdi>').format(piece)
             for name, piece in pieces.items()
         }
-        return escape(self.gettext(message)).format(**isolated)
+        return escape(sentence).format(**isolated)
 
 
 @cache

@@ -22,7 +22,7 @@ from evac.vault.exports import checkpoint_list
 from evac.vault.service import cipher_for, rotate_operation, shred_operation
 
 # Open to anyone: the system's own pages, the login form, static files, the public
-# self-registration form (rate-limited), and the home redirect.
+# self-registration form and its status page (both rate-limited), and the home redirect.
 PUBLIC = {
     "/health",
     "/version",
@@ -33,6 +33,7 @@ PUBLIC = {
     "/login",
     "/logout",
     "/register",
+    "/register/status",
     "/static",
     "/",
 }

@@ -8,8 +8,10 @@ from sqlalchemy import select
 from evac.app import create_app
 from evac.auth.permissions import Role
 from evac.intake.service import SELF_REGISTRATION, register_household
-from evac.people.models import Registration
-from evac.people.service import iter_registration_records
+from evac.intake.validate import canonical_phone
+from evac.intake.views import HINT_EXAMPLES
+from evac.people.models import Registration, State
+from evac.people.service import PersonNames, create_person, iter_registration_records
 from tests.conftest import csrf_token
 
 
@@ -55,8 +57,10 @@ def test_form_without_javascript_adds_members_and_registers(
     }
     refused = client.post("/register", data=family)
     assert refused.status_code == 422
-    assert 'aria-invalid="true"' in refused.text and "1990-02-30 does not exist" in refused.text
+    assert 'aria-invalid="true"' in refused.text
     assert "نېټه د کال/میاشت/ورځ په بڼه ولیکئ" in refused.text  # what to write, in Pashto
+    assert '<bdi dir="ltr" class="ltr">1365/02/22</bdi>' in refused.text  # the example, whole
+    assert "does not exist" not in refused.text  # no English reason in a Pashto page
     assert 'value="Omid Rahimi"' in refused.text  # nothing typed is lost
     assert stored(session, cipher) == []  # a family is stored whole or not at all
 
@@ -144,3 +148,101 @@ def test_principals_differing_only_in_spelling_are_two_families(session, cipher)
     assert len(households) == 2
     first, second, again = (o.reference for o in outcomes)
     assert first != second and again == first
+
+
+def test_the_page_names_who_runs_it_and_what_is_done_with_the_data(settings, operation, session):
+    session.commit()
+    settings.organisation = "Kabul Task Force"
+    client = TestClient(create_app(settings))
+    english = client.get("/register?lang=en").text
+    assert "This form is run by" in english and "Kabul Task Force" in english
+    assert '<bdi dir="ltr" class="ltr">test-op</bdi>' in english  # the operation's name
+    assert "Only the staff who run this evacuation read them" in english
+    assert "the key that opens them is destroyed" in english
+    dari = client.get("/register?lang=fa-AF").text
+    assert "این فورم را" in dari and "کلیدی که آن‌ها را باز می‌کند" in dari
+
+
+def test_provinces_are_the_34_in_the_pages_language(client):
+    page = client.get("/register?lang=fa-AF").text
+    select = page.split('<select id="p_province"')[1].split("</select>")[0]
+    options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
+    assert len(options) == 35 and options[0][0] == ""  # "—", then the 34
+    assert ("Balkh", "بلخ") in options and ("Kabul", "کابل") in options
+    english = client.get("/register?lang=en").text
+    assert '<option value="Nangarhar">Nangarhar</option>' in english
+
+
+def test_the_phone_hint_shows_only_numbers_the_check_accepts(client):
+    for example in HINT_EXAMPLES["phone"].values():
+        assert canonical_phone(example) is not None, example
+    form = {"p_full_name": "Gul Ahmad", "p_phone": "07OO 123 456", "members": "0"}  # O for 0
+    form["csrf"] = csrf_token(client, "/register?lang=fa-AF")
+    refused = client.post("/register?lang=fa-AF", data=form)
+    assert refused.status_code == 422
+    error = refused.text.split('id="p_phone-error">')[1].split("</strong>")[0]
+    assert error.startswith("یک شمارهٔ موبایل افغانستان مانند")  # one sentence, in Dari
+    assert '<bdi dir="ltr" class="ltr">0799 123 456</bdi>' in error
+    assert '<bdi dir="ltr" class="ltr">+93 799 123 456</bdi>' in error
+    assert "country code" not in refused.text  # no English line under the Dari one
+
+
+def _register(client, phone: str = "0799 123 456") -> str:
+    form = {"p_full_name": "Ahmad Wali Rahimi", "p_phone": phone, "members": "1"}
+    form |= {"m0_full_name": "Omid Rahimi", "m0_relationship": "child"}
+    form["csrf"] = csrf_token(client, "/register")
+    done = client.post("/register", data=form)
+    return re.search(r'id="reference">(EV-[A-Z0-9-]+)<', done.text).group(1)
+
+
+def _ask(client, reference: str, phone: str, lang: str = "en"):
+    form = {"reference": reference, "phone": phone, "csrf": csrf_token(client, "/register/status")}
+    return client.post(f"/register/status?lang={lang}", data=form)
+
+
+def _progress(page) -> str:
+    return re.search(r'data-progress="(\w+)"', page.text).group(1)
+
+
+def test_status_page_answers_by_reference_and_phone_together(client, session, cipher):
+    session.commit()  # release SQLite's lock taken by the cipher fixture: the app writes
+    reference = _register(client)
+    session.rollback()
+    received = _ask(client, reference, "+93799123456")  # the same number, written otherwise
+    assert _progress(received) == "received"
+    assert "Ahmad" not in received.text and "Omid" not in received.text  # no one's data
+    assert "Nobody has looked at it yet" in received.text
+
+    registrations = session.scalars(select(Registration).order_by(Registration.id)).all()
+    ahmad = create_person(session, cipher=cipher, names=PersonNames("Ahmad Wali Rahimi"))
+    registrations[0].person_id = ahmad.id
+    session.commit()
+    typed = reference.lower().replace("-", " ")  # as read out over a phone
+    assert _progress(_ask(client, typed, "0799123456")) == "being_reviewed"
+    ahmad.state = State.eligible
+    session.commit()
+    contacted = _ask(client, reference, "0799 123 456", lang="ps")
+    assert _progress(contacted) == "will_be_contacted"
+    assert "له تاسو سره به اړیکه ونیول شي" in contacted.text  # in Pashto
+
+
+def test_a_wrong_pair_gets_the_same_answer_as_an_unknown_reference(client):
+    reference = _register(client)
+    other = _register(client, phone="0700 111 222")  # another family
+    answers = [
+        _ask(client, reference, "0700 111 222"),  # a real phone, of another registration
+        _ask(client, other, "0799 123 456"),
+        _ask(client, "EV-AAAA-AAAA", "0799 123 456"),  # no such reference
+        _ask(client, reference, "not a phone"),
+    ]
+    texts = {_progress(a) for a in answers}
+    bodies = {a.text.split('data-progress="unknown">')[1].split("</p>")[0] for a in answers}
+    assert texts == {"unknown"} and len(bodies) == 1
+    assert {a.status_code for a in answers} == {200}
+
+
+def test_status_questions_are_rate_limited(client):
+    token = csrf_token(client, "/register/status")
+    form = {"reference": "EV-AAAA-AAAA", "phone": "0799 123 456", "csrf": token}
+    codes = [client.post("/register/status", data=form).status_code for _ in range(21)]
+    assert codes[:20] == [200] * 20 and codes[20] == 429
