@@ -20,6 +20,8 @@ from evac.config import Settings
 from evac.db import make_engine, make_sessionmaker
 from evac.deps import get_language, make_templates, render
 from evac.intake.views import router as intake_router
+from evac.linkage.run_views import router as linkage_runs_router
+from evac.linkage.runs import LinkageRuns
 from evac.linkage.views import router as linkage_router
 from evac.people.views import router as people_router
 from evac.reports.views import router as reports_router
@@ -102,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessionmaker = make_sessionmaker(app.state.engine)
     app.state.templates = make_templates()
     app.state.rate_limiters = {}
+    app.state.linkage_runs = LinkageRuns()  # runs started from the imports page
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
@@ -176,6 +179,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(audit_router)
     app.include_router(intake_router)
     app.include_router(linkage_router)
+    app.include_router(linkage_runs_router)
     app.include_router(reports_router)
     return app
 
