@@ -30,17 +30,17 @@ def _safe_next(target: str | None) -> str:
     return ""
 
 
-def _login_page(request: Request, lang, *, error: str | None = None, status_code: int = 200):
-    response = render(
-        request, "login.html", lang, error=error, next=_safe_next(request.query_params.get("next"))
-    )
+def _login_page(
+    request: Request, lang, *, next_page: str | None, error: str | None = None, status_code=200
+):
+    response = render(request, "login.html", lang, error=error, next=_safe_next(next_page))
     response.status_code = status_code
     return response
 
 
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, lang: LanguageDep):
-    return _login_page(request, lang)
+    return _login_page(request, lang, next_page=request.query_params.get("next"))
 
 
 # Per address: a burst of guesses from one place. Per user name: a slow spread-out guess at
@@ -68,6 +68,7 @@ def login(
             return _login_page(
                 request,
                 lang,
+                next_page=next,  # a mistyped password does not lose the page asked for
                 error=lang.gettext("Wrong user name or password."),
                 status_code=status.HTTP_401_UNAUTHORIZED,
             )
