@@ -1,0 +1,29 @@
+"""The referrals page: a partner follows the people it sent (`referrals`)."""
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from evac.auth.deps import ActorDep
+from evac.deps import LanguageDep, SessionDep, render
+from evac.intake.service import current_operation
+from evac.reports.referrals import Stage, list_referrals, referrals_source
+from evac.vault.keys import provider_from_settings
+from evac.vault.service import cipher_for
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/referrals", response_class=HTMLResponse)
+def referrals_page(
+    request: Request,
+    session: SessionDep,
+    lang: LanguageDep,
+    actor: ActorDep,
+    source: str | None = Query(None, max_length=80),
+    page: int = Query(1, ge=1, le=1_000_000),
+):
+    source = referrals_source(actor, source)
+    provider = provider_from_settings(request.app.state.settings)
+    cipher = cipher_for(session, provider=provider, operation_id=current_operation(session).id)
+    referrals = list_referrals(session, cipher=cipher, actor=actor, source=source, page=page)
+    return render(request, "reports/referrals.html", lang, referrals=referrals, stages=Stage)
