@@ -5,7 +5,7 @@ import sys
 from typer.testing import CliRunner
 
 from evac.auth.permissions import cli_actor
-from evac.cli import app
+from evac.cli import app, command_as_found
 from evac.vault.service import shred_operation
 
 runner = CliRunner()
@@ -53,6 +53,29 @@ def test_a_database_not_set_up_gets_a_plain_answer_not_a_traceback(tmp_path):
     assert result.returncode == 2
     assert "run `evac init` first" in " ".join(result.stdout.split())
     assert "Traceback" not in result.stdout + result.stderr
+    assert not (tmp_path / "empty.db").exists()  # no empty file left to pass for a database
+
+
+def test_a_failed_command_leaves_an_existing_database_alone(tmp_path):
+    database = tmp_path / "kept.db"
+    database.write_bytes(b"")  # someone's own empty file: not this command's to delete
+    result = _evac("--database-url", f"sqlite:///{database}", "status")
+    assert result.returncode == 2 and database.exists()
+
+
+def test_the_command_is_named_as_it_was_found(tmp_path, monkeypatch):
+    script = tmp_path / ".venv" / "bin" / "evac"
+    script.parent.mkdir(parents=True)
+    script.write_text("#!/bin/sh\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "argv", [str(script), "demo"])
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")  # the virtual environment is not active
+    assert command_as_found() == ".venv/bin/evac"
+    monkeypatch.setenv("PATH", f"{script.parent}:/usr/bin:/bin")
+    script.chmod(0o755)
+    assert command_as_found() == "evac"  # the shell finds this very one
+    monkeypatch.setattr(sys, "argv", ["/somewhere/evac/__main__.py"])
+    assert command_as_found().endswith("python -m evac") or " -m evac" in command_as_found()
 
 
 def test_an_unreachable_database_says_what_to_check():

@@ -5,10 +5,13 @@ import re
 from itertools import combinations
 from pathlib import Path
 
+from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, func, select, text
 from typer.testing import CliRunner
 
-from evac.cli import app
+from evac.app import create_app
+from evac.cli import app, command_as_found
+from evac.demo import write_settings
 from evac.people.models import Person, Registration
 
 runner = CliRunner()
@@ -37,6 +40,8 @@ def test_demo_imports_the_partner_files_links_them_and_scores_against_the_truth(
     tmp_path, monkeypatch
 ):
     monkeypatch.chdir(tmp_path)
+    for name in ("EVAC_DATABASE_URL", "EVAC_MASTER_KEY", "EVAC_MASTER_KEY_FILE"):
+        monkeypatch.delenv(name, raising=False)  # the README's next commands set none
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     result = runner.invoke(
         app, ["demo", "--database-url", url, "--persons", "300"], env={"COLUMNS": "200"}
@@ -70,6 +75,33 @@ def test_demo_imports_the_partner_files_links_them_and_scores_against_the_truth(
     assert f"became {persons - 4:,} persons" in output  # the walked household aside
     assert sorties == 739 and hubs == 4  # Kabul, from the figures that ship with evac
     assert shared > 0
-    assert "evac user add" in output and "Look next" in output
-    status = runner.invoke(app, ["--database-url", url, "status"])
-    assert "departed" in status.output
+    assert f"{command_as_found()} user add admin" in output and "Look next" in output
+
+    # the README's next commands, in this folder, with no variable set: the demo's .env
+    env = tmp_path / ".env"
+    assert env.stat().st_mode & 0o777 == 0o600
+    assert f"EVAC_DATABASE_URL={url}" in env.read_text() and "EVAC_MASTER_KEY=" in env.read_text()
+    assert not (tmp_path / "evac-master.key").exists()  # the key is in .env, nowhere else
+    added = runner.invoke(
+        app, ["user", "add", "admin", "--role", "administrator", "--password", "a" * 16]
+    )
+    assert added.exit_code == 0 and "User admin added" in added.output, added.output
+    status = runner.invoke(app, ["status"])
+    assert status.exit_code == 0 and "departed" in status.output
+    with TestClient(create_app()) as client:  # what `evac serve` serves
+        assert client.get("/health").json()["database"] == "sqlite"
+        assert client.get("/register").status_code == 200  # the demo's operation is there
+
+
+def test_the_demo_never_replaces_settings_it_did_not_write(tmp_path):
+    own = tmp_path / ".env"
+    own.write_text("EVAC_DATABASE_URL=postgresql+psycopg://evac@db/evac\n")
+    written = write_settings(own, database_url="sqlite:///evac-demo.db", master_key="k")
+    assert own.read_text() == "EVAC_DATABASE_URL=postgresql+psycopg://evac@db/evac\n"
+    assert written == tmp_path / "evac-demo.env" and written.stat().st_mode & 0o777 == 0o600
+    assert "EVAC_MASTER_KEY=k" in written.read_text()
+    own.unlink()
+    first = write_settings(own, database_url="sqlite:///a.db", master_key="k1")
+    again = write_settings(own, database_url="sqlite:///b.db", master_key="k2")
+    assert first == again == own  # the demo's own earlier .env is written anew
+    assert "sqlite:///b.db" in own.read_text() and "k1" not in own.read_text()

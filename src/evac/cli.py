@@ -1,6 +1,10 @@
 """The `evac` command line."""
 
+import shutil
+import sqlite3
 import sys
+from contextlib import closing
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,7 +14,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from evac import __version__
 from evac.auth import cli as auth_cli
-from evac.config import Settings
+from evac.config import Settings, remove_sqlite_file, sqlite_file
 from evac.db import make_engine, make_sessionmaker, migrate, session_scope
 from evac.intake import cli as intake_cli
 from evac.linkage import cli as linkage_cli
@@ -56,6 +60,42 @@ def main(
 ) -> None:
     overrides = {"database_url": database_url} if database_url else {}
     ctx.obj = Settings(**overrides)
+    database_file = sqlite_file(ctx.obj.database_url)
+    if database_file is not None and not database_file.exists():
+        # SQLite makes the file as it connects: a command that then fails (a mistyped path,
+        # `status` before `init`) would leave an empty file that looks like a database.
+        ctx.call_on_close(lambda: _remove_if_empty(database_file))
+
+
+def _remove_if_empty(database_file: Path) -> None:
+    """Remove a SQLite file this command made and left without a table (the pragmas evac sets
+    on connecting write a first page even when nothing else is written)."""
+    if not database_file.exists():
+        return
+    with closing(sqlite3.connect(database_file)) as connection:
+        tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    if tables == 0:
+        remove_sqlite_file(database_file)
+
+
+def command_as_found() -> str:
+    """How to run this evac again from the current folder: `evac` when the shell finds this
+    very one, else its path (`.venv/bin/evac` when the virtual environment is not active)."""
+    script = Path(sys.argv[0])
+    if script.name != "evac":  # `python -m evac`, or a test runner
+        return f"{_as_typed(Path(sys.executable))} -m evac"
+    found = shutil.which("evac")
+    if found and Path(found).resolve() == script.resolve():
+        return "evac"
+    return _as_typed(script)
+
+
+def _as_typed(path: Path) -> str:
+    """A path relative to the current folder when it lies inside it, else absolute."""
+    absolute = path.absolute()
+    if absolute.is_relative_to(Path.cwd()):
+        return str(absolute.relative_to(Path.cwd()))
+    return str(absolute)
 
 
 @app.command()

@@ -64,3 +64,17 @@ class Settings(BaseSettings):
             else:
                 shown[name] = str(value)
         return shown
+
+
+def sqlite_file(database_url: str) -> Path | None:
+    """The file of a SQLite database URL (None for another database or one in memory)."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database)
+    return None
+
+
+def remove_sqlite_file(database_file: Path) -> None:
+    """A SQLite database's file with its write-ahead log and shared-memory files."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database_file}{suffix}").unlink(missing_ok=True)

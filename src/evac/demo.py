@@ -5,7 +5,9 @@ scenario as the partners' files, imports them through intake, links them into pe
 that against the scenario's truth, and walks one household through the whole journey.
 """
 
+import base64
 import csv
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from evac.auth.permissions import cli_actor
-from evac.cli import initialise, print_status
-from evac.config import Settings
+from evac.cli import command_as_found, initialise, print_status
+from evac.config import Settings, remove_sqlite_file, sqlite_file
 from evac.db import make_engine, make_sessionmaker, session_scope
 from evac.intake.cli import run_import
 from evac.intake.service import ImportSummary
@@ -43,6 +45,9 @@ HOUSEHOLD = [
 DEMO_PERSONS = 20_000
 DEMO_SEED = 2021
 OPERATION = "kabul-2021"
+ENV_FILE = ".env"  # read by every `evac` command run in this folder (evac.config)
+DEMO_ENV_FILE = "evac-demo.env"
+ENV_MARK = "# Written by `evac demo`: its database and master key. Synthetic data only."
 JOURNEY = HAPPY_PATH[: HAPPY_PATH.index(State.departed) + 1]
 
 
@@ -90,7 +95,8 @@ def score_against_truth(session, *, operation_id: int, truth: ScenarioTruth) -> 
 
 def run_demo(*, database_url: str, console: Console, persons: int = DEMO_PERSONS) -> None:
     _empty_sqlite_file(database_url)
-    settings = Settings(database_url=database_url)
+    master_key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    settings = Settings(database_url=database_url, master_key=master_key)
     initialise(settings)
     provider = provider_from_settings(settings)
     factory = make_sessionmaker(make_engine(database_url))
@@ -120,7 +126,8 @@ def run_demo(*, database_url: str, console: Console, persons: int = DEMO_PERSONS
         "journey:"
     )
     print_status(settings)
-    _print_next_steps(console, database_url=database_url, files=files)
+    settings_file = write_settings(Path(ENV_FILE), database_url=database_url, master_key=master_key)
+    _print_next_steps(console, settings_file=settings_file, files=files)
 
 
 def _build_operation(factory, *, provider) -> tuple[int, dict]:
@@ -177,15 +184,42 @@ def _link(factory, *, provider, operation_id: int, console: Console) -> RunSumma
         )
 
 
-def _print_next_steps(console: Console, *, database_url: str, files: Path) -> None:
-    env = f"EVAC_DATABASE_URL={database_url}"
+def write_settings(env_file: Path, *, database_url: str, master_key: str) -> Path:
+    """The demo's database and master key as settings that every later `evac` command in this
+    folder reads: in `.env`, unless a `.env` not written by the demo is there (a real
+    operation's settings are never replaced); then in `evac-demo.env` beside it."""
+    if env_file.exists() and not env_file.read_text(encoding="utf-8").startswith(ENV_MARK):
+        env_file = env_file.with_name(DEMO_ENV_FILE)
+    env_file.unlink(missing_ok=True)  # made anew, owner-only, before the key is written
+    env_file.touch(mode=0o600)
+    env_file.write_text(
+        f"{ENV_MARK}\n# The master key opens only the demo's synthetic data.\n"
+        f"EVAC_DATABASE_URL={database_url}\nEVAC_MASTER_KEY={master_key}\n",
+        encoding="utf-8",
+    )
+    return env_file
+
+
+def _print_next_steps(console: Console, *, settings_file: Path, files: Path) -> None:
+    evac = command_as_found()
+    if settings_file.name == ENV_FILE:
+        console.print(
+            f"\nThe demo's database and master key are in {settings_file} (owner-only): the "
+            "commands below use them from this folder. Delete it to use evac's defaults again."
+        )
+    else:
+        console.print(
+            f"\n[yellow]{ENV_FILE} is not the demo's: left as it is.[/] The demo's settings "
+            f"are in {settings_file}; run `set -a; . ./{settings_file}; set +a` before the "
+            "commands below, or put them in .env yourself."
+        )
     console.print(
         "\nLook next:\n"
-        f"  {env} evac user add admin --role administrator   a first user, to sign in\n"
-        f"  {env} evac serve   then open http://127.0.0.1:8000/ and sign in\n"
-        f"  {env} evac link review   decide the doubtful pairs\n"
-        f"  {env} evac status\n"
-        f"  evac link file {files}/linkage-input.csv -o clusters.csv   (truth: {files}/truth.csv)"
+        f"  {evac} user add admin --role administrator   a first user, to sign in\n"
+        f"  {evac} serve   then open http://127.0.0.1:8000/ and sign in\n"
+        f"  {evac} link review   decide the doubtful pairs\n"
+        f"  {evac} status\n"
+        f"  {evac} link file {files}/linkage-input.csv -o clusters.csv   (truth: {files}/truth.csv)"
     )
 
 
@@ -226,14 +260,13 @@ def _walk_one_household(session, *, cipher, operation_id: int) -> None:
 
 def _files_folder(database_url: str) -> Path:
     """Beside a SQLite file, else in the current folder."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        return Path(url.database).with_name(Path(url.database).stem + "-files")
+    database_file = sqlite_file(database_url)
+    if database_file is not None:
+        return database_file.with_name(database_file.stem + "-files")
     return Path("evac-demo-files")
 
 
 def _empty_sqlite_file(database_url: str) -> None:
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        for suffix in ("", "-wal", "-shm"):
-            Path(url.database + suffix).unlink(missing_ok=True)
+    database_file = sqlite_file(database_url)
+    if database_file is not None:
+        remove_sqlite_file(database_file)
