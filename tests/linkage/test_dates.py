@@ -145,4 +145,4 @@ def test_linkage_compares_a_stored_solar_hijri_year_and_either_reading():
         )
         for number, (stored, written) in enumerate(pairs)
     ]
-    assert birth_levels(inputs) == ["years agree", "within two years", "same day"]
+    assert birth_levels(inputs) == ["years agree", "one year apart", "same day"]

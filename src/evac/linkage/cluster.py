@@ -30,7 +30,7 @@ REVIEW_THRESHOLD = 0.50
 # common, 1 near spelling; father 4 = only a
 # common first part, 3..1 as for given, 5 found in the other's family or given field. "Mohammad
 # son of Abdul" agreeing says nothing specific about the person, so a bare Mohammad needs a
-# specific father's name. Birth: 5 = same day. Passport: 2 same, 1 a typing error apart; tazkira:
+# specific father's name. Birth: 8 = same day. Passport: 2 same, 1 a typing error apart; tazkira:
 # 4 same, 3 another entry of the same register page, 2 a typing error apart.
 _GIVEN_AGREES = (
     "(gamma_given_key BETWEEN 1 AND 6 OR gamma_given_key = 8"
@@ -42,7 +42,7 @@ _CONFLICT = "gamma_sex = 0"
 # Without a given name on one side, nothing personal disagrees: a document one typing error
 # apart with the same day of birth is the person's own evidence then.
 _UNNAMED_BUT_NEAR_DOCUMENT = (
-    "(gamma_given_key = -1 AND (gamma_passport = 1 OR gamma_tazkira = 2) AND gamma_birth = 5)"
+    "(gamma_given_key = -1 AND (gamma_passport = 1 OR gamma_tazkira = 2) AND gamma_birth = 8)"
 )
 _OWN_NAME = (
     f"({_GIVEN_AGREES} OR (gamma_given_key = -1 AND {_NATIVE_AGREES})"

@@ -103,6 +103,7 @@ def prepare_frame(inputs: Iterable[LinkInput]) -> pd.DataFrame:
                 birth.exact.isoformat() if birth and birth.exact else None,
                 birth.swapped.isoformat() if birth and birth.swapped else None,
                 birth.month_text if birth else None,
+                *_day_and_month(birth),
                 phone_number(item.phone),  # E.164: +93 70..., 93 70..., 070..., 70... agree
                 document_number(item.passport_number),  # placeholders (N/A, 000000) empty
                 tazkira_number(item.tazkira_number),  # Jild 74 Safha 146 No 2401 = 74/146/2401
@@ -121,6 +122,19 @@ def prepare_frame(inputs: Iterable[LinkInput]) -> pd.DataFrame:
         tazkira_page=frame["tazkira"].map(register_page),
     )
     return with_name_frequencies(blank_shared(frame, {**SHARED_LIMITS, "siv_case": SIV_CASE_LIMIT}))
+
+
+def _day_and_month(birth: BirthDate | None) -> tuple[str | None, str | None]:
+    """The date with its day and month the other way round (when both can be a month), and the
+    day and month without the year ("07-15"): a clerk used to the other order swaps them, and a
+    wrong year (an age turned into a year, 621 added where 622 applied) keeps the day."""
+    day = birth.exact if birth else None
+    if day is None:
+        return None, None
+    transposed = None
+    if day.day <= 12 and day.day != day.month:
+        transposed = day.replace(month=day.day, day=day.month).isoformat()
+    return transposed, day.isoformat()[5:]
 
 
 # An SIV case lists the applicant, spouse and children, seldom more than this: a number on more
@@ -157,7 +171,8 @@ def with_name_frequencies(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with the keys of the name-and-year blocking rules: `name_first`, the first
     proper part of the given name (of the family name when a form has no given name: FNU
     lists write the whole name there), and whether it, `given_last` and `family_block` are
-    common names in this list; the initials of the given and family name."""
+    common names in this list; the initials of the given and family name; `year_next`, the
+    birth year plus one."""
     first = frame["given_block"].fillna(frame["family_block"])
     common = max(2, len(frame) * COMMON_NAME_SHARE)
 
@@ -166,6 +181,7 @@ def with_name_frequencies(frame: pd.DataFrame) -> pd.DataFrame:
 
     sound = first.map({name: name_sound(name) for name in first.dropna().unique()})
     return frame.assign(
+        year_next=frame["year_low"] + 1,
         given_initial=frame["given_key"].str[:1],
         family_initial=frame["family_key"].str[:1],
         father_last=frame["father_core"].map(_last_word),
@@ -242,7 +258,8 @@ PREPARED_COLUMNS = [
     "father_key", "father_core", "father_block", "father_weak", "family_key", "family_tokens",
     "family_block", "own_words", "name_words", "native_key", "native_tokens", "native_father_key",
     "given_sound", "father_sound", "family_sound", "sex", "year_low", "year_high", "dob_exact",
-    "dob_swapped", "dob_month", "phone", "passport", "tazkira", "province", "email", "household",
+    "dob_swapped", "dob_month", "dob_transposed", "dob_day_month", "phone", "passport", "tazkira",
+    "province", "email", "household",
 ]  # fmt: skip
 
 
@@ -504,9 +521,14 @@ def _exact_comparison(
 
 
 def _birth_comparison() -> cl.CustomComparison:
-    """Exact days are strong; a year (or a Solar Hijri year, or 1 January) is weak evidence."""
+    """Exact days are strong; a year (or a Solar Hijri year, or 1 January) is weak evidence.
+    A day written with its month swapped, or the right day with a wrong year, is still most of
+    the evidence of a day: both are slips of one writer, not another person's date."""
     overlap = "year_low_l <= year_high_r AND year_low_r <= year_high_l"
-    near = "year_low_l - 2 <= year_high_r AND year_low_r - 2 <= year_high_l"
+
+    def within(years: int) -> str:
+        return f"year_low_l - {years} <= year_high_r AND year_low_r - {years} <= year_high_l"
+
     return cl.CustomComparison(
         output_column_name="birth",
         comparison_levels=[
@@ -519,6 +541,15 @@ def _birth_comparison() -> cl.CustomComparison:
                 0.55,
                 1e-4,
             ),
+            # 07/05/1986 in a list that writes 05/07/1986: a clerk used to the other order
+            _level("dob_exact_l = dob_transposed_r", "day and month swapped", 0.01, 1e-5),
+            # the day copied from a document, the year from an age or a wrong conversion
+            _level(
+                f"dob_day_month_l = dob_day_month_r AND {within(5)}",
+                "same day and month, another year",
+                0.03,
+                2.5e-4,
+            ),
             _level(
                 f"dob_exact_l IS NOT NULL AND dob_exact_r IS NOT NULL AND {overlap}",
                 "same year, another day",
@@ -528,8 +559,10 @@ def _birth_comparison() -> cl.CustomComparison:
             # 00/06/1985, June 1985: a month known without its day is more than the year alone
             _level("dob_month_l = dob_month_r", "same year and month", 0.05, 0.0025),
             _level(overlap, "years agree", 0.33, 0.03),
-            _level(near, "within two years", 0.05, 0.1),
-            _level(_ELSE, "different years", 0.02, 0.855),
+            # an age given in August turned into a year, a Solar Hijri year converted by 621
+            _level(within(1), "one year apart", 0.04, 0.04),
+            _level(within(2), "within two years", 0.01, 0.04),
+            _level(_ELSE, "different years", 0.02, 0.88),
         ],
     )
 
@@ -551,7 +584,14 @@ _AGREE_WHERE_BOTH_GIVEN = [
 ]
 
 
-def _name_and_year(key: str, common: str, other_key: str = "", other_common: str = "") -> list[str]:
+def _name_and_year(
+    key: str,
+    common: str,
+    other_key: str = "",
+    other_common: str = "",
+    *,
+    years: tuple[str, str] = ("year_low", "year_low"),
+) -> list[str]:
     """Rules for records with one name key (`key` on the left, `other_key` on the right), one
     birth year and no different sex: lists that name one person with different fields (a phone
     in one, a tazkira and the father in the other) often share nothing else.
@@ -560,10 +600,11 @@ def _name_and_year(key: str, common: str, other_key: str = "", other_common: str
     those pairs are compared only when nothing else contradicts them (otherwise they stay far
     below the review threshold), and comparing them all grows with the square of the list. Two
     phones that agree are another rule's pair and two that differ a contradiction, so one side
-    has no phone, a condition the database applies before it joins."""
+    has no phone, a condition the database applies before it joins. `years`: the left and right
+    year columns that must be equal (`year_next` on one side: one year apart)."""
     other_key, other_common = other_key or key, other_common or common
     same = (
-        f"l.{key} = r.{other_key} AND l.year_low = r.year_low"
+        f"l.{key} = r.{other_key} AND l.{years[0]} = r.{years[1]}"
         " AND (l.sex IS NULL OR r.sex IS NULL OR l.sex = r.sex)"
     )
     agree = " AND ".join(_AGREE_WHERE_BOTH_GIVEN)
@@ -617,6 +658,10 @@ BLOCKING_RULES = [
             ("family_initial", "given_initial"),
         )
     ),
+    # A year one off (an age turned into a year, a Solar Hijri year converted by 621 where 622
+    # applied) with the name by sound: otherwise such a pair shares nothing a rule joins on.
+    *_name_and_year("name_sound", "sound_common", years=("year_next", "year_low")),
+    *_name_and_year("name_sound", "sound_common", years=("year_low", "year_next")),
 ]
 
 
