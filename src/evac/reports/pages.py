@@ -1,11 +1,14 @@
-"""The referrals page: a partner follows the people it sent (`referrals`)."""
+"""Report pages: the operation at a glance (`dashboard`), and a partner's referrals
+(`referrals`)."""
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from evac.auth.deps import ActorDep
+from evac.auth.permissions import Permission
 from evac.deps import LanguageDep, SessionDep, render
 from evac.intake.service import current_operation
+from evac.reports.dashboard import operation_dashboard
 from evac.reports.referrals import Stage, list_referrals, referrals_source
 from evac.vault.keys import provider_from_settings
 from evac.vault.service import cipher_for
@@ -27,3 +30,11 @@ def referrals_page(
     cipher = cipher_for(session, provider=provider, operation_id=current_operation(session).id)
     referrals = list_referrals(session, cipher=cipher, actor=actor, source=source, page=page)
     return render(request, "reports/referrals.html", lang, referrals=referrals, stages=Stage)
+
+
+@router.get("/dashboard", response_class=HTMLResponse)
+def dashboard_page(request: Request, session: SessionDep, lang: LanguageDep, actor: ActorDep):
+    actor.require(Permission.aggregates_read)
+    dashboard = operation_dashboard(session, operation=current_operation(session))
+    busiest = max((seats for _, _, seats in dashboard.flights.by_day), default=0)
+    return render(request, "reports/dashboard.html", lang, board=dashboard, busiest=busiest)
