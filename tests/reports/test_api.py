@@ -84,8 +84,13 @@ def test_roles_see_what_they_may(client, linked, auth_headers):
 
 
 def test_a_search_without_a_purpose_is_refused(client, auth_headers):
-    answer = client.get("/api/v1/search", params={"q": "Ishaq"}, headers=auth_headers(Role.officer))
-    assert answer.status_code == 422
+    officer = auth_headers(Role.officer)
+    assert client.get("/api/v1/search", params={"q": "Ishaq"}, headers=officer).status_code == 422
+    blank = client.get("/api/v1/search", params={"q": "Ishaq", "purpose": "\x00 "}, headers=officer)
+    assert blank.status_code == 422
+    odd = client.get("/api/v1/search", params={"q": "Ishaq\x00", "purpose": "a\x00b"},
+                     headers=officer)  # fmt: skip
+    assert odd.status_code == 200
 
 
 def test_the_operation_is_named_in_openapi(client):

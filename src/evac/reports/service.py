@@ -89,6 +89,7 @@ def _own_source(actor: Actor) -> str | None:
 
 
 def query_kind(query: str) -> QueryKind:
+    """A reference, an identifier (it has a digit or an @), or else a name."""
     if REFERENCE.match(query.strip().upper()):
         return QueryKind.reference
     if "@" in query or any(ch.isdigit() for ch in query):
@@ -109,7 +110,9 @@ def search(
     their keys agree. The read is audited with `purpose` (never the query: it is personal)."""
     if not may_search(actor):
         raise Forbidden(f"{actor.username} ({actor.role.value}) may not search for people")
-    if not purpose.strip():
+    # what a client typed goes into the audit log as printable text (PostgreSQL refuses NUL)
+    purpose = "".join(ch for ch in purpose if ch.isprintable()).strip()
+    if not purpose:
         raise SearchRefused("Say why you search: the purpose is kept in the audit log.")
     kind = query_kind(query)
     if kind == QueryKind.identifier and not _sees_identifiers(actor):
@@ -121,7 +124,7 @@ def search(
         session,
         actor=actor,
         action="search.read",
-        purpose=purpose.strip()[:200],
+        purpose=purpose[:200],
         subject=f"operation:{cipher.operation_id}",
         details={"kind": kind.value, "persons": [hit.person_id for hit in hits]},
     )
