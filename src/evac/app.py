@@ -38,6 +38,8 @@ The API of evac, the register of a noncombatant evacuation.
   (rows accepted, duplicates, rows refused with the column and the reason).
 - **linkage**: staff decide the doubtful pairs of registrations, split a person merged by
   mistake and read a person's linkage history.
+- **search**: find persons by a name in either script (variant spellings agree), a phone, a
+  document number or an EV- reference; every search is audited with its purpose.
 - **people**: how many persons are in each lifecycle state.
 - **audit**: auditors read the hash-chained audit log and check that it is intact.
 
@@ -49,6 +51,7 @@ this API.
 API_TAGS = [
     {"name": "intake", "description": "Registrations sent as JSON rows, and their submissions."},
     {"name": "linkage", "description": "Doubtful pairs to review, splits, linkage history."},
+    {"name": "search", "description": "Persons found by name, phone, document or reference."},
     {"name": "people", "description": "Counts of persons by lifecycle state."},
     {"name": "audit", "description": "The audit log: who read or changed what, and why."},
     {"name": "system", "description": "Whether evac runs, and its version."},
