@@ -101,7 +101,7 @@ def test_each_source_shows_its_habits_in_the_stated_shares(population):
         habits = SOURCES_BY_KEY[key].habits
         for habit in (
             "upper", "typo", "drop_father", "solar_hijri", "year_only", "local_phone", "year_off",
-            "day_month_swapped", "tazkira_typo",
+            "day_month_swapped", "tazkira_typo", "no_birth",
         ):  # fmt: skip
             expected = getattr(habits, habit)
             applicable = [r for r in rows if _applies(habit, r)]
@@ -110,7 +110,7 @@ def test_each_source_shows_its_habits_in_the_stated_shares(population):
             share = sum(habit in r.habits for r in applicable) / len(applicable)
             assert abs(share - expected) <= tolerance(expected, len(applicable)), (key, habit)
             checked += 1
-        undated = [r for r in rows if "year_only" not in r.habits]
+        undated = [r for r in rows if not {"year_only", "no_birth"} & set(r.habits)]
         share = sum("jan1" in r.habits for r in undated) / len(undated)
         assert abs(share - habits.jan1) <= tolerance(habits.jan1, len(undated)), (key, "jan1")
     assert checked >= 35
@@ -134,6 +134,9 @@ def _applies(habit: str, registration) -> bool:
 def _assert_birth_as_written(record, person, habits) -> None:
     """The written date is the person's, but for the wrong year or the swapped day and month
     the row's habits name."""
+    assert (record.birth_year is None) == ("no_birth" in habits)
+    if record.birth_year is None:
+        return
     years = {record.birth_year}
     if record.birth_year_spans_two:  # a Solar Hijri year alone, or 1 Hamal
         years.add(record.birth_year + 1)

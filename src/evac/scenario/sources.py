@@ -50,11 +50,12 @@ HABITS = (
     "year_off",
     "day_month_swapped",
     "tazkira_typo",
+    "no_birth",
 )
 
 
 # year, month, day, 1-January (or 1-Hamal) default, a Solar Hijri year spanning two years
-BirthMeaning = tuple[int, int | None, int | None, bool, bool]
+BirthMeaning = tuple[int | None, int | None, int | None, bool, bool]
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class Habits:
     year_off: float = 0.0  # another birth year: an age turned into a year, a guess, 621 for 622
     day_month_swapped: float = 0.0  # a clerk used to the other order (of dates that allow it)
     tazkira_typo: float = 0.0  # one digit of the tazkira number mistyped
+    no_birth: float = 0.0  # no date at all: an optional field, a family member's row
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,7 @@ SOURCES = (
             drop_family=0.2,
             typo=0.05,
             local_phone=0.5,
+            no_birth=0.06,
             year_off=0.06,
             day_month_swapped=0.02,
             tazkira_typo=0.03,
@@ -220,6 +223,7 @@ SOURCES = (
             typo=0.04,
             local_phone=0.85,
             swapped=0.05,
+            no_birth=0.05,
             year_off=0.08,
             day_month_swapped=0.04,
             tazkira_typo=0.03,
@@ -267,6 +271,7 @@ SOURCES = (
             drop_family=0.35,
             typo=0.02,
             local_phone=0.4,
+            no_birth=0.04,
             year_off=0.06,
             day_month_swapped=0.04,
             tazkira_typo=0.02,
@@ -321,6 +326,7 @@ SOURCES = (
             typo=0.06,
             upper=0.1,
             drop_family=0.1,
+            no_birth=0.12,
             year_off=0.05,
             day_month_swapped=0.08,
         ),
@@ -397,6 +403,7 @@ SOURCES = (
             drop_father=0.7,
             typo=0.03,
             swapped=0.08,
+            no_birth=0.02,
             year_off=0.04,
             day_month_swapped=0.05,
         ),
@@ -670,6 +677,8 @@ class Writer:
     def _birth(self, person: Person, happens) -> tuple[str, BirthMeaning]:
         """The written date and what it means (`BirthMeaning`): the date as written, which a
         wrong year or a swapped day and month makes another day than the person's."""
+        if happens("no_birth"):
+            return "", (None, None, None, False, False)
         birth = person.birth
         if happens("year_off"):
             birth = _another_year(birth, self.rng)
