@@ -16,6 +16,7 @@ from evac import __version__
 from evac.auth import cli as auth_cli
 from evac.config import Settings, remove_sqlite_file, sqlite_file
 from evac.db import make_engine, make_sessionmaker, migrate, session_scope
+from evac.eligibility import cli as eligibility_cli
 from evac.intake import cli as intake_cli
 from evac.linkage import cli as linkage_cli
 from evac.people.models import State
@@ -198,6 +199,7 @@ app.add_typer(vault_cli.audit_app, name="audit")
 app.add_typer(auth_cli.app, name="user")
 app.add_typer(scenario_cli.app, name="scenario")
 app.add_typer(reports_cli.app, name="search")
+app.add_typer(eligibility_cli.app, name="eligibility")
 
 
 def run() -> None:
