@@ -149,7 +149,7 @@ def print_file_summary(summary: Summary, out: Path, policy: Policy, day: date) -
     output.print(table)
     if summary.mixed_parties:
         output.print(
-            f"[yellow]{summary.mixed_parties:,} parties with mixed outcomes[/] for an officer"
+            f"[yellow]Parties with mixed outcomes, for an officer:[/] {summary.mixed_parties:,}"
         )
     if summary.unmapped_claims:
         output.print("[yellow]Claims the policy does not map[/] (add them to a category's claims):")
