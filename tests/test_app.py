@@ -120,3 +120,19 @@ def test_a_shredded_operation_is_gone_not_a_server_error(settings, shredded, aut
         form = {"p_full_name": "Gul Ahmad", "members": "0", "csrf": csrf_token(client, "/register")}
         registered = client.post("/register?lang=ps", data=form, headers={"Accept": "text/html"})
         assert registered.status_code == 410 and "عملیات بند شو" in registered.text
+
+
+@pytest.mark.browser
+def test_docs_page_shows_every_operation_with_no_internet(browser, live_server):
+    page = browser.new_page()
+    outside = []
+    page.route(
+        lambda url: not url.startswith(live_server),
+        lambda route: (outside.append(route.request.url), route.abort()),
+    )
+    page.goto(f"{live_server}/docs")
+    page.wait_for_selector(".opblock", timeout=15_000)
+    assert page.locator("#operations-intake-submitRegistrations").count() == 1
+    assert page.locator(".btn.authorize").count() == 1  # the bearer scheme: "Authorize"
+    assert outside == []
+    page.close()
