@@ -60,24 +60,72 @@ class Decision:
 
 def decide_party(members: list[Member], *, policy: Policy, as_of: date) -> list[Decision]:
     """A decision for each member of one party, in the members' order."""
-    own = [own_judgement(member, policy) for member in members]
-    principals = _household_principals(members, own)
-    judgements = [
-        _with_derivative(member, own[index], principals, policy, as_of)
-        for index, member in enumerate(members)
-    ]
-    party = _party_principal(members, judgements, principals)
-    mixed = len({judgement.outcome for judgement in judgements}) > 1
-    minors_alone = _unaccompanied(members, policy, as_of)
-    return [
-        _decision(member, judgement, party, mixed, minors_alone, policy, as_of)
-        for member, judgement in zip(members, judgements, strict=True)
-    ]
+    return Judge(policy, as_of).party(members)
 
 
-def own_judgement(member: Member, policy: Policy) -> Judgement:
+class Judge:
+    """Decides parties under one policy, ages counted on one day. What many persons share (the
+    judgement of one finding, one priority) is worked out once."""
+
+    def __init__(self, policy: Policy, as_of: date) -> None:
+        self.policy = policy
+        self.as_of = as_of
+        self.own_judgements: dict[Finding, Judgement] = {}
+        self.priorities: dict[tuple[str, frozenset[str]], Priority] = {}
+
+    def party(self, members: list[Member]) -> list[Decision]:
+        """A decision for each member of one party, in the members' order."""
+        policy, as_of = self.policy, self.as_of
+        own = [self.own(member.finding) for member in members]
+        principals = _household_principals(members, own)
+        judgements = [
+            _with_derivative(member, own[index], principals, policy, as_of)
+            for index, member in enumerate(members)
+        ]
+        party = _party_principal(members, judgements, principals)
+        mixed = len({judgement.outcome for judgement in judgements}) > 1
+        minors_alone = _unaccompanied(members, policy, as_of)
+        return [
+            self._decision(member, judgement, party, mixed, member.key in minors_alone)
+            for member, judgement in zip(members, judgements, strict=True)
+        ]
+
+    def own(self, finding: Finding) -> Judgement:
+        if finding not in self.own_judgements:
+            self.own_judgements[finding] = own_judgement(finding, self.policy)
+        return self.own_judgements[finding]
+
+    def priority(self, category: str, flags: frozenset[str]) -> Priority:
+        if (category, flags) not in self.priorities:
+            self.priorities[category, flags] = priority_of(category, flags, self.policy)
+        return self.priorities[category, flags]
+
+    def _decision(
+        self, member: Member, judgement: Judgement, party: str, mixed: bool, alone: bool
+    ) -> Decision:
+        flags, notes = _flags(member, alone, self.policy, self.as_of)
+        priority = self.priority(judgement.category, flags) if judgement.category else None
+        reason = f"{judgement.outcome}: {judgement.sentence}"
+        if priority is not None:
+            reason += f"; {priority}"
+        for note in (*notes, *([MIXED_PARTY] if mixed else [])):
+            reason += f"; {note}"
+        return Decision(
+            key=member.key,
+            party=party,
+            outcome=judgement.outcome,
+            category=judgement.category,
+            basis=judgement.basis,
+            priority=priority,
+            reason=reason,
+            unmapped_claim=member.finding.unmapped_claim,
+            mixed_party=mixed,
+            notes=notes,
+        )
+
+
+def own_judgement(finding: Finding, policy: Policy) -> Judgement:
     """The outcome of a person's own category (see evidence.py), without any relative."""
-    finding = member.finding
     if finding.category is None:
         if finding.unmapped_claim:
             sentence = f"claim {finding.unmapped_claim!r} is not in the policy's vocabulary"
@@ -187,45 +235,17 @@ def _unaccompanied(members: list[Member], policy: Policy, as_of: date) -> set[st
     return minors if len(minors) == len(members) else set()
 
 
-def _decision(
-    member: Member,
-    judgement: Judgement,
-    party: str,
-    mixed: bool,
-    minors_alone: set[str],
-    policy: Policy,
-    as_of: date,
-) -> Decision:
-    flags, notes = _flags(member, minors_alone, policy, as_of)
-    priority = priority_of(judgement.category, flags, policy) if judgement.category else None
-    reason = f"{judgement.outcome}: {judgement.sentence}"
-    if priority is not None:
-        reason += f"; {priority}"
-    for note in (*notes, *([MIXED_PARTY] if mixed else [])):
-        reason += f"; {note}"
-    return Decision(
-        key=member.key,
-        party=party,
-        outcome=judgement.outcome,
-        category=judgement.category,
-        basis=judgement.basis,
-        priority=priority,
-        reason=reason,
-        unmapped_claim=member.finding.unmapped_claim,
-        mixed_party=mixed,
-        notes=notes,
-    )
-
-
 def _flags(
-    member: Member, minors_alone: set[str], policy: Policy, as_of: date
+    member: Member, alone: bool, policy: Policy, as_of: date
 ) -> tuple[frozenset[str], tuple[str, ...]]:
-    """The member's flags with those evac computes (when the policy has them), and a note for
+    """The member's flags with those evac computes (over 65, a minor alone), and a note for
     each flag written for the member that the policy does not know."""
     flags = set(member.flags)
     if member.birth and member.birth.at_least(policy.older_from, as_of):
         flags.add(OVER_65)
-    if member.key in minors_alone:
+    if alone:
         flags.add(UNACCOMPANIED_MINOR)
+    if not flags:
+        return member.flags, ()
     unknown = sorted(member.flags - policy.flags.keys())
     return frozenset(flags), tuple(f"flag {flag!r} is not in the policy" for flag in unknown)

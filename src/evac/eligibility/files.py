@@ -9,13 +9,14 @@ sorted by family, as most are, comes back in its own order.
 import csv
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from pathlib import Path
 
 from evac.eligibility.ages import BirthSpan, birth_span
-from evac.eligibility.decisions import Decision, Member, decide_party
+from evac.eligibility.decisions import Decision, Judge, Member
 from evac.eligibility.evidence import Evidence, Finding, category_from_evidence
 from evac.eligibility.parties import travel_parties
 from evac.eligibility.policy import Policy, claim_key
@@ -34,13 +35,13 @@ INPUT_COLUMNS = (
     "date_of_birth",
     "us_passport_number",
     "green_card_number",
+    "siv_visa_number",  # optional, as marital_status and flags below
     "siv_case_number",
     "com_approval_date",
-    # optional beyond the partners' contract: what a list may add
-    "siv_visa_number",
-    "marital_status",
+    "marital_status",  # optional beyond the partners' contract: what a list may add
     "flags",
 )
+# The input columns between date_of_birth and com_approval_date, and the documents they hold.
 DOCUMENT_COLUMNS = {
     "us_passport": "us_passport_number",
     "green_card": "green_card_number",
@@ -83,12 +84,13 @@ def decide_file(
         rows_of.setdefault(member.key, []).append(index)
     parties = travel_parties((member.key, member.household) for member in members)
     summary = Summary(rows=len(members), parties=len(parties))
+    judge = Judge(policy, as_of)
     with out.open("w", encoding="utf-8", newline="") as handle:
         writer = SafeWriter(handle)
         writer.writerow(OUTPUT_COLUMNS)
         for done, keys in enumerate(parties, 1):
             party = [members[index] for key in keys for index in rows_of[key]]
-            decisions = decide_party(party, policy=policy, as_of=as_of)
+            decisions = judge.party(party)
             _count(summary, decisions)
             writer.writerows(_output_row(decision) for decision in decisions)
             if done % 10_000 == 0:
@@ -111,86 +113,98 @@ def _read_members(
     with source.open(encoding="utf-8-sig", newline="") as handle:
         rows = csv.reader(handle)
         header = next(rows, [])
-        positions = _positions(header)
+        cells_of = _cells_getter(header)
+        width = len(header) + 1  # a missing column reads the empty cell added at the end
         for number, row in enumerate(rows, 1):
-            yield reader.member({name: row[at] if at < len(row) else "" for name, at in positions})
+            row.extend([""] * (width - len(row)))
+            yield reader.member(*cells_of(row))
             if number % 10_000 == 0:
                 progress("reading persons", number, total)
     progress("reading persons", total, total)
 
 
-def _positions(header: list[str]) -> list[tuple[str, int]]:
-    """Where each known column sits; columns evac does not know are ignored."""
+def _cells_getter(header: list[str]) -> itemgetter:
+    """The INPUT_COLUMNS of a row, in that order; a missing one is the empty cell after the
+    row's last; columns evac does not know are ignored."""
     found = {name.strip().lower(): at for at, name in enumerate(header)}
     if "record_id" not in found:
         raise MissingColumn(f"no record_id column (columns: {', '.join(header) or 'none'})")
-    return [(name, found[name]) for name in INPUT_COLUMNS if name in found]
+    return itemgetter(*(found.get(name, len(header)) for name in INPUT_COLUMNS))
+
+
+class _Once(dict):
+    """Each distinct value read once: lists repeat the same claims, dates and relations
+    thousands of times."""
+
+    def __init__(self, read: Callable[[Hashable], object]) -> None:
+        super().__init__()
+        self.read = read
+
+    def __missing__(self, value: Hashable) -> object:
+        self[value] = read = self.read(value)
+        return read
 
 
 class _MemberReader:
-    """Rows to Members. Lists repeat the same few values (claims, dates, relations) thousands
-    of times: each distinct value is read once per file."""
+    """A row's cells (INPUT_COLUMNS) to a Member."""
 
     def __init__(self, policy: Policy, as_of: date) -> None:
         self.policy = policy
         self.as_of = as_of
-        self.findings: dict[Evidence, Finding] = {}
-        self.births: dict[str, BirthSpan | None] = {}
-        self.relationships: dict[str, Role | None] = {}
-        self.approvals: dict[str, tuple[bool, str]] = {}
+        self.findings = _Once(self._finding)
+        self.births = _Once(self._birth)
+        self.relationships = _Once(_relationship)
+        self.approvals = _Once(_read_approval)
+        self.married = _Once(lambda text: claim_key(text) in MARRIED)
+        self.flags = _Once(_flags)
 
-    def member(self, cells: dict[str, str]) -> Member:
-        get = cells.get
-        household = get("household_id", "").strip()
+    def member(
+        self,
+        record_id: str,
+        household: str,
+        relationship: str,
+        claim: str,
+        nationality: str,
+        birth: str,
+        *documents_approval_marital_flags: str,
+    ) -> Member:
+        *numbers, approval, marital, flags = documents_approval_marital_flags
+        held = tuple(bool(number) and _holds(number) for number in numbers)
+        household = household.strip()
         return Member(
-            key=cells["record_id"].strip(),
+            key=record_id.strip(),
             household=household or None,
-            relationship=self._relationship(get("relationship", "")),
-            finding=self._finding(cells),
-            birth=self._birth(get("date_of_birth", "")),
-            married=claim_key(get("marital_status", "")) in MARRIED,
-            flags=_flags(get("flags", "")),
+            relationship=self.relationships[relationship],
+            finding=self.findings[(claim, nationality, held, approval)],
+            birth=self.births[birth],
+            married=self.married[marital],
+            flags=self.flags[flags],
         )
 
-    def _finding(self, cells: dict[str, str]) -> Finding:
-        documents = {kind for kind, column in DOCUMENT_COLUMNS.items() if _holds(cells, column)}
-        approved, dated = self._approval(cells.get("com_approval_date", ""))
+    def _finding(self, key: tuple[str, str, tuple[bool, ...], str]) -> Finding:
+        claim, nationality, held, approval = key
+        documents = {kind for kind, holds in zip(DOCUMENT_COLUMNS, held, strict=True) if holds}
+        approved, dated = self.approvals[approval]
         if approved:
             documents.add("com_approval")
-        evidence = Evidence(
-            claim=cells.get("category_claimed", ""),
-            nationality=cells.get("nationality", ""),
-            documents=frozenset(documents),
-            approval_date=dated,
-        )
-        if evidence not in self.findings:
-            self.findings[evidence] = category_from_evidence(evidence, self.policy)
-        return self.findings[evidence]
-
-    def _approval(self, text: str) -> tuple[bool, str]:
-        """Whether a Chief-of-Mission approval cell says approved, and its date when it is one."""
-        if text not in self.approvals:
-            self.approvals[text] = _read_approval(text)
-        return self.approvals[text]
+        evidence = Evidence(claim, nationality, frozenset(documents), dated)
+        return category_from_evidence(evidence, self.policy)
 
     def _birth(self, text: str) -> BirthSpan | None:
-        if text not in self.births:
-            try:
-                birth = parse_birth_date(text, today=self.as_of)
-            except InvalidDate:
-                birth = None  # unreadable: judged as unknown, and the reason says so
-            self.births[text] = birth_span(birth) if birth else None
-        return self.births[text]
-
-    def _relationship(self, text: str) -> Role | None:
-        if text not in self.relationships:
-            self.relationships[text] = Role(parse_relationship(text)) if text.strip() else None
-        return self.relationships[text]
+        try:
+            birth = parse_birth_date(text, today=self.as_of)
+        except InvalidDate:
+            return None  # unreadable: judged as unknown, and the reason says so
+        return birth_span(birth) if birth else None
 
 
-def _holds(cells: dict[str, str], column: str) -> bool:
+def _relationship(text: str) -> Role | None:
+    return Role(parse_relationship(text)) if text.strip() else None
+
+
+def _holds(text: str) -> bool:
     """A document cell with a number in it: "N/A", "pending" or "000000" hold none."""
-    text = cells.get(column, "").strip()
+    text = text.strip()
     return bool(text) and not is_placeholder(text) and not says_no_number(text)
 
 
