@@ -34,7 +34,7 @@ class BirthSpan:
 
     def at_least(self, years: int, day: date) -> bool:
         """Certainly `years` old or more on `day`."""
-        return self.ages_on(day)[0] >= years
+        return age_on(self.latest, day) >= years
 
     def __str__(self) -> str:
         if self.earliest == self.latest:

@@ -240,12 +240,13 @@ def _flags(
 ) -> tuple[frozenset[str], tuple[str, ...]]:
     """The member's flags with those evac computes (over 65, a minor alone), and a note for
     each flag written for the member that the policy does not know."""
+    older = member.birth is not None and member.birth.at_least(policy.older_from, as_of)
+    if not (member.flags or older or alone):
+        return member.flags, ()
     flags = set(member.flags)
-    if member.birth and member.birth.at_least(policy.older_from, as_of):
+    if older:
         flags.add(OVER_65)
     if alone:
         flags.add(UNACCOMPANIED_MINOR)
-    if not flags:
-        return member.flags, ()
     unknown = sorted(member.flags - policy.flags.keys())
     return frozenset(flags), tuple(f"flag {flag!r} is not in the policy" for flag in unknown)

@@ -169,16 +169,15 @@ class _MemberReader:
         *documents_approval_marital_flags: str,
     ) -> Member:
         *numbers, approval, marital, flags = documents_approval_marital_flags
-        held = tuple(bool(number) and _holds(number) for number in numbers)
-        household = household.strip()
+        held = tuple([_holds(number) if number else False for number in numbers])
         return Member(
-            key=record_id.strip(),
-            household=household or None,
-            relationship=self.relationships[relationship],
-            finding=self.findings[(claim, nationality, held, approval)],
-            birth=self.births[birth],
-            married=self.married[marital],
-            flags=self.flags[flags],
+            record_id.strip(),
+            household.strip() or None,
+            self.relationships[relationship],
+            self.findings[(claim, nationality, held, approval)],
+            self.births[birth],
+            self.married[marital],
+            self.flags[flags],
         )
 
     def _finding(self, key: tuple[str, str, tuple[bool, ...], str]) -> Finding:
