@@ -233,6 +233,11 @@ def test_already_decided_says_who_decided_what_and_why(client, queue, officer, s
     assert "Not the same" in decided and "different mothers on the tazkiras" in decided
     assert f'id="decided-by">{username}<' in decided and username.startswith("officer-")
     assert 'id="decision-form"' not in page
+    api = client.get(f"/api/v1/linkage/reviews/{queue[0].id}", headers={**officer, "Accept": ""})
+    assert api.json()["decision"] | {"decided_at": None} == {
+        "same": False, "reason": "different mothers on the tazkiras", "actor": username,
+        "decided_at": None,
+    }  # fmt: skip
 
 
 def test_api_lives_under_v1_with_named_operations(client, queue, auth_headers):

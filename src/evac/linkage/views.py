@@ -17,7 +17,7 @@ from evac.auth.deps import requires
 from evac.auth.permissions import Actor, Permission
 from evac.deps import LanguageDep, RowId, SessionDep, render
 from evac.i18n import Language
-from evac.linkage.models import LinkHistory, ReviewItem
+from evac.linkage.models import LinkDecision, LinkHistory, ReviewItem, Verdict
 from evac.linkage.review import (
     BAND_LABELS,
     QueueFilter,
@@ -90,9 +90,17 @@ class ReviewSummary(BaseModel):
     status: str
 
 
+class DecisionMade(BaseModel):
+    same: bool
+    reason: str
+    actor: str
+    decided_at: str
+
+
 class ReviewDetail(ReviewSummary):
     fields: list[tuple[str, str, str]] = Field(description="field, left value, right value")
     weights: dict[str, dict] = Field(description="comparison -> level reached and match weight")
+    decision: DecisionMade | None = Field(description="who decided what, when and why")
 
 
 class Decision(BaseModel):
@@ -125,6 +133,17 @@ def _summary(item: ReviewItem, sources: tuple[str, str], position: int | None) -
         "probability": item.probability,
         "status": item.status,
     }
+
+
+def _made(decision: LinkDecision | None) -> DecisionMade | None:
+    if decision is None:
+        return None
+    return DecisionMade(
+        same=decision.verdict == Verdict.same,
+        reason=decision.reason,
+        actor=decision.actor,
+        decided_at=decision.decided_at.isoformat(),
+    )
 
 
 def _history(entries: list[LinkHistory]) -> list[HistoryEntry]:
@@ -169,7 +188,8 @@ def api_review(item_id: RowId, request: Request, session: SessionDep, actor: Rev
     position = queue_position(session, operation_id=cipher.operation_id, filters=QueueFilter(),
                               item=item)  # fmt: skip
     summary = _summary(item, pair_sources(session, [item])[item.id], position)
-    return ReviewDetail(**summary, fields=fields, weights=item.weights)
+    made = _made(decision_of(session, item))
+    return ReviewDetail(**summary, fields=fields, weights=item.weights, decision=made)
 
 
 @router.post(f"{API}/reviews/{{item_id}}/decision", tags=["linkage"],
