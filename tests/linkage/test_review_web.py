@@ -11,6 +11,7 @@ from sqlalchemy import select
 from evac.app import create_app
 from evac.auth.permissions import Role, cli_actor
 from evac.linkage.models import LinkHistory, ReviewItem
+from evac.linkage.review import birth_text
 from evac.linkage.service import open_reviews, run_linkage
 from evac.people.models import ContactKind, DocumentKind, Person, Registration, State
 from evac.people.models import Role as MemberRole
@@ -347,3 +348,25 @@ def test_reviewer_merges_then_splits_in_the_browser(logged_in_page, live_server,
     kinds = [h.kind.value for h in session.scalars(select(LinkHistory).order_by(LinkHistory.id))]
     assert kinds == ["merge", "split"]
     assert "different mother on the tazkira" in page.locator("#history").inner_text()
+
+
+MAY_12 = {"birth_year": 1986, "birth_month": 5, "birth_day": 12}
+
+
+@pytest.mark.parametrize(
+    ("birth", "lang", "shown"),
+    [
+        (MAY_12, "en", "1986-05-12"),
+        (MAY_12, "fa-AF", "22 ثور 1365 (1986-05-12)"),
+        (MAY_12, "ps", "22 غوایی 1365 (1986-05-12)"),
+        # a month without its day overlaps two Solar Hijri months, here of two years
+        ({"birth_year": 1986, "birth_month": 3}, "fa-AF", "حوت 1364 – حمل 1365 (1986-03)"),
+        ({"birth_year": 1986, "birth_month": 6}, "en", "1986-06"),
+        # 1365 SH alone: born between March 1986 and March 1987
+        ({"birth_year": 1986, "birth_year_spans_two": True}, "fa-AF", "1365 (1986–1987)"),
+        ({"birth_year": 1986, "birth_year_spans_two": True}, "en", "1986–1987 (1365 SH)"),
+        ({"birth_year": 1986}, "en", "1986"),
+    ],
+)  # fmt: skip
+def test_a_birth_date_is_one_date_in_the_readers_calendar(birth, lang, shown):
+    assert str(birth_text(RegistrationRecord(**birth), lang)) == shown
