@@ -8,7 +8,7 @@ families were turned back at the gate together because one member lacked a paper
 behind; neither should happen without someone deciding it.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from evac.eligibility.ages import BirthSpan
@@ -55,7 +55,6 @@ class Decision:
     reason: str
     unmapped_claim: str = ""
     mixed_party: bool = False
-    notes: tuple[str, ...] = field(default=())
 
 
 def decide_party(members: list[Member], *, policy: Policy, as_of: date) -> list[Decision]:
@@ -120,7 +119,6 @@ class Judge:
             reason=reason,
             unmapped_claim=member.finding.unmapped_claim,
             mixed_party=mixed,
-            notes=notes,
         )
 
 

@@ -40,7 +40,7 @@ class Finding:
 
     def describe(self, policy: Policy) -> str:
         """The category in words: "SIV applicant with COM approval dated 2021-07-02"."""
-        label = policy.categories[self.category].label if self.category else "no category"
+        label = policy.categories[self.category].label
         return f"{label} dated {self.dated}" if self.dated else label
 
     @property

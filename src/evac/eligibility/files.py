@@ -26,6 +26,13 @@ from evac.intake.validate import COM_STATUSES, parse_relationship
 from evac.people.models import Role
 from evac.safe_csv import SafeWriter
 
+# Document columns, in the order they come in a row, and the document each holds.
+DOCUMENT_COLUMNS = {
+    "us_passport_number": "us_passport",
+    "green_card_number": "green_card",
+    "siv_visa_number": "siv_visa",  # optional, as marital_status and flags
+    "siv_case_number": "siv_case",
+}
 INPUT_COLUMNS = (
     "record_id",
     "household_id",
@@ -33,21 +40,11 @@ INPUT_COLUMNS = (
     "category_claimed",
     "nationality",
     "date_of_birth",
-    "us_passport_number",
-    "green_card_number",
-    "siv_visa_number",  # optional, as marital_status and flags below
-    "siv_case_number",
+    *DOCUMENT_COLUMNS,
     "com_approval_date",
     "marital_status",  # optional beyond the partners' contract: what a list may add
     "flags",
 )
-# The input columns between date_of_birth and com_approval_date, and the documents they hold.
-DOCUMENT_COLUMNS = {
-    "us_passport": "us_passport_number",
-    "green_card": "green_card_number",
-    "siv_visa": "siv_visa_number",
-    "siv_case": "siv_case_number",
-}
 OUTPUT_COLUMNS = ("record_id", "party_id", "eligible", "category", "basis", "priority", "reason")
 MARRIED = frozenset({"married", "متاهل", "متأهل", "وادهشوی", "وادهشوې"})
 FLAG_SEPARATORS = re.compile(r"[;,|]")
@@ -64,7 +61,6 @@ class Summary:
     parties: int = 0
     mixed_parties: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
-    categories: Counter[str] = field(default_factory=Counter)
     unmapped_claims: Counter[str] = field(default_factory=Counter)
 
 
@@ -182,7 +178,8 @@ class _MemberReader:
 
     def _finding(self, key: tuple[str, str, tuple[bool, ...], str]) -> Finding:
         claim, nationality, held, approval = key
-        documents = {kind for kind, holds in zip(DOCUMENT_COLUMNS, held, strict=True) if holds}
+        kinds = DOCUMENT_COLUMNS.values()
+        documents = {kind for kind, holds in zip(kinds, held, strict=True) if holds}
         approved, dated = self.approvals[approval]
         if approved:
             documents.add("com_approval")
@@ -232,7 +229,6 @@ def _count(summary: Summary, decisions: list[Decision]) -> None:
     summary.mixed_parties += any(decision.mixed_party for decision in decisions)
     for decision in decisions:
         summary.outcomes[decision.outcome] += 1
-        summary.categories[decision.category or ""] += 1
         if decision.unmapped_claim:
             summary.unmapped_claims[decision.unmapped_claim] += 1
 
