@@ -22,6 +22,8 @@ R7,H2,Self,AMCIT,,1980,,A012345678,,,,
 R9,H3,Head,Cousin of a general,,,,,,,,
 R10,H4,HEAD,P-2 REFERRAL,,1970,,,,,,
 R11,H4,CHILD,,,1995,,,,,Married,
+,,,AMCIT,,,,,,,,
+,,,Vulnerable,,,,,,,,
 """
 
 
@@ -41,13 +43,16 @@ def test_a_file_of_persons_comes_back_decided(tmp_path):
     result, rows = _run(tmp_path, "--as-of", "2021-08-25")
     assert list(rows[0]) == list(OUTPUT_COLUMNS)
     by_id = {row["record_id"]: row for row in rows}
-    assert len(by_id) == 11
+    assert len(by_id) == 13
+    # rows without an id are two persons, each named by their line
+    assert (by_id["line 13"]["category"], by_id["line 14"]["category"]) == ("us_citizen", "at_risk")
+    assert by_id["line 13"]["party_id"] == "line 13"
     assert by_id["R2"]["reason"].startswith(
         "eligible: spouse of SIV applicant with COM approval dated 2021-07-02 (document); "
         "priority 3"
     )
     eligible = {key for key, row in by_id.items() if row["eligible"] == "eligible"}
-    assert eligible == {"R1", "R2", "R3", "R7", "R10", "R11"}
+    assert eligible == {"R1", "R2", "R3", "R7", "R10", "R11", "line 13"}
     assert {by_id[key]["eligible"] for key in ("R4", "R5", "R6")} == {"ineligible"}
     assert {by_id[key]["party_id"] for key in ("R1", "R2", "R6")} == {"R1"}
     # a green card beats the claim of citizenship

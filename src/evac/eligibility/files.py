@@ -113,7 +113,9 @@ def _read_members(
         width = len(header) + 1  # a missing column reads the empty cell added at the end
         for number, row in enumerate(rows, 1):
             row.extend([""] * (width - len(row)))
-            yield reader.member(*cells_of(row))
+            record_id, *cells = cells_of(row)
+            # a row without an id is named by its line, or all of them would be one person
+            yield reader.member(record_id.strip() or f"line {number + 1}", *cells)
             if number % 10_000 == 0:
                 progress("reading persons", number, total)
     progress("reading persons", total, total)
@@ -167,7 +169,7 @@ class _MemberReader:
         *numbers, approval, marital, flags = documents_approval_marital_flags
         held = tuple([_holds(number) if number else False for number in numbers])
         return Member(
-            record_id.strip(),
+            record_id,
             household.strip() or None,
             self.relationships[relationship],
             self.findings[(claim, nationality, held, approval)],
