@@ -71,6 +71,7 @@ class Judge:
         self.as_of = as_of
         self.own_judgements: dict[Finding, Judgement] = {}
         self.priorities: dict[tuple[str, frozenset[str]], Priority] = {}
+        self.reasons: dict[tuple, str] = {}  # (outcome, sentence, priority, notes, mixed)
 
     def party(self, members: list[Member]) -> list[Decision]:
         """A decision for each member of one party, in the members' order."""
@@ -104,22 +105,32 @@ class Judge:
     ) -> Decision:
         flags, notes = _flags(member, alone, self.policy, self.as_of)
         priority = self.priority(judgement.category, flags) if judgement.category else None
-        reason = f"{judgement.outcome}: {judgement.sentence}"
-        if priority is not None:
-            reason += f"; {priority}"
-        for note in (*notes, *([MIXED_PARTY] if mixed else [])):
-            reason += f"; {note}"
+        # the sentence, not the judgement: a derivative's basis names its principal
+        reason_of = (judgement.outcome, judgement.sentence, priority, notes, mixed)
+        if reason_of not in self.reasons:
+            self.reasons[reason_of] = _reason(*reason_of)
         return Decision(
-            key=member.key,
-            party=party,
-            outcome=judgement.outcome,
-            category=judgement.category,
-            basis=judgement.basis,
-            priority=priority,
-            reason=reason,
-            unmapped_claim=member.finding.unmapped_claim,
-            mixed_party=mixed,
+            member.key,
+            party,
+            judgement.outcome,
+            judgement.category,
+            judgement.basis,
+            priority,
+            self.reasons[reason_of],
+            member.finding.unmapped_claim,
+            mixed,
         )
+
+
+def _reason(
+    outcome: Outcome, sentence: str, priority: Priority | None, notes: tuple[str, ...], mixed: bool
+) -> str:
+    reason = f"{outcome}: {sentence}"
+    if priority is not None:
+        reason += f"; {priority}"
+    for note in (*notes, *([MIXED_PARTY] if mixed else [])):
+        reason += f"; {note}"
+    return reason
 
 
 def own_judgement(finding: Finding, policy: Policy) -> Judgement:
@@ -225,12 +236,10 @@ def _party_principal(
 
 def _unaccompanied(members: list[Member], policy: Policy, as_of: date) -> set[str]:
     """Members certainly under age whose party has nobody who may be an adult."""
-    minors = {
-        member.key
-        for member in members
-        if member.birth and member.birth.is_under(policy.minor_under, as_of) is True
-    }
-    return minors if len(minors) == len(members) else set()
+    for member in members:
+        if member.birth is None or member.birth.is_under(policy.minor_under, as_of) is not True:
+            return set()
+    return {member.key for member in members}
 
 
 def _flags(
