@@ -19,8 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evac.people.models import Role
 
-DOCUMENTS = ("us_passport", "green_card", "siv_visa", "siv_case", "com_approval")
-Document = Literal["us_passport", "green_card", "siv_visa", "siv_case", "com_approval"]
+Document = Literal[  # what file mode reads, and the people register will hold
+    "us_passport", "green_card", "siv_visa", "siv_case", "com_approval"
+]
 # Flags evac computes itself; the others come with the person (a column, a staff note).
 OVER_65 = "over_65"
 UNACCOMPANIED_MINOR = "unaccompanied_minor"
