@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evac.people.models import Role
 
-Document = Literal[  # what file mode reads, and the people register will hold
+Document = Literal[  # the documents a rule may require: file mode reads one column each
     "us_passport", "green_card", "siv_visa", "siv_case", "com_approval"
 ]
 # Flags evac computes itself; the others come with the person (a column, a staff note).
