@@ -85,6 +85,10 @@ def test_who_may_submit(client, auth_headers):
         client.post("/api/v1/intake/submissions", json={"rows": []}, headers=officer).status_code
         == 422
     )
+    for source in ("ngo\x00alpha", "ngo\nalpha", ""):  # PostgreSQL refuses a NUL: a 500 before
+        body = {"rows": ROWS, "source": source}
+        sent = client.post("/api/v1/intake/submissions", json=body, headers=officer)
+        assert sent.status_code == 422, source
 
 
 def selected_mapping(page: str) -> dict[str, str]:

@@ -298,6 +298,7 @@ class SubmissionIn(BaseModel):
     source: str | None = Field(
         None,
         max_length=80,
+        pattern=r"^[^\x00-\x1f\x7f]+$",  # a name: no control characters (PostgreSQL refuses NUL)
         description="Staff only: the source the rows come from. Partners send their own.",
     )
     mapping: dict[str, str | None] | None = Field(
