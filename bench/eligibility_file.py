@@ -14,6 +14,7 @@ import csv
 import os
 import platform
 import random
+import resource
 import tempfile
 import time
 from datetime import date
@@ -127,7 +128,8 @@ def main() -> None:
     rate, anchor_rate = summary.rows / seconds, summary.rows / anchor_seconds
     machine = platform.processor() or platform.machine()
     print(f"machine: {machine}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
-    print(f"persons: {summary.rows:,} in {summary.parties:,} parties; {dict(summary.outcomes)}")
+    outcomes = ", ".join(f"{outcome} {count:,}" for outcome, count in summary.outcomes.items())
+    print(f"persons: {summary.rows:,} in {summary.parties:,} parties; {outcomes}")
     print(
         f"evac eligibility file: {seconds:.1f} s ({cpu_seconds:.1f} s CPU), {rate:,.0f} persons/s"
     )
@@ -144,6 +146,8 @@ def main() -> None:
     print(
         f"at 1,000,000 persons: {at_a_million:.0f} s, {at_a_million_cpu:.0f} s CPU (target < 60 s)"
     )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(f"peak memory of the whole script: {peak:,.0f} MiB")
     if not arguments.keep:
         for file in folder.iterdir():
             file.unlink()
