@@ -136,3 +136,16 @@ def test_docs_page_shows_every_operation_with_no_internet(browser, live_server):
     assert page.locator(".btn.authorize").count() == 1  # the bearer scheme: "Authorize"
     assert outside == []
     page.close()
+
+
+def test_a_nul_byte_is_refused_not_a_server_error(settings, operation, session, auth_headers):
+    """PostgreSQL refuses NUL in text: each field that reaches a query refuses it first."""
+    officer = auth_headers(Role.officer)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        login = {"username": "gul\x00", "password": "x", "csrf": csrf_token(client)}
+        assert client.post("/login", data=login).status_code == 422
+        asked = {"reference": "EV-\x00", "phone": "0799\x00", "csrf": csrf_token(client)}
+        assert client.post("/register/status", data=asked).status_code == 200  # the neutral one
+        body = {"rows": [{"given_name": "Gul"}], "source": "ngo\x00"}
+        sent = client.post("/api/v1/intake/submissions", json=body, headers=officer)
+        assert sent.status_code == 422

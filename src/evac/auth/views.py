@@ -54,7 +54,8 @@ def login(
     request: Request,
     session: SessionDep,
     lang: LanguageDep,
-    username: Annotated[str, Form()],
+    # no user name holds a NUL, and PostgreSQL refuses one in a query (it was a 500)
+    username: Annotated[str, Form(pattern=r"^[^\x00]*$")],
     password: Annotated[str, Form()],
     next: Annotated[str, Form()] = "",
 ):
