@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from sqlalchemy import Select, case, desc, func, select
+from sqlalchemy import Select, case, desc, func, select, union_all
 from sqlalchemy.orm import Session
 
 from evac.auth.permissions import Actor, Forbidden, Permission, Role
@@ -35,6 +35,11 @@ REFERENCE = re.compile(r"^EV-?([A-Z0-9]{4})-?([A-Z0-9]{4})$")
 # Registrations scored on every name key, among those that match the query's rarer keys best:
 # a name shared by more is one the officer must add a father's name or a family name to.
 CANDIDATES = 500
+# A key more registrations hold than this is a common name part (Ahmad, Rahimi, the sound
+# h-m-d of Ahmad and Hamid in a large operation): only this many of them are read, so a
+# search costs the same whatever it types. The person sought is found by its rarer keys, and
+# every key counts in the final score of the candidates.
+POSTINGS = 2000
 # An exact identifier (a passport, a phone, a reference) outranks any name.
 IDENTIFIER_SCORE = 1000
 SEARCHED_KINDS = [kind for kind in DocumentKind if kind != DocumentKind.com_approval]
@@ -210,14 +215,12 @@ def _name_scores(
     weight = {digest: k.weight for digest, k in digests}
     core = {digest for digest, k in digests if not k.subordinate} or set(weight)
     exact = [digest for digest, w in weight.items() if w == EXACT_WEIGHT]
-    score = func.sum(case((SearchKey.digest.in_(exact), EXACT_WEIGHT), else_=SOUND_WEIGHT))
-    candidates = select(SearchKey.registration_id).where(SearchKey.digest.in_(core))
-    if source is not None:
-        candidates = candidates.join(Registration, Registration.id == SearchKey.registration_id)
-        candidates = candidates.where(Registration.source == source)
+    found = union_all(*(_postings(digest, source) for digest in core)).subquery()
+    score = func.sum(case((found.c.digest.in_(exact), EXACT_WEIGHT), else_=SOUND_WEIGHT))
     candidates = (
-        candidates.group_by(SearchKey.registration_id)
-        .order_by(desc(score), SearchKey.registration_id)
+        select(found.c.registration_id)
+        .group_by(found.c.registration_id)
+        .order_by(desc(score), found.c.registration_id)
         .limit(CANDIDATES)
         .cte("candidate")
     )
@@ -235,6 +238,15 @@ def _name_scores(
     for person_id, digest in rows:
         agreeing[person_id].add(digest)
     return {person_id: sum(weight[d] for d in digests) for person_id, digests in agreeing.items()}
+
+
+def _postings(digest: str, source: str | None) -> Select:
+    """The first POSTINGS registrations that hold one key (a partner's own only)."""
+    query = select(SearchKey.registration_id, SearchKey.digest).where(SearchKey.digest == digest)
+    if source is not None:
+        query = query.join(Registration, Registration.id == SearchKey.registration_id)
+        query = query.where(Registration.source == source)
+    return select(query.limit(POSTINGS).subquery())  # SQLite: no LIMIT inside a UNION's part
 
 
 _SCORERS = {
