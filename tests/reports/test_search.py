@@ -162,7 +162,10 @@ def test_a_common_key_is_read_only_so_far_and_the_rare_one_still_finds(
 ):
     from evac.reports import service
 
-    namesakes = [place("one", given_name="Ahmad", family_name="Karimi") for _ in range(3)]
+    namesakes = [
+        place("one", given_name="Ahmad", family_name="Karimi", source_record_id=str(n))
+        for n in range(3)
+    ]
     wali = place("one", given_name="Ahmad", father_name="Wali")
     monkeypatch.setattr(service, "POSTINGS", 1)
     found = ids(search(session, cipher=cipher, actor=OFFICER, query="Ahmad Wali", purpose="x"))
