@@ -43,6 +43,11 @@ def test_households_that_share_a_person_are_one_party():
     assert parties == [["a", "b", "c"], ["d"], ["e"]]
 
 
+def test_a_chain_of_shared_persons_joins_every_household_on_it():
+    parties = travel_parties([("a", "H1"), ("b", "H2"), ("c", "H3"), ("a", "H2"), ("c", "H2")])
+    assert parties == [["a", "b", "c"]]
+
+
 def test_a_spouse_shares_the_principals_category_and_the_reason_names_the_chain():
     decision = _decide(_member("wife", Role.spouse, "1988"))["wife"]
     assert (decision.outcome, decision.category, decision.party) == (

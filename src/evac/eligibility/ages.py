@@ -48,9 +48,10 @@ def age_on(birth: date, day: date) -> int:
 
 def birth_span(birth: BirthDate) -> BirthSpan:
     """The days a written birth date may mean (see the module)."""
-    last_year = birth.year + 1 if birth.spans_two_years else birth.year
     if birth.month is None or birth.default:
-        return BirthSpan(date(birth.year, 1, 1), date(last_year, 12, 31))
+        if birth.solar_hijri:  # its year runs from Nowruz (20 or 21 March) to the next
+            return BirthSpan(date(birth.year, 3, 20), date(birth.year + 1, 3, 21))
+        return BirthSpan(date(birth.year, 1, 1), date(birth.year, 12, 31))
     if birth.day is None:
         last_day = monthrange(birth.year, birth.month)[1]
         return BirthSpan(date(birth.year, birth.month, 1), date(birth.year, birth.month, last_day))

@@ -21,9 +21,9 @@ def travel_parties(memberships: Iterable[tuple[str, str | None]]) -> list[list[s
             joined.setdefault(household, household)
             households.append(household)
             _join(joined, households[0], household)
-    parties: dict[str, list[str]] = {}
+    parties: dict[str | tuple[str], list[str]] = {}  # a lone person's key is a 1-tuple
     for person, households in households_of.items():
-        root = _root(joined, households[0]) if households else f"\0{person}"
+        root = _root(joined, households[0]) if households else (person,)
         parties.setdefault(root, []).append(person)
     return list(parties.values())
 
