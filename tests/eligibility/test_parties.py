@@ -98,6 +98,12 @@ def test_a_party_with_mixed_outcomes_is_flagged_on_every_member_and_not_split():
     assert not alone[0].mixed_party
 
 
+def test_a_second_principal_in_a_household_is_judged_on_their_own():
+    decision = _decide(_member("again", Role.principal, "1985", claim="At risk"))["again"]
+    assert (decision.outcome, decision.category) == (Outcome.deferred, "at_risk")
+    assert "derivative" not in decision.reason
+
+
 def test_a_relative_with_a_category_of_their_own_keeps_the_better_one():
     decision = _decide(_member("father", Role.parent, claim="AMCIT"))["father"]
     assert (decision.outcome, decision.category, decision.priority.level) == (

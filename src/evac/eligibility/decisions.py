@@ -170,8 +170,10 @@ def _with_derivative(
     as_of: date,
 ) -> Judgement:
     """The better of the member's own judgement and the one their principal extends."""
-    principal = principals.get(member.household) if member.household is not None else None
-    if principal is None or principal[0] is member or principal[1].category is None:
+    if member.household is None or member.relationship == Role.principal:
+        return own  # a second principal in one household: a list that sent the family twice
+    principal = principals.get(member.household)
+    if principal is None or principal[1].category is None:
         return own
     if principal[1].outcome == Outcome.ineligible:
         return own
