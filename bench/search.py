@@ -7,7 +7,7 @@ Starts a throwaway PostgreSQL cluster and fills it with the synthetic scenario's
 the webform's rows carry an EV- reference, as self-registrations do), each placed in the
 person the scenario says it is (as a perfect linkage run would), sealed by the vault as evac
 stores them, with their documents, contacts and search keys made by evac's own functions
-(`seal_registration`, `document_row`, `contact_row`, `evac.reports.index.key_rows`) and
+(`seal_registration`, `document_row`, `contact_row`, `evac.linkage.search_index.key_rows`) and
 written by COPY. Then times `evac.reports.service.search` as the API calls it (audit entry
 and commit included, 20 results decrypted) for queries of each kind:
 
@@ -39,6 +39,7 @@ from sqlalchemy import text
 from evac.auth.permissions import Actor, Role
 from evac.db import make_engine, make_sessionmaker, migrate, utcnow
 from evac.intake.service import REFERENCE_ALPHABET
+from evac.linkage.search_index import key_rows
 from evac.linkage.service import brings, documents_of
 from evac.people.models import ContactKind, Sex
 from evac.people.service import (
@@ -48,7 +49,6 @@ from evac.people.service import (
     person_row,
     seal_registration,
 )
-from evac.reports.index import key_rows
 from evac.reports.service import search
 from evac.scenario.operations import kabul_like_operation
 from evac.scenario.service import iter_scenario

@@ -2,7 +2,7 @@
 
 from evac.auth.models import ApiToken, LoginSession, User
 from evac.intake.models import ImportBatch, MappingProfile, RejectedRow
-from evac.linkage.models import LinkDecision, LinkHistory, ModelRun, ReviewItem
+from evac.linkage.models import LinkDecision, LinkHistory, ModelRun, ReviewItem, SearchKey
 from evac.operation.models import AircraftType, AirliftWindow, Hub, Operation, Site, Sortie
 from evac.people.models import (
     Contact,
@@ -13,7 +13,6 @@ from evac.people.models import (
     Person,
     Registration,
 )
-from evac.reports.models import SearchKey
 from evac.vault.audit import AuditEntry, AuditHead
 from evac.vault.models import OperationKey
 

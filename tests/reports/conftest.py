@@ -2,6 +2,7 @@
 
 import pytest
 
+from evac.linkage.search_index import index_registrations
 from evac.linkage.service import documents_of
 from evac.people.models import ContactKind
 from evac.people.records import RegistrationRecord
@@ -14,7 +15,6 @@ from evac.people.service import (
     create_person,
     document_row,
 )
-from evac.reports.index import index_registrations
 
 
 @pytest.fixture

@@ -11,11 +11,11 @@ from typer.testing import CliRunner
 from evac.app import create_app
 from evac.auth.permissions import Role, cli_actor
 from evac.cli import app as cli
+from evac.linkage.models import SearchKey
 from evac.linkage.service import run_linkage
 from evac.people.models import Registration
 from evac.people.records import RegistrationRecord
 from evac.people.service import add_registration
-from evac.reports.models import SearchKey
 from tests.intake.test_cli import environment
 
 GIVEN = ["Zaman", "Nabi", "Karim", "Rahim", "Hamid", "Wahid", "Nasir", "Qasim", "Jawad", "Farid"]

@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import select
 
 from evac.auth.permissions import Actor, Forbidden, Role
-from evac.reports.keys import name_keys
-from evac.reports.models import SearchKey
+from evac.linkage.models import SearchKey
+from evac.linkage.search_keys import name_keys
 from evac.reports.service import SearchRefused, search
 from evac.vault.audit import AuditEntry
 

@@ -98,3 +98,19 @@ class ModelRun(Base):
     merges: Mapped[int] = mapped_column(Integer, default=0)
     queued: Mapped[int] = mapped_column(Integer, default=0)
     parameters: Mapped[dict] = mapped_column(JSONData, default=dict)  # Splink model JSON
+
+
+class SearchKey(Base):
+    """One name key of one registration (or a self-registration's reference) as a keyed
+    digest (`OperationCipher.blind_index`): equal keys are findable, no name is readable, and
+    a shred of the operation key leaves digests no one can compute again. Registrations never
+    change, so neither do their keys; merges and splits move registrations between persons
+    and searches (evac.reports) follow them. Migration reports_0001."""
+
+    __tablename__ = "search_key"
+    __table_args__ = (Index("ix_search_key_digest", "digest", "registration_id"),)
+
+    registration_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("registration.id", ondelete="CASCADE"), primary_key=True
+    )
+    digest: Mapped[str] = mapped_column(String(32), primary_key=True)

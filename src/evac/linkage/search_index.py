@@ -11,11 +11,11 @@ from sqlalchemy import Select, delete, insert, select
 from sqlalchemy.orm import Session
 
 from evac.auth.permissions import Actor, Permission
+from evac.linkage.models import SearchKey
 from evac.linkage.names import forget_prepared
+from evac.linkage.search_keys import forget_sounds, name_keys, record_names, reference_key
 from evac.people.models import Registration
 from evac.people.records import RegistrationRecord
-from evac.reports.keys import forget_sounds, name_keys, record_names, reference_key
-from evac.reports.models import SearchKey
 from evac.vault.audit import record_access
 from evac.vault.service import OperationCipher
 

@@ -39,6 +39,7 @@ from evac.linkage.models import (
     Verdict,
 )
 from evac.linkage.names import document_number, email_address, phone_number
+from evac.linkage.search_index import index_registrations
 from evac.people.lifecycle import LINKED, event_row, transition
 from evac.people.models import (
     ContactKind,
@@ -70,7 +71,6 @@ from evac.people.service import (
     read_registration,
     split_holdings,
 )
-from evac.reports.index import index_registrations  # search follows placements (see its doc)
 from evac.vault.audit import record_access
 from evac.vault.service import OperationCipher
 

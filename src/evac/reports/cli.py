@@ -16,7 +16,7 @@ def reindex_command(ctx: typer.Context, operation: OperationOption = None) -> No
     linked before search existed. `evac link run` keeps it current from then on."""
     from evac.auth.permissions import cli_actor
     from evac.db import session_scope
-    from evac.reports.index import reindex
+    from evac.linkage.search_index import reindex
 
     factory, _, cipher_of = open_operation(ctx, operation)
     with console.status("indexing names"), session_scope(factory) as session:

@@ -10,7 +10,10 @@ from sqlalchemy import Select, case, desc, func, select, union_all
 from sqlalchemy.orm import Session
 
 from evac.auth.permissions import Actor, Forbidden, Permission, Role
+from evac.linkage.models import SearchKey
 from evac.linkage.names import digits_and_letters, email_address, phone_number, tazkira_number
+from evac.linkage.search_index import key_digest
+from evac.linkage.search_keys import EXACT_WEIGHT, SOUND_WEIGHT, name_keys, reference_key
 from evac.people.models import (
     Contact,
     ContactKind,
@@ -23,9 +26,6 @@ from evac.people.models import (
     State,
 )
 from evac.people.service import read_names
-from evac.reports.index import key_digest
-from evac.reports.keys import EXACT_WEIGHT, SOUND_WEIGHT, name_keys, reference_key
-from evac.reports.models import SearchKey
 from evac.vault.audit import record_access
 from evac.vault.service import OperationCipher
 
