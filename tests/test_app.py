@@ -149,3 +149,5 @@ def test_a_nul_byte_is_refused_not_a_server_error(settings, operation, session, 
         body = {"rows": [{"given_name": "Gul"}], "source": "ngo\x00"}
         sent = client.post("/api/v1/intake/submissions", json=body, headers=officer)
         assert sent.status_code == 422
+        for url in ("/linkage/review?source=ngo%00", "/api/v1/intake/submissions/EV-%00"):
+            assert client.get(url, headers=officer).status_code == 422, url

@@ -61,6 +61,14 @@ SHREDDED = (
 )
 
 
+def refuse_nul(request: Request) -> None:
+    """A NUL byte in a query or path parameter is a 422: no real name or number holds one, and
+    PostgreSQL refuses it in a query (each such parameter was a 500 there)."""
+    values = [*request.query_params.values(), *map(str, request.path_params.values())]
+    if any("\x00" in value for value in values):
+        raise HTTPException(422, "a parameter holds a NUL byte")
+
+
 def _operation_id(route: APIRoute) -> str:
     """A route that names no operationId gets its function's name in camelCase
     (`registrationForm`), not FastAPI's `registration_form_register_get`."""
@@ -98,7 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=API_DESCRIPTION,
         openapi_tags=API_TAGS,
-        dependencies=[Depends(check_csrf)],
+        dependencies=[Depends(check_csrf), Depends(refuse_nul)],
         docs_url=None,  # served below from evac's own copy of Swagger UI, not a CDN
         redoc_url=None,  # ReDoc would load from a CDN; Swagger UI shows the same document
         generate_unique_id_function=_operation_id,
