@@ -341,8 +341,9 @@ def test_reviewer_merges_then_splits_in_the_browser(logged_in_page, live_server,
 
     page.check(f"#split-{b}")
     page.fill("#reason", "different mother on the tazkira")
-    page.click("main form button[type=submit]")
-    page.wait_for_url("**/linkage/persons/**")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert page.locator("#history").count() == 1, page.content()[:2000]
     new_person = int(page.locator("#person-id").inner_text())
     assert person_of(session, b) == new_person != person_of(session, a)
     kinds = [h.kind.value for h in session.scalars(select(LinkHistory).order_by(LinkHistory.id))]

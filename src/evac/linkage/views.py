@@ -54,6 +54,8 @@ Reviewer = Annotated[Actor, Depends(requires(Permission.linkage_review))]
 SourceQuery = Annotated[str | None, Query(max_length=80, description="a partner (source)")]
 BandQuery = Annotated[str | None, Query(description="likely, uncertain or unlikely")]
 PageQuery = Annotated[int, Query(ge=1, le=10**6)]
+# The pair a decision was just recorded for: the page after it says what was recorded.
+DecidedQuery = Annotated[int | None, Query(ge=1, le=2**63 - 1)]
 
 
 def _cipher(request: Request, session: Session) -> OperationCipher:
@@ -257,7 +259,7 @@ def review_list(
     source: SourceQuery = None,
     band: BandQuery = None,
     page: PageQuery = 1,
-    decided: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
+    decided: DecidedQuery = None,
 ):
     cipher = _cipher(request, session)
     filters = QueueFilter.of(source, band)
@@ -270,9 +272,8 @@ def review_list(
     )  # fmt: skip
 
 
-def _pair_page(request, session, lang: Language, actor, item, filters, *, error=None,
+def _pair_page(request, session, lang: Language, actor, cipher, item, filters, *, error=None,
                decided=None):  # fmt: skip
-    cipher = _cipher(request, session)
     operation_id = cipher.operation_id
     left, right = review_records(session, cipher=cipher, actor=actor, item=item)
     zone = session.get(Operation, operation_id).time_zone
@@ -285,7 +286,6 @@ def _pair_page(request, session, lang: Language, actor, item, filters, *, error=
         rows=compare_records(left, right, lang_code=lang.code, gettext=lang.gettext),
         evidence=weighty_evidence(item.weights),
         position=queue_position(session, **near),
-        open_total=queue_totals(session, operation_id=operation_id)["open"],
         queue_total=queue_size(session, operation_id=operation_id, filters=filters),
         next_item=next_pair(session, **near), previous_item=previous_pair(session, **near),
         decision=decision_of(session, item),
@@ -303,10 +303,11 @@ def review_page(
     actor: Reviewer,
     source: SourceQuery = None,
     band: BandQuery = None,
-    decided: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
+    decided: DecidedQuery = None,
 ):
-    item = _item(session, _cipher(request, session), item_id)
-    return _pair_page(request, session, lang, actor, item, QueueFilter.of(source, band),
+    cipher = _cipher(request, session)
+    item = _item(session, cipher, item_id)
+    return _pair_page(request, session, lang, actor, cipher, item, QueueFilter.of(source, band),
                       decided=decided)  # fmt: skip
 
 
@@ -330,7 +331,8 @@ def review_submit(
         decide(session, cipher=cipher, actor=actor, item_id=item_id, same=_same(verdict),
                reason=_reason(reason))  # fmt: skip
     except (LinkageError, FormProblem) as error:
-        return _refused(_pair_page(request, session, lang, actor, item, filters, error=str(error)))
+        page = _pair_page(request, session, lang, actor, cipher, item, filters, error=str(error))
+        return _refused(page)
     following = next_pair(session, operation_id=cipher.operation_id, filters=filters, item=item)
     query = filters.query(lang=lang.code, decided=item.id)
     where = f"/linkage/review/{following.id}" if following else "/linkage/review"
