@@ -87,7 +87,7 @@ def test_demo_imports_the_partner_files_links_them_and_scores_against_the_truth(
     )
     assert added.exit_code == 0 and "User admin added" in added.output, added.output
     status = runner.invoke(app, ["status"])
-    assert status.exit_code == 0 and "departed" in status.output
+    assert status.exit_code == 0 and "Departed" in status.output  # states in words
     with TestClient(create_app()) as client:  # what `evac serve` serves
         assert client.get("/health").json()["database"] == "sqlite"
         assert client.get("/register").status_code == 200  # the demo's operation is there

@@ -21,6 +21,7 @@ from evac.intake import cli as intake_cli
 from evac.linkage import cli as linkage_cli
 from evac.people.models import State
 from evac.people.service import count_by_category_and_state
+from evac.people.views import STATE_LABELS
 from evac.reports import cli as reports_cli
 from evac.scenario import cli as scenario_cli
 from evac.vault import cli as vault_cli
@@ -137,7 +138,7 @@ def print_status(settings: Settings) -> None:
     table.add_column("category", footer="total")
     for state in states:
         total = sum(counts.get((c, state), 0) for c in categories)
-        table.add_column(state.value, justify="right", footer=f"{total:,}")
+        table.add_column(STATE_LABELS[state], justify="right", footer=f"{total:,}")
     table.add_column("total", justify="right", footer=f"{sum(counts.values()):,}")
     for category in categories:
         cells = [counts.get((category, state), 0) for state in states]
