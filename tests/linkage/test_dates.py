@@ -146,3 +146,29 @@ def test_linkage_compares_a_stored_solar_hijri_year_and_either_reading():
         for number, (stored, written) in enumerate(pairs)
     ]
     assert birth_levels(inputs) == ["years agree", "one year apart", "same day"]
+
+
+def test_a_wrong_year_keeps_the_day_and_a_clerk_may_swap_day_and_month():
+    def pair(left: str, right: str, number: int) -> tuple[LinkInput, LinkInput]:
+        same = dict(given_name="Zarif", family_name="Hotak", passport_number=f"P0{number}345678")
+        return (
+            LinkInput(f"left-{number}", birth=parse_birth_date(left), **same),
+            LinkInput(f"right-{number}", birth=parse_birth_date(right), **same),
+        )
+
+    levels = birth_levels(
+        [
+            pair("1990-03-17", "1991-03-17", 1),  # an age turned into a year
+            pair("1990-03-07", "1990-07-03", 2),  # ISO dates: the order is known
+            pair("1990-03-17", "1991-08-02", 3),
+            pair("1990-03-17", "1992-08-02", 4),
+            pair("1990-03-17", "1999-03-17", 5),  # nine years: not a slip
+        ]
+    )
+    assert levels == [
+        "same day and month, another year",
+        "day and month swapped",
+        "one year apart",
+        "within two years",
+        "different years",
+    ]

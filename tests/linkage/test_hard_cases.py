@@ -302,6 +302,19 @@ def test_a_record_without_a_given_name_links_by_a_mistyped_document_and_the_same
     assert found["other-day"] not in {found["named"], found["unnamed"]}
 
 
+def test_another_given_name_links_by_a_mistyped_passport_but_twins_numbered_in_a_row_do_not():
+    same = dict(
+        family_name="Wardak", sex="M", province="Logar", birth=parse_birth_date("1990-03-17")
+    )
+    found = clusters(
+        [LinkInput("home-name", given_name="Zabihullah", passport_number="P04718263", **same),
+         LinkInput("document-name", given_name="Ahmad Zia", passport_number="P04713263", **same),
+         LinkInput("twin", given_name="Hasibullah", passport_number="P04718264", **same)]
+    )  # fmt: skip
+    assert found["home-name"] == found["document-name"]
+    assert found["twin"] not in {found["home-name"], found["document-name"]}
+
+
 def level_m(linker, comparison: str, label: str) -> float:
     found = next(c for c in linker._settings_obj.comparisons if c.output_column_name == comparison)
     return next(lv.m_probability for lv in found.comparison_levels if lv.label_for_charts == label)

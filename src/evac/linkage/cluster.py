@@ -44,9 +44,31 @@ _CONFLICT = "gamma_sex = 0"
 _UNNAMED_BUT_NEAR_DOCUMENT = (
     "(gamma_given_key = -1 AND (gamma_passport = 1 OR gamma_tazkira = 2) AND gamma_birth = 8)"
 )
+
+
+def _one_slip_far_apart(column: str) -> str:
+    """SQL: the two numbers of a column are one slip of the hand apart (a swap of two digits is
+    one) and, read as their digits, ten or more apart."""
+    digits = "try_cast(nullif(regexp_replace({}, '[^0-9]', '', 'g'), '') AS HUGEINT)"
+    left, right = f"{column}_l", f"{column}_r"
+    return (
+        f"(damerau_levenshtein({left}, {right}) = 1"
+        f" AND abs({digits.format(left)} - {digits.format(right)}) >= 10)"
+    )
+
+
+# Another given name with the same day of birth, family name and a document one slip apart:
+# the given name is what differs (a name used at home against the one on the document). Not
+# twins: their documents are issued one after the other, numbers a few apart (paper tazkiras
+# of one register page are a level of their own), while a slip falls on any digit.
+_NEAR_DOCUMENT_NOT_ISSUED_IN_A_ROW = (
+    "(gamma_birth = 8 AND gamma_family_key = 3"
+    f" AND ((gamma_passport = 1 AND {_one_slip_far_apart('passport')})"
+    f" OR (gamma_tazkira = 2 AND {_one_slip_far_apart('tazkira')})))"
+)
 _OWN_NAME = (
     f"({_GIVEN_AGREES} OR (gamma_given_key = -1 AND {_NATIVE_AGREES})"
-    f" OR {_UNNAMED_BUT_NEAR_DOCUMENT})"
+    f" OR {_UNNAMED_BUT_NEAR_DOCUMENT} OR {_NEAR_DOCUMENT_NOT_ISSUED_IN_A_ROW})"
 )
 
 

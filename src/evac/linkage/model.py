@@ -662,6 +662,14 @@ BLOCKING_RULES = [
     # applied) with the name by sound: otherwise such a pair shares nothing a rule joins on.
     *_name_and_year("name_sound", "sound_common", years=("year_next", "year_low")),
     *_name_and_year("name_sound", "sound_common", years=("year_low", "year_next")),
+    # A list without dates (an optional form field, a constituent list): the given and the
+    # father's name are all the name rules have. One side only, so the database filters
+    # before it joins.
+    *(
+        f"l.given_block = r.given_block AND l.father_block = r.father_block"
+        f" AND {side}.year_low IS NULL"
+        for side in ("l", "r")
+    ),
 ]
 
 
