@@ -171,3 +171,16 @@ def test_a_common_key_is_read_only_so_far_and_the_rare_one_still_finds(
     found = ids(search(session, cipher=cipher, actor=OFFICER, query="Ahmad Wali", purpose="x"))
     assert found[0] == wali
     assert namesakes[2] not in found  # Ahmad's postings were cut after the first
+
+
+def test_a_person_whose_every_word_is_common_is_found_by_holding_them_all(
+    session, cipher, place, monkeypatch
+):
+    from evac.reports import service
+
+    for given, family in [("Ahmad", "Popal"), ("Ahmad", "Sharifi"), ("Rahim", "Karimi")]:
+        place("one", given_name=given, family_name=family)
+    sought = place("one", given_name="Ahmad", family_name="Karimi")
+    monkeypatch.setattr(service, "POSTINGS", 1)  # each word's first holder only
+    found = ids(search(session, cipher=cipher, actor=OFFICER, query="Ahmed Kareemi", purpose="x"))
+    assert found[0] == sought

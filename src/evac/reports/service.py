@@ -6,8 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from sqlalchemy import Select, case, desc, func, select, union_all
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, case, desc, func, select, union_all
+from sqlalchemy.orm import Session, aliased
 
 from evac.auth.permissions import Actor, Forbidden, Permission, Role
 from evac.linkage.models import SearchKey
@@ -215,21 +215,13 @@ def _name_scores(
     weight = {digest: k.weight for digest, k in digests}
     core = {digest for digest, k in digests if not k.subordinate} or set(weight)
     exact = [digest for digest, w in weight.items() if w == EXACT_WEIGHT]
-    found = union_all(*(_postings(digest, source) for digest in core)).subquery()
-    score = func.sum(case((found.c.digest.in_(exact), EXACT_WEIGHT), else_=SOUND_WEIGHT))
-    candidates = (
-        select(found.c.registration_id)
-        .group_by(found.c.registration_id)
-        .order_by(desc(score), found.c.registration_id)
-        .limit(CANDIDATES)
-        .cte("candidate")
-    )
+    words = [digest for digest, k in digests if k.key.startswith("sound:") and digest in core]
+    candidates = _holding_every(session, words, source) | _nearest(session, core, exact, source)
     rows = session.execute(
         _placed(
             select(Registration.person_id, SearchKey.digest)
-            .join(candidates, candidates.c.registration_id == SearchKey.registration_id)
             .join(Registration, Registration.id == SearchKey.registration_id)
-            .where(SearchKey.digest.in_(list(weight))),
+            .where(SearchKey.registration_id.in_(candidates), SearchKey.digest.in_(list(weight))),
             cipher.operation_id,
             source,
         )
@@ -238,6 +230,38 @@ def _name_scores(
     for person_id, digest in rows:
         agreeing[person_id].add(digest)
     return {person_id: sum(weight[d] for d in digests) for person_id, digests in agreeing.items()}
+
+
+def _holding_every(session: Session, words: list[str], source: str | None) -> set[int]:
+    """Registrations that hold every word's sound key: the person as typed, however common
+    each word alone (both posting lists are read in registration order and merged)."""
+    if len(words) < 2:
+        return set()
+    holders = [aliased(SearchKey) for _ in words]
+    first = holders[0]
+    query = select(first.registration_id).where(first.digest == words[0])
+    for holder, digest in zip(holders[1:], words[1:], strict=True):
+        query = query.join(
+            holder, and_(holder.registration_id == first.registration_id, holder.digest == digest)
+        )
+    if source is not None:
+        query = query.join(Registration, Registration.id == first.registration_id)
+        query = query.where(Registration.source == source)
+    return set(session.scalars(query.limit(CANDIDATES)))
+
+
+def _nearest(session: Session, core: set[str], exact: list[str], source: str | None) -> set[int]:
+    """Registrations that hold the most of the query's keys, among each key's first POSTINGS:
+    the persons only some words (or a misspelt one) agree on."""
+    found = union_all(*(_postings(digest, source) for digest in core)).subquery()
+    score = func.sum(case((found.c.digest.in_(exact), EXACT_WEIGHT), else_=SOUND_WEIGHT))
+    query = (
+        select(found.c.registration_id)
+        .group_by(found.c.registration_id)
+        .order_by(desc(score), found.c.registration_id)
+        .limit(CANDIDATES)
+    )
+    return set(session.scalars(query))
 
 
 def _postings(digest: str, source: str | None) -> Select:
