@@ -12,7 +12,8 @@ that openpyxl must build). Prints p50/p95/max of each, the ratio of the loaded p
 anchor's, what each upload answered, and the server's peak memory (VmHWM): the files are
 parsed in child processes (`evac.intake.sandbox`), so the server should stay small.
 
-Target: `/health` p95 under 100 ms while the uploads run.
+Target: every `/health` answer under 100 ms while the uploads run (the p95 and the max are
+both printed against it).
 """
 
 import argparse
@@ -27,7 +28,7 @@ import tempfile
 import threading
 import time
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -218,10 +219,17 @@ def main() -> None:
         try:
             with httpx.Client(base_url=base, timeout=30) as client:
                 health_latencies(client, count=20, until=None)  # warm up
+                # and one plain upload: FastAPI prepares a router's routes, and reads an
+                # endpoint's source position, on the first request that reaches them (60-140
+                # ms in the event loop, once per process); the figure is the steady state
+                post_upload(base, token, "warm-up.csv", b"Name,Phone\nPerson One,0799000001\n")
                 idle = summary(health_latencies(client, count=ANCHOR_REQUESTS, until=None))
                 idle_memory = peak_memory_mb(server.pid)
                 done = threading.Event()
-                with ThreadPoolExecutor(max_workers=len(files)) as pool:
+                # the uploads from processes of their own: in threads of this one, building
+                # and sending 10 MB bodies would hold the lock on this interpreter that the
+                # health probe's thread needs, and its wait would be counted as the server's
+                with ProcessPoolExecutor(max_workers=len(files)) as pool:
                     uploads = [pool.submit(post_upload, base, token, *file) for file in files]
                     watcher = threading.Thread(
                         target=lambda: ([u.result() for u in uploads], done.set()), daemon=True
@@ -239,8 +247,8 @@ def main() -> None:
     print(f"/health, 10 uploads:      {json.dumps({k: round(v, 1) for k, v in loaded.items()})}")
     print(
         f"p95 under load {loaded['p95_ms']:.1f} ms = {loaded['p95_ms'] / idle['p95_ms']:.1f}x "
-        f"the p95 with no load; target < {TARGET_MS} ms: "
-        f"{'met' if loaded['p95_ms'] < TARGET_MS else 'NOT met'}"
+        f"the p95 with no load; slowest {loaded['max_ms']:.1f} ms; target: every answer "
+        f"< {TARGET_MS} ms: {'met' if loaded['max_ms'] < TARGET_MS else 'NOT met'}"
     )
     print(f"server peak memory: {idle_memory:.0f} MB before the uploads, {peak:.0f} MB after")
 

@@ -28,7 +28,7 @@ from evac.intake import limits
 from evac.intake.mapping import DateOrderChoice, UploadProposal, propose_upload
 from evac.intake.readers import SourceRow, SourceTable, UnreadableFile
 
-CHILD_NICENESS = 10
+CHILD_NICENESS = 19  # the lowest: the server answering others comes first
 EXIT_OK = 0
 
 
