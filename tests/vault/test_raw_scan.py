@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 from evac.cli import app
 from evac.demo import DEMO_SEED, HOUSEHOLD, OPERATION
 from evac.linkage.names import digits_and_letters, phone_number, tazkira_number
+from evac.people.places import gazetteer_rows
 from evac.scenario.service import generate_population, write_scenario
 from evac.throwaway_postgres import create_database, throwaway_postgres
 
@@ -55,7 +56,23 @@ def written_identifiers() -> set[bytes]:
         values |= forms(registration.family_ref)
     for number, (names, *_) in enumerate(HOUSEHOLD, start=1):
         values |= {name for name in vars(names).values() if name} | forms(f"P0{number:07d}")
-    return {encoded for value in values if len(encoded := value.encode()) >= SHORTEST}
+    return {
+        encoded
+        for value in values
+        if len(encoded := value.encode()) >= SHORTEST and not in_a_place_name(value)
+    }
+
+
+def in_a_place_name(value: str) -> bool:
+    """Whether a name is part of a place's: a person's province is kept in clear (planning
+    counts by it), and many family names are a place's too (Sharif of Mazar-i-Sharif; the
+    tribes Wardak, Shinwari, Mangal and Zadran gave their names to a province and districts).
+    Six names of the scenario, in 19 forms of about 3,470 identifiers, are left out so."""
+    return any(
+        value.lower() in spelling.lower()
+        for row in gazetteer_rows()
+        for spelling in row["spellings"].split("|")
+    )
 
 
 def any_of(needles: Iterable[bytes]) -> re.Pattern[bytes]:
