@@ -11,13 +11,17 @@ from evac.auth.permissions import Role
 from tests.conftest import TEST_PASSWORD, csrf_token
 
 PAGE = {"Accept": "text/html"}
-EVERY_SECTION = {"/search", "/linkage/review", "/intake/upload", "/status", "/api/v1/audit/entries"}
+EVERY_SECTION = {
+    "/search", "/linkage/review", "/intake/upload", "/imports", "/referrals", "/dashboard",
+    "/status", "/api/v1/audit/entries",
+}  # fmt: skip
+STAFF = {"/search", "/linkage/review", "/intake/upload", "/imports", "/dashboard", "/status"}
 EXPECTED = {
     Role.administrator: ("/search", EVERY_SECTION),
-    Role.officer: ("/search", {"/search", "/linkage/review", "/intake/upload", "/status"}),
-    Role.partner: ("/search", {"/search", "/intake/upload"}),
-    Role.planner: ("/search", {"/search", "/status"}),
-    Role.auditor: ("/status", {"/status", "/api/v1/audit/entries"}),
+    Role.officer: ("/search", STAFF),
+    Role.partner: ("/search", {"/search", "/intake/upload", "/imports", "/referrals"}),
+    Role.planner: ("/search", {"/search", "/dashboard", "/status"}),
+    Role.auditor: ("/dashboard", {"/dashboard", "/status", "/api/v1/audit/entries"}),
     Role.gate_agent: ("/workspace", set()),
 }
 

@@ -7,6 +7,7 @@ import pytest
 
 from evac.i18n import language
 from evac.intake.views import CATEGORIES, FIELD_HINTS, RELATIONSHIPS, SEXES
+from evac.web.navigation import SECTIONS
 
 TEMPLATES = Path(__file__).parents[2] / "src" / "evac" / "web" / "templates"
 LITERAL = re.compile(r'_\(\s*"((?:[^"\\]|\\.)*)"\s*\)')
@@ -19,6 +20,7 @@ def page_sentences() -> set[str]:
     }
     sentences |= set(FIELD_HINTS.values()) | set(RELATIONSHIPS)
     sentences |= {text for _, text in (*CATEGORIES, *SEXES)}
+    sentences |= {section.label for section in SECTIONS}  # the header's links
     return sentences
 
 

@@ -25,6 +25,9 @@ SECTIONS = (
     Section("/search", "Search", (P.personal_read, P.registrations_read_own, P.plan_write)),
     Section("/linkage/review", "Review", (P.linkage_review,)),
     Section("/intake/upload", "Upload", (P.registrations_write,)),
+    Section("/imports", "Imports", (P.personal_read, P.registrations_read_own)),
+    Section("/referrals", "Referrals", (P.registrations_read_own,)),  # a partner's own people
+    Section("/dashboard", "Dashboard", (P.aggregates_read,)),
     Section("/status", "Status", (P.aggregates_read,)),
     Section("/api/v1/audit/entries", "Audit", (P.audit_read,)),
 )
