@@ -70,6 +70,8 @@ def test_the_same_in_dari_on_a_phone(logged_in_page, live_server, queue, session
     assert "تصمیم ثبت شد" in page.locator("#recorded").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.screenshot(path=str(SCREENSHOTS / "journey-fa-phone.png"), full_page=True)
+    page.goto(f"{live_server}/linkage/review?lang=fa-AF")
+    assert page.locator("#open-total").inner_text() == "۲"  # two left, in Dari's digits
     assert person_of(session, namesakes.registration_a_id) == person_of(
         session, namesakes.registration_b_id
     )
