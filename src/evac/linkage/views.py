@@ -10,13 +10,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from evac.auth.deps import requires
 from evac.auth.permissions import Actor, Permission
 from evac.deps import LanguageDep, RowId, SessionDep, render
 from evac.i18n import Language
+from evac.intake.views import operation_cipher  # the one operation's cipher, as every page needs
 from evac.linkage.models import LinkDecision, LinkHistory, ReviewItem, Verdict
 from evac.linkage.review import (
     BAND_LABELS,
@@ -45,8 +45,7 @@ from evac.linkage.service import (
 from evac.linkage.story import person_story
 from evac.operation.models import Operation
 from evac.people.models import Person, Registration
-from evac.vault.keys import provider_from_settings
-from evac.vault.service import OperationCipher, cipher_for
+from evac.vault.service import OperationCipher
 
 router = APIRouter()
 REASON_LENGTH = 500  # the columns' size (link_decision.reason, link_history.reason)
@@ -56,14 +55,6 @@ BandQuery = Annotated[str | None, Query(description="likely, uncertain or unlike
 PageQuery = Annotated[int, Query(ge=1, le=10**6)]
 # The pair a decision was just recorded for: the page after it says what was recorded.
 DecidedQuery = Annotated[int | None, Query(ge=1, le=2**63 - 1)]
-
-
-def _cipher(request: Request, session: Session) -> OperationCipher:
-    operations = list(session.scalars(select(Operation.id).order_by(Operation.id)))
-    if len(operations) != 1:
-        raise HTTPException(409, f"{len(operations)} operations: linkage pages need exactly one")
-    provider = provider_from_settings(request.app.state.settings)
-    return cipher_for(session, provider=provider, operation_id=operations[0])
 
 
 def _item(session: Session, cipher: OperationCipher, item_id: int) -> ReviewItem:
@@ -174,7 +165,7 @@ def api_reviews(
 ):
     """Open doubtful pairs in queue order (most likely matches first), 50 a page, optionally
     of one partner or one score band (no personal data)."""
-    cipher = _cipher(request, session)
+    cipher = operation_cipher(request, session)
     listing = queue_page(session, operation_id=cipher.operation_id,
                          filters=QueueFilter.of(source, band), page=page)  # fmt: skip
     return [_summary(e.item, e.sources, e.position) for e in listing.entries]
@@ -184,7 +175,7 @@ def api_reviews(
             operation_id="getReviewPair", summary="Get one review pair")  # fmt: skip
 def api_review(item_id: RowId, request: Request, session: SessionDep, actor: Reviewer):
     """The two registrations side by side and the evidence of each comparison (audited)."""
-    cipher = _cipher(request, session)
+    cipher = operation_cipher(request, session)
     item = _item(session, cipher, item_id)
     fields = _side_by_side(session, cipher, actor, item)
     position = queue_position(session, operation_id=cipher.operation_id, filters=QueueFilter(),
@@ -200,7 +191,7 @@ def api_decide(
     item_id: RowId, body: Decision, request: Request, session: SessionDep, actor: Reviewer
 ):
     """Same person (merge) or not the same (split), with a reason; later runs obey it."""
-    cipher = _cipher(request, session)
+    cipher = operation_cipher(request, session)
     _item(session, cipher, item_id)
     try:
         decision = decide(session, cipher=cipher, actor=actor, item_id=item_id, same=body.same,
@@ -216,7 +207,7 @@ def api_split(
     person_id: RowId, body: Split, request: Request, session: SessionDep, actor: Reviewer
 ):
     """Move registrations of a person to a new person (unmerge), with history."""
-    cipher = _cipher(request, session)
+    cipher = operation_cipher(request, session)
     try:
         new_person = split_person(
             session, cipher=cipher, actor=actor, person_id=person_id,
@@ -261,7 +252,7 @@ def review_list(
     page: PageQuery = 1,
     decided: DecidedQuery = None,
 ):
-    cipher = _cipher(request, session)
+    cipher = operation_cipher(request, session)
     filters = QueueFilter.of(source, band)
     return render(
         request, "linkage/reviews.html", lang,
@@ -305,7 +296,7 @@ def review_page(
     band: BandQuery = None,
     decided: DecidedQuery = None,
 ):
-    cipher = _cipher(request, session)
+    cipher = operation_cipher(request, session)
     item = _item(session, cipher, item_id)
     return _pair_page(request, session, lang, actor, cipher, item, QueueFilter.of(source, band),
                       decided=decided)  # fmt: skip
@@ -324,7 +315,7 @@ def review_submit(
     reason: Annotated[str, Form()] = "",
 ):
     """Record the decision, then show the next open pair of the same queue (or the queue)."""
-    cipher = _cipher(request, session)
+    cipher = operation_cipher(request, session)
     item = _item(session, cipher, item_id)
     filters = QueueFilter.of(source, band)
     try:
@@ -340,7 +331,7 @@ def review_submit(
 
 
 def _person_page(request, session, lang, actor, person_id: int, error: str | None = None):
-    cipher = _cipher(request, session)
+    cipher = operation_cipher(request, session)
     person = session.get(Person, person_id)
     if person is None or person.operation_id != cipher.operation_id:
         raise HTTPException(404, f"no person {person_id}")
@@ -371,7 +362,7 @@ def person_split(
     reason: Annotated[str, Form()] = "",
 ):
     try:
-        new_person = split_person(session, cipher=_cipher(request, session), actor=actor,
+        new_person = split_person(session, cipher=operation_cipher(request, session), actor=actor,
                                   person_id=person_id, registration_ids=_ids(registration),
                                   reason=_reason(reason))  # fmt: skip
     except (LinkageError, FormProblem) as error:

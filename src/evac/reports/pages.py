@@ -8,10 +8,9 @@ from evac.auth.deps import ActorDep
 from evac.auth.permissions import Permission
 from evac.deps import LanguageDep, SessionDep, render
 from evac.intake.service import current_operation
+from evac.intake.views import operation_cipher
 from evac.reports.dashboard import operation_dashboard
 from evac.reports.referrals import Stage, list_referrals, referrals_source
-from evac.vault.keys import provider_from_settings
-from evac.vault.service import cipher_for
 
 router = APIRouter(include_in_schema=False)
 
@@ -26,8 +25,7 @@ def referrals_page(
     page: int = Query(1, ge=1, le=1_000_000),
 ):
     source = referrals_source(actor, source)
-    provider = provider_from_settings(request.app.state.settings)
-    cipher = cipher_for(session, provider=provider, operation_id=current_operation(session).id)
+    cipher = operation_cipher(request, session)
     referrals = list_referrals(session, cipher=cipher, actor=actor, source=source, page=page)
     return render(request, "reports/referrals.html", lang, referrals=referrals, stages=Stage)
 
