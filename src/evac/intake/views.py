@@ -217,6 +217,11 @@ REGISTER_LIMIT = rate_limit("register", limit=60, window=600)
 )
 async def submit_registration(request: Request, session: SessionDep, lang: LanguageDep):
     form = await request.form()
+    # the rest reads and writes the database: in a thread (see `_saved_profile`)
+    return await run_in_threadpool(_registration_answer, request, session, lang, form)
+
+
+def _registration_answer(request: Request, session: Session, lang, form) -> Response:
     principal, members, errors = _form_people(form)
     if errors:
         return _page(request, session, lang, principal, members, errors, status_code=422)
@@ -265,8 +270,10 @@ async def registration_status(request: Request, session: SessionDep, lang: Langu
     form = await request.form()
     reference = str(form.get("reference", ""))[: limits.FORM_FIELD_CHARS]
     phone = str(form.get("phone", ""))[: limits.FORM_FIELD_CHARS]
-    progress = registration_progress(
-        session, cipher=operation_cipher(request, session), reference=reference, phone=phone
+    progress = await run_in_threadpool(  # see `_saved_profile`
+        lambda: registration_progress(
+            session, cipher=operation_cipher(request, session), reference=reference, phone=phone
+        )
     )
     return render(
         request,
