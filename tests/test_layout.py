@@ -14,6 +14,7 @@ FLOW = [
     "linkage",
     "eligibility",
     "planning",
+    "passes",
     "notify",
     "gate",
     "manifest",
