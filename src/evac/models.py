@@ -1,8 +1,17 @@
 """Every table of every domain, imported in one place for migrations and tests."""
 
 from evac.auth.models import ApiToken, LoginSession, User
+from evac.eligibility.models import (
+    Override,
+    Party,
+    PartyMember,
+    PersonDecision,
+    PolicyVersion,
+    RegistrationClaim,
+)
 from evac.intake.models import ImportBatch, MappingProfile, RejectedRow
 from evac.linkage.models import LinkDecision, LinkHistory, ModelRun, ReviewItem, SearchKey
+from evac.notify.models import LanguagePreference, OutboxMessage, Send, SendRecipient
 from evac.operation.models import AircraftType, AirliftWindow, Hub, Operation, Site, Sortie
 from evac.people.models import (
     Contact,
@@ -29,6 +38,7 @@ __all__ = [
     "GroupMember",
     "Hub",
     "ImportBatch",
+    "LanguagePreference",
     "LinkDecision",
     "LinkHistory",
     "LoginSession",
@@ -36,11 +46,20 @@ __all__ = [
     "ModelRun",
     "Operation",
     "OperationKey",
+    "OutboxMessage",
+    "Override",
+    "Party",
+    "PartyMember",
     "Person",
+    "PersonDecision",
+    "PolicyVersion",
     "Registration",
+    "RegistrationClaim",
     "RejectedRow",
     "ReviewItem",
     "SearchKey",
+    "Send",
+    "SendRecipient",
     "Site",
     "Sortie",
     "User",

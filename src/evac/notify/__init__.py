@@ -1,0 +1,1 @@
+"""Messages to evacuees: templates in English, Dari and Pashto, channels, the outbox worker."""
