@@ -53,7 +53,9 @@ def verify(database_url: str, key_file: Path, *anchor_files: Path):
 
 
 def set_head(session, entry_id: int | None, entry_hash: str) -> None:
-    session.execute(update(AuditHead).values(last_entry_id=entry_id, last_hash=entry_hash))
+    """Fix up the head of lane 1, where a lone writer's entries go."""
+    heads = update(AuditHead).where(AuditHead.id == 1)
+    session.execute(heads.values(last_entry_id=entry_id, last_hash=entry_hash))
 
 
 def cut_newest_two(session, ids: list[int]) -> None:

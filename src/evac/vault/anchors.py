@@ -29,14 +29,7 @@ from evac.auth.permissions import Actor, Permission
 from evac.config import Settings
 from evac.db import utcnow
 from evac.operation.models import Operation
-from evac.vault.audit import (
-    GENESIS,
-    AnchoredHead,
-    AuditEntry,
-    AuditHead,
-    ChainBreak,
-    verify_chain,
-)
+from evac.vault.audit import AnchoredHead, AuditEntry, ChainBreak, chain_head, verify_chain
 
 FORMAT = "evac-audit-anchor/1"
 # Signed bytes start with the format, so a signature made by this key for anything else
@@ -117,11 +110,11 @@ def sign_head(session: Session, *, actor: Actor, signing_key: Ed25519PrivateKey)
     breaks = verify_chain(session)
     if breaks:
         raise LogNotIntact(breaks)
-    head = session.get(AuditHead, 1)
+    head = chain_head(session, actor=actor)
     statement = {
         "entries": session.scalar(select(func.count()).select_from(AuditEntry)),
-        "head": head.last_hash if head else GENESIS,
-        "last_entry_id": head.last_entry_id if head else None,
+        "head": head.head_hash,
+        "last_entry_id": head.last_entry_id,
         "operations": list(session.scalars(select(Operation.name).order_by(Operation.name))),
         "signed_at": utcnow().isoformat(),
         "key_id": key_id(signing_key.public_key()),

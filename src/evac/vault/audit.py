@@ -1,8 +1,12 @@
 """A tamper-evident audit log: every read of personal data and every change, hash-chained.
 
-Each entry's hash covers its content and the previous entry's hash; a head row holds the
-newest hash, so an edited, removed, reordered or cut-off entry breaks the chain at a place
-`verify_chain` names. Whoever can write the database can still cut the newest entries and fix
+Each entry's hash covers its content and the previous entry's hash in its lane; a head row
+per lane holds the lane's newest hash, so an edited, removed, reordered or cut-off entry breaks
+the chain at a place `verify_chain` names. Lanes exist because every change and every read of
+personal data appends an entry: with one head row, all writers queued on its lock (a gate
+checking in hundreds of people a second would have been one writer). A writer takes the first
+lane no other transaction holds, so a lone writer always writes lane 1 and the log is the one
+chain it always was. Whoever can write the database can still cut the newest entries and fix
 up the head, or rewrite the chain with fresh hashes: against that, `check_log` also holds the
 log to heads signed earlier outside the database (`evac.vault.anchors`). Entries name what was
 touched by id, never by personal data.
@@ -14,13 +18,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Row, String, select
+from sqlalchemy import Row, SmallInteger, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from evac.auth.permissions import Actor, Permission
 from evac.db import Base, BigId, JSONData, UTCDateTime, utcnow
 
 GENESIS = "0" * 64
+LANES = 16  # head rows (the migration makes them): at most this many writers append at once
 
 
 class AuditEntry(Base):
@@ -36,10 +41,12 @@ class AuditEntry(Base):
     details: Mapped[dict] = mapped_column(JSONData, default=dict)
     previous_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Not in the hash: moving an entry to another lane breaks both lanes' links anyway.
+    lane: Mapped[int] = mapped_column(SmallInteger, default=1, server_default="1")
 
 
 class AuditHead(Base):
-    """The newest entry of the chain: one row, locked while an entry is appended."""
+    """The newest entry of one lane (the row's id is the lane), locked while one is appended."""
 
     __tablename__ = "audit_head"
 
@@ -75,10 +82,7 @@ def record_access(
     details: dict | None = None,
 ) -> None:
     """Append one entry, in the caller's transaction (it lands only if the work does)."""
-    head = session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
-    if head is None:
-        head = AuditHead(id=1, last_hash=GENESIS)
-        session.add(head)
+    head = _lock_a_lane(session)
     entry = AuditEntry(
         at=utcnow(),
         username=actor.username,
@@ -88,12 +92,37 @@ def record_access(
         subject=subject,
         details=details or {},
         previous_hash=head.last_hash,
+        lane=head.id,
     )
     entry.entry_hash = entry_digest(entry, head.last_hash)
     session.add(entry)
     session.flush()
     head.last_entry_id, head.last_hash = entry.id, entry.entry_hash
     session.flush()
+
+
+def _lock_a_lane(session: Session) -> AuditHead:
+    """The first lane no other transaction holds; if all are held, wait for lane 1. (SQLite
+    has one writer at a time and no row locks: there it is always lane 1.)"""
+    first = select(AuditHead).order_by(AuditHead.id).limit(1)
+    head = session.scalar(first.with_for_update(skip_locked=True)) or session.scalar(
+        first.with_for_update()
+    )
+    if head is None:  # every head row was deleted: the check reports it, the log goes on
+        head = AuditHead(id=1, last_hash=GENESIS)
+        session.add(head)
+    return head
+
+
+def combined_head(heads: dict[int, str]) -> str:
+    """One hash for the newest entry of every lane: lane 1's own while no other lane was
+    written (so anchors signed before lanes existed still hold), else a digest of each written
+    lane's head, in lane order."""
+    written = {lane: digest for lane, digest in heads.items() if digest != GENESIS}
+    if set(written) <= {1}:
+        return written.get(1, GENESIS)
+    text = ",".join(f"{lane}:{digest}" for lane, digest in sorted(written.items()))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -105,20 +134,21 @@ class ChainBreak:
 def verify_chain(session: Session) -> list[ChainBreak]:
     """Every place the chain is broken, in order; empty when the log is intact."""
     breaks: list[ChainBreak] = []
-    previous, previous_id = GENESIS, None
+    newest: dict[int, tuple[str, int | None]] = {}  # lane: its newest hash and entry so far
     for entry in session.scalars(
         select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=2000)
     ):
+        previous, previous_id = newest.get(entry.lane, (GENESIS, None))
         if entry.previous_hash != previous:
             breaks.append(ChainBreak(entry.id, _link_reason(session, entry, previous_id)))
         if entry_digest(entry, entry.previous_hash) != entry.entry_hash:
             breaks.append(ChainBreak(entry.id, "its content was edited after it was written"))
-        previous, previous_id = entry.entry_hash, entry.id
-    head = session.get(AuditHead, 1)
-    if head is not None and head.last_hash != previous:
-        breaks.append(
-            ChainBreak(head.last_entry_id, "the newest entries were removed (the log was cut)")
-        )
+        newest[entry.lane] = (entry.entry_hash, entry.id)
+    for head in session.scalars(select(AuditHead).order_by(AuditHead.id)):
+        if head.last_hash != newest.get(head.id, (GENESIS, None))[0]:
+            breaks.append(
+                ChainBreak(head.last_entry_id, "the newest entries were removed (the log was cut)")
+            )
     return breaks
 
 
@@ -171,8 +201,9 @@ def _anchor_breaks(session: Session, anchors: Sequence[AnchoredHead]) -> list[Ch
     Certificate Transparency checks a signed tree head): the first `entries` entries must
     hash to each anchor's head."""
     wanted = {anchor.entries for anchor in anchors}
-    recomputed, previous, count = {0: GENESIS}, GENESIS, 0
+    recomputed, newest, count = {0: GENESIS}, {}, 0
     content = select(
+        AuditEntry.lane,
         AuditEntry.at,
         AuditEntry.username,
         AuditEntry.role,
@@ -182,9 +213,10 @@ def _anchor_breaks(session: Session, anchors: Sequence[AnchoredHead]) -> list[Ch
         AuditEntry.details,
     ).order_by(AuditEntry.id)
     for row in session.execute(content.execution_options(yield_per=2000)):
-        previous, count = entry_digest(row, previous), count + 1
+        newest[row.lane] = entry_digest(row, newest.get(row.lane, GENESIS))
+        count += 1
         if count in wanted:
-            recomputed[count] = previous
+            recomputed[count] = combined_head(newest)
     breaks = []
     for anchor in anchors:
         reason = _anchor_reason(anchor, count, recomputed.get(anchor.entries))
@@ -211,7 +243,17 @@ def _anchor_reason(anchor: AnchoredHead, entries_now: int, recomputed: str | Non
     return None
 
 
-def chain_head(session: Session, *, actor: Actor) -> AuditHead:
-    """The newest entry and hash: what `evac audit anchor` signs."""
+@dataclass(frozen=True)
+class ChainHead:
+    last_entry_id: int | None
+    head_hash: str  # combined_head of the lanes
+
+
+def chain_head(session: Session, *, actor: Actor) -> ChainHead:
+    """The newest entry and the lanes' combined hash: what `evac audit anchor` signs."""
     actor.require(Permission.audit_read)
-    return session.get(AuditHead, 1)
+    heads = session.scalars(select(AuditHead)).all()
+    return ChainHead(
+        max((h.last_entry_id for h in heads if h.last_entry_id is not None), default=None),
+        combined_head({head.id: head.last_hash for head in heads}),
+    )

@@ -443,4 +443,4 @@ def audit_head(ctx: typer.Context) -> None:
     settings: Settings = ctx.obj
     with session_scope(make_sessionmaker(make_engine(settings.database_url))) as session:
         head = chain_head(session, actor=cli_actor())
-        console.print(f"entry {head.last_entry_id}: {head.last_hash}", highlight=False)
+        console.print(f"entry {head.last_entry_id}: {head.head_hash}", highlight=False)
