@@ -1,0 +1,1 @@
+"""Passes: signed, expiring, per-party tokens that a gate checks offline."""
