@@ -13,6 +13,7 @@ from evac.intake.models import ImportBatch, MappingProfile, RejectedRow
 from evac.linkage.models import LinkDecision, LinkHistory, ModelRun, ReviewItem, SearchKey
 from evac.notify.models import LanguagePreference, OutboxMessage, Send, SendRecipient
 from evac.operation.models import AircraftType, AirliftWindow, Hub, Operation, Site, Sortie
+from evac.passes.models import TravelPass
 from evac.people.models import (
     Contact,
     Document,
@@ -24,6 +25,7 @@ from evac.people.models import (
 )
 from evac.vault.audit import AuditEntry, AuditHead
 from evac.vault.models import OperationKey
+from evac.vault.signing import SigningKey
 
 __all__ = [
     "AircraftType",
@@ -60,7 +62,9 @@ __all__ = [
     "SearchKey",
     "Send",
     "SendRecipient",
+    "SigningKey",
     "Site",
     "Sortie",
+    "TravelPass",
     "User",
 ]

@@ -17,7 +17,6 @@ from evac.passes.format import (
     document_digest,
     encode_pass,
     encode_revocations,
-    key_id_of,
     pass_id_from_short_code,
     short_code,
 )
@@ -30,6 +29,7 @@ from evac.passes.verify import (
     load_station_keys,
     verify_pass,
 )
+from evac.vault.signing import key_id_of
 
 START = datetime(2021, 8, 20, 6, 0, tzinfo=UTC)
 END = START + timedelta(hours=2)

@@ -66,11 +66,6 @@ class SignedEnvelope:
     signature: bytes
 
 
-def key_id_of(public_key_bytes: bytes) -> bytes:
-    """The first 8 bytes of SHA-256 of the raw public key, as the DCC derives its kid."""
-    return hashlib.sha256(public_key_bytes).digest()[:8]
-
-
 def document_digest(document_key: bytes, pass_id: bytes, number: str) -> bytes:
     """A keyed digest of one document number, salted with the pass id: the same passport in two
     passes gives unrelated digests, and without the operation's document key no number can be
