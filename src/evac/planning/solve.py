@@ -1,0 +1,73 @@
+"""Solve a planning problem: the exact integer program when it is small enough, else the
+linear relaxation rounded to whole parties; the relaxation's value is the plan's bound."""
+
+from time import perf_counter
+
+from evac.planning.assign import first_come_first_served, from_counts, from_fractions
+from evac.planning.linear import Outcome
+from evac.planning.model import Layout, build, layout
+from evac.planning.problem import Plan, Problem, ProblemError
+
+EXACT_COLUMNS = 200_000  # HiGHS solves exact models this size in seconds on the tests' shapes
+METHODS = ("auto", "exact", "aggregate")
+
+
+def exact_columns(plan_layout: Layout) -> int:
+    """Columns of the exact model: each class through each window, onto each sortie, waiting."""
+    per_class = 2 * len(plan_layout.windows) + 2 * len(plan_layout.sorties)
+    return len(plan_layout.classes) * per_class
+
+
+def solve(problem: Problem, *, method: str = "auto", time_limit: float | None = None) -> Plan:
+    """The best plan found: `exact` proves it best (within `time_limit`), `aggregate` rounds
+    the linear relaxation, `auto` takes exact when the model is small enough."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
+    started = perf_counter()
+    plan_layout = layout(problem)
+    exact = method == "exact" or (method == "auto" and exact_columns(plan_layout) <= EXACT_COLUMNS)
+    model = build(problem, plan_layout, exact=exact)
+    relaxed = model.program.solve(relax=True)
+    if relaxed.outcome == Outcome.infeasible:
+        raise ProblemError(
+            "groups[].fixed",
+            "the parties already called forward cannot all fly: not enough seats or beds "
+            "after their windows",
+        )
+    used = "aggregate"
+    values = relaxed.values
+    if exact:
+        remaining = None if time_limit is None else max(1.0, time_limit - relaxed.seconds)
+        solution = model.program.solve(relax=False, time_limit=remaining)
+        if solution.outcome in (Outcome.optimal, Outcome.time_limit):
+            used = (
+                "exact" if solution.outcome == Outcome.optimal else "exact, stopped at time limit"
+            )
+            values = solution.values
+    counts = {key: values[column] for key, column in model.on_sortie.items()}
+    fixed = {key: values[column] for key, column in model.fixed_on.items()}
+    if used == "aggregate":
+        loads = from_fractions(problem, plan_layout, counts, fixed)
+    else:
+        windows = {key: values[column] for key, column in model.in_window.items()}
+        loads = from_counts(problem, plan_layout, counts, windows, fixed)
+    return Plan(
+        assignments=sorted(loads.assignments.values(), key=lambda a: (a.window_start, a.group)),
+        objective=loads.objective(),
+        bound=relaxed.objective,
+        seconds=perf_counter() - started,
+        method=used,
+    )
+
+
+def greedy(problem: Problem) -> Plan:
+    """First come, first served, for comparison: each party in turn on the earliest sortie."""
+    started = perf_counter()
+    loads = first_come_first_served(problem, layout(problem))
+    return Plan(
+        assignments=sorted(loads.assignments.values(), key=lambda a: (a.window_start, a.group)),
+        objective=loads.objective(),
+        bound=None,
+        seconds=perf_counter() - started,
+        method="first come, first served",
+    )
