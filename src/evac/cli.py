@@ -22,6 +22,7 @@ from evac.linkage import cli as linkage_cli
 from evac.people.models import State
 from evac.people.service import count_by_category_and_state
 from evac.people.views import STATE_LABELS
+from evac.planning import cli as planning_cli
 from evac.reports import cli as reports_cli
 from evac.scenario import cli as scenario_cli
 from evac.vault import cli as vault_cli
@@ -201,6 +202,7 @@ app.add_typer(auth_cli.app, name="user")
 app.add_typer(scenario_cli.app, name="scenario")
 app.add_typer(reports_cli.app, name="search")
 app.add_typer(eligibility_cli.app, name="eligibility")
+app.add_typer(planning_cli.app, name="plan")
 
 
 def run() -> None:
