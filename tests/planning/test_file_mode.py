@@ -253,7 +253,7 @@ def best_by_enumeration(data: dict) -> float:
             for group, pick in zip(parsed.groups, picks, strict=True)
             if pick is not None
         ]
-        value = sum(parsed.weight(g) for g, pick in zip(parsed.groups, picks) if pick)
+        value = sum(parsed.weight(g) for g, pick in zip(parsed.groups, picks, strict=True) if pick)
         if value > best and not check(parsed, Plan(chosen, value, None, 0.0)):
             best = value
     return best
@@ -273,7 +273,7 @@ def test_aggregate_plans_keep_the_rules_and_share_the_bound(seed):
     data = problem(
         groups=[party(f"P{n}", rng.randint(1, 8), priority=rng.randint(1, 3)) for n in range(40)],
         gates=[
-            {"id": "a", "rate_per_hour": rng.randint(5, 40), "crowd_cap": 30},
+            {"id": "a", "rate_per_hour": rng.randint(8, 40), "crowd_cap": 30},
             {"id": "b", "rate_per_hour": 20, "crowd_cap": 30, "closed": [[at(2), at(5)]]},
         ],
         sorties=[

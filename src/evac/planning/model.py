@@ -114,7 +114,7 @@ def build(problem: Problem, plan_layout: Layout, *, exact: bool) -> PlanModel:
             sortie_terms[sortie].append((column, party_class.size))
             terms.append((column, 1.0))
         program.row(terms, upper=count)
-    for position, (number, group, allowed) in enumerate(plan_layout.fixed):
+    for position, (_, group, allowed) in enumerate(plan_layout.fixed):
         weight = problem.priority_weights[group.priority] * group.size
         terms = []
         for sortie in allowed:
@@ -195,5 +195,5 @@ def _hubs(problem: Problem, model: PlanModel, sortie_terms: dict) -> None:
             if before is None:
                 program.row(terms, lower=hub.occupied - hub.onward_per_day)
             else:
-                program.row(terms + [(before, -1.0)], lower=-hub.onward_per_day)
+                program.row([*terms, (before, -1.0)], lower=-hub.onward_per_day)
             before = occupancy
