@@ -225,3 +225,11 @@ def pass_id_from_short_code(code: str) -> bytes:
     if CHECK_SYMBOLS[number % 37] != check:
         raise BadShortCode("the check symbol does not match: a symbol was misheard")
     return number.to_bytes(PASS_ID_BYTES)
+
+
+def parse_pass_id(text: str) -> bytes:
+    """A pass id as people give it: its 20 hex digits, or its short code."""
+    cleaned = text.strip()
+    if len(cleaned) == PASS_ID_BYTES * 2 and all(c in "0123456789abcdefABCDEF" for c in cleaned):
+        return bytes.fromhex(cleaned)
+    return pass_id_from_short_code(cleaned)
