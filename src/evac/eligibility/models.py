@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from evac.db import Base, BigId, UTCDateTime, utcnow
-from evac.eligibility.policy import Outcome
+from evac.eligibility.policy import Outcome, Policy, parse_policy
 from evac.people.models import _enum  # the portable enum column every domain uses
 
 
@@ -64,6 +64,9 @@ class PolicyVersion(Base):
     digest: Mapped[str] = mapped_column(String(64))  # SHA-256 of the text
     loaded_by: Mapped[str] = mapped_column(String(80))
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def policy(self) -> Policy:
+        return parse_policy(self.text, source=f"policy version {self.number}")
 
 
 class PersonDecision(Base):

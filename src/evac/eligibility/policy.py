@@ -17,7 +17,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from evac.people.models import Role
+from evac.people.models import DocumentKind, Role
 
 Document = Literal[  # the documents a rule may require: file mode reads one column each
     "us_passport", "green_card", "siv_visa", "siv_case", "com_approval"
@@ -66,6 +66,14 @@ class DerivativeRule(Strict):
     relationships: dict[Role, Condition]
 
 
+class Verification(Strict):
+    """What makes a registered person verified in the register: any one document of these
+    kinds seen, or a registration from one of these source lists."""
+
+    documents: list[DocumentKind] = []
+    sources: list[str] = []
+
+
 class Policy(Strict):
     version: str = Field(min_length=1)
     name: str = Field(min_length=1)
@@ -80,6 +88,7 @@ class Policy(Strict):
     flags: dict[str, int] = {}
     minor_under: int = Field(default=18, gt=0)
     older_from: int = Field(default=65, gt=0)
+    verified_by: Verification = Verification()
 
     @cached_property
     def vocabulary(self) -> dict[str, str]:

@@ -5,6 +5,7 @@ Parties are formed from the households that linked persons join (parties.py). An
 split or join is kept as the officer made it: re-forming from households leaves it alone.
 """
 
+import hashlib
 import secrets
 from collections import Counter
 from dataclasses import dataclass
@@ -12,12 +13,23 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from evac.eligibility.models import Party, PartyMember, PersonDecision
+from evac.auth.permissions import Actor, Permission
+from evac.db import utcnow
+from evac.eligibility.models import (
+    Override,
+    Party,
+    PartyMember,
+    PersonDecision,
+    PolicyVersion,
+    RegistrationClaim,
+)
 from evac.eligibility.parties import travel_parties
-from evac.eligibility.policy import Outcome
+from evac.eligibility.policy import Outcome, Policy, claim_key, default_policy_text, parse_policy
 from evac.operation.models import Operation
-from evac.people.models import Group, GroupMember, Person, Role, State
+from evac.people.lifecycle import event_row
+from evac.people.models import Event, Group, GroupMember, Person, Registration, Role, State
 from evac.people.service import insert_rows
+from evac.vault.audit import record_access
 
 # Persons who no longer travel with anyone: merged into another, withdrawn, or their case closed.
 GONE = (State.merged, State.withdrawn, State.closed)
@@ -261,3 +273,380 @@ def new_reference(taken: set[str]) -> str:
         if reference not in taken:
             taken.add(reference)
             return reference
+
+
+# --- Officers' changes to parties ---------------------------------------------------------
+
+
+def split_party(
+    session: Session,
+    *,
+    operation_id: int,
+    reference: str,
+    person_ids: list[int],
+    reason: str,
+    actor: Actor,
+) -> Party:
+    """Take persons out of their party into a new one; both are then the officer's, and
+    re-forming from households leaves them as they are."""
+    actor.require(Permission.eligibility_decide)
+    party = _party(session, operation_id=operation_id, reference=reference)
+    members = set(_member_ids(session, party.id))
+    leaving = set(person_ids)
+    if not leaving or not leaving < members:
+        raise PartyError(f"split {reference}: name some of its members, not all of them")
+    references = set(
+        session.scalars(select(Party.reference).where(Party.operation_id == operation_id))
+    )
+    new = Party(
+        operation_id=operation_id,
+        reference=new_reference(references),
+        principal_id=min(leaving),
+        by_officer=True,
+    )
+    session.add(new)
+    session.flush()
+    party.by_officer = True
+    if party.principal_id in leaving:
+        party.principal_id = min(members - leaving)
+    _move(session, [{"person": person, "party": new.id} for person in sorted(leaving)])
+    _record(
+        session,
+        actor,
+        "party_split",
+        sorted(leaving),
+        reason,
+        {"from": party.reference, "to": new.reference},
+    )
+    return new
+
+
+def join_parties(
+    session: Session, *, operation_id: int, references: list[str], reason: str, actor: Actor
+) -> Party:
+    """Join parties into the first one named (its reference stays; the others empty)."""
+    actor.require(Permission.eligibility_decide)
+    if len(set(references)) < 2:
+        raise PartyError("join: name two parties or more")
+    parties = [_party(session, operation_id=operation_id, reference=r) for r in references]
+    kept, others = parties[0], parties[1:]
+    moving = [p for other in others for p in _member_ids(session, other.id)]
+    kept.by_officer = True
+    for other in others:
+        other.by_officer = True
+    _move(session, [{"person": person, "party": kept.id} for person in moving])
+    _record(
+        session,
+        actor,
+        "party_joined",
+        moving,
+        reason,
+        {"from": [o.reference for o in others], "to": kept.reference},
+    )
+    return kept
+
+
+def let_party_travel_split(
+    session: Session, *, operation_id: int, reference: str, reason: str, actor: Actor
+) -> Party:
+    """An officer lets a party with mixed outcomes travel: its eligible members go."""
+    actor.require(Permission.eligibility_decide)
+    party = _party(session, operation_id=operation_id, reference=reference)
+    party.travels_split_by, party.travels_split_reason = actor.username, _reason(reason)
+    _record(
+        session,
+        actor,
+        "party_travels_split",
+        _member_ids(session, party.id),
+        reason,
+        {"party": party.reference},
+    )
+    return party
+
+
+def _member_ids(session: Session, party_id: int) -> list[int]:
+    return list(
+        session.scalars(
+            select(PartyMember.person_id)
+            .where(PartyMember.party_id == party_id)
+            .order_by(PartyMember.person_id)
+        )
+    )
+
+
+def _reason(reason: str) -> str:
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValueError("an officer's decision needs a reason")
+    return reason[:500]
+
+
+def _record(
+    session: Session, actor: Actor, kind: str, persons: list[int], reason: str, data: dict
+) -> None:
+    """An officer's change as an event for each person and one audit entry."""
+    reason = _reason(reason)
+    at = utcnow()
+    operation_id = session.scalar(select(Person.operation_id).where(Person.id.in_(persons[:1])))
+    insert_rows(
+        session,
+        Event,
+        [
+            event_row(
+                operation_id=operation_id,
+                person_id=person,
+                type=kind,
+                actor=actor,
+                idempotency_key=f"eligibility:{kind}:{at.isoformat()}:{person}",
+                at=at,
+                data={**data, "reason": reason},
+            )
+            for person in persons
+        ],
+    )
+    subject = ",".join(f"person:{person}" for person in persons[:20])
+    record_access(
+        session,
+        actor=actor,
+        action=f"eligibility.{kind}",
+        purpose=reason,
+        subject=subject,
+        details={**data, "persons": len(persons)},
+    )
+
+
+# --- Policy versions -------------------------------------------------------------------
+
+
+def load_policy_text(
+    session: Session, *, operation_id: int, text: str, source: str, actor: Actor
+) -> PolicyVersion:
+    """Validate a policy and keep it as the operation's next version (the same text as the
+    newest is no new version); raises PolicyError naming each problem's line."""
+    actor.require(Permission.eligibility_decide)
+    policy = parse_policy(text, source=source)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    newest = newest_policy(session, operation_id=operation_id)
+    if newest is not None and newest.digest == digest:
+        return newest
+    version = PolicyVersion(
+        operation_id=operation_id,
+        number=(newest.number if newest else 0) + 1,
+        version=policy.version[:80],
+        name=policy.name[:200],
+        text=text,
+        digest=digest,
+        loaded_by=actor.username,
+    )
+    session.add(version)
+    session.flush()
+    record_access(
+        session,
+        actor=actor,
+        action="eligibility.policy_load",
+        purpose=source[:200],
+        subject=f"operation:{operation_id}",
+        details={"number": version.number, "version": policy.version, "digest": digest},
+    )
+    return version
+
+
+def newest_policy(session: Session, *, operation_id: int) -> PolicyVersion | None:
+    return session.scalar(
+        select(PolicyVersion)
+        .where(PolicyVersion.operation_id == operation_id)
+        .order_by(PolicyVersion.number.desc())
+        .limit(1)
+    )
+
+
+def current_policy(session: Session, *, operation_id: int, actor: Actor) -> PolicyVersion:
+    """The newest policy loaded; the default (US guidance of August 2021) when none is."""
+    newest = newest_policy(session, operation_id=operation_id)
+    if newest is not None:
+        return newest
+    return load_policy_text(
+        session,
+        operation_id=operation_id,
+        text=default_policy_text(),
+        source="default-policy.yaml",
+        actor=actor,
+    )
+
+
+def policy_history(session: Session, *, operation_id: int) -> list[PolicyVersion]:
+    """Every version loaded, newest first."""
+    query = (
+        select(PolicyVersion)
+        .where(PolicyVersion.operation_id == operation_id)
+        .order_by(PolicyVersion.number.desc())
+    )
+    return list(session.scalars(query))
+
+
+def last_evaluated_policy(session: Session, *, operation_id: int) -> PolicyVersion | None:
+    """The policy the current decisions were made under (the newest, if several)."""
+    newest = (
+        select(func.max(PersonDecision.policy_id))
+        .where(PersonDecision.operation_id == operation_id, PersonDecision.superseded_at.is_(None))
+        .scalar_subquery()
+    )
+    return session.scalar(select(PolicyVersion).where(PolicyVersion.id == newest))
+
+
+# --- Overrides ---------------------------------------------------------------------------
+
+
+def add_override(
+    session: Session,
+    *,
+    operation_id: int,
+    person_id: int,
+    outcome: Outcome,
+    reason: str,
+    actor: Actor,
+    category: str | None = None,
+) -> Override:
+    """An officer's decision for one person, in force over every evaluation until withdrawn
+    (an earlier one of the same person is withdrawn by it)."""
+    actor.require(Permission.eligibility_decide)
+    _person_of(session, operation_id, person_id)
+    for earlier in active_overrides(
+        session, operation_id=operation_id, person_id=person_id
+    ).values():
+        earlier.withdrawn_at, earlier.withdrawn_by = utcnow(), actor.username
+    override = Override(
+        operation_id=operation_id,
+        person_id=person_id,
+        outcome=outcome,
+        category=category,
+        reason=_reason(reason),
+        officer=actor.username,
+    )
+    session.add(override)
+    session.flush()
+    _record(
+        session,
+        actor,
+        "eligibility_override",
+        [person_id],
+        reason,
+        {"outcome": outcome.value, "category": category},
+    )
+    return override
+
+
+def withdraw_override(
+    session: Session, *, operation_id: int, person_id: int, reason: str, actor: Actor
+) -> Override:
+    """The person's override withdrawn: the policy decides them again at the next evaluation."""
+    actor.require(Permission.eligibility_decide)
+    active = active_overrides(session, operation_id=operation_id, person_id=person_id)
+    if person_id not in active:
+        raise ValueError(f"person {person_id} has no override in force")
+    override = active[person_id]
+    override.withdrawn_at, override.withdrawn_by = utcnow(), actor.username
+    _record(
+        session,
+        actor,
+        "eligibility_override_withdrawn",
+        [person_id],
+        reason,
+        {"override": override.id},
+    )
+    return override
+
+
+def active_overrides(
+    session: Session, *, operation_id: int, person_id: int | None = None
+) -> dict[int, Override]:
+    """Person -> their override in force."""
+    query = select(Override).where(
+        Override.operation_id == operation_id, Override.withdrawn_at.is_(None)
+    )
+    if person_id is not None:
+        query = query.where(Override.person_id == person_id)
+    return {
+        override.person_id: override for override in session.scalars(query.order_by(Override.id))
+    }
+
+
+def _person_of(session: Session, operation_id: int, person_id: int) -> Person:
+    person = session.get(Person, person_id)
+    if person is None or person.operation_id != operation_id:
+        raise ValueError(f"no person {person_id} in this operation")
+    return person
+
+
+# --- What staff read -----------------------------------------------------------------------
+
+
+def unmapped_claims(session: Session, *, operation_id: int, policy: Policy) -> Counter[str]:
+    """Claims (as written) that the policy's vocabulary does not know, with how many
+    registrations of a person make each: for staff to map, never dropped."""
+    rows = session.execute(
+        select(RegistrationClaim.claim, func.count())
+        .join(Registration, Registration.id == RegistrationClaim.registration_id)
+        .where(
+            RegistrationClaim.operation_id == operation_id,
+            RegistrationClaim.claim.is_not(None),
+            Registration.person_id.is_not(None),
+        )
+        .group_by(RegistrationClaim.claim)
+    )
+    vocabulary = policy.vocabulary
+    return Counter({claim: n for claim, n in rows if claim_key(claim) not in vocabulary})
+
+
+def decision_history(session: Session, *, person_id: int) -> list[PersonDecision]:
+    """A person's decisions, the current first."""
+    query = (
+        select(PersonDecision)
+        .where(PersonDecision.person_id == person_id)
+        .order_by(PersonDecision.id.desc())
+    )
+    return list(session.scalars(query))
+
+
+def party_of(session: Session, *, person_id: int) -> Party | None:
+    return session.scalar(
+        select(Party)
+        .join(PartyMember, PartyMember.party_id == Party.id)
+        .where(PartyMember.person_id == person_id)
+    )
+
+
+@dataclass(frozen=True)
+class DecisionCount:
+    category: str
+    priority: int | None
+    outcome: str
+    source: str | None  # the partner's source list, when counted by partner
+    persons: int
+
+
+def decision_counts(
+    session: Session, *, operation_id: int, by_source: bool = False
+) -> list[DecisionCount]:
+    """Current decisions counted by category, priority and outcome (and by source list: a
+    person sent by two partners counts for each)."""
+    columns = [PersonDecision.category, PersonDecision.priority, PersonDecision.outcome]
+    query = select(
+        *columns,
+        *([Registration.source] if by_source else []),
+        func.count(func.distinct(PersonDecision.person_id)),
+    ).where(PersonDecision.operation_id == operation_id, PersonDecision.superseded_at.is_(None))
+    if by_source:
+        query = query.join(Registration, Registration.person_id == PersonDecision.person_id)
+        columns.append(Registration.source)
+    rows = session.execute(query.group_by(*columns))
+    return [
+        DecisionCount(
+            row[0] or "no_category",
+            row[1],
+            str(Outcome(row[2])),
+            row[3] if by_source else None,
+            row[-1],
+        )
+        for row in rows
+    ]

@@ -1,0 +1,268 @@
+"""What the register holds about persons, read in bulk as eligibility's members.
+
+A person's evidence is everything linkage joined to them: the documents of all their
+registrations (documents.py's kinds, in clear) and every claim their sources wrote. Claims sit
+inside the sealed registration records: each is read once into `eligibility_claim`, so a policy
+change re-decides 125,000 persons without decrypting anything.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from evac.eligibility.ages import BirthSpan, birth_span
+from evac.eligibility.decisions import OUTCOME_ORDER, Member
+from evac.eligibility.evidence import Evidence, Finding, category_from_evidence
+from evac.eligibility.models import Party, PartyMember, RegistrationClaim
+from evac.eligibility.policy import Policy
+from evac.intake.dates import BirthDate
+from evac.people.models import (
+    Document,
+    DocumentKind,
+    Group,
+    GroupMember,
+    Person,
+    Registration,
+    Role,
+    State,
+)
+from evac.people.records import RegistrationRecord
+from evac.vault.service import OperationCipher
+
+GONE = (State.merged, State.withdrawn, State.closed)  # they travel with no one
+CLAIM_LENGTH = 200
+RECORDS_PER_BATCH = 5000
+# Register documents as the policy names them; an issued SIV is a US visa.
+POLICY_DOCUMENTS = {
+    DocumentKind.us_passport: "us_passport",
+    DocumentKind.green_card: "green_card",
+    DocumentKind.siv_case: "siv_case",
+}
+APPROVED = "approved"
+
+
+def read_new_claims(
+    session: Session, *, cipher: OperationCipher, progress: Callable[[int], None] = lambda n: None
+) -> int:
+    """Read the claims of registrations not read yet (see the module); how many were read."""
+    known = select(RegistrationClaim.registration_id).where(
+        RegistrationClaim.registration_id == Registration.id
+    )
+    query = (
+        select(Registration.id, Registration.record)
+        .where(Registration.operation_id == cipher.operation_id, ~known.exists())
+        .execution_options(yield_per=RECORDS_PER_BATCH)
+    )
+    rows: list[dict] = []
+    for registration_id, sealed in session.execute(query):
+        record = RegistrationRecord.from_json(cipher.decrypt(sealed, field="registration.record"))
+        claim = (record.category_claimed or "").strip()[:CLAIM_LENGTH] or None
+        rows.append(
+            {
+                "registration_id": registration_id,
+                "operation_id": cipher.operation_id,
+                "claim": claim,
+                "nationality": record.nationality,
+            }
+        )
+    for start in range(0, len(rows), RECORDS_PER_BATCH):
+        session.execute(
+            RegistrationClaim.__table__.insert(), rows[start : start + RECORDS_PER_BATCH]
+        )
+        progress(min(len(rows), start + RECORDS_PER_BATCH))
+    return len(rows)
+
+
+@dataclass
+class Held:
+    """What one person holds, gathered from all their registrations."""
+
+    documents: set[str] = field(default_factory=set)  # the policy's document names
+    kinds: set[str] = field(default_factory=set)  # the register's document kinds
+    approval_date: str = ""
+    nationality: str = ""
+    claims: list[str] = field(default_factory=list)
+    sources: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Register:
+    """The operation's persons as eligibility decides them."""
+
+    states: dict[int, State]
+    categories: dict[int, str | None]  # Person.category as it stands
+    births: dict[int, BirthSpan | None]
+    parties: dict[int, list[int]]  # party -> its persons, in id order
+    references: dict[int, str]  # party -> reference
+    households: dict[int, list[tuple[int, Role]]]  # person -> (household, role)
+    held: dict[int, Held]
+
+
+def read_register(session: Session, *, operation_id: int) -> Register:
+    """Every person in a party (see form_parties) with what bears on their eligibility."""
+    persons = session.execute(
+        select(
+            Person.id,
+            Person.state,
+            Person.category,
+            Person.birth_year,
+            Person.birth_month,
+            Person.birth_day,
+            Person.birth_date_default,
+        ).where(Person.operation_id == operation_id, Person.state.not_in(GONE))
+    ).all()
+    states = {row.id: State(row.state) for row in persons}
+    categories = {row.id: row.category for row in persons}
+    births = {row.id: _birth(row) for row in persons}
+    parties: dict[int, list[int]] = {}
+    references: dict[int, str] = {}
+    placed = session.execute(
+        select(PartyMember.party_id, PartyMember.person_id, Party.reference)
+        .join(Party, Party.id == PartyMember.party_id)
+        .where(Party.operation_id == operation_id)
+        .order_by(PartyMember.party_id, PartyMember.person_id)
+    )
+    for party, person, reference in placed:
+        if person in states:
+            parties.setdefault(party, []).append(person)
+            references[party] = reference
+    return Register(
+        states,
+        categories,
+        births,
+        parties,
+        references,
+        _households(session, operation_id),
+        _held(session, operation_id),
+    )
+
+
+def _birth(row) -> BirthSpan | None:
+    if not row.birth_year:
+        return None
+    written = BirthDate(row.birth_year, row.birth_month, row.birth_day, row.birth_date_default)
+    return birth_span(written)
+
+
+def _households(session: Session, operation_id: int) -> dict[int, list[tuple[int, Role]]]:
+    rows = session.execute(
+        select(GroupMember.person_id, GroupMember.group_id, GroupMember.role)
+        .join(Group, Group.id == GroupMember.group_id)
+        .where(Group.operation_id == operation_id)
+        .order_by(GroupMember.group_id, GroupMember.id)
+    )
+    households: dict[int, list[tuple[int, Role]]] = {}
+    for person, group, role in rows:
+        households.setdefault(person, []).append((group, Role(role)))
+    return households
+
+
+def _held(session: Session, operation_id: int) -> dict[int, Held]:
+    held: dict[int, Held] = {}
+    documents = session.execute(
+        select(
+            Document.person_id,
+            Document.kind,
+            Document.issuing_country,
+            Document.nationality,
+            Document.status,
+            Document.issued_on,
+        )
+        .join(Person, Person.id == Document.person_id)
+        .where(Person.operation_id == operation_id)
+    )
+    for person, kind, issuer, nationality, status, issued_on in documents:
+        _add_document(held.setdefault(person, Held()), kind, issuer, nationality, status, issued_on)
+    claims = session.execute(
+        select(
+            Registration.person_id,
+            Registration.source,
+            RegistrationClaim.claim,
+            RegistrationClaim.nationality,
+        )
+        .join(RegistrationClaim, RegistrationClaim.registration_id == Registration.id)
+        .where(Registration.operation_id == operation_id, Registration.person_id.is_not(None))
+        .order_by(Registration.id)
+    )
+    for person, source, claim, nationality in claims:
+        facts = held.setdefault(person, Held())
+        facts.sources.add(source)
+        if claim and claim not in facts.claims:
+            facts.claims.append(claim)
+        if nationality and not facts.nationality:
+            facts.nationality = nationality
+    return held
+
+
+def _add_document(facts: Held, kind, issuer, nationality, status, issued_on) -> None:
+    kind = DocumentKind(kind)
+    facts.kinds.add(kind.value)
+    if kind in POLICY_DOCUMENTS:
+        facts.documents.add(POLICY_DOCUMENTS[kind])
+    elif kind == DocumentKind.visa and issuer == "USA":
+        facts.documents.add("siv_visa")
+    elif kind == DocumentKind.com_approval and (status == APPROVED or (not status and issued_on)):
+        facts.documents.add("com_approval")
+        facts.approval_date = issued_on.isoformat() if issued_on else facts.approval_date
+    if nationality and not facts.nationality:
+        facts.nationality = nationality
+
+
+class Reader:
+    """A person's members (one per household they are in) and verification, under one policy;
+    what many persons share is worked out once."""
+
+    def __init__(self, register: Register, policy: Policy) -> None:
+        self.register = register
+        self.policy = policy
+        self.findings: dict[tuple, Finding] = {}
+        self.trusted_kinds = {kind.value for kind in policy.verified_by.documents}
+        self.trusted_sources = set(policy.verified_by.sources)
+
+    def members(self, person: int) -> list[Member]:
+        finding = self.finding(person)
+        birth = self.register.births[person]
+        key = str(person)
+        households = self.register.households.get(person) or [(None, None)]
+        return [
+            Member(key, None if household is None else str(household), role, finding, birth)
+            for household, role in households
+        ]
+
+    def finding(self, person: int) -> Finding:
+        """The person's own category: their documents, else the best of their claims."""
+        facts = self.register.held.get(person) or Held()
+        documents = frozenset(facts.documents)
+        findings = [
+            self._finding(claim, facts.nationality, documents, facts.approval_date)
+            for claim in facts.claims or [""]
+        ]
+        mapped = [finding for finding in findings if finding.category]
+        if not mapped:
+            return findings[0]
+        return min(mapped, key=lambda finding: self.policy.ranks[finding.category])
+
+    def verified(self, person: int) -> bool:
+        facts = self.register.held.get(person)
+        if facts is None:
+            return False
+        return bool(facts.kinds & self.trusted_kinds or facts.sources & self.trusted_sources)
+
+    def _finding(self, claim: str, nationality: str, documents: frozenset, dated: str) -> Finding:
+        key = (claim, nationality, documents, dated)
+        if key not in self.findings:
+            evidence = Evidence(claim, nationality, documents, dated)
+            self.findings[key] = category_from_evidence(evidence, self.policy)
+        return self.findings[key]
+
+
+def best_first(decisions: list, policy: Policy) -> list:
+    """A person's decisions (one per household they are in), the best first: eligible before
+    deferred before ineligible, then the higher priority."""
+    last = len(policy.priority) + 1
+    return sorted(
+        decisions,
+        key=lambda d: (OUTCOME_ORDER[d.outcome], d.priority.level if d.priority else last),
+    )
