@@ -90,7 +90,6 @@ def mime_message(message: Outgoing, *, sender: str) -> EmailMessage:
     mail["From"], mail["To"], mail["Subject"] = sender, message.recipient, content.subject
     mail["Message-ID"] = message.message_id
     mail["Date"] = format_datetime(utcnow())
-    mail["Content-Language"] = message.language
     mail.set_content(content.text)
     if content.html:
         mail.add_alternative(content.html, subtype="html")
@@ -99,6 +98,8 @@ def mime_message(message: Outgoing, *, sender: str) -> EmailMessage:
         mail.add_attachment(
             attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename
         )
+    # Set last: making the message multipart moves Content-* headers into its first part.
+    mail["Content-Language"] = message.language
     return mail
 
 

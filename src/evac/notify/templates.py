@@ -111,6 +111,37 @@ SENTENCES = (
 FIRST_STRONG_ISOLATE, POP_ISOLATE = "\u2068", "\u2069"
 
 
+def call_values(
+    *,
+    gate: str,
+    window_start: datetime,
+    window_end: datetime,
+    time_zone: str,
+    travellers: int,
+    pass_text: str,
+    short_code: str,
+) -> dict:
+    """The values a call-forward (or its change) is written from, as the outbox keeps them."""
+    return {
+        "gate": gate,
+        "window_start": window_start.isoformat(),
+        "window_end": window_end.isoformat(),
+        "time_zone": time_zone,
+        "travellers": travellers,
+        "pass_text": pass_text,
+        "short_code": short_code,
+    }
+
+
+def window_values(*, window_start: datetime, window_end: datetime, time_zone: str) -> dict:
+    """The values of a cancellation: the window it cancels."""
+    return {
+        "window_start": window_start.isoformat(),
+        "window_end": window_end.isoformat(),
+        "time_zone": time_zone,
+    }
+
+
 def render(template: Template, values: dict, *, language_code: str, channel: Channel) -> Rendered:
     """The message `template` with its values, in the language, for the channel."""
     lang = language(language_code)
