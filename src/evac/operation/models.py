@@ -39,7 +39,28 @@ class Site(Base):
     code: Mapped[str | None] = mapped_column(String(8))  # ICAO code for airports
     runways: Mapped[int | None] = mapped_column(Integer)
     hourly_capacity: Mapped[int | None] = mapped_column(Integer)  # persons screened an hour
+    # A gate's crowd cap: the most people called to it for one slot (crowds outside the walls
+    # were the danger at Abbey Gate), and its daily opening hours on the local clock (None:
+    # open around the clock); closures beyond those are GateClosure rows.
+    crowd_cap: Mapped[int | None] = mapped_column(Integer)
+    opens_hour: Mapped[int | None] = mapped_column(Integer)
+    closes_hour: Mapped[int | None] = mapped_column(Integer)
+    departures_per_hour: Mapped[int | None] = mapped_column(Integer)  # an airport's runway slots
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class GateClosure(Base):
+    """A time a gate admits nobody (an embassy alert, a bombing)."""
+
+    __tablename__ = "gate_closure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(
+        ForeignKey("operation_site.id", ondelete="CASCADE"), index=True
+    )
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(Text)
 
 
 class AircraftType(Base):
@@ -78,8 +99,15 @@ class AirliftWindow(Base):
     source: Mapped[str | None] = mapped_column(Text)
 
 
+class SortieStatus(StrEnum):
+    planned = "planned"
+    cancelled = "cancelled"
+    departed = "departed"
+
+
 class Sortie(Base):
-    """One departure slot: an aircraft of a type leaving at a planned time with a planned load."""
+    """One departure slot: an aircraft of a type leaving at a planned time with a planned load,
+    to a hub; once departed, with the load it really carried."""
 
     __tablename__ = "sortie"
     __table_args__ = (UniqueConstraint("operation_id", "callsign"),)
@@ -95,6 +123,11 @@ class Sortie(Base):
     callsign: Mapped[str] = mapped_column(String(24))
     departs_at: Mapped[datetime] = mapped_column(UTCDateTime)
     planned_load: Mapped[int] = mapped_column(Integer)
+    hub_id: Mapped[int | None] = mapped_column(ForeignKey("hub.id", ondelete="SET NULL"))
+    status: Mapped[SortieStatus] = mapped_column(
+        Enum(SortieStatus, native_enum=False, length=16), default=SortieStatus.planned
+    )
+    actual_load: Mapped[int | None] = mapped_column(Integer)
 
 
 class Hub(Base):

@@ -10,11 +10,13 @@ from sqlalchemy.orm import Session
 from evac.operation.models import (
     AircraftType,
     AirliftWindow,
+    GateClosure,
     Hub,
     Operation,
     Site,
     SiteKind,
     Sortie,
+    SortieStatus,
 )
 from evac.vault.keys import KeyProvider
 from evac.vault.service import create_operation_keys
@@ -76,10 +78,18 @@ def add_site(
     code: str | None = None,
     runways: int | None = None,
     hourly_capacity: int | None = None,
+    crowd_cap: int | None = None,
+    opens_hour: int | None = None,
+    closes_hour: int | None = None,
+    departures_per_hour: int | None = None,
     note: str | None = None,
 ) -> Site:
     if kind == SiteKind.airport and not runways:
         raise ValueError(f"airport {name!r} needs its number of runways (at least 1)")
+    if (opens_hour is None) != (closes_hour is None) or not all(
+        0 <= hour <= 24 for hour in (opens_hour or 0, closes_hour or 0)
+    ):
+        raise ValueError(f"gate {name!r}: give both opening hours, each from 0 to 24")
     site = Site(
         operation_id=operation.id,
         kind=kind,
@@ -87,6 +97,10 @@ def add_site(
         code=code,
         runways=runways,
         hourly_capacity=hourly_capacity,
+        crowd_cap=crowd_cap,
+        opens_hour=opens_hour,
+        closes_hour=closes_hour,
+        departures_per_hour=departures_per_hour,
         note=note,
     )
     session.add(site)
@@ -141,10 +155,14 @@ def add_sorties(
     planned_load: int,
     prefix: str,
     window: AirliftWindow | None = None,
+    hubs: list[Hub] | None = None,
 ) -> list[Sortie]:
-    """Departure slots of one aircraft type, called PREFIX-1, PREFIX-2, ..."""
+    """Departure slots of one aircraft type, called PREFIX-1, PREFIX-2, ...; with `hubs`, the
+    n-th flies to the n-th hub of that list."""
     if any(moment.tzinfo is None for moment in departures):
         raise ValueError("departure times must carry a time zone (UTC)")
+    if hubs is not None and len(hubs) != len(departures):
+        raise ValueError(f"{len(departures)} departures but {len(hubs)} hubs")
     sorties = [
         Sortie(
             operation_id=operation.id,
@@ -153,12 +171,39 @@ def add_sorties(
             callsign=f"{prefix}-{number}",
             departs_at=moment,
             planned_load=planned_load,
+            hub_id=hubs[number - 1].id if hubs else None,
+            status=SortieStatus.planned,
         )
         for number, moment in enumerate(departures, start=1)
     ]
     session.add_all(sorties)
     session.flush()
     return sorties
+
+
+def add_gate_closure(
+    session: Session, *, gate: Site, starts_at: datetime, ends_at: datetime, reason: str | None
+) -> GateClosure:
+    if gate.kind != SiteKind.gate:
+        raise ValueError(f"{gate.name!r} is not a gate")
+    if starts_at.tzinfo is None or ends_at.tzinfo is None or ends_at <= starts_at:
+        raise ValueError("a closure needs times with a zone (UTC), its end after its start")
+    closure = GateClosure(site_id=gate.id, starts_at=starts_at, ends_at=ends_at, reason=reason)
+    session.add(closure)
+    session.flush()
+    return closure
+
+
+def set_sortie_status(
+    session: Session, *, sortie: Sortie, status: SortieStatus, actual_load: int | None = None
+) -> Sortie:
+    """A sortie cancelled, or departed with the load it really carried."""
+    if actual_load is not None and status != SortieStatus.departed:
+        raise ValueError("only a departed sortie has an actual load")
+    sortie.status = status
+    sortie.actual_load = actual_load
+    session.flush()
+    return sortie
 
 
 def add_hub(
@@ -209,3 +254,23 @@ def list_aircraft_types(session: Session, *, operation: Operation) -> list[Aircr
 
 def list_hubs(session: Session, *, operation: Operation) -> list[Hub]:
     return list(session.scalars(select(Hub).where(Hub.operation_id == operation.id)))
+
+
+def list_gates(session: Session, *, operation: Operation) -> list[Site]:
+    query = select(Site).where(Site.operation_id == operation.id, Site.kind == SiteKind.gate)
+    return list(session.scalars(query.order_by(Site.name)))
+
+
+def list_gate_closures(session: Session, *, operation: Operation) -> list[GateClosure]:
+    query = (
+        select(GateClosure)
+        .join(Site, GateClosure.site_id == Site.id)
+        .where(Site.operation_id == operation.id)
+        .order_by(GateClosure.starts_at)
+    )
+    return list(session.scalars(query))
+
+
+def list_sorties(session: Session, *, operation: Operation) -> list[Sortie]:
+    query = select(Sortie).where(Sortie.operation_id == operation.id)
+    return list(session.scalars(query.order_by(Sortie.departs_at, Sortie.callsign)))

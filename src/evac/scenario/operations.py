@@ -13,11 +13,12 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from evac.operation.models import AircraftType, AirliftWindow, Operation, SiteKind
+from evac.operation.models import AircraftType, AirliftWindow, Hub, Operation, SiteKind
 from evac.operation.service import (
     OperationNotFound,
     add_aircraft_type,
     add_airlift_window,
+    add_gate_closure,
     add_hub,
     add_site,
     add_sorties,
@@ -81,15 +82,39 @@ COALITION = AircraftFacts(
     "about 75 to 180 people a flight (White House figures); typical load is the middle",
 )
 
+# Gates: the record gives no processing rates or crowd figures. Assumed: each gate screens 300
+# people an hour (the peak of 21,600 flown in 24 hours needed about 900 an hour through the
+# three gates then open) and is called at most 1,000 people a slot. Closures are the record's.
+GATE_RATE, GATE_CROWD_CAP = 300, 1_000
+ALL_GATES_CLOSED = (
+    datetime(2021, 8, 20, 19, 30, tzinfo=UTC),  # Aug 21 00:00 in Kabul
+    datetime(2021, 8, 21, 19, 30, tzinfo=UTC),
+    "all gates closed Aug 21 (US Embassy alert)",
+)
+ABBEY_BOMBING = (
+    datetime(2021, 8, 26, 13, 18, tzinfo=UTC),  # 17:48 in Kabul
+    KABUL_DEADLINE,
+    "Abbey Gate bombing, Aug 26 17:48 Kabul time; the gate did not reopen",
+)
+SOUTH_GATE_LATE = (
+    datetime(2021, 8, 14, 19, 30, tzinfo=UTC),
+    datetime(2021, 8, 21, 19, 30, tzinfo=UTC),
+    "opened later in the operation; assumed from Aug 22 (the record gives no date)",
+)
 GATES = (
-    ("Abbey Gate", "bombing Aug 26, 17:48 Kabul time; all gates closed Aug 21 (US Embassy)"),
-    ("East Gate", "all gates closed Aug 21 (US Embassy alert)"),
-    ("North Gate", "all gates closed Aug 21 (US Embassy alert)"),
-    ("South Gate (Airport Circle)", "opened later in the operation"),
+    ("Abbey Gate", (ALL_GATES_CLOSED, ABBEY_BOMBING)),
+    ("East Gate", (ALL_GATES_CLOSED,)),
+    ("North Gate", (ALL_GATES_CLOSED,)),
+    ("South Gate (Airport Circle)", (SOUTH_GATE_LATE,)),
+)
+AL_UDEID, RAMSTEIN, COALITION_HOMES = (
+    "Al Udeid Air Base",
+    "Ramstein Air Base",
+    "Coalition countries",
 )
 HUBS = (
     dict(
-        name="Al Udeid Air Base",
+        name=AL_UDEID,
         airport="OTBH",
         country="QA",
         capacity=20_000,
@@ -99,21 +124,36 @@ HUBS = (
         "rate (55,000 - 20,000) / 16 days; evacuees waited 3+ days",
     ),
     dict(
-        name="Ramstein Air Base",
+        name=RAMSTEIN,
         airport="ETAR",
         country="DE",
         capacity=17_000,
-        note="12,000 places plus 5,000 nearby; peak about 21,500; 34,900 passed through Germany",
+        onward_per_day=1_500,
+        note="12,000 places plus 5,000 nearby; peak about 21,500; 34,900 passed through "
+        "Germany: onward rate assumed (34,900 - 17,000) / 12 days from Aug 20",
     ),
     dict(
         name="Bahrain",
         country="BH",
         capacity=1_000,
+        onward_per_day=70,
         max_stay_days=14,
-        note="up to 1,000 people for up to 14 days",
+        note="up to 1,000 people for up to 14 days: onward rate assumed 1,000 / 14 days",
     ),
     dict(name="Kuwait", country="KW", note="no capacity published in the facts"),
+    dict(
+        name=COALITION_HOMES,
+        country="XX",
+        note="coalition and charter flights went to their own countries and partners; no "
+        "bed limit is published (assumed none)",
+    ),
 )
+# Which hub a sortie flies to: the record gives totals, not flights. Assumed: coalition and
+# charter aircraft fly home; US military flights go 3 to Al Udeid for 2 to Ramstein (55,000
+# landed in Qatar, 34,900 passed through Germany), all to Al Udeid before Ramstein took
+# evacuees on Aug 20.
+RAMSTEIN_FROM = datetime(2021, 8, 20, 12, 0, tzinfo=UTC)
+MILITARY_HUB_CYCLE = (AL_UDEID, RAMSTEIN, AL_UDEID, RAMSTEIN, AL_UDEID)
 
 
 def kabul_like_operation(session: Session, *, provider: KeyProvider, name: str) -> Operation:
@@ -149,11 +189,24 @@ def kabul_2021_operation(
         code="OAKB",
         runways=1,
         name="Hamid Karzai International Airport",
+        departures_per_hour=4,
         note="one runway; charters could not get slots around Aug 19-20; peak 90 to 94 "
-        "departures in 24 hours, a C-17 every 39 minutes",
+        "departures in 24 hours, a C-17 every 39 minutes: 4 departure slots an hour",
     )
-    for gate, note in GATES:
-        add_site(session, operation=operation, kind=SiteKind.gate, name=gate, note=note)
+    for name, closures in GATES:
+        gate = add_site(
+            session,
+            operation=operation,
+            kind=SiteKind.gate,
+            name=name,
+            hourly_capacity=GATE_RATE,
+            crowd_cap=GATE_CROWD_CAP,
+            note="; ".join(reason for _, _, reason in closures),
+        )
+        for starts_at, ends_at, reason in closures:
+            add_gate_closure(
+                session, gate=gate, starts_at=starts_at, ends_at=ends_at, reason=reason
+            )
     types = {
         facts.code: add_aircraft_type(
             session,
@@ -167,10 +220,9 @@ def kabul_2021_operation(
         )
         for facts in (C17, C130, COALITION)
     }
-    for hub in HUBS:
-        add_hub(session, operation=operation, **hub)
+    hubs = {hub["name"]: add_hub(session, operation=operation, **hub) for hub in HUBS}
     for row in rows:
-        _window_with_sorties(session, operation, types, row)
+        _window_with_sorties(session, operation, types, hubs, row)
     return operation, True
 
 
@@ -190,7 +242,11 @@ def _number(text: str) -> int | None:
 
 
 def _window_with_sorties(
-    session: Session, operation: Operation, types: dict[str, AircraftType], row: dict[str, str]
+    session: Session,
+    operation: Operation,
+    types: dict[str, AircraftType],
+    hubs: dict[str, Hub],
+    row: dict[str, str],
 ) -> None:
     ends_at = datetime.strptime(row["window_end_utc"], "%Y-%m-%dT%H:%MZ").replace(tzinfo=UTC)
     window = add_airlift_window(
@@ -209,15 +265,26 @@ def _window_with_sorties(
     )
     for code, count, load in _flights(row):
         aircraft = types[code]
+        departures = _spread(window, count)
         add_sorties(
             session,
             operation=operation,
             aircraft=aircraft,
-            departures=_spread(window, count),
+            departures=departures,
             planned_load=load or aircraft.typical_load,
             prefix=f"{code}-{ends_at:%m%d}",
             window=window,
+            hubs=[hubs[_hub_of(code, moment, n)] for n, moment in enumerate(departures)],
         )
+
+
+def _hub_of(code: str, departs: datetime, number: int) -> str:
+    """The hub of the n-th flight of a kind in a window (MILITARY_HUB_CYCLE says why)."""
+    if code == COALITION.code:
+        return COALITION_HOMES
+    if departs < RAMSTEIN_FROM:
+        return AL_UDEID
+    return MILITARY_HUB_CYCLE[number % len(MILITARY_HUB_CYCLE)]
 
 
 def _flights(row: dict[str, str]) -> list[tuple[str, int, int | None]]:
@@ -279,12 +346,15 @@ def generic_operation(
         code="XTST",
         runways=1,
     )
-    add_site(
-        session, operation=operation, kind=SiteKind.gate, name="North Gate", hourly_capacity=400
-    )
-    add_site(
-        session, operation=operation, kind=SiteKind.gate, name="South Gate", hourly_capacity=300
-    )
+    for gate, rate in (("North Gate", 400), ("South Gate", 300)):
+        add_site(
+            session,
+            operation=operation,
+            kind=SiteKind.gate,
+            name=gate,
+            hourly_capacity=rate,
+            crowd_cap=rate * 2,
+        )
     large = add_aircraft_type(
         session,
         operation=operation,
@@ -303,18 +373,7 @@ def generic_operation(
         typical_load=90,
         max_load=120,
     )
-    for day in range(days):
-        morning = start + timedelta(days=day)
-        for aircraft, count, gap in ((large, 4, 3), (small, 2, 5)):
-            add_sorties(
-                session,
-                operation=operation,
-                aircraft=aircraft,
-                departures=[morning + timedelta(hours=gap * n) for n in range(count)],
-                planned_load=aircraft.typical_load,
-                prefix=f"{aircraft.name.split()[0].upper()}-D{day + 1}",
-            )
-    add_hub(
+    hub_a = add_hub(
         session,
         operation=operation,
         name="Hub A",
@@ -322,7 +381,7 @@ def generic_operation(
         capacity=5_000,
         onward_per_day=1_500,
     )
-    add_hub(
+    hub_b = add_hub(
         session,
         operation=operation,
         name="Hub B",
@@ -331,4 +390,16 @@ def generic_operation(
         onward_per_day=800,
         max_stay_days=14,
     )
+    for day in range(days):
+        morning = start + timedelta(days=day)
+        for aircraft, count, gap, hub in ((large, 4, 3, hub_a), (small, 2, 5, hub_b)):
+            add_sorties(
+                session,
+                operation=operation,
+                aircraft=aircraft,
+                departures=[morning + timedelta(hours=gap * n) for n in range(count)],
+                planned_load=aircraft.typical_load,
+                prefix=f"{aircraft.name.split()[0].upper()}-D{day + 1}",
+                hubs=[hub] * count,
+            )
     return operation
