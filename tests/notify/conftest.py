@@ -1,8 +1,15 @@
-"""A real SMTP server (aiosmtpd) on a free loopback port that keeps every message it receives."""
+"""A real SMTP server (aiosmtpd) that keeps every message it receives, and a local HTTP server
+that speaks Twilio's Messages API."""
 
+import base64
 import email
 import email.policy
+import json
+import threading
+import uuid
 from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -48,3 +55,55 @@ def smtp_server():
     controller.start()
     yield inbox, "127.0.0.1", port
     controller.stop()
+
+
+class FakeGateway(BaseHTTPRequestHandler):
+    """A small server speaking Twilio's Messages API as its documentation describes it: a
+    form-encoded POST to /2010-04-01/Accounts/{AccountSid}/Messages.json with HTTP basic auth
+    (account SID, auth token), answered 201 with the message's JSON (sid, status "queued"), or
+    an error JSON with Twilio's code (21211: the 'To' number is not a valid phone number)."""
+
+    account_sid = "AC" + "0" * 32
+    auth_token = "test-auth-token"
+    invalid_numbers = frozenset({"+15005550001"})  # Twilio's test number for an invalid 'To'
+
+    def do_POST(self):
+        received: list[dict] = self.server.received
+        length = int(self.headers.get("Content-Length", 0))
+        form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+        expected = base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
+        if self.headers.get("Authorization") != f"Basic {expected}":
+            return self._answer(401, {"code": 20003, "message": "Authenticate", "status": 401})
+        if self.path != f"/2010-04-01/Accounts/{self.account_sid}/Messages.json":
+            return self._answer(404, {"code": 20404, "message": "Not found", "status": 404})
+        received.append(form)
+        number = form["To"].removeprefix("whatsapp:")
+        if number in self.invalid_numbers:
+            message = f"The 'To' number {form['To']} is not a valid phone number."
+            return self._answer(400, {"code": 21211, "message": message, "status": 400})
+        sid = "SM" + uuid.uuid4().hex
+        body = {"sid": sid, "status": "queued", "to": form["To"], "from": form["From"]}
+        return self._answer(201, body | {"body": form["Body"], "account_sid": self.account_sid})
+
+    def _answer(self, status: int, body: dict) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format, *args):  # keep the test output clean
+        pass
+
+
+@pytest.fixture
+def sms_gateway():
+    """(received forms, base URL) of a running fake Twilio Messages API."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeGateway)
+    server.received = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.received, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
