@@ -1,0 +1,110 @@
+"""The planning problem of an operation: its open gates, its planned sorties, its hubs, and the
+parties to plan, as the same Problem that PROBLEM.json describes."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from evac.operation.models import Operation, Site, SortieStatus
+from evac.operation.service import list_gate_closures, list_gates, list_hubs, list_sorties
+from evac.planning.problem import Fixed, Gate, Group, Hub, Problem, Sortie, validate
+
+SLOT_MINUTES = 60
+AIRSIDE_MINUTES = 120  # ECC processing between the gate and the aircraft door
+NO_LIMIT = 10**9  # a gate or hub without a published figure limits nobody
+
+
+@dataclass(frozen=True)
+class PartyToPlan:
+    """A party as planning sees it (the eligibility register's PlannableParty has these)."""
+
+    reference: str
+    size: int
+    priority: int
+    category: str = ""
+
+
+def default_weights(priorities: set[int]) -> dict[int, float]:
+    """Each priority worth 100 times the next, the last one present worth 1."""
+    lowest = max(priorities | {4})
+    return {p: float(100 ** (lowest - p)) for p in range(1, lowest + 1)}
+
+
+def hub_id(hub) -> str:
+    """A hub as plans name it: its airport code when it has one (OTBH), else its name."""
+    return hub.airport or hub.name
+
+
+def gate_closures(gate: Site, closures: list, start: datetime, end: datetime, zone: str):
+    """The gate's closures and the hours outside its daily opening hours, in UTC."""
+    spans = [(c.starts_at, c.ends_at) for c in closures if c.site_id == gate.id]
+    if gate.opens_hour is None or gate.closes_hour is None:
+        return tuple(spans)
+    local = ZoneInfo(zone)
+    day = start.astimezone(local).date() - timedelta(days=1)
+    while datetime.combine(day, time(), local) < end:
+        opens = datetime.combine(day, time(), local) + timedelta(hours=gate.opens_hour)
+        closes = datetime.combine(day, time(), local) + timedelta(hours=gate.closes_hour)
+        next_opens = opens + timedelta(days=1)
+        spans.append((closes.astimezone(UTC), next_opens.astimezone(UTC)))
+        day += timedelta(days=1)
+    return tuple(spans)
+
+
+def operation_problem(
+    session: Session,
+    *,
+    operation: Operation,
+    parties: list,
+    fixed: dict[str, Fixed] | None = None,
+    start: datetime | None = None,
+    priority_weights: dict[int, float] | None = None,
+) -> Problem:
+    """The problem of planning `parties` (PlannableParty-shaped) in the operation from `start`
+    (default: a day before its first planned sortie) to its deadline; `fixed` holds the
+    windows of parties already called forward, by reference."""
+    fixed = fixed or {}
+    hubs = {hub.id: hub for hub in list_hubs(session, operation=operation)}
+    sorties = [
+        s
+        for s in list_sorties(session, operation=operation)
+        if s.status == SortieStatus.planned and s.hub_id in hubs
+    ]
+    if start is None:
+        first = min((s.departs_at for s in sorties), default=operation.deadline)
+        start = (first - timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+    closures = list_gate_closures(session, operation=operation)
+    problem = Problem(
+        start=start,
+        deadline=operation.deadline,
+        slot_minutes=SLOT_MINUTES,
+        airside_minutes=AIRSIDE_MINUTES,
+        gates=tuple(
+            Gate(
+                id=gate.name,
+                rate_per_hour=gate.hourly_capacity or NO_LIMIT,
+                crowd_cap=gate.crowd_cap or NO_LIMIT,
+                closed=gate_closures(
+                    gate, closures, start, operation.deadline, operation.time_zone
+                ),
+            )
+            for gate in list_gates(session, operation=operation)
+        ),
+        sorties=tuple(
+            Sortie(s.callsign, s.departs_at, s.planned_load, hub_id(hubs[s.hub_id]))
+            for s in sorties
+            if s.departs_at > start
+        ),
+        hubs=tuple(
+            Hub(hub_id(hub), hub.capacity or NO_LIMIT, hub.onward_per_day or 0)
+            for hub in hubs.values()
+        ),
+        groups=tuple(
+            Group(p.reference, p.size, p.priority, fixed.get(p.reference)) for p in parties
+        ),
+        priority_weights=priority_weights or default_weights({p.priority for p in parties}),
+    )
+    validate(problem)
+    return problem
