@@ -11,7 +11,13 @@ from evac.eligibility.models import (
 )
 from evac.intake.models import ImportBatch, MappingProfile, RejectedRow
 from evac.linkage.models import LinkDecision, LinkHistory, ModelRun, ReviewItem, SearchKey
-from evac.notify.models import LanguagePreference, OutboxMessage, Send, SendRecipient
+from evac.notify.models import (
+    LanguagePreference,
+    OutboxMessage,
+    SavedAudience,
+    Send,
+    SendRecipient,
+)
 from evac.operation.models import AircraftType, AirliftWindow, Hub, Operation, Site, Sortie
 from evac.passes.models import TravelPass
 from evac.people.models import (
@@ -59,6 +65,7 @@ __all__ = [
     "RegistrationClaim",
     "RejectedRow",
     "ReviewItem",
+    "SavedAudience",
     "SearchKey",
     "Send",
     "SendRecipient",

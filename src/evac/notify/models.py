@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Enum, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import Enum, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from evac.db import Base, BigId, JSONData, UTCDateTime, utcnow
@@ -105,6 +105,21 @@ class SendRecipient(Base):
     language: Mapped[str] = mapped_column(String(8))
     # The call this party was chosen for (plan window), kept for the message and the pass.
     call: Mapped[dict] = mapped_column(JSONData, default=dict)
+
+
+class SavedAudience(Base):
+    """An audience kept under a name ("US citizens, priority 1"), to send to again. Resolved
+    afresh at every preview: who it holds is what the register says then."""
+
+    __tablename__ = "notify_audience"
+    __table_args__ = (UniqueConstraint("operation_id", "name"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operation.id"))
+    name: Mapped[str] = mapped_column(String(80))
+    audience: Mapped[dict] = mapped_column(JSONData)
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class LanguageSource(StrEnum):

@@ -1,4 +1,4 @@
-"""notify: outbox, sends and their frozen audiences, language preferences
+"""notify: outbox, sends and their frozen audiences, saved audiences, language preferences
 
 Revision ID: notify_0001
 Revises: 0001 (depends on people_0002: persons and contacts)
@@ -61,6 +61,26 @@ def upgrade() -> None:
             batch_op.f("ix_notify_send_operation_id"), ["operation_id"], unique=False
         )
 
+    op.create_table(
+        "notify_audience",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("operation_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=80), nullable=False),
+        sa.Column(
+            "audience",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("created_by", sa.String(length=80), nullable=False),
+        sa.Column("created_at", evac.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["operation_id"],
+            ["operation.id"],
+            name=op.f("fk_notify_audience_operation_id_operation"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notify_audience")),
+        sa.UniqueConstraint("operation_id", "name", name=op.f("uq_notify_audience_operation_id")),
+    )
     op.create_table(
         "notify_language",
         sa.Column(
@@ -227,6 +247,7 @@ def downgrade() -> None:
 
     op.drop_table("notify_outbox")
     op.drop_table("notify_language")
+    op.drop_table("notify_audience")
     with op.batch_alter_table("notify_send", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_notify_send_operation_id"))
 
