@@ -14,6 +14,7 @@ from evac.passes.format import (
     PASS_PREFIX,
     BadShortCode,
     PassClaims,
+    b45decode,
     document_digest,
     encode_pass,
     encode_revocations,
@@ -219,3 +220,15 @@ def test_a_short_code_round_trips_and_catches_a_misheard_symbol():
     wrong = ("1" if code[0] != "1" else "2") + code[1:]
     with pytest.raises(BadShortCode):
         pass_id_from_short_code(wrong)
+
+
+@pytest.mark.parametrize("length", [0, 1, 2, 3, 64, 257])
+def test_base45_decoding_matches_the_reference_package(length):
+    data = secrets.token_bytes(length)
+    assert b45decode(base45.b45encode(data).decode()) == data
+
+
+@pytest.mark.parametrize("text", ["A", "abc", "GGW", "ÄÄÄ", "::"])
+def test_base45_decoding_refuses_what_is_not_base45(text):
+    with pytest.raises(ValueError):
+        b45decode(text)

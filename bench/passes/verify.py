@@ -1,0 +1,125 @@
+"""How many passes a gate verifies a second, on one core.
+
+    .venv/bin/python bench/passes/verify.py [--passes 20000]
+
+Measured in one run, on the same passes:
+  full check   evac.passes.verify.verify_pass as `evac pass verify` makes it: Base45, zlib,
+               COSE_Sign1, Ed25519 signature, claims, window, gate, head count, a revocation
+               list of 5,000 ids, a used-list, and one passport checked against the pass
+  anchor       the bare Ed25519 verification of the same signed bytes (OpenSSL through
+               `cryptography`), the floor no format can go under
+measured in alternating chunks (the machine is shared); the ratio is full-check time /
+anchor time. Target: >= 10,000 passes a second.
+Synthetic parties and passport numbers; keys made for the run.
+"""
+
+import argparse
+import random
+import secrets
+import time
+from datetime import UTC, datetime, timedelta
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from evac.passes.format import (
+    PASS_PREFIX,
+    PassClaims,
+    document_digest,
+    encode_pass,
+    open_envelope,
+)
+from evac.passes.verify import StationKeys, verify_pass
+from evac.vault.signing import key_id_of
+
+START = datetime(2021, 8, 20, 6, 0, tzinfo=UTC)
+CHUNK = 500
+GATES = ["North Gate", "Abbey Gate", "East Gate", "Camp Sullivan"]
+
+
+def make_passes(
+    count: int, seed: int = 15
+) -> tuple[StationKeys, list[tuple[str, str, str, datetime]]]:
+    """Passes for parties of 1 to 8 travellers; each with its gate, one of its passports and
+    a moment in its window."""
+    rng = random.Random(seed)
+    signing_key = Ed25519PrivateKey.generate()
+    public = signing_key.public_key()
+    key_id = key_id_of(public.public_bytes(Encoding.Raw, PublicFormat.Raw))
+    document_key = secrets.token_bytes(32)
+    passes = []
+    for number in range(count):
+        pass_id = rng.randbytes(10)
+        passports = [f"P{rng.randrange(10**7, 10**8)}" for _ in range(rng.randint(1, 8))]
+        window_start = START + timedelta(hours=rng.randrange(0, 17 * 24))
+        claims = PassClaims(
+            pass_id=pass_id,
+            key_id=key_id,
+            party_reference=f"P-{number:05X}",
+            head_count=len(passports) + rng.randint(0, 2),
+            gate=rng.choice(GATES),
+            window_start=window_start,
+            window_end=window_start + timedelta(hours=2),
+            expires_at=window_start + timedelta(hours=8),
+            issued_at=START - timedelta(days=1),
+            document_digests=tuple(document_digest(document_key, pass_id, n) for n in passports),
+        )
+        text = encode_pass(claims, signing_key=signing_key)
+        passes.append((text, claims.gate, passports[0], window_start + timedelta(hours=1)))
+    return StationKeys({key_id: public}, {key_id: document_key}), passes
+
+
+def full_check(keys: StationKeys, passes, revoked: frozenset[bytes]) -> tuple[float, int]:
+    admitted = 0
+    started = time.perf_counter()
+    for text, gate, passport, at in passes:
+        verdict = verify_pass(
+            text, keys=keys, at=at, gate=gate, documents=[passport], revoked=revoked, used=revoked
+        )
+        admitted += verdict.admitted
+    return time.perf_counter() - started, admitted
+
+
+def anchor(keys: StationKeys, envelopes) -> float:
+    """Bare Ed25519 verification of each pass's signed bytes (decoded beforehand, untimed)."""
+    public = next(iter(keys.public_keys.values()))
+    started = time.perf_counter()
+    for envelope in envelopes:
+        public.verify(envelope.signature, envelope.signed_bytes)
+    return time.perf_counter() - started
+
+
+def interleaved(keys: StationKeys, passes, revoked: frozenset[bytes]) -> tuple[float, float, int]:
+    """Both measures in alternating chunks of 500 passes, so that both see the same load from
+    whatever else runs on the machine. Returns (full seconds, anchor seconds, admitted)."""
+    envelopes = [open_envelope(text, prefix=PASS_PREFIX) for text, *_ in passes]
+    full = floor = 0.0
+    admitted = 0
+    for start in range(0, len(passes), CHUNK):
+        seconds, admitted_here = full_check(keys, passes[start : start + CHUNK], revoked)
+        full, admitted = full + seconds, admitted + admitted_here
+        floor += anchor(keys, envelopes[start : start + CHUNK])
+    return full, floor, admitted
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--passes", type=int, default=20_000)
+    args = parser.parse_args()
+    keys, passes = make_passes(args.passes)
+    revoked = frozenset(secrets.token_bytes(10) for _ in range(5_000))
+    sizes = sorted(len(text) for text, *_ in passes)
+    full_check(keys, passes[:500], revoked)  # warm-up
+    seconds, floor, admitted = interleaved(keys, passes, revoked)
+    print(
+        f"passes: {len(passes):,}, text {sizes[0]}-{sizes[-1]} characters "
+        f"(median {sizes[len(sizes) // 2]}); checked at their gate in a time of their window\n"
+        f"full check  {len(passes) / seconds:,.0f} passes/s  ({admitted:,} admitted)\n"
+        f"anchor      {len(passes) / floor:,.0f} bare Ed25519 verifications/s\n"
+        f"ratio full/anchor time {seconds / floor:.2f}  target >= 10,000 passes/s: "
+        f"{'met' if len(passes) / seconds >= 10_000 else 'NOT met'}"
+    )
+
+
+if __name__ == "__main__":
+    main()
