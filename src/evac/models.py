@@ -18,7 +18,15 @@ from evac.notify.models import (
     Send,
     SendRecipient,
 )
-from evac.operation.models import AircraftType, AirliftWindow, Hub, Operation, Site, Sortie
+from evac.operation.models import (
+    AircraftType,
+    AirliftWindow,
+    GateClosure,
+    Hub,
+    Operation,
+    Site,
+    Sortie,
+)
 from evac.passes.models import TravelPass
 from evac.people.models import (
     Contact,
@@ -29,6 +37,7 @@ from evac.people.models import (
     Person,
     Registration,
 )
+from evac.planning.models import PlannedParty, SavedPlan
 from evac.vault.audit import AuditEntry, AuditHead
 from evac.vault.models import OperationKey
 from evac.vault.signing import SigningKey
@@ -42,6 +51,7 @@ __all__ = [
     "Contact",
     "Document",
     "Event",
+    "GateClosure",
     "Group",
     "GroupMember",
     "Hub",
@@ -60,12 +70,14 @@ __all__ = [
     "PartyMember",
     "Person",
     "PersonDecision",
+    "PlannedParty",
     "PolicyVersion",
     "Registration",
     "RegistrationClaim",
     "RejectedRow",
     "ReviewItem",
     "SavedAudience",
+    "SavedPlan",
     "SearchKey",
     "Send",
     "SendRecipient",

@@ -8,8 +8,10 @@ from collections import deque
 
 import numpy as np
 
-from evac.planning.model import Layout
+from evac.planning.model import Layout, layout
 from evac.planning.problem import Assignment, Group, Problem, ProblemError
+
+NO_SEATS, GATE_FULL, HUB_FULL = "no seats", "gate full", "hub full"
 
 
 class Loads:
@@ -85,6 +87,14 @@ class Loads:
         raise ProblemError(
             "groups", f"party {group.id!r} is fixed but no sortie after its window has room"
         )
+
+    def why_not(self, size: int) -> str:
+        """Why a party of this size fits nowhere (see `left_behind`)."""
+        seated = [int(s) for s in np.flatnonzero(self.seats >= size)]
+        timely = [s for s in seated if self.window_for(s, size) is not None]
+        if not seated:
+            return NO_SEATS
+        return HUB_FULL if timely else GATE_FULL
 
     def objective(self) -> float:
         groups = {group.id: group for group in self.problem.groups}
@@ -166,3 +176,31 @@ def first_come_first_served(problem: Problem, plan_layout: Layout) -> Loads:
         loads.place_fixed(group, allowed, [])
     fill(loads, [group for group in problem.groups if group.fixed is None])
     return loads
+
+
+def loads_of(problem: Problem, plan_layout: Layout, assignments: list[Assignment]) -> Loads:
+    """The room a plan's assignments leave."""
+    loads = Loads(problem, plan_layout)
+    groups = {group.id: group for group in problem.groups}
+    sorties = {sortie.id: number for number, sortie in enumerate(plan_layout.sorties)}
+    for a in assignments:
+        loads.place(
+            groups[a.group], sorties[a.sortie], loads.window_index[(a.gate, a.window_start)]
+        )
+    return loads
+
+
+def left_behind(problem: Problem, assignments: list[Assignment]) -> dict[str, str]:
+    """Why each party the plan leaves out is left: no seats (no sortie has room for it whole),
+    gate full (no window with room gets it airside in time for a sortie with room), or hub
+    full (every such sortie flies to a hub without beds for it)."""
+    loads = loads_of(problem, layout(problem), assignments)
+    planned = {a.group for a in assignments}
+    reasons, by_size = {}, {}
+    for group in problem.groups:
+        if group.id in planned:
+            continue
+        if group.size not in by_size:
+            by_size[group.size] = loads.why_not(group.size)
+        reasons[group.id] = by_size[group.size]
+    return reasons
