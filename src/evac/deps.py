@@ -4,19 +4,24 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.templating import Jinja2Templates
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from evac.auth.csrf import form_token, keep_token_cookie
 from evac.config import Settings
 from evac.db import session_scope
 from evac.i18n import LANGUAGES, Language, language, negotiate
+from evac.intake.service import IntakeFailed, current_operation
+from evac.operation.models import Operation
+from evac.operation.service import OperationNotFound
 from evac.web.navigation import sections_for
 
 TEMPLATES_DIR = Path(__file__).parent / "web" / "templates"
 LANGUAGE_COOKIE = "evac_lang"
+OPERATION_COOKIE = "evac_operation"
 
 
 def get_settings(request: Request) -> Settings:
@@ -32,6 +37,22 @@ def get_session(request: Request) -> Iterator[Session]:
 def get_language(request: Request) -> Language:
     chosen = request.query_params.get("lang") or request.cookies.get(LANGUAGE_COOKIE)
     return language(negotiate(chosen, request.headers.get("accept-language")))
+
+
+def chosen_operation(request: Request, session: Session) -> Operation:
+    """The operation a page or call is about: `?operation=NAME`, else the one chosen before
+    (a cookie), else the only one there is. A task force runs rehearsals beside the real
+    operation, and a page must never show one while staff think it is the other."""
+    name = request.query_params.get("operation") or request.cookies.get(OPERATION_COOKIE)
+    try:
+        operation = current_operation(session, name=name)
+    except OperationNotFound:
+        raise HTTPException(404, f"there is no operation named {name!r}") from None
+    except IntakeFailed as error:  # none yet, or several and none chosen
+        raise HTTPException(409, f"{error} (on a page: add ?operation=NAME)") from None
+    request.state.operation = operation.name  # the header names it, and offers the others
+    request.state.operations = list(session.scalars(select(Operation.name).order_by(Operation.id)))
+    return operation
 
 
 def get_templates(request: Request) -> Jinja2Templates:
@@ -55,6 +76,9 @@ def render(request: Request, name: str, lang: Language, **context) -> object:
     keep_token_cookie(request, response)
     if request.query_params.get("lang") in LANGUAGES:
         response.set_cookie(LANGUAGE_COOKIE, lang.code, max_age=365 * 86400, samesite="lax")
+    chosen = request.query_params.get("operation")
+    if chosen and chosen == getattr(request.state, "operation", None):
+        response.set_cookie(OPERATION_COOKIE, chosen, samesite="strict")
     return response
 
 

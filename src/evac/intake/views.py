@@ -20,7 +20,7 @@ from evac.auth.deps import ActorDep, requires
 from evac.auth.permissions import Actor, Permission
 from evac.auth.permissions import Role as AuthRole
 from evac.auth.ratelimit import rate_limit
-from evac.deps import LanguageDep, SessionDep, render
+from evac.deps import LanguageDep, SessionDep, chosen_operation, render
 from evac.i18n import Language
 from evac.intake import limits
 from evac.intake.dates import DATE_ORDERS
@@ -55,7 +55,6 @@ from evac.intake.uploads import (
     open_upload,
 )
 from evac.intake.workers import workers_for
-from evac.operation.models import Operation
 from evac.people.models import Role
 from evac.people.places import provinces
 from evac.vault.audit import record_access
@@ -135,15 +134,8 @@ def field_error(lang: Language, name: str) -> Markup:
     return lang.with_ltr(sentence, **HINT_EXAMPLES.get(name, {}))
 
 
-def _operation(session: Session) -> Operation:
-    try:
-        return current_operation(session)
-    except IntakeFailed as error:  # no operation yet, or several: nothing to register into
-        raise HTTPException(409, str(error)) from None
-
-
 def operation_cipher(request: Request, session: Session) -> OperationCipher:
-    operation = _operation(session)
+    operation = chosen_operation(request, session)
     provider = provider_from_settings(request.app.state.settings)
     return cipher_for(session, provider=provider, operation_id=operation.id)
 
@@ -404,9 +396,9 @@ def submit(
     operation_id="listSubmissions",
     summary="List your submissions",
 )
-def submissions(session: SessionDep, actor: ActorDep) -> list[Submission]:
+def submissions(request: Request, session: SessionDep, actor: ActorDep) -> list[Submission]:
     """Your submissions and their status, newest first (partners: their own source only)."""
-    operation = _operation(session)
+    operation = chosen_operation(request, session)
     return [_submission(b) for b in list_batches(session, actor=actor, operation_id=operation.id)]
 
 

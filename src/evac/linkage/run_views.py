@@ -7,8 +7,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from evac.auth.deps import ActorDep
 from evac.auth.permissions import Permission
-from evac.deps import LanguageDep, SessionDep, render
-from evac.intake.service import current_operation, list_batches
+from evac.deps import LanguageDep, SessionDep, chosen_operation, render
+from evac.intake.service import list_batches
 from evac.linkage.runs import LinkageRuns, RunGoing, start_run, waiting_registrations
 from evac.vault.keys import provider_from_settings
 
@@ -27,7 +27,7 @@ def imports_page(
     """Batches, newest first (a partner sees its own), and the last linkage run."""
     if not actor.can(Permission.registrations_read_own):
         actor.require(Permission.personal_read)
-    operation = current_operation(session)
+    operation = chosen_operation(request, session)
     run = _runs(request).latest(operation.id)
     return render(
         request,
@@ -45,7 +45,7 @@ def imports_page(
 @router.post("/linkage/runs")
 def start_linkage(request: Request, session: SessionDep, actor: ActorDep):
     """Start a linkage run (an officer's action; the run's audit entry names who)."""
-    operation = current_operation(session)
+    operation = chosen_operation(request, session)
     try:
         start_run(
             runs=_runs(request),

@@ -6,8 +6,7 @@ from fastapi.responses import HTMLResponse
 
 from evac.auth.deps import ActorDep
 from evac.auth.permissions import Permission
-from evac.deps import LanguageDep, SessionDep, render
-from evac.intake.service import current_operation
+from evac.deps import LanguageDep, SessionDep, chosen_operation, render
 from evac.intake.views import operation_cipher
 from evac.reports.dashboard import operation_dashboard
 from evac.reports.referrals import Stage, list_referrals, referrals_source
@@ -33,6 +32,6 @@ def referrals_page(
 @router.get("/dashboard", response_class=HTMLResponse)
 def dashboard_page(request: Request, session: SessionDep, lang: LanguageDep, actor: ActorDep):
     actor.require(Permission.aggregates_read)
-    dashboard = operation_dashboard(session, operation=current_operation(session))
+    dashboard = operation_dashboard(session, operation=chosen_operation(request, session))
     busiest = max((seats for _, _, seats in dashboard.flights.by_day), default=0)
     return render(request, "reports/dashboard.html", lang, board=dashboard, busiest=busiest)
