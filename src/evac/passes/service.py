@@ -182,6 +182,7 @@ def station_key_file(
         {key.key_id: key.public_key for key in keys},
         {key.key_id: key.document_key for key in keys},
         operation=operation.name,
+        time_zone=operation.time_zone,
         passphrase=passphrase,
     )
 

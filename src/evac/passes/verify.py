@@ -57,10 +57,12 @@ class StationKeysError(ValueError):
 
 @dataclass(frozen=True)
 class StationKeys:
-    """The verifying keys by key id, and the document keys by the same ids (may be empty)."""
+    """The verifying keys by key id, the document keys by the same ids (may be empty), and
+    the operation's time zone, in which gate staff read a window."""
 
     public_keys: dict[bytes, Ed25519PublicKey]
     document_keys: dict[bytes, bytes] = field(default_factory=dict, repr=False)
+    time_zone: str = "UTC"
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,7 @@ def key_file_text(
     document_keys: dict[bytes, bytes],
     *,
     operation: str,
+    time_zone: str = "UTC",
     passphrase: str | None = None,
 ) -> str:
     """A station's key file: public keys in clear; document keys sealed under a passphrase
@@ -172,6 +175,7 @@ def key_file_text(
     content: dict = {
         "format": KEY_FILE_FORMAT,
         "operation": operation,
+        "time_zone": time_zone,
         "keys": [{"kid": k.hex(), "public_key": _b64(v)} for k, v in public_keys.items()],
     }
     if passphrase is None:
@@ -201,7 +205,7 @@ def load_station_keys(text: str, *, passphrase: str | None = None) -> StationKey
         raise
     except (KeyError, TypeError, ValueError) as error:
         raise StationKeysError(f"unreadable key file: {error}") from None
-    return StationKeys(public_keys, document_keys)
+    return StationKeys(public_keys, document_keys, content.get("time_zone", "UTC"))
 
 
 def _seal(plain: bytes, passphrase: str) -> dict[str, str | int]:
