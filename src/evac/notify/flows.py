@@ -1,0 +1,310 @@
+"""A send from start to end: preview (resolve and freeze the audience), then queue (check the
+audience again, issue each party's pass, queue its messages, mark its members called forward).
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from evac.auth.permissions import Actor, Permission
+from evac.db import utcnow
+from evac.eligibility.service import party_members
+from evac.notify.audience import GONE, Audience, Recipient, resolve
+from evac.notify.models import Send, SendRecipient, SendState
+from evac.notify.outbox import NewMessage, queue_messages
+from evac.notify.templates import Template, call_values, window_values
+from evac.operation.models import Operation
+from evac.passes.service import issue_pass
+from evac.people.lifecycle import IllegalTransition, transition
+from evac.people.models import Contact, Document, DocumentKind, Person, State
+from evac.planning.service import mark_called
+from evac.vault.audit import record_access
+from evac.vault.keys import KeyProvider
+from evac.vault.service import OperationCipher
+
+CALLS = (Template.call_forward, Template.change)
+# The document a gate checks a traveller against, best first: a passport (its MRZ reads by
+# machine), else the tazkira most Afghans hold, else another identity card.
+PASS_DOCUMENTS = (
+    DocumentKind.passport,
+    DocumentKind.us_passport,
+    DocumentKind.tazkira,
+    DocumentKind.id_card,
+    DocumentKind.green_card,
+)
+
+
+class SendError(ValueError):
+    """A send that cannot be made as asked (a call-forward with no window, a send twice)."""
+
+
+@dataclass(frozen=True)
+class Preview:
+    send_id: int
+    parties: int
+    people: int
+    unreachable_parties: int
+    counts: Counter  # (channel, language) -> messages
+
+
+@dataclass(frozen=True)
+class Queued:
+    send_id: int
+    messages: int  # newly queued
+    parties: int
+    called_forward: int  # members moved to called_forward now (not by an earlier send)
+    dropped: dict[str, int]  # recipients frozen at preview but not sent to, by reason
+
+
+def preview_send(
+    session: Session, *, actor: Actor, operation: Operation, template: Template, audience: Audience
+) -> Preview:
+    """Resolve the audience and freeze it as a send's recipients; nothing is sent yet."""
+    actor.require(Permission.personal_read)
+    if template in (*CALLS, Template.cancellation) and audience.window_start is None:
+        raise SendError(f"a {template.value} message needs the plan window it is about")
+    resolution = resolve(session, operation=operation, audience=audience)
+    send = Send(
+        operation_id=operation.id,
+        template=template.value,
+        audience=audience.to_json(),
+        created_by=actor.username,
+        dropped={},
+    )
+    session.add(send)
+    session.flush()
+    session.add_all(
+        SendRecipient(
+            send_id=send.id,
+            party_reference=r.party_reference,
+            person_id=r.person_id,
+            contact_id=r.contact_id,
+            channel=r.channel,
+            language=r.language,
+            call=r.call,
+        )
+        for r in resolution.recipients
+    )
+    counts = resolution.counts()
+    record_access(
+        session,
+        actor=actor,
+        action="notify.preview",
+        purpose=template.value,
+        subject=f"notify_send:{send.id}",
+        details={"audience": audience.to_json(), "messages": sum(counts.values())},
+    )
+    return Preview(
+        send.id, resolution.parties, resolution.people, resolution.unreachable_parties, counts
+    )
+
+
+def queue_send(
+    session: Session,
+    *,
+    actor: Actor,
+    provider: KeyProvider,
+    cipher: OperationCipher,
+    operation: Operation,
+    send_id: int,
+    domain: str = "evac.invalid",
+) -> Queued:
+    """Queue the messages of a previewed send to the recipients that still belong to its
+    audience; for a call-forward, issue each party's pass and mark its members called forward."""
+    actor.require(Permission.personal_read)
+    send = session.scalar(
+        select(Send).where(Send.id == send_id, Send.operation_id == operation.id).with_for_update()
+    )
+    if send is None:
+        raise SendError(f"no send {send_id} in this operation")
+    if send.state != SendState.previewed:
+        raise SendError(f"send {send_id} is {send.state.value}: preview the audience again")
+    template = Template(send.template)
+    kept, dropped = recheck(session, operation=operation, send=send)
+    by_party: dict[str, list[Recipient]] = defaultdict(list)
+    for recipient in kept:
+        by_party[recipient.party_reference].append(recipient)
+    addresses = _addresses(session, cipher=cipher, recipients=kept)
+    messages: list[NewMessage] = []
+    moved = 0
+    for reference, recipients in by_party.items():
+        values, party_moved = _party_call(
+            session, actor=actor, provider=provider, cipher=cipher, operation=operation,
+            send=send, template=template, reference=reference, call=recipients[0].call,
+        )  # fmt: skip
+        moved += party_moved
+        messages += [
+            _message(send, template, r, values, addresses[r.contact_id]) for r in recipients
+        ]
+    queued = queue_messages(session, cipher=cipher, messages=messages, domain=domain)
+    if template in CALLS:
+        mark_called(session, operation=operation, references=list(by_party), at=utcnow())
+    send.state, send.queued_at, send.dropped = SendState.queued, utcnow(), dict(dropped)
+    record_access(
+        session,
+        actor=actor,
+        action="notify.send",
+        purpose=template.value,
+        subject=f"notify_send:{send.id}",
+        details={"messages": queued, "parties": len(by_party), "dropped": dict(dropped)},
+    )
+    return Queued(send.id, queued, len(by_party), moved, dict(dropped))
+
+
+def recheck(
+    session: Session, *, operation: Operation, send: Send
+) -> tuple[list[Recipient], Counter[str]]:
+    """The send's frozen recipients that the audience, resolved again now, still holds; and
+    why the others are left out. Nobody is added: whoever joined since was never previewed."""
+    now = resolve(session, operation=operation, audience=Audience.from_json(send.audience))
+    current = {r.key for r in now.recipients}
+    frozen = session.scalars(
+        select(SendRecipient).where(SendRecipient.send_id == send.id).order_by(SendRecipient.id)
+    ).all()
+    merged = set(
+        session.scalars(
+            select(Person.id).where(
+                Person.id.in_([r.person_id for r in frozen]), Person.merged_into_id.is_not(None)
+            )
+        )
+    )
+    kept, dropped = [], Counter()
+    for row in frozen:
+        recipient = Recipient(
+            row.party_reference, row.person_id, row.contact_id, row.channel, row.language, row.call
+        )
+        if row.person_id in merged:
+            dropped["merged into another person"] += 1
+        elif recipient.key not in current:
+            dropped["no longer in the audience"] += 1
+        else:
+            kept.append(recipient)
+    return kept, dropped
+
+
+def _party_call(
+    session: Session,
+    *,
+    actor: Actor,
+    provider: KeyProvider,
+    cipher: OperationCipher,
+    operation: Operation,
+    send: Send,
+    template: Template,
+    reference: str,
+    call: dict,
+) -> tuple[dict, int]:
+    """The values of the party's message (with its pass for a call-forward), and how many of
+    its members this call moved to called_forward."""
+    if template == Template.cancellation:
+        return window_values(**_window(call), time_zone=operation.time_zone), 0
+    if template not in CALLS:
+        return {}, 0
+    members = _travelling_members(session, operation=operation, reference=reference)
+    issued = issue_pass(
+        session,
+        provider=provider,
+        operation=operation,
+        party_reference=reference,
+        gate=call["gate"],
+        **_window(call),
+        document_numbers=_document_numbers(session, cipher=cipher, persons=members),
+        head_count=len(members),
+    )
+    moved = sum(
+        _call_forward(
+            session, actor=actor, person=person, send=send, reference=reference, call=call
+        )
+        for person in members
+    )
+    values = call_values(
+        gate=call["gate"],
+        **_window(call),
+        time_zone=operation.time_zone,
+        travellers=len(members),
+        pass_text=issued.text,
+        short_code=issued.short_code,
+    )
+    return values, moved
+
+
+def _window(call: dict) -> dict[str, datetime]:
+    return {
+        "window_start": datetime.fromisoformat(call["window_start"]),
+        "window_end": datetime.fromisoformat(call["window_end"]),
+    }
+
+
+def _travelling_members(session: Session, *, operation: Operation, reference: str) -> list[Person]:
+    return [
+        person
+        for person in party_members(session, operation=operation, reference=reference)
+        if person.merged_into_id is None and State(person.state) not in GONE
+    ]
+
+
+def _call_forward(
+    session: Session, *, actor: Actor, person: Person, send: Send, reference: str, call: dict
+) -> bool:
+    """Move one member to called_forward. The key names the call (party, window, person), so
+    sending the same call again, in this send or another, never moves anyone twice."""
+    key = f"call-forward:{reference}:{call['window_start']}:{call['gate']}:{person.id}"
+    try:
+        event = transition(
+            session,
+            person=person,
+            to=State.called_forward,
+            actor=actor,
+            idempotency_key=key,
+            place=call["gate"],
+            data={"send": send.id, "party": reference, "window_start": call["window_start"]},
+        )
+    except IllegalTransition:
+        return False  # already checked in or further on: a late message changes nothing
+    return event.data.get("send") == send.id  # else an earlier send made this very call
+
+
+def _document_numbers(
+    session: Session, *, cipher: OperationCipher, persons: list[Person]
+) -> list[str]:
+    """One document number per traveller, the best kind each holds (none for a child on a
+    parent's passport: the pass's head count still counts them)."""
+    rank = {kind: i for i, kind in enumerate(PASS_DOCUMENTS)}
+    best: dict[int, Document] = {}
+    documents = session.scalars(
+        select(Document).where(
+            Document.person_id.in_([p.id for p in persons]), Document.kind.in_(PASS_DOCUMENTS)
+        )
+    )
+    for document in documents:
+        held = best.get(document.person_id)
+        if held is None or rank[DocumentKind(document.kind)] < rank[DocumentKind(held.kind)]:
+            best[document.person_id] = document
+    return [cipher.decrypt(d.number, field="document.number") for d in best.values()]
+
+
+def _message(
+    send: Send, template: Template, recipient: Recipient, values: dict, address: str
+) -> NewMessage:
+    return NewMessage(
+        channel=recipient.channel,
+        recipient=address,
+        language=recipient.language,
+        template=template,
+        values=values,
+        idempotency_key=f"notify:{send.id}:{recipient.contact_id}:{recipient.channel.value}",
+        person_id=recipient.person_id,
+        send_id=send.id,
+    )
+
+
+def _addresses(
+    session: Session, *, cipher: OperationCipher, recipients: list[Recipient]
+) -> dict[int, str]:
+    """Each recipient's address or number, decrypted, by contact id."""
+    ids = [r.contact_id for r in recipients]
+    rows = session.execute(select(Contact.id, Contact.value).where(Contact.id.in_(ids)))
+    return {contact_id: cipher.decrypt(value, field="contact.value") for contact_id, value in rows}
