@@ -17,8 +17,8 @@ from evac.simulation.replay import Parameters, fit_windows, kabul_2021, with_par
 from evac.simulation.runs import default_workers
 
 GRIDS = {
-    "ecc_per_hour": tuple(range(400, 1700, 100)),
-    "ramp_hours": tuple(range(24, 264, 24)),
+    "ecc_per_hour": tuple(range(600, 2100, 100)),
+    "doubling_hours": tuple(range(12, 52, 4)),
     "c17_load": tuple(range(200, 520, 20)),  # within the published 134 to 823
 }
 

@@ -21,7 +21,7 @@ Interval = tuple[float, float]  # [start, end) in hours
 Step = tuple[float, float]  # (from hour, value): a step function's breakpoints
 
 IDLE_STEP = 0.25  # hours an idle gate, the ECC or a held sortie waits before looking again
-RAMP_FLOOR = 0.02  # the ECC's strength before its ramp starts: a few staff at work
+RAMP_FLOOR = 0.02  # strength before the build-up starts: a few staff at work
 STREAMS = ("crowd", "calls", "ecc", "sorties")  # and one stream a gate
 
 
@@ -76,7 +76,9 @@ class Crowd:
 @dataclass(frozen=True)
 class Processing:
     ecc_per_hour: float  # people the ECC processes an hour at full strength
-    ramp_hours: float  # from ramp_start until the ECC is at full strength (0: at once)
+    # Staff, gates and shortcuts (screening moved to the hubs) add up: from ramp_start the
+    # strength doubles every doubling_hours until full (0: full at once).
+    doubling_hours: float
     strength: tuple[Step, ...]  # later changes of strength (a drawdown), multiplier
     airside_capacity: int  # gates admit nobody while this many wait inside
     ramp_start: float = 0.0
@@ -345,13 +347,13 @@ class Model:
         return [size, category, 0, self.env.now]
 
     def _strength(self) -> float:
-        """How much of the ECC's full rate its staff achieve now: a ramp from the start while
-        staff arrive and learn, times later changes (the drawdown)."""
+        """How much of the full rate the gates and the ECC achieve now: the build-up, times
+        later changes (the drawdown)."""
         processing, hour = self.scenario.processing, self.env.now
         ramp = 1.0
-        if processing.ramp_hours:
-            progress = min(1.0, max(0.0, (hour - processing.ramp_start) / processing.ramp_hours))
-            ramp = RAMP_FLOOR + (1 - RAMP_FLOOR) * progress
+        if processing.doubling_hours:
+            doublings = max(0.0, hour - processing.ramp_start) / processing.doubling_hours
+            ramp = min(1.0, RAMP_FLOOR * 2**doublings)
         return ramp * step_value(processing.strength, hour)
 
     def ecc(self) -> Generator:

@@ -44,7 +44,7 @@ class Parameters:
     """The free parameters, fitted on the windows ending 17-23 Aug (docs/simulation.md)."""
 
     ecc_per_hour: float = 900.0  # people the ECC processes an hour at full strength
-    ramp_hours: float = 168.0  # from the start of processing until the ECC is at full strength
+    doubling_hours: float = 30.0  # the build-up: processing strength doubles this often
     c17_load: int = 380  # evacuees on a C-17 when enough wait airside
 
 
@@ -100,7 +100,7 @@ def kabul_2021(parameters: Parameters | None = None) -> Scenario:
         crowd=Crowd(news=_steps(events, "news"), **CROWD),
         processing=Processing(
             ecc_per_hour=parameters.ecc_per_hour,
-            ramp_hours=parameters.ramp_hours,
+            doubling_hours=parameters.doubling_hours,
             ramp_start=_first(events, "ramp_start"),
             strength=_steps(events, "strength"),
             airside_capacity=AIRSIDE_CAPACITY,
@@ -254,11 +254,12 @@ def _round_keeping_sum(values: np.ndarray) -> np.ndarray:
 
 
 def _us_citizen_calls() -> tuple[Call, ...]:
-    """US citizens called forward by email, in six-hour windows from 18 to 29 Aug at the
-    three gates in turn. Families of one to four; a fixed draw (an input, not luck)."""
+    """US citizens called forward by email, in six-hour windows from 18 Aug to the last
+    morning, at the three gates in turn. Families of one to four; a fixed draw (an input,
+    not luck)."""
     rng = np.random.default_rng(2021)
     first = hours_since_start(datetime(2021, 8, 18, tzinfo=UTC))
-    last = hours_since_start(datetime(2021, 8, 29, tzinfo=UTC))
+    last = hours_since_start(datetime(2021, 8, 30, 6, tzinfo=UTC))
     calls, people = [], 0
     while people < US_CITIZENS:
         size = int(rng.integers(1, 5))
@@ -278,7 +279,7 @@ def _us_citizen_calls() -> tuple[Call, ...]:
 
 
 def with_parameters(scenario: Scenario, parameters: Parameters) -> Scenario:
-    """The same replay with other free parameters (loads of the C-17s, ECC rate and ramp)."""
+    """The same replay with other free parameters (C-17 loads, ECC rate, build-up)."""
     sorties = tuple(
         replace(s, max_load=parameters.c17_load, min_load=parameters.c17_load)
         if s.aircraft == C17.code
@@ -288,6 +289,6 @@ def with_parameters(scenario: Scenario, parameters: Parameters) -> Scenario:
     processing = replace(
         scenario.processing,
         ecc_per_hour=parameters.ecc_per_hour,
-        ramp_hours=parameters.ramp_hours,
+        doubling_hours=parameters.doubling_hours,
     )
     return replace(scenario, sorties=sorties, processing=processing)
