@@ -10,7 +10,7 @@ from sqlalchemy import select
 from evac.eligibility.models import PersonDecision
 from evac.eligibility.policy import Outcome
 from evac.linkage.service import merge_persons
-from evac.notify.audience import Audience
+from evac.notify.audience import Audience, save_audience, saved_audience
 from evac.notify.channels import SmtpTransport
 from evac.notify.flows import SendError, preview_send, queue_send
 from evac.notify.languages import set_language
@@ -183,3 +183,25 @@ def test_a_warden_notice_reaches_a_category_whatever_the_plan(
     send(session, provider, cipher, operation, shown.send_id)
     assert deliver() == ["amcit@example.org"]
     assert world.persons["P-AMCIT"][0].state == State.eligible  # a notice calls nobody forward
+
+
+def test_a_saved_audience_is_resolved_afresh_at_each_preview(session, operation, world):
+    chosen = Audience(
+        window_start=FIRST, categories=("siv_visa_issued",), channels=(Channel.email,)
+    )
+    save_audience(
+        session, operation=operation, name="SIV, first window", audience=chosen, created_by="t"
+    )
+    loaded = saved_audience(session, operation=operation, name="SIV, first window")
+    assert loaded == chosen
+    before = preview_send(
+        session, actor=OFFICER, operation=operation, template=Template.call_forward, audience=loaded
+    )
+    siv2 = world.persons["P-SIVVV"][1]
+    session.scalar(
+        select(PersonDecision).where(PersonDecision.person_id == siv2.id)
+    ).outcome = Outcome.ineligible
+    after = preview_send(
+        session, actor=OFFICER, operation=operation, template=Template.call_forward, audience=loaded
+    )
+    assert (before.people, after.people) == (2, 0)

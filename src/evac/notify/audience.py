@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from evac.eligibility.service import party_members, plannable_parties
 from evac.notify.languages import languages_of
-from evac.notify.models import Channel
+from evac.notify.models import Channel, SavedAudience
 from evac.operation.models import Operation
 from evac.people.models import Contact, ContactKind, Person, State
 from evac.planning.service import PlannedCall, current_calls
@@ -169,3 +169,36 @@ def _contacts(
                 (contact_id, CHANNEL_OF[ContactKind(kind)], value_index)
             )
     return found
+
+
+def save_audience(
+    session: Session, *, operation: Operation, name: str, audience: Audience, created_by: str
+) -> SavedAudience:
+    """Keep an audience under a name (the name chosen again replaces it)."""
+    saved = session.scalar(
+        select(SavedAudience).where(
+            SavedAudience.operation_id == operation.id, SavedAudience.name == name
+        )
+    )
+    if saved is None:
+        saved = SavedAudience(operation_id=operation.id, name=name, created_by=created_by)
+        session.add(saved)
+    saved.audience = audience.to_json()
+    session.flush()
+    return saved
+
+
+def saved_audience(session: Session, *, operation: Operation, name: str) -> Audience:
+    saved = session.scalar(
+        select(SavedAudience).where(
+            SavedAudience.operation_id == operation.id, SavedAudience.name == name
+        )
+    )
+    if saved is None:
+        raise LookupError(f"no saved audience {name!r} in this operation")
+    return Audience.from_json(saved.audience)
+
+
+def saved_audiences(session: Session, *, operation: Operation) -> list[SavedAudience]:
+    query = select(SavedAudience).where(SavedAudience.operation_id == operation.id)
+    return list(session.scalars(query.order_by(SavedAudience.name)))
