@@ -26,6 +26,7 @@ from evac.people.views import STATE_LABELS
 from evac.planning import cli as planning_cli
 from evac.reports import cli as reports_cli
 from evac.scenario import cli as scenario_cli
+from evac.simulation import cli as simulation_cli
 from evac.vault import cli as vault_cli
 from evac.vault.keys import create_master_key_file
 from evac.vault.service import KeysDestroyed
@@ -203,6 +204,7 @@ app.add_typer(auth_cli.app, name="user")
 app.add_typer(scenario_cli.app, name="scenario")
 app.add_typer(reports_cli.app, name="search")
 app.add_typer(eligibility_cli.app, name="eligibility")
+app.add_typer(simulation_cli.app, name="simulate")
 app.add_typer(planning_cli.app, name="plan")
 app.add_typer(passes_cli.app, name="pass")
 
