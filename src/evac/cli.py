@@ -19,6 +19,7 @@ from evac.db import make_engine, make_sessionmaker, migrate, session_scope
 from evac.eligibility import cli as eligibility_cli
 from evac.intake import cli as intake_cli
 from evac.linkage import cli as linkage_cli
+from evac.notify import cli as notify_cli
 from evac.passes import cli as passes_cli
 from evac.people.models import State
 from evac.people.service import count_by_category_and_state
@@ -207,6 +208,7 @@ app.add_typer(eligibility_cli.app, name="eligibility")
 app.add_typer(simulation_cli.app, name="simulate")
 app.add_typer(planning_cli.app, name="plan")
 app.add_typer(passes_cli.app, name="pass")
+app.add_typer(notify_cli.app, name="notify")
 
 
 def run() -> None:
