@@ -103,8 +103,10 @@ def public_key_command(
         str | None, typer.Option(envvar="EVAC_STATION_PASSPHRASE", help=PASSPHRASE_HELP)
     ] = None,
 ) -> None:
-    """Write the key file stations verify with: every signing key's public key by its id (older
-    passes verify until they expire) and the document keys that check a passport offline."""
+    """Write the key file stations verify passes with.
+
+    It holds every signing key's public key by its id (older passes verify until they expire)
+    and the document keys that check a passport against a pass offline."""
     with _issuer(ctx, operation) as issuer:
         text = station_key_file(
             issuer.session,
@@ -205,8 +207,10 @@ def verify_command(
         str | None, typer.Option(envvar="EVAC_STATION_PASSPHRASE", help=PASSPHRASE_HELP)
     ] = None,
 ) -> None:
-    """Check a pass offline: exit 0 and print the party, count, gate and window; else exit 1
-    and print why."""
+    """Check a pass offline, with no database and no network.
+
+    Exits 0 and prints the party, the count, the gate and the window; else exits 1 and prints
+    each reason."""
     try:
         keys = load_station_keys(_read(public_key), passphrase=passphrase)
         revoked = load_revocations(_read(revocations), keys=keys)[1] if revocations else frozenset()
@@ -254,7 +258,7 @@ def _describe(claims: PassClaims, time_zone: str) -> str:
 
 def _pass_text(given: str, roster_file: Path | None) -> str:
     """The pass from its file or its text; a short code is looked up in the roster."""
-    if given.strip().startswith(PASS_PREFIX):
+    if given.startswith(PASS_PREFIX):
         return given
     if roster_file is not None and not Path(given).is_file():
         return _from_roster(parse_pass_id(given), _read(roster_file))
@@ -280,7 +284,7 @@ def _used_ids(path: Path | None) -> frozenset[bytes]:
 
 
 def _read(path: Path) -> str:
-    return path.read_text().strip()
+    return path.read_text().strip("\r\n")  # only line ends: a space is a Base45 character
 
 
 def _utc(moment: datetime) -> datetime:
@@ -338,8 +342,10 @@ def roster_command(
 
 @app.command("rotate-key")
 def rotate_key_command(ctx: typer.Context, operation: OperationOption = None) -> None:
-    """Start signing with a new key; passes signed by the old one verify until they expire.
-    Give stations the new key file (`evac pass public-key`)."""
+    """Start signing passes with a new key.
+
+    Passes signed by the old key verify until they expire; give stations the new key file
+    (`evac pass public-key`)."""
     with _issuer(ctx, operation) as issuer:
         cipher = cipher_for(
             issuer.session, provider=issuer.provider, operation_id=issuer.operation.id
