@@ -1,5 +1,10 @@
-"""`evac eligibility`: the policy, and decisions for a file of persons."""
+"""`evac eligibility`: the policy, decisions for a file of persons, and the register's
+evaluation, explanations, overrides and parties."""
 
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -9,15 +14,39 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
+from evac.auth.permissions import cli_actor
+from evac.db import make_engine, make_sessionmaker, session_scope
 from evac.eligibility.files import MissingColumn, Summary, decide_file
+from evac.eligibility.flows import Evaluation, decide_again, evaluate
 from evac.eligibility.policy import (
+    Outcome,
     Policy,
     PolicyError,
     default_policy,
     default_policy_text,
     load_policy,
 )
+from evac.eligibility.service import (
+    PartyError,
+    add_override,
+    decision_history,
+    join_parties,
+    last_evaluated_policy,
+    let_party_travel_split,
+    load_policy_text,
+    newest_policy,
+    party_of,
+    policy_history,
+    split_party,
+    unmapped_claims,
+    withdraw_override,
+)
+from evac.operation.models import Operation
+from evac.vault.keys import KeyRing, provider_from_settings
+from evac.vault.service import OperationCipher, cipher_for
 
 app = typer.Typer(
     help="Eligibility: who may go, with whom and in what order, by a policy staff can edit.",
@@ -155,3 +184,349 @@ def print_file_summary(summary: Summary, out: Path, policy: Policy, day: date) -
         output.print("[yellow]Claims the policy does not map[/] (add them to a category's claims):")
         for claim, count in summary.unmapped_claims.most_common():
             output.print(f"  {escape(claim)!s}: {count:,}")
+
+
+# --- The register: policy versions, evaluation, explanations, overrides, parties ----------
+
+party_app = typer.Typer(help="Travel parties: split, join, or let a mixed party travel.")
+app.add_typer(party_app, name="party")
+OperationOption = Annotated[
+    str | None, typer.Option("--operation", help="Operation name (needed if there are several).")
+]
+ReasonOption = Annotated[str, typer.Option("--reason", help="Why: kept in the audit and events.")]
+SHOWN_CHANGES = 20  # persons listed by name of a difference; the rest are counted
+
+
+@dataclass(frozen=True)
+class Register:
+    """The database of the chosen operation, opened for one command."""
+
+    factory: sessionmaker[Session]
+    operation_id: int
+    provider: KeyRing
+
+    def cipher(self, session: Session) -> OperationCipher:
+        return cipher_for(session, provider=self.provider, operation_id=self.operation_id)
+
+
+def _open(ctx: typer.Context, operation_name: str | None) -> Register:
+    """The chosen (or only) operation of the database in the settings."""
+    settings = ctx.obj
+    factory = make_sessionmaker(make_engine(settings.database_url))
+    with factory() as session:
+        query = select(Operation).order_by(Operation.id)
+        if operation_name:
+            query = query.where(Operation.name == operation_name)
+        operations = list(session.scalars(query))
+    if len(operations) != 1:
+        names = ", ".join(o.name for o in operations) or "none"
+        console.print(f"[red]Choose an operation[/] with --operation NAME (found: {names}).")
+        raise typer.Exit(2)
+    return Register(factory, operations[0].id, provider_from_settings(settings))
+
+
+@policy_app.command("load")
+def load_command(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    operation: OperationOption = None,
+) -> None:
+    """Load a policy file as the operation's next version (checked first; errors name lines)."""
+    register = _open(ctx, operation)
+    _policy_or_exit(file)
+    with session_scope(register.factory) as session:
+        version = load_policy_text(
+            session,
+            operation_id=register.operation_id,
+            text=file.read_text(encoding="utf-8"),
+            source=str(file),
+            actor=cli_actor(),
+        )
+        number, name = version.number, version.version
+    output.print(
+        f"[green]Policy version {number}[/] ({escape(name)}) is the operation's policy. "
+        "Run `evac eligibility evaluate` to see what it changes."
+    )
+
+
+@policy_app.command("history")
+def history_command(ctx: typer.Context, operation: OperationOption = None) -> None:
+    """Every policy version loaded, newest first, and the one the decisions follow."""
+    register = _open(ctx, operation)
+    with session_scope(register.factory) as session:
+        versions = policy_history(session, operation_id=register.operation_id)
+        applied = last_evaluated_policy(session, operation_id=register.operation_id)
+        table = Table(title="Policy versions")
+        for column in ("#", "version", "name", "loaded by", "loaded at (UTC)", "digest", ""):
+            table.add_column(column)
+        for v in versions:
+            mark = "decisions follow it" if applied and applied.id == v.id else ""
+            table.add_row(
+                str(v.number),
+                escape(v.version),
+                escape(v.name),
+                escape(v.loaded_by),
+                f"{v.loaded_at:%Y-%m-%d %H:%M}",
+                v.digest[:12],
+                mark,
+            )
+    if not versions:
+        output.print("No policy loaded: evaluation loads the default (`policy show`).")
+        return
+    output.print(table)
+
+
+@app.command("evaluate")
+def evaluate_command(
+    ctx: typer.Context,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Decide, show, write nothing.")
+    ] = False,
+    apply: Annotated[
+        bool, typer.Option("--apply", help="Apply a policy newer than the last evaluation.")
+    ] = False,
+    as_of: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="Day on which ages count (default: today)."),
+    ] = None,
+    operation: OperationOption = None,
+) -> None:
+    """Decide everyone with the operation's policy. With a policy newer than the last
+    evaluation, the difference is shown first and applied only with --apply."""
+    register = _open(ctx, operation)
+    with _bar() as bar, session_scope(register.factory) as session:
+        task = bar.add_task("evaluating", total=None)
+        evaluation = evaluate(
+            session,
+            cipher=register.cipher(session),
+            actor=cli_actor(),
+            dry_run=dry_run,
+            apply_new_policy=apply,
+            as_of=as_of.date() if as_of else None,
+            progress=lambda step: bar.update(task, description=step),
+        )
+    print_evaluation(evaluation)
+
+
+def print_evaluation(evaluation: Evaluation) -> None:
+    policy = evaluation.policy
+    previous = evaluation.previous_policy
+    if evaluation.new_policy:
+        output.print(
+            f"[bold]Policy version {policy.number}[/] ({escape(policy.version)}) against the "
+            f"decisions of version {previous.number} ({escape(previous.version)}):"
+        )
+    output.print(escape(evaluation.summary()))
+    table = Table(title="Decisions by category")
+    for column in ("category", "persons"):
+        table.add_column(column, justify="right" if column == "persons" else "left")
+    for category, count in evaluation.categories.most_common():
+        table.add_row(category, f"{count:,}")
+    output.print(table)
+    _print_changes(evaluation)
+    for move, count in sorted(evaluation.moves.items()):
+        output.print(f"  moved {move}: {count:,}")
+    _print_unmapped(evaluation.unmapped_claims)
+    if evaluation.new_policy and not evaluation.applied:
+        output.print("[yellow]Not applied.[/] Run `evac eligibility evaluate --apply` to apply.")
+
+
+def _print_changes(evaluation: Evaluation) -> None:
+    if not evaluation.changes:
+        output.print("No decision changes.")
+        return
+    kinds = Counter((c.before.split(",")[0], c.after.split(",")[0]) for c in evaluation.changes)
+    table = Table(title=f"{len(evaluation.changes):,} persons change")
+    for column in ("from", "to", "persons"):
+        table.add_column(column)
+    for (before, after), count in kinds.most_common():
+        table.add_row(before, after, f"{count:,}")
+    output.print(table)
+    for change in evaluation.changes[:SHOWN_CHANGES]:
+        output.print(
+            f"  person {change.person_id}: {change.before} -> {change.after}: "
+            f"{escape(change.reason)}",
+            soft_wrap=True,
+        )
+    if len(evaluation.changes) > SHOWN_CHANGES:
+        output.print(f"  ... and {len(evaluation.changes) - SHOWN_CHANGES:,} more")
+
+
+def _print_unmapped(claims: Counter[str]) -> None:
+    if not claims:
+        return
+    output.print(
+        "[yellow]Claims the policy does not map[/] (add them to a category's claims, then "
+        "`policy load`):"
+    )
+    for claim, count in claims.most_common():
+        output.print(f"  {escape(claim)}: {count:,}")
+
+
+@app.command("explain")
+def explain_command(
+    ctx: typer.Context,
+    person_id: Annotated[int, typer.Argument(help="The person (id, as `evac link` shows).")],
+    operation: OperationOption = None,
+) -> None:
+    """Why a person is (not) eligible: the decision's chain, party, history and override."""
+    register = _open(ctx, operation)
+    with session_scope(register.factory) as session:
+        history = decision_history(session, person_id=person_id)
+        party = party_of(session, person_id=person_id)
+        if not history:
+            console.print(f"[red]Person {person_id} has no decision yet[/] (run `evaluate`).")
+            raise typer.Exit(2)
+        versions = {v.id: v for v in policy_history(session, operation_id=register.operation_id)}
+        current = history[0]
+        output.print(f"person {person_id}: {escape(current.reason)}", soft_wrap=True)
+        output.print(f"  basis: {escape(current.basis or 'none')}")
+        output.print(
+            f"  policy: version {versions[current.policy_id].number} "
+            f"({escape(versions[current.policy_id].version)})"
+        )
+        if party is not None:
+            mixed = " (mixed outcomes: an officer decides)" if party.mixed else ""
+            output.print(f"  party: {party.reference}{mixed}")
+        for earlier in history[1:]:
+            output.print(
+                f"  before {earlier.superseded_at:%Y-%m-%d %H:%M}: {escape(earlier.reason)}",
+                soft_wrap=True,
+            )
+
+
+@app.command("override")
+def override_command(
+    ctx: typer.Context,
+    person_id: Annotated[int, typer.Argument(help="The person (id).")],
+    reason: ReasonOption,
+    outcome: Annotated[Outcome | None, typer.Option(help="The officer's outcome.")] = None,
+    category: Annotated[
+        str | None, typer.Option(help="A category (default: the policy's).")
+    ] = None,
+    withdraw: Annotated[
+        bool, typer.Option("--withdraw", help="Withdraw the person's override instead.")
+    ] = False,
+    operation: OperationOption = None,
+) -> None:
+    """An officer's decision for one person, kept over every evaluation until withdrawn."""
+    if (outcome is None) != withdraw:
+        console.print("[red]Give --outcome, or --withdraw.[/]")
+        raise typer.Exit(2)
+    register = _open(ctx, operation)
+    try:
+        with session_scope(register.factory) as session:
+            if withdraw:
+                withdraw_override(
+                    session,
+                    operation_id=register.operation_id,
+                    person_id=person_id,
+                    reason=reason,
+                    actor=cli_actor(),
+                )
+            else:
+                add_override(
+                    session,
+                    operation_id=register.operation_id,
+                    person_id=person_id,
+                    outcome=outcome,
+                    category=category,
+                    reason=reason,
+                    actor=cli_actor(),
+                )
+            decide_again(session, cipher=register.cipher(session), actor=cli_actor())
+            reason_now = decision_history(session, person_id=person_id)[0].reason
+    except ValueError as error:
+        console.print(f"[red]Cannot:[/] {escape(str(error))}", soft_wrap=True)
+        raise typer.Exit(2) from None
+    output.print(f"person {person_id}: {escape(reason_now)}", soft_wrap=True)
+
+
+@party_app.command("split")
+def split_command(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(help="The party's reference (P-...).")],
+    person_ids: Annotated[list[int], typer.Argument(help="The persons who leave it.")],
+    reason: ReasonOption,
+    operation: OperationOption = None,
+) -> None:
+    """Take persons out of a party into a new one (both then stay as the officer made them)."""
+    register = _open(ctx, operation)
+    with _party_change(register) as session:
+        new = split_party(
+            session,
+            operation_id=register.operation_id,
+            reference=reference,
+            person_ids=person_ids,
+            reason=reason,
+            actor=cli_actor(),
+        )
+        output.print(f"[green]Split:[/] persons {person_ids} are now party {new.reference}.")
+        decide_again(session, cipher=register.cipher(session), actor=cli_actor())
+
+
+@party_app.command("join")
+def join_command(
+    ctx: typer.Context,
+    references: Annotated[list[str], typer.Argument(help="Parties; the first one's stays.")],
+    reason: ReasonOption,
+    operation: OperationOption = None,
+) -> None:
+    """Join parties into the first one named."""
+    register = _open(ctx, operation)
+    with _party_change(register) as session:
+        kept = join_parties(
+            session,
+            operation_id=register.operation_id,
+            references=references,
+            reason=reason,
+            actor=cli_actor(),
+        )
+        output.print(f"[green]Joined[/] into party {kept.reference}.")
+        decide_again(session, cipher=register.cipher(session), actor=cli_actor())
+
+
+@party_app.command("travel-split")
+def travel_split_command(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(help="A party with mixed outcomes.")],
+    reason: ReasonOption,
+    operation: OperationOption = None,
+) -> None:
+    """Let a party with mixed outcomes travel: its eligible members go, the others stay."""
+    register = _open(ctx, operation)
+    with _party_change(register) as session:
+        let_party_travel_split(
+            session,
+            operation_id=register.operation_id,
+            reference=reference,
+            reason=reason,
+            actor=cli_actor(),
+        )
+        output.print(
+            f"[green]Party {escape(reference)}[/] may travel without its ineligible members."
+        )
+
+
+@contextmanager
+def _party_change(register: Register) -> Iterator[Session]:
+    try:
+        with session_scope(register.factory) as session:
+            yield session
+    except (PartyError, ValueError) as error:
+        console.print(f"[red]Cannot:[/] {escape(str(error))}", soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
+@app.command("claims")
+def claims_command(ctx: typer.Context, operation: OperationOption = None) -> None:
+    """Claims that sources wrote and the policy does not map, for staff to map."""
+    register = _open(ctx, operation)
+    with session_scope(register.factory) as session:
+        version = newest_policy(session, operation_id=register.operation_id)
+        policy = version.policy() if version else default_policy()
+        claims = unmapped_claims(session, operation_id=register.operation_id, policy=policy)
+    if not claims:
+        output.print("Every claim is mapped.")
+        return
+    _print_unmapped(claims)

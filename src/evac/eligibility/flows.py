@@ -426,3 +426,10 @@ def demo_step(session: Session, *, cipher: OperationCipher, actor: Actor) -> str
     """Evaluate everyone in the demo's operation under the default policy; the summary the
     demo prints."""
     return evaluate(session, cipher=cipher, actor=actor).summary()
+
+
+def decide_again(session: Session, *, cipher: OperationCipher, actor: Actor) -> Evaluation:
+    """Everyone decided again under the policy of the current decisions, after an officer's
+    override or party change: a newer policy still waits for its difference to be read."""
+    previous = last_evaluated_policy(session, operation_id=cipher.operation_id)
+    return evaluate(session, cipher=cipher, actor=actor, policy_version=previous)
