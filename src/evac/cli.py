@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
@@ -17,6 +18,7 @@ from evac.auth import cli as auth_cli
 from evac.config import Settings, remove_sqlite_file, sqlite_file
 from evac.db import make_engine, make_sessionmaker, migrate, session_scope
 from evac.eligibility import cli as eligibility_cli
+from evac.eligibility.service import claims_to_map
 from evac.intake import cli as intake_cli
 from evac.linkage import cli as linkage_cli
 from evac.notify import cli as notify_cli
@@ -133,6 +135,7 @@ def print_status(settings: Settings) -> None:
     factory = make_sessionmaker(make_engine(settings.database_url))
     with session_scope(factory) as session:
         counts = count_by_category_and_state(session)
+        claims = claims_to_map(session)
     if not counts:
         console.print("No persons yet. Run [bold]evac demo[/] or import a list.")
         return
@@ -148,6 +151,10 @@ def print_status(settings: Settings) -> None:
         cells = [counts.get((category, state), 0) for state in states]
         table.add_row(category, *(f"{n:,}" for n in cells), f"{sum(cells):,}")
     console.print(table)
+    if claims:  # undecided until staff map them: `evac eligibility claims`
+        console.print("Claims the eligibility policy does not map (registrations):")
+        for claim, n in claims.most_common():
+            console.print(f"  {escape(claim)}: {n:,}")
 
 
 @app.command()
