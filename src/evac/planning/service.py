@@ -184,7 +184,7 @@ def called_at_by_reference(session: Session, *, operation: Operation) -> dict[st
             PlannedParty.plan_id == plan.id, PlannedParty.called_at.is_not(None)
         )
     )
-    return dict(rows.tuples())
+    return {reference: called_at for reference, called_at in rows}
 
 
 @dataclass(frozen=True)
