@@ -19,8 +19,8 @@ from evac.vault.service import normalise_for_index
 
 PASS_PREFIX = "EP1:"
 REVOCATIONS_PREFIX = "EPR1:"
-PASS_CONTENT_TYPE = "application/evac-pass"
-REVOCATIONS_CONTENT_TYPE = "application/evac-revocations"
+PASS_CONTENT_TYPE = "evac-pass"  # short: the QR code carries every byte
+REVOCATIONS_CONTENT_TYPE = "evac-revocations"
 DIGEST_BYTES = 8  # 64 bits: a wrong passport matches by chance once in 1.8e19 tries
 PASS_ID_BYTES = 10  # 80 random bits: 16 Crockford characters in the short code
 
