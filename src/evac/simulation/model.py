@@ -7,8 +7,9 @@ thousand events.
 """
 
 import zlib
+from bisect import bisect
 from collections import deque
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -175,6 +176,24 @@ def gate_stream(seed: int, replication: int, gate: str) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key))
 
 
+BLOCK = 1024
+
+
+def blocks(draw: Callable[[int], np.ndarray]) -> Iterator[Any]:
+    """Draws taken from a stream a block at a time (a numpy call per draw is slow)."""
+    while True:
+        yield from draw(BLOCK).tolist()
+
+
+class GateDraws:
+    """A gate's random draws: uniforms, service-time noise, walk-up party sizes."""
+
+    def __init__(self, rng: np.random.Generator, party_size: float) -> None:
+        self.uniform = blocks(rng.random)
+        self.noise = blocks(lambda n: rng.gamma(4, 0.25, n))  # mean 1, spread 0.5
+        self.sizes = blocks(lambda n: rng.poisson(max(party_size - 1, 0), n))
+
+
 # A party in motion: [size, category, priority, hour it reached the gate].
 Party = list
 
@@ -184,6 +203,7 @@ class _State:
     crowd: dict[str, int]
     called: dict[str, deque]
     walk_ins: dict[str, deque]
+    tracked_people: dict[str, int]  # people in the called and walk-in queues of each gate
     ecc: deque = field(default_factory=deque)
     ecc_people: int = 0
     airside: deque = field(default_factory=deque)
@@ -213,6 +233,7 @@ class Model:
             crowd=dict.fromkeys(names, 0),
             called={name: deque() for name in names},
             walk_ins={name: deque() for name in names},
+            tracked_people=dict.fromkeys(names, 0),
             hub_occupancy={hub.name: 0.0 for hub in scenario.hubs},
         )
         hours = int(np.ceil(scenario.hours))
@@ -226,7 +247,8 @@ class Model:
         self.hubs = {hub.name: hub for hub in scenario.hubs}
         mix = scenario.crowd.categories
         self.categories = [name for name, _ in mix]
-        self.category_weights = np.array([share for _, share in mix]) / sum(s for _, s in mix)
+        shares = np.array([share for _, share in mix])
+        self.category_bounds = list(np.cumsum(shares / shares.sum())[:-1])
 
     def run(self) -> Run:
         env, scenario = self.env, self.scenario
@@ -294,6 +316,7 @@ class Model:
             party = [call.size, call.category, call.priority, self.env.now]
             queue = state.called if scenario.call_forward else state.walk_ins
             queue[call.gate].append(party)
+            state.tracked_people[call.gate] += call.size
 
     def _news_times(self, quantiles: np.ndarray, calls: tuple[Call, ...]) -> np.ndarray:
         """Arrival hours spread like the crowd's news over the span of the plan's windows."""
@@ -310,6 +333,7 @@ class Model:
     def gate(self, gate: Gate, rng: np.random.Generator) -> Generator:
         """Admit one party at a time: called-forward parties first, then whoever is in front."""
         env, state, processing = self.env, self.state, self.scenario.processing
+        draws = GateDraws(rng, self.scenario.crowd.party_size)
         while True:
             reopens = inside(gate.closed, env.now)
             if reopens is not None:
@@ -318,33 +342,38 @@ class Model:
             if state.ecc_people + state.airside_people >= processing.airside_capacity:
                 yield env.timeout(IDLE_STEP)
                 continue
-            party = self._next_party(gate.name, rng)
+            party = self._next_party(gate.name, draws)
             if party is None:
                 yield env.timeout(IDLE_STEP)
                 continue
             yield env.timeout(
-                party[0] / (gate.rate_per_hour * self._strength()) * rng.gamma(4, 0.25)
+                party[0] / (gate.rate_per_hour * self._strength()) * next(draws.noise)
             )
             state.ecc.append(party)
             state.ecc_people += party[0]
 
-    def _next_party(self, gate: str, rng: np.random.Generator) -> Party | None:
+    def _next_party(self, gate: str, draws: "GateDraws") -> Party | None:
         state = self.state
         if state.called[gate]:
-            return state.called[gate].popleft()
+            return self._take(state.called[gate], gate)
         if inside(self.scenario.processing.restricted, self.env.now) is not None:
             return None
         walk_ins = state.walk_ins[gate]
-        waiting = sum(p[0] for p in walk_ins) if walk_ins else 0
+        waiting = state.tracked_people[gate] if walk_ins else 0
         crowd = state.crowd[gate]
         if waiting + crowd == 0:
             return None
-        if walk_ins and rng.random() * (waiting + crowd) < waiting:
-            return walk_ins.popleft()
-        size = min(crowd, 1 + int(rng.poisson(self.scenario.crowd.party_size - 1)))
+        if walk_ins and next(draws.uniform) * (waiting + crowd) < waiting:
+            return self._take(walk_ins, gate)
+        size = min(crowd, 1 + next(draws.sizes))
         state.crowd[gate] -= size
-        category = self.categories[rng.choice(len(self.categories), p=self.category_weights)]
+        category = self.categories[bisect(self.category_bounds, next(draws.uniform))]
         return [size, category, 0, self.env.now]
+
+    def _take(self, queue: deque, gate: str) -> Party:
+        party = queue.popleft()
+        self.state.tracked_people[gate] -= party[0]
+        return party
 
     def _strength(self) -> float:
         """How much of the full rate the gates and the ECC achieve now: the build-up, times
@@ -357,14 +386,15 @@ class Model:
         return ramp * step_value(processing.strength, hour)
 
     def ecc(self) -> Generator:
-        env, state, rng = self.env, self.state, self.random["ecc"]
+        env, state = self.env, self.state
+        noise = blocks(lambda n: self.random["ecc"].gamma(4, 0.25, n))
         rate = self.scenario.processing.ecc_per_hour
         while True:
             if not state.ecc:
                 yield env.timeout(IDLE_STEP)
                 continue
             party = state.ecc.popleft()
-            yield env.timeout(party[0] / (rate * self._strength()) * rng.gamma(4, 0.25))
+            yield env.timeout(party[0] / (rate * self._strength()) * next(noise))
             state.ecc_people -= party[0]
             state.airside.append(party)
             state.airside_people += party[0]
@@ -431,10 +461,7 @@ class Model:
         while True:
             hour = int(self.env.now)
             for g, name in enumerate(gates):
-                tracked = sum(p[0] for p in state.called[name]) + sum(
-                    p[0] for p in state.walk_ins[name]
-                )
-                self.crowd_hourly[g, hour] = state.crowd[name] + tracked
+                self.crowd_hourly[g, hour] = state.crowd[name] + state.tracked_people[name]
             for h, name in enumerate(hubs):
                 self.hub_hourly[h, hour] = state.hub_occupancy[name]
             self.airside_hourly[hour] = state.airside_people
@@ -442,9 +469,7 @@ class Model:
 
     def _result(self) -> Run:
         state = self.state
-        waiting = sum(state.crowd.values()) + sum(
-            p[0] for queue in (*state.called.values(), *state.walk_ins.values()) for p in queue
-        )
+        waiting = sum(state.crowd.values()) + sum(state.tracked_people.values())
         waits = np.repeat([w for _, w in self.waits], [s for s, _ in self.waits])
         return Run(
             evacuated_hourly=self.evacuated,
