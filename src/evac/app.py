@@ -24,6 +24,7 @@ from evac.linkage.run_views import router as linkage_runs_router
 from evac.linkage.runs import LinkageRuns
 from evac.linkage.views import router as linkage_router
 from evac.people.views import router as people_router
+from evac.planning.views import router as planning_router
 from evac.reports.pages import router as report_pages_router
 from evac.reports.views import router as reports_router
 from evac.vault.service import KeysDestroyed
@@ -194,6 +195,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(linkage_runs_router)
     app.include_router(reports_router)
     app.include_router(report_pages_router)
+    app.include_router(planning_router)
     return app
 
 
