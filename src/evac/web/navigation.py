@@ -28,6 +28,7 @@ SECTIONS = (
     Section("/imports", "Imports", (P.personal_read, P.registrations_read_own)),
     Section("/referrals", "Referrals", (P.registrations_read_own,)),  # a partner's own people
     Section("/dashboard", "Dashboard", (P.aggregates_read,)),
+    Section("/plan", "Plan", (P.aggregates_read,)),
     Section("/status", "Status", (P.aggregates_read,)),
     Section("/api/v1/audit/entries", "Audit", (P.audit_read,)),
 )
