@@ -13,15 +13,17 @@ from tests.conftest import TEST_PASSWORD, csrf_token
 PAGE = {"Accept": "text/html"}
 EVERY_SECTION = {
     "/search", "/linkage/review", "/intake/upload", "/imports", "/referrals", "/dashboard",
-    "/status", "/api/v1/audit/entries",
+    "/plan", "/status", "/api/v1/audit/entries",
 }  # fmt: skip
-STAFF = {"/search", "/linkage/review", "/intake/upload", "/imports", "/dashboard", "/status"}
+STAFF = {
+    "/search", "/linkage/review", "/intake/upload", "/imports", "/dashboard", "/plan", "/status",
+}  # fmt: skip
 EXPECTED = {
     Role.administrator: ("/search", EVERY_SECTION),
     Role.officer: ("/search", STAFF),
     Role.partner: ("/search", {"/search", "/intake/upload", "/imports", "/referrals"}),
-    Role.planner: ("/search", {"/search", "/dashboard", "/status"}),
-    Role.auditor: ("/dashboard", {"/dashboard", "/status", "/api/v1/audit/entries"}),
+    Role.planner: ("/search", {"/search", "/dashboard", "/plan", "/status"}),
+    Role.auditor: ("/dashboard", {"/dashboard", "/plan", "/status", "/api/v1/audit/entries"}),
     Role.gate_agent: ("/workspace", set()),
 }
 
