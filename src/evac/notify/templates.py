@@ -6,7 +6,7 @@ message is an HTML e-mail with a plain-text alternative, or a plain text for SMS
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from evac.i18n import DIGITS, Language, language
 from evac.notify.models import Channel
+from evac.passes.service import qr_png
 
 EMAIL_TEMPLATES = Path(__file__).parents[1] / "web" / "templates" / "notify"
 
@@ -155,16 +156,9 @@ def _pieces(template: Template, values: dict, lang: Language) -> dict[str, str]:
     """The values as the language writes them: times in the operation's zone, its digits."""
     if "window_start" not in values:
         return {}
-    zone = ZoneInfo(values["time_zone"])
-    start = datetime.fromisoformat(values["window_start"]).astimezone(zone)
-    end = datetime.fromisoformat(values["window_end"]).astimezone(zone)
-    locale = Locale.parse(lang.locale)
-    end_pattern = "HH:mm" if end.date() == start.date() else "EEEE d MMMM HH:mm"
-    pieces = {
-        "start": digits(lang, format_datetime(start, "EEEE d MMMM HH:mm", locale=locale)),
-        "end": digits(lang, format_datetime(end, end_pattern, locale=locale)),
-        "zone": get_timezone_name(zone, locale=locale),
-    }
+    pieces = _window_pieces(
+        values["window_start"], values["window_end"], values["time_zone"], lang.code
+    )
     if template in (Template.call_forward, Template.change):
         pieces |= {
             "gate": values["gate"],
@@ -172,6 +166,21 @@ def _pieces(template: Template, values: dict, lang: Language) -> dict[str, str]:
             "count": lang.number(values["travellers"]),
         }
     return pieces
+
+
+@lru_cache(maxsize=256)  # a send's thousands of messages share a few windows and languages
+def _window_pieces(start_iso: str, end_iso: str, time_zone: str, code: str) -> dict[str, str]:
+    lang = language(code)
+    zone = ZoneInfo(time_zone)
+    start = datetime.fromisoformat(start_iso).astimezone(zone)
+    end = datetime.fromisoformat(end_iso).astimezone(zone)
+    locale = Locale.parse(lang.locale)
+    end_pattern = "HH:mm" if end.date() == start.date() else "EEEE d MMMM HH:mm"
+    return {
+        "start": digits(lang, format_datetime(start, "EEEE d MMMM HH:mm", locale=locale)),
+        "end": digits(lang, format_datetime(end, end_pattern, locale=locale)),
+        "zone": get_timezone_name(zone, locale=locale),
+    }
 
 
 def digits(lang: Language, text: str) -> str:
@@ -220,7 +229,7 @@ def _email(template: Template, values: dict, lang: Language, pieces: dict[str, s
     html = _email_page().render(
         lang=lang,
         subject=subject,
-        paragraphs=[lang.with_ltr(p, **pieces) for p in paragraphs],
+        paragraphs=[lang.with_ltr(p, **pieces) if "{" in p else p for p in paragraphs],
         bring_heading=lang.gettext(BRING_HEADING),
         bring=bring,
         code=pieces.get("code"),
@@ -236,9 +245,12 @@ def _email(template: Template, values: dict, lang: Language, pieces: dict[str, s
 def _pass_image(values: dict) -> tuple[Attachment, ...]:
     if "pass_text" not in values:
         return ()
-    from evac.passes.service import qr_png
+    return (Attachment("pass.png", "image/png", _qr_image(values["pass_text"])),)
 
-    return (Attachment("pass.png", "image/png", qr_png(values["pass_text"])),)
+
+@lru_cache(maxsize=64)  # a party's messages (one per contact) follow each other in the outbox
+def _qr_image(pass_text: str) -> bytes:
+    return qr_png(pass_text)
 
 
 def _sms(template: Template, lang: Language, pieces: dict[str, str]) -> str:
