@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import zxingcpp
 from PIL import Image
+from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from evac.cli import app
@@ -16,7 +17,7 @@ from evac.eligibility.models import Party, PartyMember
 from evac.operation.service import create_operation
 from evac.passes.flows import demo_verify_step, party_pass
 from evac.passes.service import issue_pass
-from evac.people.models import DocumentKind
+from evac.people.models import DocumentKind, Person, State
 from evac.people.service import PersonNames, add_document, create_person
 
 REFERENCE = "P-7KQ2M"
@@ -96,7 +97,7 @@ def test_issue_then_verify_offline_prints_party_count_gate_and_window(
         app,
         ["--database-url", f"sqlite:///{tmp_path / 'absent' / 'none.db'}", "pass", "verify",
          str(pass_file), "--public-key", str(key), "--gate", "North Gate", "--at", DURING,
-         "--document", PASSPORT, "--document", "p 3141 5926", "--document", TAZKIRA,
+         "--document", PASSPORT, "--document", "p 3141 5926", "--document", WIFE_PASSPORT,
          "--people", "3"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -113,6 +114,8 @@ def test_issue_then_verify_offline_prints_party_count_gate_and_window(
         (["--gate", "Abbey Gate"], "wrong gate"),
         (["--document", "P31415927"], "document does not belong"),
         (["--document", "KBL2021123456"], "document does not belong"),
+        # his passport stands for him on the pass, not also his tazkira
+        (["--document", TAZKIRA], "document does not belong"),
         (["--people", "4"], "more people than the pass names"),
         (["--at", (START - timedelta(hours=1)).isoformat()], "outside its window"),
         (["--at", (END + timedelta(hours=1)).isoformat()], "outside its window"),
@@ -216,6 +219,16 @@ def test_a_sealed_key_file_checks_documents_only_with_the_passphrase(
     assert verify(evac, pass_file, key, "--at", DURING).exit_code == 0
     result = verify(evac, pass_file, key, "--at", DURING, "--document", PASSPORT)
     assert result.exit_code == 1 and "no document key" in result.output
+
+
+def test_a_withdrawn_member_is_not_counted(evac, party, tmp_path, session):
+    child = session.scalar(
+        select(Person).where(Person.id == select(func.max(Person.id)).scalar_subquery())
+    )
+    child.state = State.withdrawn
+    session.commit()
+    result = verify(evac, issued(evac, tmp_path), key_file(evac, tmp_path), "--at", DURING)
+    assert result.exit_code == 0 and f"party {REFERENCE}, 2 people" in result.stdout
 
 
 def test_the_demo_step_verifies_an_issued_pass_from_the_command_line(

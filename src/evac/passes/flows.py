@@ -8,22 +8,23 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from evac.eligibility.service import party_members
+from evac.eligibility.service import GONE, party_members
 from evac.operation.models import Operation
 from evac.passes.service import IssuedPass, issue_pass, station_key_file
-from evac.people.models import DocumentKind, Person
+from evac.people.models import DocumentKind, Person, State
 from evac.vault.keys import KeyProvider
 from evac.vault.service import OperationCipher, cipher_for
 
-# The documents a traveller shows at a gate; a visa, an SIV case number or a Chief-of-Mission
-# approval is evidence of eligibility, not of who is standing there.
-IDENTITY_DOCUMENTS = {
+# The document a gate checks a traveller against, best first: a passport (its MRZ reads by
+# machine), else the tazkira most Afghans hold, else another identity card. A visa, an SIV
+# case number or a Chief-of-Mission approval is evidence of eligibility, not of who stands there.
+GATE_DOCUMENTS = (
     DocumentKind.passport,
     DocumentKind.us_passport,
     DocumentKind.tazkira,
     DocumentKind.id_card,
     DocumentKind.green_card,
-}
+)
 
 
 def party_pass(
@@ -36,9 +37,9 @@ def party_pass(
     window_start: datetime,
     window_end: datetime,
 ) -> IssuedPass:
-    """The pass of one party for one call-forward: every member counts, and every identity
-    document a member holds is digested (a traveller may show any of them)."""
-    members = party_members(session, operation=operation, reference=party_reference)
+    """The pass of one party for one call-forward: it counts every member who travels, and
+    holds the digest of each one's best gate document."""
+    members = travelling_members(session, operation=operation, reference=party_reference)
     cipher = cipher_for(session, provider=provider, operation_id=operation.id)
     return issue_pass(
         session,
@@ -48,19 +49,31 @@ def party_pass(
         gate=gate,
         window_start=window_start,
         window_end=window_end,
-        document_numbers=identity_numbers(members, cipher=cipher),
+        document_numbers=gate_document_numbers(members, cipher=cipher),
         head_count=max(1, len(members)),
     )
 
 
-def identity_numbers(members: list[Person], *, cipher: OperationCipher) -> list[str]:
-    """The numbers of the members' identity documents, decrypted (kept in memory only)."""
+def travelling_members(session: Session, *, operation: Operation, reference: str) -> list[Person]:
+    """The party's members, less anyone merged into another person, withdrawn or closed."""
     return [
-        cipher.decrypt(document.number, field="document.number")
-        for person in members
-        for document in person.documents
-        if document.kind in IDENTITY_DOCUMENTS
+        person
+        for person in party_members(session, operation=operation, reference=reference)
+        if person.merged_into_id is None and State(person.state) not in GONE
     ]
+
+
+def gate_document_numbers(members: list[Person], *, cipher: OperationCipher) -> list[str]:
+    """One number per member: the best gate document each holds (none for a child on a
+    parent's passport: the pass's head count still counts them). Decrypted in memory only."""
+    rank = {kind: place for place, kind in enumerate(GATE_DOCUMENTS)}
+    numbers = []
+    for person in members:
+        held = [d for d in person.documents if DocumentKind(d.kind) in rank]
+        if held:
+            best = min(held, key=lambda d: (rank[DocumentKind(d.kind)], d.id))
+            numbers.append(cipher.decrypt(best.number, field="document.number"))
+    return numbers
 
 
 def demo_verify_step(
