@@ -19,6 +19,7 @@ from evac.passes.flows import demo_verify_step, party_pass
 from evac.passes.service import issue_pass
 from evac.people.models import DocumentKind, Person, State
 from evac.people.service import PersonNames, add_document, create_person
+from evac.planning.models import PlannedParty, SavedPlan
 
 REFERENCE = "P-7KQ2M"
 # Synthetic people: a principal with a passport and a tazkira, his wife with a passport, and
@@ -219,6 +220,34 @@ def test_a_sealed_key_file_checks_documents_only_with_the_passphrase(
     assert verify(evac, pass_file, key, "--at", DURING).exit_code == 0
     result = verify(evac, pass_file, key, "--at", DURING, "--document", PASSPORT)
     assert result.exit_code == 1 and "no document key" in result.output
+
+
+def test_issue_takes_gate_and_window_from_the_current_plan(
+    evac, party, tmp_path, session, operation
+):
+    plan = SavedPlan(
+        operation_id=operation.id, version=1, created_by="test", starts_at=START,
+        method="test", objective=0.0, bound=0.0, seconds=0.0,
+    )  # fmt: skip
+    session.add(plan)
+    session.flush()
+    session.add(
+        PlannedParty(
+            plan_id=plan.id, party_reference=REFERENCE, size=3, priority=1, category="siv",
+            gate="Abbey Gate", window_start=START, window_end=END, sortie="RCH871", hub="Al Udeid",
+        )
+    )  # fmt: skip
+    session.commit()
+    result = evac("pass", "issue", "--party", REFERENCE)
+    assert result.exit_code == 0, result.output
+    pass_file = tmp_path / "planned.pass"
+    pass_file.write_text(result.stdout)
+    checked = verify(
+        evac, pass_file, key_file(evac, tmp_path), "--at", DURING, "--gate", "Abbey Gate"
+    )
+    assert checked.exit_code == 0 and "gate Abbey Gate" in checked.stdout
+    unplanned = evac("pass", "issue", "--party", "P-NONE1")
+    assert unplanned.exit_code == 1 and "no call-forward in the current plan" in unplanned.output
 
 
 def test_a_withdrawn_member_is_not_counted(evac, party, tmp_path, session):

@@ -48,6 +48,7 @@ from evac.passes.verify import (
     load_station_keys,
     verify_pass,
 )
+from evac.planning.service import current_calls
 from evac.vault.keys import KeyProvider, provider_from_settings
 from evac.vault.service import cipher_for
 from evac.vault.signing import rotate_signing_key
@@ -167,8 +168,6 @@ def _call(
         return gate, _utc(window_start), _utc(window_end)
     if gate is not None or window_start is not None or window_end is not None:
         _fail("give --gate, --window-start and --window-end together, or none (the plan's)")
-    from evac.planning.service import current_calls  # here: the optimiser loads with it
-
     calls = current_calls(issuer.session, operation=issuer.operation)
     mine = [call for call in calls if call.party_reference == party]
     if not mine:
