@@ -26,10 +26,15 @@ class PartyToPlan:
     category: str = ""
 
 
+WEIGHT_RANGE = 1e6  # the first priority's weight over the last's: HiGHS loses precision beyond
+
+
 def default_weights(priorities: set[int]) -> dict[int, float]:
-    """Each priority worth 100 times the next, the last one present worth 1."""
+    """Each priority worth 100 times the next, the last worth 1; with more than 4 priorities,
+    a smaller step, so that the first is worth at most WEIGHT_RANGE times the last."""
     lowest = max(priorities | {4})
-    return {p: float(100 ** (lowest - p)) for p in range(1, lowest + 1)}
+    step = min(100.0, WEIGHT_RANGE ** (1 / (lowest - 1)))
+    return {p: round(step ** (lowest - p), 6) for p in range(1, lowest + 1)}
 
 
 def hub_id(hub) -> str:

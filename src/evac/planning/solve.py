@@ -36,6 +36,10 @@ def solve(problem: Problem, *, method: str = "auto", time_limit: float | None = 
             "the parties already called forward cannot all fly: not enough seats or beds "
             "after their windows",
         )
+    if relaxed.outcome != Outcome.optimal:
+        raise ProblemError(
+            "priority_weights", "the solver found no plan: try weights closer to each other"
+        )
     used = "aggregate"
     values = relaxed.values
     if exact:
