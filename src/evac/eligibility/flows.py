@@ -20,6 +20,7 @@ from evac.eligibility.decisions import MIXED_PARTY, Decision, Judge
 from evac.eligibility.models import Override, Party, PersonDecision, PolicyVersion
 from evac.eligibility.policy import Outcome, Policy
 from evac.eligibility.register import (
+    NO_CATEGORY,
     Reader,
     Register,
     best_first,
@@ -39,7 +40,6 @@ from evac.people.service import insert_rows
 from evac.vault.audit import record_access
 from evac.vault.service import OperationCipher
 
-NO_CATEGORY = "no_category"  # Person.category of one whom nothing places in a category
 DECIDABLE = (State.registered, State.verified, State.eligible, State.ineligible, State.deferred)
 CHUNK = 5000
 Progress = Callable[[str], None]
@@ -76,10 +76,26 @@ class Change:
     reason: str  # the new decision's reason
 
 
+@dataclass(frozen=True)
+class PolicyRef:
+    """A policy version as an evaluation names it (plain values: they outlive the session)."""
+
+    id: int
+    operation_id: int
+    number: int
+    version: str
+
+    @classmethod
+    def of(cls, version: PolicyVersion | None) -> "PolicyRef | None":
+        if version is None:
+            return None
+        return cls(version.id, version.operation_id, version.number, version.version)
+
+
 @dataclass
 class Evaluation:
-    policy: PolicyVersion
-    previous_policy: PolicyVersion | None
+    policy: PolicyRef
+    previous_policy: PolicyRef | None
     applied: bool = False
     persons: int = 0
     parties: int = 0
@@ -125,7 +141,8 @@ def evaluate(
     read_new_claims(session, cipher=cipher)
     version = policy_version or current_policy(session, operation_id=operation_id, actor=actor)
     policy = version.policy()
-    evaluation = Evaluation(version, last_evaluated_policy(session, operation_id=operation_id))
+    previous = last_evaluated_policy(session, operation_id=operation_id)
+    evaluation = Evaluation(PolicyRef.of(version), PolicyRef.of(previous))
     evaluation.unmapped_claims = unmapped_claims(session, operation_id=operation_id, policy=policy)
     savepoint = session.begin_nested()  # undone unless applied: forming parties writes
     progress("forming parties")

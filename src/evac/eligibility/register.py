@@ -32,6 +32,7 @@ from evac.people.records import RegistrationRecord
 from evac.vault.service import OperationCipher
 
 GONE = (State.merged, State.withdrawn, State.closed)  # they travel with no one
+NO_CATEGORY = "no_category"  # Person.category of one whom nothing places in a category
 CLAIM_LENGTH = 200
 RECORDS_PER_BATCH = 5000
 # Register documents as the policy names them; an issued SIV is a US visa.
@@ -237,12 +238,17 @@ class Reader:
         documents = frozenset(facts.documents)
         findings = [
             self._finding(claim, facts.nationality, documents, facts.approval_date)
-            for claim in facts.claims or [""]
+            for claim in facts.claims or [self._given_by_staff(person, facts)]
         ]
         mapped = [finding for finding in findings if finding.category]
         if not mapped:
             return findings[0]
         return min(mapped, key=lambda finding: self.policy.ranks[finding.category])
+
+    def _given_by_staff(self, person: int, facts: Held) -> str:
+        """The category of a person staff entered by hand (no registration brought them)."""
+        category = self.register.categories[person]
+        return category if not facts.sources and category != NO_CATEGORY else ""
 
     def verified(self, person: int) -> bool:
         facts = self.register.held.get(person)

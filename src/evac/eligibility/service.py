@@ -24,7 +24,14 @@ from evac.eligibility.models import (
     RegistrationClaim,
 )
 from evac.eligibility.parties import travel_parties
-from evac.eligibility.policy import Outcome, Policy, claim_key, default_policy_text, parse_policy
+from evac.eligibility.policy import (
+    Outcome,
+    Policy,
+    claim_key,
+    default_policy,
+    default_policy_text,
+    parse_policy,
+)
 from evac.operation.models import Operation
 from evac.people.lifecycle import event_row
 from evac.people.models import Event, Group, GroupMember, Person, Registration, Role, State
@@ -650,3 +657,14 @@ def decision_counts(
         )
         for row in rows
     ]
+
+
+def claims_to_map(session: Session) -> Counter[str]:
+    """The claims no operation's newest policy maps (the default policy's, before one is
+    loaded), with their registrations: what `evac status` lists beside "undecided"."""
+    found: Counter[str] = Counter()
+    for operation_id in session.scalars(select(Operation.id)):
+        version = newest_policy(session, operation_id=operation_id)
+        policy = version.policy() if version else default_policy()
+        found += unmapped_claims(session, operation_id=operation_id, policy=policy)
+    return found
