@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from evac.cli import app
 from evac.eligibility.models import Party, PartyMember
 from evac.operation.service import create_operation
-from evac.passes.flows import demo_verify_step, party_pass
+from evac.passes.flows import NothingToVerify, demo_verify_step
 from evac.passes.service import issue_pass
 from evac.people.models import DocumentKind, Person, State
 from evac.people.service import PersonNames, add_document, create_person
@@ -49,6 +49,25 @@ def party(session, cipher, operation) -> str:
     session.add_all(PartyMember(person_id=p.id, party_id=row.id) for p in (principal, wife, child))
     session.commit()
     return REFERENCE
+
+
+@pytest.fixture
+def planned(session, operation, party) -> str:
+    """A current plan calling the party to Abbey Gate in the window."""
+    plan = SavedPlan(
+        operation_id=operation.id, version=1, created_by="test", starts_at=START,
+        method="test", objective=0.0, bound=0.0, seconds=0.0,
+    )  # fmt: skip
+    session.add(plan)
+    session.flush()
+    session.add(
+        PlannedParty(
+            plan_id=plan.id, party_reference=party, size=3, priority=1, category="siv",
+            gate="Abbey Gate", window_start=START, window_end=END, sortie="RCH871", hub="Al Udeid",
+        )
+    )  # fmt: skip
+    session.commit()
+    return party
 
 
 @pytest.fixture
@@ -222,22 +241,7 @@ def test_a_sealed_key_file_checks_documents_only_with_the_passphrase(
     assert result.exit_code == 1 and "no document key" in result.output
 
 
-def test_issue_takes_gate_and_window_from_the_current_plan(
-    evac, party, tmp_path, session, operation
-):
-    plan = SavedPlan(
-        operation_id=operation.id, version=1, created_by="test", starts_at=START,
-        method="test", objective=0.0, bound=0.0, seconds=0.0,
-    )  # fmt: skip
-    session.add(plan)
-    session.flush()
-    session.add(
-        PlannedParty(
-            plan_id=plan.id, party_reference=REFERENCE, size=3, priority=1, category="siv",
-            gate="Abbey Gate", window_start=START, window_end=END, sortie="RCH871", hub="Al Udeid",
-        )
-    )  # fmt: skip
-    session.commit()
+def test_issue_takes_gate_and_window_from_the_current_plan(evac, planned, tmp_path):
     result = evac("pass", "issue", "--party", REFERENCE)
     assert result.exit_code == 0, result.output
     pass_file = tmp_path / "planned.pass"
@@ -260,17 +264,16 @@ def test_a_withdrawn_member_is_not_counted(evac, party, tmp_path, session):
     assert result.exit_code == 0 and f"party {REFERENCE}, 2 people" in result.stdout
 
 
-def test_the_demo_step_verifies_an_issued_pass_from_the_command_line(
-    session, provider, operation, party, tmp_path
+def test_the_demo_step_verifies_the_first_calls_pass_from_the_command_line(
+    session, provider, operation, planned, tmp_path
 ):
-    issued_pass = party_pass(
-        session, provider=provider, operation=operation, party_reference=party,
-        gate="North Gate", window_start=START, window_end=END,
-    )  # fmt: skip
-    session.commit()
     done = demo_verify_step(
-        session, provider=provider, operation=operation, issued=issued_pass,
-        gate="North Gate", at=START + timedelta(minutes=5), folder=tmp_path / "station",
-    )  # fmt: skip
+        session, provider=provider, operation=operation, folder=tmp_path / "station"
+    )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert f"party {party}, 3 people, gate North Gate" in done.stdout and "ADMIT" in done.stdout
+    assert f"party {planned}, 3 people, gate Abbey Gate" in done.stdout and "ADMIT" in done.stdout
+
+
+def test_the_demo_step_needs_a_call_forward(session, provider, operation, tmp_path):
+    with pytest.raises(NothingToVerify):
+        demo_verify_step(session, provider=provider, operation=operation, folder=tmp_path)

@@ -12,6 +12,7 @@ from evac.eligibility.service import GONE, party_members
 from evac.operation.models import Operation
 from evac.passes.service import IssuedPass, issue_pass, station_key_file
 from evac.people.models import DocumentKind, Person, State
+from evac.planning.service import current_calls
 from evac.vault.keys import KeyProvider
 from evac.vault.service import OperationCipher, cipher_for
 
@@ -76,24 +77,36 @@ def gate_document_numbers(members: list[Person], *, cipher: OperationCipher) -> 
     return numbers
 
 
+class NothingToVerify(LookupError):
+    """The current plan calls nobody forward yet."""
+
+
 def demo_verify_step(
-    session: Session,
-    *,
-    provider: KeyProvider,
-    operation: Operation,
-    issued: IssuedPass,
-    gate: str,
-    at: datetime,
-    folder: Path,
+    session: Session, *, provider: KeyProvider, operation: Operation, folder: Path
 ) -> subprocess.CompletedProcess[str]:
-    """What a station does with one pass: write the key file, then run `evac pass verify`
-    as a separate process (no database, no network). Returns the finished process, whose
-    output is the verdict."""
+    """What a station does with the first call-forward's pass (the one its message carries):
+    write the key file, then run `evac pass verify` in a process of its own (no database, no
+    network), at the call's gate in the middle of its window. Returns the finished process,
+    whose output is the verdict."""
+    calls = current_calls(session, operation=operation)
+    if not calls:
+        raise NothingToVerify("the current plan calls nobody forward yet")
+    call = calls[0]
+    issued = party_pass(
+        session,
+        provider=provider,
+        operation=operation,
+        party_reference=call.party_reference,
+        gate=call.gate,
+        window_start=call.window_start,
+        window_end=call.window_end,
+    )
     folder.mkdir(parents=True, exist_ok=True)
     key_file = folder / "station-keys.json"
     key_file.write_text(station_key_file(session, provider=provider, operation=operation))
     pass_file = folder / f"pass-{issued.pass_id}.txt"
     pass_file.write_text(issued.text + "\n")
+    at = call.window_start + (call.window_end - call.window_start) / 2
     command = [sys.executable, "-m", "evac", "pass", "verify", str(pass_file)]
-    command += ["--public-key", str(key_file), "--gate", gate, "--at", at.isoformat()]
+    command += ["--public-key", str(key_file), "--gate", call.gate, "--at", at.isoformat()]
     return subprocess.run(command, capture_output=True, text=True, check=False)
