@@ -97,6 +97,7 @@ def test_a_rotated_key_keeps_an_older_pass_verifying(session, provider, operatio
     cipher = cipher_for(session, provider=provider, operation_id=operation.id)
     rotate_signing_key(session, actor=cli_actor(), cipher=cipher)
     new = issue(session, provider, operation, party_reference="P-9XW3T")
+    assert issue(session, provider, operation) == old  # a pass already sent stays valid
     keys = keys_of(session, provider, operation)
     assert len(keys.public_keys) == 2
     for issued in (old, new):

@@ -28,8 +28,8 @@ from evac.passes.models import TravelPass
 from evac.passes.verify import key_file_text
 from evac.vault.audit import record_access
 from evac.vault.keys import KeyProvider
-from evac.vault.service import cipher_for
-from evac.vault.signing import Signer, current_signer, verifying_keys
+from evac.vault.service import OperationCipher, cipher_for
+from evac.vault.signing import current_signer, verifying_keys
 
 # A pass stays good this long after its window closes. At Kabul's gates families who came on
 # time waited hours in the crowd: past the window a gate sees "outside its window" and an
@@ -70,12 +70,12 @@ def issue_pass(
     count = len(document_numbers) if head_count is None else head_count
     if count < max(1, len(document_numbers)):
         raise ValueError("a pass admits at least one person, and everyone whose document it holds")
-    signer = current_signer(
-        session, cipher=cipher_for(session, provider=provider, operation_id=operation.id)
-    )
+    cipher = cipher_for(session, provider=provider, operation_id=operation.id)
+    signer = current_signer(session, cipher=cipher)
     previous = _live_pass(session, operation=operation, party=party_reference, start=window_start)
     if previous is not None:
-        if _same_pass(previous, signer, gate, window_end, count, document_numbers):
+        document_key = _document_key(session, cipher=cipher, key_id=previous.key_id)
+        if _same_pass(previous, document_key, gate, window_end, count, document_numbers):
             return _issued(previous)
         _revoke(previous, reason="superseded by a new pass for the same window")
     claims = PassClaims(
@@ -215,24 +215,26 @@ def _live_pass(
 
 def _same_pass(
     row: TravelPass,
-    signer: Signer,
+    document_key: bytes,
     gate: str,
     window_end: datetime,
     head_count: int,
     document_numbers: list[str],
 ) -> bool:
-    """Whether a pass already issued says what a new one would (same key, gate, window,
-    count and documents): then it is sent again rather than replaced."""
-    if (row.key_id, row.gate, row.window_end, row.head_count) != (
-        signer.key_id.hex(),
-        gate,
-        window_end,
-        head_count,
-    ):
+    """Whether a pass already issued says what a new one would (gate, window, count and
+    documents): then it is sent again rather than replaced, even if signed by a key retired
+    since (a rotation leaves passes already sent valid)."""
+    if (row.gate, row.window_end, row.head_count) != (gate, window_end, head_count):
         return False
     pass_id = bytes.fromhex(row.pass_id)
-    wanted = {document_digest(signer.document_key, pass_id, n) for n in document_numbers}
+    wanted = {document_digest(document_key, pass_id, n) for n in document_numbers}
     return wanted == set(_claims_of(row).document_digests)
+
+
+def _document_key(session: Session, *, cipher: OperationCipher, key_id: str) -> bytes:
+    """The document key of the key generation that signed a pass."""
+    keys = verifying_keys(session, cipher=cipher)
+    return next(key.document_key for key in keys if key.key_id.hex() == key_id)
 
 
 def _claims_of(row: TravelPass) -> PassClaims:
