@@ -12,6 +12,7 @@ from evac.eligibility.policy import Outcome, default_policy_text
 from evac.eligibility.service import (
     add_override,
     load_policy_text,
+    newest_policy,
     party_of,
     unmapped_claims,
     withdraw_override,
@@ -174,7 +175,7 @@ def test_a_claim_the_vocabulary_does_not_know_is_listed_never_dropped(session, o
     assert decision.unmapped_claim == "Former army officer"
     session.refresh(someone)
     assert someone.category is None  # undecided until staff map it
-    policy = evaluation.policy.policy()
+    policy = newest_policy(session, operation_id=operation.id).policy()
     assert unmapped_claims(session, operation_id=operation.id, policy=policy) == {
         "Former army officer": 1
     }
