@@ -5,25 +5,28 @@ audience again, issue each party's pass, queue its messages, mark its members ca
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from evac.auth.permissions import Actor, Permission
-from evac.db import utcnow
+from evac.db import session_scope, utcnow
 from evac.eligibility.service import party_members
 from evac.notify.audience import GONE, Audience, Recipient, resolve
-from evac.notify.models import Send, SendRecipient, SendState
+from evac.notify.channels import MaildirTransport
+from evac.notify.models import Channel, Send, SendRecipient, SendState
 from evac.notify.outbox import NewMessage, queue_messages
 from evac.notify.templates import Template, call_values, window_values
+from evac.notify.worker import Worker
 from evac.operation.models import Operation
 from evac.passes.service import issue_pass
 from evac.people.lifecycle import IllegalTransition, transition
 from evac.people.models import Contact, Document, DocumentKind, Person, State
-from evac.planning.service import mark_called
+from evac.planning.service import first_window, mark_called
 from evac.vault.audit import record_access
 from evac.vault.keys import KeyProvider
-from evac.vault.service import OperationCipher
+from evac.vault.service import OperationCipher, cipher_for
 
 CALLS = (Template.call_forward, Template.change)
 # The document a gate checks a traveller against, best first: a passport (its MRZ reads by
@@ -308,3 +311,48 @@ def _addresses(
     ids = [r.contact_id for r in recipients]
     rows = session.execute(select(Contact.id, Contact.value).where(Contact.id.in_(ids)))
     return {contact_id: cipher.decrypt(value, field="contact.value") for contact_id, value in rows}
+
+
+@dataclass(frozen=True)
+class DemoCounts:
+    """What `evac demo` prints of its call-forward."""
+
+    window_start: datetime | None
+    parties: int
+    people: int
+    messages: int  # written into the mail folder
+    by_language: dict[str, int]
+    folder: Path
+
+
+def demo_step(
+    factory: sessionmaker[Session],
+    *,
+    provider: KeyProvider,
+    operation_id: int,
+    actor: Actor,
+    folder: Path,
+) -> DemoCounts:
+    """Call the plan's first window forward by e-mail into a local Maildir folder (as a mail
+    client would read it; `evac-demo-files/mail/`), and say how many went."""
+    with session_scope(factory) as session:
+        operation = session.get(Operation, operation_id)
+        window = first_window(session, operation=operation)
+        if window is None:
+            return DemoCounts(None, 0, 0, 0, {}, folder)
+        audience = Audience(window_start=window, channels=(Channel.email,))
+        shown = preview_send(
+            session, actor=actor, operation=operation, template=Template.call_forward,
+            audience=audience,
+        )  # fmt: skip
+        queue_send(
+            session, actor=actor, provider=provider, operation=operation, send_id=shown.send_id,
+            cipher=cipher_for(session, provider=provider, operation_id=operation_id),
+        )  # fmt: skip
+    mail = MaildirTransport(folder, sender="evac@demo.invalid")
+    worker = Worker(factory, provider=provider, transports={Channel.email: mail})
+    sent = worker.run().sent
+    by_language = Counter()
+    for (_, language), count in shown.counts.items():
+        by_language[language] += count
+    return DemoCounts(window, shown.parties, shown.people, sent, dict(by_language), folder)
