@@ -194,3 +194,22 @@ def test_the_command_line_runs_shows_and_asks_what_if(session, provider, setting
     assert "+2 sorties" in asked.output and "Hub B full" in asked.output
     refused = runner.invoke(app, ["plan", "what-if", "--gate-closed", "Abbey Gate"], env=env)
     assert refused.exit_code == 2 and "no gate 'Abbey Gate'" in refused.output
+
+
+def test_a_plan_starts_on_the_hour_with_the_beds_departed_sorties_took(session, provider):
+    operation = generic_operation(session, provider=provider)
+    day_one = [s for s in list_sorties(session, operation=operation) if "D1" in s.callsign]
+    for sortie in day_one:  # 4 large to Hub A, 2 small to Hub B, on 1 January
+        set_sortie_status(session, sortie=sortie, status=SortieStatus.departed, actual_load=100)
+    later = datetime(2030, 1, 2, 2, 30, tzinfo=UTC)
+    problem = operation_problem(session, operation=operation, parties=parties(3), start=later)
+    assert problem.start == datetime(2030, 1, 2, 3, 0, tzinfo=UTC)
+    hubs = {hub.id: hub for hub in problem.hubs}
+    # Hub A: 400 arrived, 1,500 a day sent onward; Hub B: 200 arrived, 800 onward
+    assert (hubs["Hub A"].occupied, hubs["Hub B"].occupied) == (0, 0)
+    assert all("D1" not in sortie.id for sortie in problem.sorties)
+
+    hub_a = next(h for h in list_hubs(session, operation=operation) if h.name == "Hub A")
+    hub_a.onward_per_day = 150
+    problem = operation_problem(session, operation=operation, parties=parties(3), start=later)
+    assert {hub.id: hub.occupied for hub in problem.hubs}["Hub A"] == 400 - 150

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from evac.operation.models import Operation, Site, SortieStatus
 from evac.operation.service import list_gate_closures, list_gates, list_hubs, list_sorties
+from evac.planning.assign import occupancy
 from evac.planning.problem import Fixed, Gate, Group, Hub, Problem, Sortie, validate
 
 SLOT_MINUTES = 60
@@ -35,6 +36,31 @@ def default_weights(priorities: set[int]) -> dict[int, float]:
     lowest = max(priorities | {4})
     step = min(100.0, WEIGHT_RANGE ** (1 / (lowest - 1)))
     return {p: round(step ** (lowest - p), 6) for p in range(1, lowest + 1)}
+
+
+def next_hour(moment: datetime) -> datetime:
+    """The moment itself on a whole hour, else the next whole hour: windows start on the hour,
+    so that a re-plan's windows line up with those already called forward."""
+    whole = moment.replace(minute=0, second=0, microsecond=0)
+    return whole if whole == moment else whole + timedelta(hours=1)
+
+
+def beds_taken(hub, departed: list, start: datetime) -> int:
+    """The hub's beds taken when the plan starts: the sorties that departed to it, each with
+    the load it really carried, replayed day by day with the hub's onward rate."""
+    loads = [(s.departs_at, s.actual_load or 0) for s in departed if s.hub_id == hub.id]
+    before = [(moment, load) for moment, load in loads if moment < start]
+    if not before:
+        return 0
+    first_day = min(moment.date() for moment, _ in before)
+    days = (start.date() - first_day).days
+    arrivals = [0] * (days + 1)
+    for moment, load in before:
+        arrivals[(moment.date() - first_day).days] += load
+    rule = Hub(hub_id(hub), hub.capacity or NO_LIMIT, hub.onward_per_day or 0)
+    # the start's own day is the plan's day 0, where onward is counted again: add its
+    # arrivals so far without it
+    return occupancy(rule, arrivals[:-1])[-1] + arrivals[-1] if days else arrivals[0]
 
 
 def hub_id(hub) -> str:
@@ -72,14 +98,13 @@ def operation_problem(
     windows of parties already called forward, by reference."""
     fixed = fixed or {}
     hubs = {hub.id: hub for hub in list_hubs(session, operation=operation)}
-    sorties = [
-        s
-        for s in list_sorties(session, operation=operation)
-        if s.status == SortieStatus.planned and s.hub_id in hubs
-    ]
+    every_sortie = list_sorties(session, operation=operation)
+    sorties = [s for s in every_sortie if s.status == SortieStatus.planned and s.hub_id in hubs]
     if start is None:
         first = min((s.departs_at for s in sorties), default=operation.deadline)
-        start = (first - timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+        start = first - timedelta(days=1)
+    start = next_hour(start)
+    departed = [s for s in every_sortie if s.status == SortieStatus.departed]
     closures = list_gate_closures(session, operation=operation)
     problem = Problem(
         start=start,
@@ -103,7 +128,12 @@ def operation_problem(
             if s.departs_at > start
         ),
         hubs=tuple(
-            Hub(hub_id(hub), hub.capacity or NO_LIMIT, hub.onward_per_day or 0)
+            Hub(
+                hub_id(hub),
+                hub.capacity or NO_LIMIT,
+                hub.onward_per_day or 0,
+                beds_taken(hub, departed, start),
+            )
             for hub in hubs.values()
         ),
         groups=tuple(
