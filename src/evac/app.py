@@ -23,6 +23,7 @@ from evac.intake.views import router as intake_router
 from evac.linkage.run_views import router as linkage_runs_router
 from evac.linkage.runs import LinkageRuns
 from evac.linkage.views import router as linkage_router
+from evac.notify.views import router as notify_router
 from evac.people.views import router as people_router
 from evac.planning.views import router as planning_router
 from evac.reports.pages import router as report_pages_router
@@ -196,6 +197,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(reports_router)
     app.include_router(report_pages_router)
     app.include_router(planning_router)
+    app.include_router(notify_router)
     return app
 
 
