@@ -27,6 +27,7 @@ SECTIONS = (
     Section("/intake/upload", "Upload", (P.registrations_write,)),
     Section("/imports", "Imports", (P.personal_read, P.registrations_read_own)),
     Section("/referrals", "Referrals", (P.registrations_read_own,)),  # a partner's own people
+    Section("/notify", "Messages", (P.personal_read,)),  # call-forwards and warden notices
     Section("/dashboard", "Dashboard", (P.aggregates_read,)),
     Section("/plan", "Plan", (P.aggregates_read,)),
     Section("/status", "Status", (P.aggregates_read,)),
