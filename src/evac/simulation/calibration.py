@@ -42,7 +42,7 @@ def fit_loss(scenario: Scenario, parameters: Parameters, *, seed: int, replicati
 def calibrate(
     *,
     seed: int = 1,
-    replications: int = 2,
+    replications: int = 4,
     rounds: int = 2,
     workers: int | None = None,
     report: Callable[[Parameters, float], None] | None = None,

@@ -41,11 +41,12 @@ US_CITIZENS = 6_000  # evacuated, about (State Department): the replay's called-
 
 @dataclass(frozen=True)
 class Parameters:
-    """The free parameters, fitted on the windows ending 17-23 Aug (docs/simulation.md)."""
+    """The free parameters, fitted on the windows ending 17-23 Aug by `evac simulate
+    calibrate` (seed 1, 4 replications a candidate); docs/simulation.md tells the fit."""
 
-    ecc_per_hour: float = 900.0  # people the ECC processes an hour at full strength
-    doubling_hours: float = 30.0  # the build-up: processing strength doubles this often
-    c17_load: int = 380  # evacuees on a C-17 when enough wait airside
+    ecc_per_hour: float = 1600.0  # people the ECC processes an hour at full strength
+    doubling_hours: float = 28.0  # the build-up: processing strength doubles this often
+    c17_load: int = 340  # evacuees on a C-17 when enough wait airside
 
 
 # Fixed assumptions (docs/simulation.md gives each its source or reason).
