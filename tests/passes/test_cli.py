@@ -211,6 +211,16 @@ def test_a_rotated_key_keeps_an_older_pass_verifying(evac, party, tmp_path):
     assert "unknown key" in verify(evac, new_pass, old_keys, "--at", DURING).stdout
 
 
+def test_a_withdrawn_key_leaves_its_passes_unknown_until_issued_again(evac, party, tmp_path):
+    old_pass = issued(evac, tmp_path).rename(tmp_path / "old.pass")
+    assert evac("pass", "rotate-key", "--withdraw").exit_code == 0
+    keys = key_file(evac, tmp_path)
+    assert "REFUSE: unknown key" in verify(evac, old_pass, keys, "--at", DURING).stdout
+    again = issued(evac, tmp_path)  # the same call: a new pass, under the new key
+    assert again.read_text() != old_pass.read_text()
+    assert verify(evac, again, keys, "--at", DURING, "--document", PASSPORT).exit_code == 0
+
+
 def test_a_short_code_read_over_the_phone_is_checked_against_the_roster(evac, party, tmp_path):
     pass_file, key = issued(evac, tmp_path), key_file(evac, tmp_path)
     again = evac("pass", "issue", "--party", REFERENCE, "--gate", "North Gate",

@@ -43,6 +43,13 @@ def test_rotation_signs_with_a_new_key_and_keeps_the_old_one_verifying(session, 
     assert audited.details["new_key_id"] == new_id.hex()
 
 
+def test_a_withdrawn_key_is_no_longer_handed_to_stations(session, cipher):
+    old = current_signer(session, cipher=cipher)
+    new_id = rotate_signing_key(session, actor=cli_actor(), cipher=cipher, withdraw=True)
+    assert [k.key_id for k in verifying_keys(session, cipher=cipher)] == [new_id]
+    assert old.key_id != new_id
+
+
 def test_only_an_operation_manager_rotates(session, cipher):
     with pytest.raises(Forbidden):
         rotate_signing_key(session, actor=Actor(username="g", role=Role.gate_agent), cipher=cipher)

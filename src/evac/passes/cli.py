@@ -340,14 +340,26 @@ def roster_command(
 
 
 @app.command("rotate-key")
-def rotate_key_command(ctx: typer.Context, operation: OperationOption = None) -> None:
+def rotate_key_command(
+    ctx: typer.Context,
+    withdraw: Annotated[
+        bool,
+        typer.Option(
+            help="The old key may have leaked: leave it out of key files, so stations refuse "
+            "what it signed (issue those passes again)."
+        ),
+    ] = False,
+    operation: OperationOption = None,
+) -> None:
     """Start signing passes with a new key.
 
-    Passes signed by the old key verify until they expire; give stations the new key file
-    (`evac pass public-key`)."""
+    Passes signed by the old key verify until they expire, unless it is withdrawn; give
+    stations the new key file (`evac pass public-key`)."""
     with _issuer(ctx, operation) as issuer:
         cipher = cipher_for(
             issuer.session, provider=issuer.provider, operation_id=issuer.operation.id
         )
-        key_id = rotate_signing_key(issuer.session, actor=cli_actor(), cipher=cipher)
+        key_id = rotate_signing_key(
+            issuer.session, actor=cli_actor(), cipher=cipher, withdraw=withdraw
+        )
     console.print(f"New signing key {key_id.hex()}. Now send stations the new key file.")

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from evac.eligibility.service import GONE, party_members
+from evac.eligibility.register import GONE
+from evac.eligibility.service import party_members
 from evac.operation.models import Operation
 from evac.passes.service import IssuedPass, issue_pass, station_key_file
 from evac.people.models import DocumentKind, Person, State

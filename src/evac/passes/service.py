@@ -75,7 +75,10 @@ def issue_pass(
     previous = _live_pass(session, operation=operation, party=party_reference, start=window_start)
     if previous is not None:
         document_key = _document_key(session, cipher=cipher, key_id=previous.key_id)
-        if _same_pass(previous, document_key, gate, window_end, count, document_numbers):
+        unchanged = document_key is not None and _same_pass(
+            previous, document_key, gate, window_end, count, document_numbers
+        )
+        if unchanged:
             return _issued(previous)
         _revoke(previous, reason="superseded by a new pass for the same window")
     claims = PassClaims(
@@ -231,10 +234,11 @@ def _same_pass(
     return wanted == set(_claims_of(row).document_digests)
 
 
-def _document_key(session: Session, *, cipher: OperationCipher, key_id: str) -> bytes:
-    """The document key of the key generation that signed a pass."""
+def _document_key(session: Session, *, cipher: OperationCipher, key_id: str) -> bytes | None:
+    """The document key of the key generation that signed a pass; None once that key was
+    withdrawn (the pass is then worthless and must be replaced)."""
     keys = verifying_keys(session, cipher=cipher)
-    return next(key.document_key for key in keys if key.key_id.hex() == key_id)
+    return next((key.document_key for key in keys if key.key_id.hex() == key_id), None)
 
 
 def _claims_of(row: TravelPass) -> PassClaims:

@@ -40,6 +40,9 @@ class SigningKey(Base):
     sealed_document_key: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A key that may have leaked: left out of stations' key files, so nothing it signs is
+    # trusted any more (passes it signed must be issued again).
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 def key_id_of(public_key: bytes) -> bytes:
@@ -79,8 +82,11 @@ def current_signer(session: Session, *, cipher: OperationCipher) -> Signer:
     return Signer(bytes.fromhex(row.key_id), private, _unseal(cipher, row, "document"))
 
 
-def rotate_signing_key(session: Session, *, actor: Actor, cipher: OperationCipher) -> bytes:
-    """Retire the current signing key and make a new one; returns the new key id."""
+def rotate_signing_key(
+    session: Session, *, actor: Actor, cipher: OperationCipher, withdraw: bool = False
+) -> bytes:
+    """Retire the current signing key and make a new one; returns the new key id. `withdraw`
+    also withdraws the retired key (it may have leaked): stations stop trusting it."""
     actor.require(Permission.operation_manage)
     retired = session.scalars(
         select(SigningKey)
@@ -89,6 +95,7 @@ def rotate_signing_key(session: Session, *, actor: Actor, cipher: OperationCiphe
     ).all()
     for row in retired:
         row.retired_at = utcnow()
+        row.withdrawn_at = row.retired_at if withdraw else None
     new = _add_key(session, cipher=cipher)
     record_access(
         session,
@@ -96,16 +103,21 @@ def rotate_signing_key(session: Session, *, actor: Actor, cipher: OperationCiphe
         action="vault.rotate_signing_key",
         purpose="pass signing key rotation",
         subject=f"operation:{cipher.operation_id}",
-        details={"new_key_id": new.key_id, "retired": [row.key_id for row in retired]},
+        details={
+            "new_key_id": new.key_id,
+            "retired": [row.key_id for row in retired],
+            "withdrawn": withdraw,
+        },
     )
     return bytes.fromhex(new.key_id)
 
 
 def verifying_keys(session: Session, *, cipher: OperationCipher) -> list[VerifyingKey]:
-    """Every key generation of the operation, oldest first, with its document key."""
+    """Every key generation of the operation that stations may trust (not withdrawn), oldest
+    first, with its document key."""
     rows = session.scalars(
         select(SigningKey)
-        .where(SigningKey.operation_id == cipher.operation_id)
+        .where(SigningKey.operation_id == cipher.operation_id, SigningKey.withdrawn_at.is_(None))
         .order_by(SigningKey.id)
     ).all()
     return [

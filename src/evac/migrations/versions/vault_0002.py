@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("sealed_document_key", sa.LargeBinary(), nullable=False),
         sa.Column("created_at", evac.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("retired_at", evac.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("withdrawn_at", evac.db.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["operation_id"],
             ["operation.id"],
