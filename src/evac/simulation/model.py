@@ -129,6 +129,7 @@ class Run:
     left_behind: dict[str, int]
     sorties_flown: int
     sorties_held: int
+    arrived: int  # people who reached a gate, with or without a call-forward
 
     @property
     def total(self) -> int:
@@ -211,6 +212,7 @@ class _State:
     runway_free: float = 0.0
     hub_occupancy: dict[str, float] = field(default_factory=dict)
     no_shows: int = 0
+    arrived: int = 0
     flown: int = 0
     held: int = 0
 
@@ -283,6 +285,7 @@ class Model:
                 target = gate if gate in open_gates else (open_gates[0] if open_gates else None)
                 if target is not None:
                     state.crowd[target.name] += int(count)
+                    state.arrived += int(count)
             for gate in gates:
                 state.crowd[gate.name] -= int(rng.binomial(state.crowd[gate.name], leave))
             yield self.env.timeout(1.0)
@@ -317,6 +320,7 @@ class Model:
             queue = state.called if scenario.call_forward else state.walk_ins
             queue[call.gate].append(party)
             state.tracked_people[call.gate] += call.size
+            state.arrived += call.size
 
     def _news_times(self, quantiles: np.ndarray, calls: tuple[Call, ...]) -> np.ndarray:
         """Arrival hours spread like the crowd's news over the span of the plan's windows."""
@@ -487,6 +491,7 @@ class Model:
             },
             sorties_flown=state.flown,
             sorties_held=state.held,
+            arrived=state.arrived,
         )
 
 
