@@ -307,7 +307,7 @@ def anchor(url, master_key, operation_id, smtp_port, count: int) -> float:
     return count / (time.perf_counter() - started)
 
 
-def stage_costs(url, master_key, operation_id, samples: int = 100) -> None:
+def stage_costs(url, master_key, operation_id, samples: int = 50) -> None:
     """Milliseconds of one core for each step of one message, on a sample (not kept), to say
     where the time goes."""
     from evac.notify.channels import Outgoing, mime_bytes
