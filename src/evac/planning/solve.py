@@ -5,13 +5,15 @@ from time import perf_counter
 
 from evac.planning.assign import first_come_first_served, from_counts, from_fractions
 from evac.planning.linear import Outcome
-from evac.planning.model import Layout, build, layout
+from evac.planning.model import Layout, PlanModel, build, layout
 from evac.planning.problem import Plan, Problem, ProblemError
 
 EXACT_COLUMNS = (
     20_000  # larger exact models can take minutes: the aggregate then (docs/planning.md)
 )
 METHODS = ("auto", "exact", "aggregate")
+AUTO_SECONDS = 10.0  # what `auto` gives the exact solver: a re-plan must take seconds
+AUTO_SECONDS = 10.0  # what `auto` gives the exact solver: a re-plan must take seconds
 
 
 def exact_columns(plan_layout: Layout) -> int:
@@ -28,35 +30,21 @@ def solve(problem: Problem, *, method: str = "auto", time_limit: float | None = 
     started = perf_counter()
     plan_layout = layout(problem)
     exact = method == "exact" or (method == "auto" and exact_columns(plan_layout) <= EXACT_COLUMNS)
+    if method == "auto" and time_limit is None:
+        time_limit = AUTO_SECONDS
     model = build(problem, plan_layout, exact=exact)
     relaxed = model.program.solve(relax=True)
-    if relaxed.outcome == Outcome.infeasible:
-        raise ProblemError(
-            "groups[].fixed",
-            "the parties already called forward cannot all fly: not enough seats or beds "
-            "after their windows",
-        )
-    if relaxed.outcome != Outcome.optimal:
-        raise ProblemError(
-            "priority_weights", "the solver found no plan: try weights closer to each other"
-        )
-    used = "aggregate"
-    values = relaxed.values
+    _refuse_unsolved(relaxed.outcome)
+    solution = None
     if exact:
         remaining = None if time_limit is None else max(1.0, time_limit - relaxed.seconds)
         solution = model.program.solve(relax=False, time_limit=remaining)
-        if solution.outcome in (Outcome.optimal, Outcome.time_limit):
-            used = (
-                "exact" if solution.outcome == Outcome.optimal else "exact, stopped at time limit"
-            )
-            values = solution.values
-    counts = {key: values[column] for key, column in model.on_sortie.items()}
-    fixed = {key: values[column] for key, column in model.fixed_on.items()}
-    if used == "aggregate":
-        loads = from_fractions(problem, plan_layout, counts, fixed)
+    if solution is not None and solution.outcome in (Outcome.optimal, Outcome.time_limit):
+        used = "exact" if solution.outcome == Outcome.optimal else "exact, stopped at time limit"
+        loads = from_counts(problem, plan_layout, *_counts(model, solution.values, windows=True))
     else:
-        windows = {key: values[column] for key, column in model.in_window.items()}
-        loads = from_counts(problem, plan_layout, counts, windows, fixed)
+        used = "aggregate"
+        loads = from_fractions(problem, plan_layout, *_counts(model, relaxed.values))
     return Plan(
         assignments=sorted(loads.assignments.values(), key=lambda a: (a.window_start, a.group)),
         objective=loads.objective(),
@@ -64,6 +52,30 @@ def solve(problem: Problem, *, method: str = "auto", time_limit: float | None = 
         seconds=perf_counter() - started,
         method=used,
     )
+
+
+def _refuse_unsolved(outcome: Outcome) -> None:
+    """A relaxation without a solution: only parties already called forward can make it so."""
+    if outcome == Outcome.infeasible:
+        raise ProblemError(
+            "groups[].fixed",
+            "the parties already called forward cannot all fly: not enough seats or beds "
+            "after their windows",
+        )
+    if outcome != Outcome.optimal:
+        raise ProblemError(
+            "priority_weights", "the solver found no plan: try weights closer to each other"
+        )
+
+
+def _counts(model: PlanModel, values, *, windows: bool = False) -> tuple[dict, ...]:
+    """The solution's values by what they count: on sorties, (through windows,) fixed."""
+    on_sortie = {key: values[column] for key, column in model.on_sortie.items()}
+    fixed = {key: values[column] for key, column in model.fixed_on.items()}
+    if not windows:
+        return on_sortie, fixed
+    in_window = {key: values[column] for key, column in model.in_window.items()}
+    return on_sortie, in_window, fixed
 
 
 def greedy(problem: Problem) -> Plan:
