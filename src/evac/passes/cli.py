@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 from zoneinfo import ZoneInfo
 
 import typer
@@ -90,7 +90,7 @@ def _issuer(ctx: typer.Context, operation_name: str | None) -> Iterator[Issuer]:
         yield Issuer(session, operation, provider_from_settings(settings))
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     console.print(f"[red]{escape(message)}[/]")
     raise typer.Exit(1)
 
@@ -210,6 +210,8 @@ def verify_command(
 
     Exits 0 and prints the party, the count, the gate and the window; else exits 1 and prints
     each reason."""
+    if mark_used and used is None:
+        _fail("--mark-used needs --used FILE, the station's used-list")
     try:
         keys = load_station_keys(_read(public_key), passphrase=passphrase)
         revoked = load_revocations(_read(revocations), keys=keys)[1] if revocations else frozenset()
@@ -229,7 +231,7 @@ def verify_command(
     _print_verdict(verdict, keys)
     if not verdict.admitted:
         raise typer.Exit(1)
-    if mark_used and used is not None:
+    if mark_used:
         with used.open("a") as handle:
             handle.write(verdict.claims.pass_id.hex() + "\n")
 

@@ -29,7 +29,7 @@ from evac.passes.verify import key_file_text
 from evac.vault.audit import record_access
 from evac.vault.keys import KeyProvider
 from evac.vault.service import OperationCipher, cipher_for
-from evac.vault.signing import current_signer, verifying_keys
+from evac.vault.signing import Signer, current_signer, verifying_keys
 
 # A pass stays good this long after its window closes. At Kabul's gates families who came on
 # time waited hours in the crowd: past the window a gate sees "outside its window" and an
@@ -71,7 +71,6 @@ def issue_pass(
     if count < max(1, len(document_numbers)):
         raise ValueError("a pass admits at least one person, and everyone whose document it holds")
     cipher = cipher_for(session, provider=provider, operation_id=operation.id)
-    signer = current_signer(session, cipher=cipher)
     previous = _live_pass(session, operation=operation, party=party_reference, start=window_start)
     if previous is not None:
         document_key = _document_key(session, cipher=cipher, key_id=previous.key_id)
@@ -81,11 +80,50 @@ def issue_pass(
         if unchanged:
             return _issued(previous)
         _revoke(previous, reason="superseded by a new pass for the same window")
-    claims = PassClaims(
-        pass_id=(pass_id := secrets.token_bytes(PASS_ID_BYTES)),
-        key_id=signer.key_id,
+    signer = current_signer(session, cipher=cipher)
+    claims = _new_claims(
+        signer,
         party_reference=party_reference,
         head_count=count,
+        gate=gate,
+        window_start=window_start,
+        window_end=window_end,
+        document_numbers=document_numbers,
+    )
+    row = TravelPass(
+        pass_id=claims.pass_id.hex(),
+        operation_id=operation.id,
+        party_reference=party_reference,
+        gate=gate,
+        window_start=window_start,
+        window_end=window_end,
+        expires_at=claims.expires_at,
+        head_count=count,
+        key_id=claims.key_id.hex(),
+        text=encode_pass(claims, signing_key=signer.private_key),
+        issued_at=claims.issued_at,
+    )
+    session.add(row)
+    session.flush()
+    return _issued(row)
+
+
+def _new_claims(
+    signer: Signer,
+    *,
+    party_reference: str,
+    head_count: int,
+    gate: str,
+    window_start: datetime,
+    window_end: datetime,
+    document_numbers: list[str],
+) -> PassClaims:
+    pass_id = secrets.token_bytes(PASS_ID_BYTES)
+    return PassClaims(
+        pass_id=pass_id,
+        key_id=signer.key_id,
+        party_reference=party_reference,
+        head_count=head_count,
         gate=gate,
         window_start=window_start,
         window_end=window_end,
@@ -95,22 +133,6 @@ def issue_pass(
             document_digest(signer.document_key, pass_id, n) for n in document_numbers
         ),
     )
-    row = TravelPass(
-        pass_id=pass_id.hex(),
-        operation_id=operation.id,
-        party_reference=party_reference,
-        gate=gate,
-        window_start=window_start,
-        window_end=window_end,
-        expires_at=claims.expires_at,
-        head_count=count,
-        key_id=signer.key_id.hex(),
-        text=encode_pass(claims, signing_key=signer.private_key),
-        issued_at=claims.issued_at,
-    )
-    session.add(row)
-    session.flush()
-    return _issued(row)
 
 
 def qr_png(text: str, *, scale: int = 4) -> bytes:
