@@ -100,16 +100,15 @@ def verify_pass(
         claims = pass_claims(envelope)
     except MalformedPass:
         return Verdict((Flag.tampered,))
+    raised = {
+        Flag.wrong_gate: gate is not None and gate.casefold() != claims.gate.casefold(),
+        Flag.too_many_people: people is not None and people > claims.head_count,
+        Flag.revoked: claims.pass_id in revoked,
+        Flag.already_used: claims.pass_id in used,
+    }
     flags = [
         *_time_flags(claims, at),
-        *(
-            [Flag.wrong_gate]
-            if gate is not None and gate.casefold() != claims.gate.casefold()
-            else []
-        ),
-        *([Flag.too_many_people] if people is not None and people > claims.head_count else []),
-        *([Flag.revoked] if claims.pass_id in revoked else []),
-        *([Flag.already_used] if claims.pass_id in used else []),
+        *(flag for flag, up in raised.items() if up),
         *_document_flags(claims, keys, documents),
     ]
     return Verdict(tuple(flags), claims)
