@@ -8,8 +8,9 @@ change re-decides 125,000 persons without decrypting anything.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from evac.eligibility.ages import BirthSpan, birth_span
@@ -92,80 +93,85 @@ class Held:
 class Register:
     """The operation's persons as eligibility decides them."""
 
-    states: dict[int, State]
+    states: dict[int, State]  # persons who may travel (not merged, withdrawn or closed)
     categories: dict[int, str | None]  # Person.category as it stands
     births: dict[int, BirthSpan | None]
-    parties: dict[int, list[int]]  # party -> its persons, in id order
-    references: dict[int, str]  # party -> reference
     households: dict[int, list[tuple[int, Role]]]  # person -> (household, role)
     held: dict[int, Held]
+    parties: dict[int, list[int]] = field(default_factory=dict)  # party -> persons, id order
+    references: dict[int, str] = field(default_factory=dict)  # party -> reference
 
 
 def read_register(session: Session, *, operation_id: int) -> Register:
-    """Every person in a party (see form_parties) with what bears on their eligibility."""
-    persons = session.execute(
-        select(
-            Person.id,
-            Person.state,
-            Person.category,
-            Person.birth_year,
-            Person.birth_month,
-            Person.birth_day,
-            Person.birth_date_default,
-        ).where(Person.operation_id == operation_id, Person.state.not_in(GONE))
-    ).all()
-    states = {row.id: State(row.state) for row in persons}
-    categories = {row.id: row.category for row in persons}
-    births = {row.id: _birth(row) for row in persons}
-    parties: dict[int, list[int]] = {}
-    references: dict[int, str] = {}
-    placed = session.execute(
+    """Every person who may travel with what bears on their eligibility (parties: see
+    read_parties)."""
+    session.flush()  # the reads below go straight to the connection (125,000 rows)
+    persons = (
+        session.connection()
+        .execute(
+            select(
+                Person.id,
+                type_coerce(Person.state, String),
+                Person.category,
+                Person.birth_year,
+                Person.birth_month,
+                Person.birth_day,
+                Person.birth_date_default,
+            ).where(Person.operation_id == operation_id, Person.state.not_in(GONE))
+        )
+        .all()
+    )
+    as_state = {state.value: state for state in State}
+    states = {row[0]: as_state[row[1]] for row in persons}
+    categories = {row[0]: row[2] for row in persons}
+    births = {row.id: _birth(*row[3:]) for row in persons}
+    households = _households(session, operation_id)
+    return Register(states, categories, births, households, _held(session, operation_id))
+
+
+def read_parties(session: Session, *, register: Register, operation_id: int) -> None:
+    """The register's parties, as form_parties left them."""
+    placed = session.connection().execute(
         select(PartyMember.party_id, PartyMember.person_id, Party.reference)
         .join(Party, Party.id == PartyMember.party_id)
         .where(Party.operation_id == operation_id)
         .order_by(PartyMember.party_id, PartyMember.person_id)
     )
+    register.parties.clear()
     for party, person, reference in placed:
-        if person in states:
-            parties.setdefault(party, []).append(person)
-            references[party] = reference
-    return Register(
-        states,
-        categories,
-        births,
-        parties,
-        references,
-        _households(session, operation_id),
-        _held(session, operation_id),
-    )
+        if person in register.states:
+            register.parties.setdefault(party, []).append(person)
+            register.references[party] = reference
 
 
-def _birth(row) -> BirthSpan | None:
-    if not row.birth_year:
+@cache
+def _birth(year: int | None, month: int | None, day: int | None, default: bool) -> BirthSpan | None:
+    """The span of a person's birth date (one per distinct date: many share a year alone)."""
+    if not year:
         return None
-    written = BirthDate(row.birth_year, row.birth_month, row.birth_day, row.birth_date_default)
-    return birth_span(written)
+    return birth_span(BirthDate(year, month, day, default))
 
 
 def _households(session: Session, operation_id: int) -> dict[int, list[tuple[int, Role]]]:
-    rows = session.execute(
-        select(GroupMember.person_id, GroupMember.group_id, GroupMember.role)
+    rows = session.connection().execute(
+        select(GroupMember.person_id, GroupMember.group_id, type_coerce(GroupMember.role, String))
         .join(Group, Group.id == GroupMember.group_id)
         .where(Group.operation_id == operation_id)
         .order_by(GroupMember.group_id, GroupMember.id)
     )
+    as_role = {role.value: role for role in Role}
     households: dict[int, list[tuple[int, Role]]] = {}
     for person, group, role in rows:
-        households.setdefault(person, []).append((group, Role(role)))
+        households.setdefault(person, []).append((group, as_role[role]))
     return households
 
 
 def _held(session: Session, operation_id: int) -> dict[int, Held]:
     held: dict[int, Held] = {}
-    documents = session.execute(
+    documents = session.connection().execute(
         select(
             Document.person_id,
-            Document.kind,
+            type_coerce(Document.kind, String),
             Document.issuing_country,
             Document.nationality,
             Document.status,
@@ -176,7 +182,7 @@ def _held(session: Session, operation_id: int) -> dict[int, Held]:
     )
     for person, kind, issuer, nationality, status, issued_on in documents:
         _add_document(held.setdefault(person, Held()), kind, issuer, nationality, status, issued_on)
-    claims = session.execute(
+    claims = session.connection().execute(
         select(
             Registration.person_id,
             Registration.source,
@@ -197,9 +203,8 @@ def _held(session: Session, operation_id: int) -> dict[int, Held]:
     return held
 
 
-def _add_document(facts: Held, kind, issuer, nationality, status, issued_on) -> None:
-    kind = DocumentKind(kind)
-    facts.kinds.add(kind.value)
+def _add_document(facts: Held, kind: str, issuer, nationality, status, issued_on) -> None:
+    facts.kinds.add(kind)
     if kind in POLICY_DOCUMENTS:
         facts.documents.add(POLICY_DOCUMENTS[kind])
     elif kind == DocumentKind.visa and issuer == "USA":

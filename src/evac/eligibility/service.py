@@ -32,14 +32,17 @@ from evac.eligibility.policy import (
     default_policy_text,
     parse_policy,
 )
+from evac.eligibility.register import (
+    GONE as GONE,
+)  # persons who travel with no one (passes reads it)
+from evac.eligibility.register import Register, read_register
 from evac.operation.models import Operation
 from evac.people.lifecycle import event_row
-from evac.people.models import Event, Group, GroupMember, Person, Registration, Role, State
+from evac.people.models import Event, Person, Registration, Role
 from evac.people.service import insert_rows
 from evac.vault.audit import record_access
 
-# Persons who no longer travel with anyone: merged into another, withdrawn, or their case closed.
-GONE = (State.merged, State.withdrawn, State.closed)
+CHUNK = 5000  # ids in one IN (...) list
 # Letters and digits that cannot be misread over a bad phone line or on a creased printout
 # (no 0/O, 1/I, 2/Z, 5/S, 8/B).
 REFERENCE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"
@@ -130,100 +133,94 @@ class Formation:
     left: int  # persons taken out: merged into another, withdrawn, closed
 
 
-def form_parties(session: Session, *, operation_id: int) -> Formation:
+def form_parties(
+    session: Session, *, operation_id: int, register: Register | None = None
+) -> Formation:
     """Parties from the households linked persons join (see the module). A person keeps the
-    party that holds most of their new party's members, so references stay stable."""
-    persons = dict(
-        session.execute(
-            select(Person.id, Person.state)
-            .where(Person.operation_id == operation_id)
-            .order_by(Person.id)
-        ).all()
-    )
+    party that holds most of their new party's members, so references stay stable.
+    `register` is read_register's, when the caller has read it already."""
+    register = register or read_register(session, operation_id=operation_id)
     placed = _placements(session, operation_id)
-    gone = [person for person in placed if persons.get(person) in GONE]
-    if gone:
-        session.execute(delete(PartyMember).where(PartyMember.person_id.in_(gone)))
+    gone = [person for person in placed if person not in register.states]
+    for start in range(0, len(gone), CHUNK):
+        chunk = gone[start : start + CHUNK]
+        session.execute(delete(PartyMember).where(PartyMember.person_id.in_(chunk)))
     by_officer = set(
         session.scalars(
             select(Party.id).where(Party.operation_id == operation_id, Party.by_officer)
         )
     )
-    free = [p for p, state in persons.items() if state not in GONE]
-    free = [p for p in free if placed.get(p) not in by_officer]
-    households, heads = _households(session, operation_id, set(free))
+    free = [person for person in sorted(register.states) if placed.get(person) not in by_officer]
+    households = register.households
     components = travel_parties(
-        (person, group) for person in free for group in households.get(person, [None])
+        (person, household)
+        for person in free
+        for household, _ in households.get(person, [(None, None)])
     )
     references = set(
         session.scalars(select(Party.reference).where(Party.operation_id == operation_id))
     )
     taken: set[int] = set()
-    moves: list[dict] = []
-    firsts: list[dict] = []
-    new_parties: list[tuple[list[int], dict]] = []
+    placing: list[tuple[int, int | str]] = []  # (person, party id or a new party's reference)
+    new_parties: list[dict] = []
     for members in components:
         keep = _party_to_keep(members, placed, taken, by_officer)
         if keep is None:
-            row = {"operation_id": operation_id, "reference": new_reference(references)}
-            new_parties.append((members, row))
+            principal = next((p for p in members if _heads(households.get(p, []))), members[0])
+            reference = new_reference(references)
+            new_parties.append(
+                {"operation_id": operation_id, "reference": reference, "principal_id": principal}
+            )
+            placing += [(person, reference) for person in members]
             continue
         taken.add(keep)
-        for person in members:
-            if person not in placed:
-                firsts.append({"person_id": person, "party_id": keep})
-            elif placed[person] != keep:
-                moves.append({"person": person, "party": keep})
-    for members, row in new_parties:
-        principal = next((person for person in members if person in heads), members[0])
-        party = Party(**row, principal_id=principal)
-        session.add(party)
-        session.flush()
-        for person in members:
-            if person in placed:
-                moves.append({"person": person, "party": party.id})
-            else:
-                firsts.append({"person_id": person, "party_id": party.id})
-    _move(session, moves)
-    insert_rows(session, PartyMember, firsts)
+        placing += [(person, keep) for person in members if placed.get(person) != keep]
+    ids = _insert_parties(session, operation_id, new_parties)
+    placing = [(person, ids.get(party, party)) for person, party in placing]
+    _move(session, [{"person": p, "party": party} for p, party in placing if p in placed])
+    insert_rows(
+        session,
+        PartyMember,
+        [{"person_id": p, "party_id": party} for p, party in placing if p not in placed],
+    )
     _set_missing_principals(session, operation_id)
     count = session.scalar(
         select(func.count(func.distinct(PartyMember.party_id)))
         .join(Party, Party.id == PartyMember.party_id)
         .where(Party.operation_id == operation_id)
     )
-    return Formation(count or 0, len(new_parties), len(moves) + len(firsts), len(gone))
+    return Formation(count or 0, len(new_parties), len(placing), len(gone))
+
+
+def _heads(households: list[tuple[int, Role]]) -> bool:
+    return any(role == Role.principal for _, role in households)
+
+
+def _insert_parties(session: Session, operation_id: int, rows: list[dict]) -> dict[str, int]:
+    """New parties, in bulk; reference -> id."""
+    ids: dict[str, int] = {}
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        insert_rows(session, Party, chunk)
+        query = select(Party.reference, Party.id).where(
+            Party.operation_id == operation_id,
+            Party.reference.in_([row["reference"] for row in chunk]),
+        )
+        ids.update((reference, id_) for reference, id_ in session.execute(query))
+    return ids
 
 
 def _placements(session: Session, operation_id: int) -> dict[int, int]:
     """Person -> party, for the operation's placed persons."""
     return dict(
-        session.execute(
+        session.connection()
+        .execute(
             select(PartyMember.person_id, PartyMember.party_id)
             .join(Party, Party.id == PartyMember.party_id)
             .where(Party.operation_id == operation_id)
-        ).all()
+        )
+        .all()
     )
-
-
-def _households(
-    session: Session, operation_id: int, persons: set[int]
-) -> tuple[dict[int, list[int]], set[int]]:
-    """Person -> their households (in id order), and the persons who head one."""
-    rows = session.execute(
-        select(GroupMember.person_id, GroupMember.group_id, GroupMember.role)
-        .join(Group, Group.id == GroupMember.group_id)
-        .where(Group.operation_id == operation_id)
-        .order_by(GroupMember.group_id, GroupMember.id)
-    )
-    households: dict[int, list[int]] = {}
-    heads: set[int] = set()
-    for person, group, role in rows:
-        if person in persons:
-            households.setdefault(person, []).append(group)
-            if role == Role.principal:
-                heads.add(person)
-    return households, heads
 
 
 def _party_to_keep(
@@ -251,9 +248,9 @@ def _set_missing_principals(session: Session, operation_id: int) -> None:
     """A party whose principal left it (merged, moved) takes its first member as principal
     until the next evaluation names one."""
     principals = dict(
-        session.execute(
-            select(Party.id, Party.principal_id).where(Party.operation_id == operation_id)
-        ).all()
+        session.connection()
+        .execute(select(Party.id, Party.principal_id).where(Party.operation_id == operation_id))
+        .all()
     )
     members: dict[int, list[int]] = {}
     for person, party in _placements(session, operation_id).items():
