@@ -8,7 +8,7 @@ families were turned back at the gate together because one member lacked a paper
 behind; neither should happen without someone deciding it.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from evac.eligibility.ages import BirthSpan
@@ -72,9 +72,12 @@ class Judge:
         self.own_judgements: dict[Finding, Judgement] = {}
         self.priorities: dict[tuple[str, frozenset[str]], Priority] = {}
         self.reasons: dict[tuple, str] = {}  # (outcome, sentence, priority, notes, mixed)
+        self.alone: dict[tuple, Decision] = {}  # (finding, birth, flags) -> a party of one's
 
     def party(self, members: list[Member]) -> list[Decision]:
         """A decision for each member of one party, in the members' order."""
+        if len(members) == 1:
+            return [self._alone(members[0])]
         policy, as_of = self.policy, self.as_of
         own = [self.own(member.finding) for member in members]
         principals = _household_principals(members, own)
@@ -89,6 +92,16 @@ class Judge:
             self._decision(member, judgement, party, mixed, member.key in minors_alone)
             for member, judgement in zip(members, judgements, strict=True)
         ]
+
+    def _alone(self, member: Member) -> Decision:
+        """A party of one: no relative to derive from, so their finding, birth and flags decide
+        it (most parties in a register: men who came alone), and equal ones are decided once."""
+        key = (member.finding, member.birth, member.flags)
+        if key not in self.alone:
+            own = self.own(member.finding)
+            minor_alone = member.key in _unaccompanied([member], self.policy, self.as_of)
+            self.alone[key] = self._decision(member, own, member.key, False, minor_alone)
+        return replace(self.alone[key], key=member.key, party=member.key)
 
     def own(self, finding: Finding) -> Judgement:
         if finding not in self.own_judgements:

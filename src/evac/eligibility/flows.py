@@ -194,7 +194,8 @@ def _decide_everyone(
             by_person.setdefault(decision.key, []).append(decision)
         principals[party] = int(decided[0].party)
         for person in persons:
-            best = best_first(by_person[str(person)], policy)[0]
+            own = by_person[str(person)]
+            best = own[0] if len(own) == 1 else best_first(own, policy)[0]
             verified = register.states[person] != State.registered or reader.verified(person)
             results[person] = _result(person, party, best, verified, overrides.get(person))
         outcomes = {results[person].outcome for person in persons}

@@ -183,7 +183,8 @@ def form_parties(
         PartyMember,
         [{"person_id": p, "party_id": party} for p, party in placing if p not in placed],
     )
-    _set_missing_principals(session, operation_id)
+    if placing or gone:
+        _set_missing_principals(session, operation_id)
     count = session.scalar(
         select(func.count(func.distinct(PartyMember.party_id)))
         .join(Party, Party.id == PartyMember.party_id)
@@ -227,6 +228,13 @@ def _party_to_keep(
     members: list[int], placed: dict[int, int], taken: set[int], by_officer: set[int]
 ) -> int | None:
     """The existing party holding most of these members and not kept by another group."""
+    first = placed.get(members[0])
+    if (
+        first not in taken
+        and first not in by_officer
+        and all(placed.get(p) == first for p in members)
+    ):
+        return first  # the common case: nobody moved
     held = Counter(placed[p] for p in members if p in placed and placed[p] not in by_officer)
     for party, _ in held.most_common():
         if party not in taken:
