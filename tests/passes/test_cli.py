@@ -12,6 +12,7 @@ from PIL import Image
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from evac.auth.permissions import cli_actor
 from evac.cli import app
 from evac.eligibility.models import Party, PartyMember
 from evac.operation.service import create_operation
@@ -20,6 +21,7 @@ from evac.passes.service import issue_pass
 from evac.people.models import DocumentKind, Person, State
 from evac.people.service import PersonNames, add_document, create_person
 from evac.planning.models import PlannedParty, SavedPlan
+from evac.vault.audit import AuditEntry
 
 REFERENCE = "P-7KQ2M"
 # Synthetic people: a principal with a passport and a tazkira, his wife with a passport, and
@@ -264,6 +266,13 @@ def test_issue_takes_gate_and_window_from_the_current_plan(evac, planned, tmp_pa
     assert unplanned.exit_code == 1 and "no call-forward in the current plan" in unplanned.output
 
 
+def test_issuing_is_audited_without_the_numbers(evac, party, tmp_path, session):
+    issued(evac, tmp_path)
+    entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "passes.issue"))
+    assert entry.subject == f"party:{REFERENCE}"
+    assert entry.details == {"members": 3, "documents": 2}
+
+
 def test_a_withdrawn_member_is_not_counted(evac, party, tmp_path, session):
     child = session.scalar(
         select(Person).where(Person.id == select(func.max(Person.id)).scalar_subquery())
@@ -278,7 +287,11 @@ def test_the_demo_step_verifies_the_first_calls_pass_from_the_command_line(
     session, provider, operation, planned, tmp_path
 ):
     done = demo_verify_step(
-        session, provider=provider, operation=operation, folder=tmp_path / "station"
+        session,
+        actor=cli_actor(),
+        provider=provider,
+        operation=operation,
+        folder=tmp_path / "station",
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"party {planned}, 3 people, gate Abbey Gate" in done.stdout and "ADMIT" in done.stdout
@@ -286,4 +299,6 @@ def test_the_demo_step_verifies_the_first_calls_pass_from_the_command_line(
 
 def test_the_demo_step_needs_a_call_forward(session, provider, operation, tmp_path):
     with pytest.raises(NothingToVerify):
-        demo_verify_step(session, provider=provider, operation=operation, folder=tmp_path)
+        demo_verify_step(
+            session, actor=cli_actor(), provider=provider, operation=operation, folder=tmp_path
+        )

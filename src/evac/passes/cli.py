@@ -141,6 +141,7 @@ def issue_command(
         try:
             issued = party_pass(
                 issuer.session,
+                actor=cli_actor(),
                 provider=issuer.provider,
                 operation=issuer.operation,
                 party_reference=party,

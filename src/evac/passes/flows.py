@@ -8,12 +8,14 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from evac.auth.permissions import Actor, Permission
 from evac.eligibility.register import GONE
 from evac.eligibility.service import party_members
 from evac.operation.models import Operation
 from evac.passes.service import IssuedPass, issue_pass, station_key_file
 from evac.people.models import DocumentKind, Person, State
 from evac.planning.service import current_calls
+from evac.vault.audit import record_access
 from evac.vault.keys import KeyProvider
 from evac.vault.service import OperationCipher, cipher_for
 
@@ -32,6 +34,7 @@ GATE_DOCUMENTS = (
 def party_pass(
     session: Session,
     *,
+    actor: Actor,
     provider: KeyProvider,
     operation: Operation,
     party_reference: str,
@@ -40,9 +43,19 @@ def party_pass(
     window_end: datetime,
 ) -> IssuedPass:
     """The pass of one party for one call-forward: it counts every member who travels, and
-    holds the digest of each one's best gate document."""
+    holds the digest of each one's best gate document. Reading the documents is audited."""
+    actor.require(Permission.personal_read)
     members = travelling_members(session, operation=operation, reference=party_reference)
     cipher = cipher_for(session, provider=provider, operation_id=operation.id)
+    numbers = gate_document_numbers(members, cipher=cipher)
+    record_access(
+        session,
+        actor=actor,
+        action="passes.issue",
+        purpose="call-forward pass",
+        subject=f"party:{party_reference}",
+        details={"members": len(members), "documents": len(numbers)},
+    )
     return issue_pass(
         session,
         provider=provider,
@@ -51,7 +64,7 @@ def party_pass(
         gate=gate,
         window_start=window_start,
         window_end=window_end,
-        document_numbers=gate_document_numbers(members, cipher=cipher),
+        document_numbers=numbers,
         head_count=max(1, len(members)),
     )
 
@@ -83,7 +96,7 @@ class NothingToVerify(LookupError):
 
 
 def demo_verify_step(
-    session: Session, *, provider: KeyProvider, operation: Operation, folder: Path
+    session: Session, *, actor: Actor, provider: KeyProvider, operation: Operation, folder: Path
 ) -> subprocess.CompletedProcess[str]:
     """What a station does with the first call-forward's pass (the one its message carries):
     write the key file, then run `evac pass verify` in a process of its own (no database, no
@@ -95,6 +108,7 @@ def demo_verify_step(
     call = calls[0]
     issued = party_pass(
         session,
+        actor=actor,
         provider=provider,
         operation=operation,
         party_reference=call.party_reference,
