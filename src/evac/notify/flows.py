@@ -130,14 +130,21 @@ def queue_send(
     by_party: dict[str, list[Recipient]] = defaultdict(list)
     for recipient in kept:
         by_party[recipient.party_reference].append(recipient)
-    addresses = _addresses(session, cipher=cipher, recipients=kept)
+    addresses = _addresses(session, cipher=cipher, send=send, recipients=kept)
     messages: list[NewMessage] = []
     moved = 0
     for reference, recipients in by_party.items():
         values, party_moved = _party_call(
-            session, actor=actor, provider=provider, cipher=cipher, operation=operation,
-            send=send, template=template, reference=reference, call=recipients[0].call,
-        )  # fmt: skip
+            session,
+            actor=actor,
+            provider=provider,
+            cipher=cipher,
+            operation=operation,
+            send=send,
+            template=template,
+            reference=reference,
+            call=recipients[0].call,
+        )
         moved += party_moved
         messages += [
             _message(send, template, r, values, addresses[r.contact_id]) for r in recipients
@@ -169,9 +176,9 @@ def recheck(
     ).all()
     merged = set(
         session.scalars(
-            select(Person.id).where(
-                Person.id.in_([r.person_id for r in frozen]), Person.merged_into_id.is_not(None)
-            )
+            select(Person.id)
+            .join(SendRecipient, SendRecipient.person_id == Person.id)
+            .where(SendRecipient.send_id == send.id, Person.merged_into_id.is_not(None))
         )
     )
     kept, dropped = [], Counter()
@@ -305,12 +312,20 @@ def _message(
 
 
 def _addresses(
-    session: Session, *, cipher: OperationCipher, recipients: list[Recipient]
+    session: Session, *, cipher: OperationCipher, send: Send, recipients: list[Recipient]
 ) -> dict[int, str]:
     """Each recipient's address or number, decrypted, by contact id."""
-    ids = [r.contact_id for r in recipients]
-    rows = session.execute(select(Contact.id, Contact.value).where(Contact.id.in_(ids)))
-    return {contact_id: cipher.decrypt(value, field="contact.value") for contact_id, value in rows}
+    wanted = {r.contact_id for r in recipients}
+    rows = session.execute(
+        select(Contact.id, Contact.value)
+        .join(SendRecipient, SendRecipient.contact_id == Contact.id)
+        .where(SendRecipient.send_id == send.id)
+    )
+    return {
+        contact_id: cipher.decrypt(value, field="contact.value")
+        for contact_id, value in rows
+        if contact_id in wanted
+    }
 
 
 @dataclass(frozen=True)
@@ -342,13 +357,20 @@ def demo_step(
             return DemoCounts(None, 0, 0, 0, {}, folder)
         audience = Audience(window_start=window, channels=(Channel.email,))
         shown = preview_send(
-            session, actor=actor, operation=operation, template=Template.call_forward,
+            session,
+            actor=actor,
+            operation=operation,
+            template=Template.call_forward,
             audience=audience,
-        )  # fmt: skip
+        )
         queue_send(
-            session, actor=actor, provider=provider, operation=operation, send_id=shown.send_id,
+            session,
+            actor=actor,
+            provider=provider,
             cipher=cipher_for(session, provider=provider, operation_id=operation_id),
-        )  # fmt: skip
+            operation=operation,
+            send_id=shown.send_id,
+        )
     mail = MaildirTransport(folder, sender="evac@demo.invalid")
     worker = Worker(factory, provider=provider, transports={Channel.email: mail})
     sent = worker.run().sent
