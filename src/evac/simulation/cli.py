@@ -14,7 +14,7 @@ from evac.operation.service import get_operation
 from evac.simulation.calibration import calibrate
 from evac.simulation.live import operation_scenario
 from evac.simulation.model import Run, Scenario
-from evac.simulation.replay import RECORDED_TOTAL, kabul_2021
+from evac.simulation.replay import RECORDED_TOTAL, fit_windows, kabul_2021
 from evac.simulation.report import errors, write_replay, write_what_if
 from evac.simulation.runs import replicate
 from evac.simulation.whatif import Variant, apply, parse_close_gate
@@ -60,7 +60,8 @@ def replay(
     scenario = kabul_2021()
     runs = run_with_progress(scenario, replications=replications, seed=seed, label="replay")
     notes = [f"Fitted on the windows ending 17-23 Aug; 24-30 Aug held out. Seed {seed}."]
-    table = write_replay(out, scenario, runs, notes=notes)
+    held_out = [not fit for fit in fit_windows(scenario.windows)]
+    table = write_replay(out, scenario, runs, notes=notes, held_out=held_out)
     shown = Table(title=f"{name}: simulated against the record ({replications} replications)")
     for column in ("window ends (UTC)", "simulated", "90% band", "record", "error", "confidence"):
         shown.add_column(column, justify="right")

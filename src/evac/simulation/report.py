@@ -72,8 +72,11 @@ def crowd_table(scenario: Scenario, runs: list[Run]) -> pd.DataFrame:
     )
 
 
-def plot_windows(path: Path, tables: dict[str, pd.DataFrame], title: str) -> None:
-    """Simulated totals per window (mean and 90% band) for each table, and the record if any."""
+def plot_windows(
+    path: Path, tables: dict[str, pd.DataFrame], title: str, held_out: list[bool] | None = None
+) -> None:
+    """Simulated totals per window (mean and 90% band) for each table, the record if any, and
+    the windows the fit never saw shaded."""
     figure, axes = plt.subplots(figsize=(10, 4.5))
     first = next(iter(tables.values()))
     labels = [label[5:10] for label in first["window_end_utc"]]
@@ -83,6 +86,10 @@ def plot_windows(path: Path, tables: dict[str, pd.DataFrame], title: str) -> Non
         axes.fill_between(x, table["simulated_p05"], table["simulated_p95"], alpha=0.25)
     if first["recorded"].notna().any():
         axes.plot(x, first["recorded"], "k--s", label="record")
+    if held_out and any(held_out):
+        first_held = held_out.index(True)
+        axes.axvspan(first_held - 0.5, len(labels) - 0.5, color="grey", alpha=0.12)
+        axes.text(first_held - 0.4, axes.get_ylim()[1] * 0.95, "held out (never fitted)")
     axes.set_xticks(x, labels, rotation=45)
     axes.set_xlabel("24-hour window ending (UTC)")
     axes.set_ylabel("people evacuated")
@@ -113,15 +120,14 @@ def errors(table: pd.DataFrame) -> pd.Series:
 
 
 def write_replay(
-    out: Path, scenario: Scenario, runs: list[Run], *, notes: list[str]
+    out: Path, scenario: Scenario, runs: list[Run], *, notes: list[str], held_out: list[bool]
 ) -> pd.DataFrame:
     """daily.csv, replay.png and report.html for a replay against its record."""
     out.mkdir(parents=True, exist_ok=True)
     table = window_table(scenario.windows, runs)
     table.to_csv(out / "daily.csv", index=False)
-    plot_windows(
-        out / "replay.png", {"simulated": table}, f"{scenario.name}: simulated and recorded"
-    )
+    title = f"{scenario.name}: simulated (mean, 90% band) and recorded"
+    plot_windows(out / "replay.png", {"simulated": table}, title, held_out)
     result = outcome(scenario, runs)
     rows = "".join(
         f"<tr><td>{escape(r.window_end_utc)}</td><td>{r.simulated_mean:,.0f}</td>"
