@@ -1,0 +1,109 @@
+"""Eligibility pages: decisions counted (by category, priority and partner), one person's
+decision and its history, the claims still to map, and the policy in force (read only)."""
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from evac.auth.deps import ActorDep
+from evac.auth.permissions import Permission
+from evac.deps import LanguageDep, SessionDep, chosen_operation, render
+from evac.eligibility.policy import default_policy, default_policy_text
+from evac.eligibility.service import (
+    decision_counts,
+    decision_history,
+    last_evaluated_policy,
+    newest_policy,
+    party_of,
+    policy_history,
+    unmapped_claims,
+)
+from evac.people.models import Person
+from evac.vault.audit import record_access
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/eligibility", response_class=HTMLResponse)
+def overview_page(
+    request: Request,
+    session: SessionDep,
+    lang: LanguageDep,
+    actor: ActorDep,
+    person: int | None = Query(None, ge=1, le=2**62),
+):
+    actor.require(Permission.aggregates_read)
+    if person is not None:  # the look-up form
+        return RedirectResponse(f"/eligibility/persons/{person}", status_code=303)
+    operation = chosen_operation(request, session)
+    by_category = decision_counts(session, operation_id=operation.id)
+    by_source = decision_counts(session, operation_id=operation.id, by_source=True)
+    return render(
+        request,
+        "eligibility/overview.html",
+        lang,
+        by_category=_ordered(by_category),
+        by_source=_ordered(by_source),
+        total=sum(c.persons for c in by_category),
+        policy=last_evaluated_policy(session, operation_id=operation.id),
+    )
+
+
+def _ordered(counts: list) -> list:
+    """First to go first; the persons with no priority (not eligible) last."""
+    return sorted(counts, key=lambda c: (c.source or "", c.priority or 99, c.category, c.outcome))
+
+
+@router.get("/eligibility/persons/{person_id}", response_class=HTMLResponse)
+def person_page(
+    request: Request, session: SessionDep, lang: LanguageDep, actor: ActorDep, person_id: int
+):
+    actor.require(Permission.personal_read)
+    operation = chosen_operation(request, session)
+    person = session.get(Person, person_id)
+    if person is None or person.operation_id != operation.id:
+        raise HTTPException(404, "no such person in this operation")
+    record_access(
+        session,
+        actor=actor,
+        action="eligibility.read_decision",
+        purpose="eligibility page",
+        subject=f"person:{person_id}",
+    )
+    versions = {v.id: v for v in policy_history(session, operation_id=operation.id)}
+    return render(
+        request,
+        "eligibility/person.html",
+        lang,
+        person=person,
+        history=decision_history(session, person_id=person_id),
+        party=party_of(session, person_id=person_id),
+        versions=versions,
+    )
+
+
+@router.get("/eligibility/claims", response_class=HTMLResponse)
+def claims_page(request: Request, session: SessionDep, lang: LanguageDep, actor: ActorDep):
+    actor.require(Permission.aggregates_read)
+    operation = chosen_operation(request, session)
+    version = newest_policy(session, operation_id=operation.id)
+    policy = version.policy() if version else default_policy()
+    claims = unmapped_claims(session, operation_id=operation.id, policy=policy)
+    return render(
+        request,
+        "eligibility/claims.html",
+        lang,
+        claims=claims.most_common(),
+        categories=list(policy.categories),
+    )
+
+
+@router.get("/eligibility/policy", response_class=HTMLResponse)
+def policy_page(request: Request, session: SessionDep, lang: LanguageDep, actor: ActorDep):
+    actor.require(Permission.aggregates_read)
+    operation = chosen_operation(request, session)
+    versions = policy_history(session, operation_id=operation.id)
+    text = versions[0].text if versions else default_policy_text()
+    applied = last_evaluated_policy(session, operation_id=operation.id)
+    return render(
+        request, "eligibility/policy.html", lang, versions=versions, text=text, applied=applied
+    )
