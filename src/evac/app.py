@@ -19,6 +19,7 @@ from evac.auth.views import router as auth_router
 from evac.config import Settings
 from evac.db import make_engine, make_sessionmaker
 from evac.deps import get_language, make_templates, render
+from evac.eligibility.views import router as eligibility_router
 from evac.intake.views import router as intake_router
 from evac.linkage.run_views import router as linkage_runs_router
 from evac.linkage.runs import LinkageRuns
@@ -196,6 +197,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(linkage_runs_router)
     app.include_router(reports_router)
     app.include_router(report_pages_router)
+    app.include_router(eligibility_router)
     app.include_router(planning_router)
     app.include_router(notify_router)
     return app
