@@ -29,6 +29,7 @@ SECTIONS = (
     Section("/referrals", "Referrals", (P.registrations_read_own,)),  # a partner's own people
     Section("/notify", "Messages", (P.personal_read,)),  # call-forwards and warden notices
     Section("/dashboard", "Dashboard", (P.aggregates_read,)),
+    Section("/eligibility", "Eligibility", (P.aggregates_read,)),
     Section("/plan", "Plan", (P.aggregates_read,)),
     Section("/status", "Status", (P.aggregates_read,)),
     Section("/api/v1/audit/entries", "Audit", (P.audit_read,)),
