@@ -5,7 +5,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from evac.eligibility.service import plannable_parties
-from evac.operation.models import Operation
+from evac.operation.models import Operation, SiteKind
+from evac.operation.service import list_sites
 from evac.planning.models import SavedPlan
 from evac.planning.service import Summary, plan_operation, save_plan, summarise
 from evac.planning.solve import solve
@@ -44,10 +45,21 @@ def what_if(
         parties = plannable_parties(session, operation=operation)
     problem, plan = plan_operation(session, operation=operation, parties=parties, start=start)
     results = [(str(Change()), summarise(problem, plan))]
+    slots = runway_slots(session, operation=operation)
     for part in each_and_all(change):
-        changed = apply(problem, part)
+        changed = apply(problem, part, departures_per_hour=slots)
         results.append((str(part), summarise(changed, solve(changed))))
     return results
+
+
+def runway_slots(session: Session, *, operation: Operation) -> int | None:
+    """Departures an hour the operation's airport can take (None: not known)."""
+    airports = [
+        site.departures_per_hour
+        for site in list_sites(session, operation=operation)
+        if site.kind == SiteKind.airport and site.departures_per_hour
+    ]
+    return sum(airports) or None
 
 
 def demo_step(session: Session, *, operation: Operation, actor: str = "demo") -> str:

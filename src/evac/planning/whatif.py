@@ -2,6 +2,7 @@
 
 from collections import Counter
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from statistics import median
 
 from evac.planning.problem import Problem, ProblemError, Sortie
@@ -22,8 +23,9 @@ class Change:
         return ", ".join(parts) or "as planned"
 
 
-def apply(problem: Problem, change: Change) -> Problem:
-    """The problem with the change made; an unknown gate or hub is refused by name."""
+def apply(problem: Problem, change: Change, *, departures_per_hour: int | None = None) -> Problem:
+    """The problem with the change made (new sorties within the runway's departure slots); an
+    unknown gate or hub is refused by name."""
     gates = {gate.id: gate for gate in problem.gates}
     hubs = {hub.id: hub for hub in problem.hubs}
     for name in change.gates_closed:
@@ -44,14 +46,17 @@ def apply(problem: Problem, change: Change) -> Problem:
         hubs=tuple(
             replace(h, occupied=h.beds) if h.id in change.hubs_full else h for h in problem.hubs
         ),
-        sorties=sorties_after(problem, change.extra_sorties),
+        sorties=sorties_after(problem, change.extra_sorties, departures_per_hour),
     )
 
 
-def sorties_after(problem: Problem, count: int) -> tuple[Sortie, ...]:
+def sorties_after(
+    problem: Problem, count: int, departures_per_hour: int | None = None
+) -> tuple[Sortie, ...]:
     """The sorties with `count` more, spread evenly from the first moment anyone can be airside
-    to the deadline, each of the median seats, to the hub most sorties fly to; with a negative
-    count, the last ones cancelled."""
+    to the deadline, each of the median seats, to the hub most sorties fly to, each in the
+    nearest hour the runway has a departure slot free; with a negative count, the last ones
+    cancelled."""
     if count <= 0 or not problem.sorties:
         by_departure = sorted(problem.sorties, key=lambda s: s.departs)
         return tuple(by_departure[: max(0, len(by_departure) + count)])
@@ -59,8 +64,35 @@ def sorties_after(problem: Problem, count: int) -> tuple[Sortie, ...]:
     hub = Counter(s.hub for s in problem.sorties).most_common(1)[0][0]
     first = problem.start + problem.slot + problem.airside
     step = (problem.deadline - first) / count
-    added = (Sortie(f"EXTRA-{n + 1}", first + step * (n + 0.5), seats, hub) for n in range(count))
+    taken = Counter(_hour(s.departs) for s in problem.sorties)
+    added = []
+    for n in range(count):
+        departs = _free_slot(first + step * (n + 0.5), first, problem.deadline, taken,
+                             departures_per_hour)  # fmt: skip
+        if departs is not None:
+            taken[_hour(departs)] += 1
+            added.append(Sortie(f"EXTRA-{n + 1}", departs, seats, hub))
     return problem.sorties + tuple(added)
+
+
+def _hour(moment: datetime) -> datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def _free_slot(
+    wanted: datetime, first: datetime, last: datetime, taken: Counter, per_hour: int | None
+) -> datetime | None:
+    """`wanted`, or the middle of the nearest hour between `first` and `last` whose runway
+    slots are not all taken; None when the runway is full (one runway at Kabul: 4 an hour)."""
+    if per_hour is None or taken[_hour(wanted)] < per_hour:
+        return wanted
+    hours = int((last - first) / timedelta(hours=1)) + 1
+    for distance in range(1, hours + 1):
+        for sign in (1, -1):
+            moment = _hour(wanted) + sign * distance * timedelta(hours=1) + timedelta(minutes=30)
+            if first <= moment <= last and taken[_hour(moment)] < per_hour:
+                return moment
+    return None
 
 
 def each_and_all(change: Change) -> list[Change]:
