@@ -1,0 +1,72 @@
+"""The eligibility pages: counts by category, priority and partner; a person's decision and
+history; the claims still to map; the policy. In English, Dari and Pashto."""
+
+from datetime import date
+
+from fastapi.testclient import TestClient
+
+from evac.app import create_app
+from evac.auth.permissions import Role as UserRole
+from evac.eligibility.flows import evaluate
+from evac.eligibility.policy import default_policy_text
+from evac.eligibility.service import load_policy_text
+from evac.people.models import DocumentKind, Role
+from tests.eligibility.register_world import OFFICER, household, person
+
+
+def test_an_officer_reads_counts_a_decision_its_history_claims_and_the_policy(
+    settings, session, operation, cipher, auth_headers
+):
+    applicant = person(
+        session,
+        cipher,
+        claim="SIV",
+        source="siv-case-list",
+        documents=(DocumentKind.siv_case, DocumentKind.com_approval),
+        approved_on=date(2021, 7, 2),
+    )
+    wife = person(session, cipher, source="siv-case-list", documents=(DocumentKind.tazkira,))
+    person(
+        session,
+        cipher,
+        claim="Former army officer",
+        source="vets",
+        documents=(DocumentKind.tazkira,),
+    )
+    household(session, operation, (applicant, Role.principal), (wife, Role.spouse))
+    evaluate(session, cipher=cipher, actor=OFFICER, as_of=date(2021, 8, 25))
+    text = default_policy_text().replace("version: us-2021-08-25", "version: us-2021-08-26")
+    load_policy_text(
+        session,
+        operation_id=operation.id,
+        actor=OFFICER,
+        source="new.yaml",
+        text=text.replace(
+            "  - [siv_visa_issued, siv_com_approved]\n",
+            "  - [siv_visa_issued]\n  - [siv_com_approved]\n",
+        ),
+    )
+    evaluate(session, cipher=cipher, actor=OFFICER, as_of=date(2021, 8, 25), apply_new_policy=True)
+    session.commit()
+    officer = auth_headers(UserRole.officer)
+    with TestClient(create_app(settings)) as client:
+        overview = client.get("/eligibility", headers=officer)
+        assert overview.status_code == 200
+        assert 'data-category="siv_com_approved" data-outcome="eligible"' in overview.text
+        assert 'data-source="siv-case-list"' in overview.text and "us-2021-08-26" in overview.text
+
+        found = client.get(f"/eligibility?person={wife.id}", headers=officer)
+        assert found.url.path == f"/eligibility/persons/{wife.id}"
+        assert "spouse of SIV applicant with COM approval dated 2021-07-02" in found.text
+        assert "priority 4" in found.text and "priority 3" in found.text  # now, and before
+
+        dari = client.get(f"/eligibility/persons/{wife.id}?lang=fa-AF", headers=officer)
+        assert 'dir="rtl"' in dari.text and "واجد شرایط" in dari.text
+        claims = client.get("/eligibility/claims?lang=ps", headers=officer)
+        assert "Former army officer" in claims.text and "ادعاوې" in claims.text
+        policy = client.get("/eligibility/policy?lang=en", headers=officer)
+        assert "decisions follow it" in policy.text and "home_country: AFG" in policy.text
+
+        planner = auth_headers(UserRole.planner)
+        assert client.get("/eligibility", headers=planner).status_code == 200
+        assert client.get(f"/eligibility/persons/{wife.id}", headers=planner).status_code == 403
