@@ -364,3 +364,16 @@ def test_the_command_line_solves_and_checks(tmp_path):
     problem_file.write_text(json.dumps(closed))
     refused = runner.invoke(app, ["plan", "solve", str(problem_file), "--out", str(plan_file)])
     assert refused.exit_code == 2 and "groups[0].fixed.window_start" in refused.output
+
+
+def test_among_the_best_plans_people_fly_soonest():
+    data = problem(
+        groups=[party(f"P{n}", 3, priority=1 + n % 3) for n in range(10)],
+        sorties=[
+            {"id": "LATE", "departs": at(10), "seats": 100, "hub": "H"},
+            {"id": "EARLY", "departs": at(4), "seats": 100, "hub": "H"},
+        ],
+    )
+    plan, by_group = planned(data, method="aggregate")
+    assert {a.sortie for a in by_group.values()} == {"EARLY"}
+    assert plan.objective == plan.bound

@@ -1,10 +1,13 @@
 """Solve a planning problem: the exact integer program when it is small enough, else the
 linear relaxation rounded to whole parties; the relaxation's value is the plan's bound."""
 
+from dataclasses import replace
 from time import perf_counter
 
+import numpy as np
+
 from evac.planning.assign import first_come_first_served, from_counts, from_fractions
-from evac.planning.linear import Outcome
+from evac.planning.linear import Outcome, Solution
 from evac.planning.model import Layout, PlanModel, build, layout
 from evac.planning.problem import Plan, Problem, ProblemError
 
@@ -12,7 +15,9 @@ EXACT_COLUMNS = (
     20_000  # larger exact models can take minutes: the aggregate then (docs/planning.md)
 )
 METHODS = ("auto", "exact", "aggregate")
+BEST_TOLERANCE = 1e-9  # how far below the best value the soonest plan may fall
 AUTO_SECONDS = 10.0  # what `auto` gives the exact solver: a re-plan must take seconds
+BEST_TOLERANCE = 1e-9  # how far below the best value the soonest plan may fall
 AUTO_SECONDS = 10.0  # what `auto` gives the exact solver: a re-plan must take seconds
 
 
@@ -44,7 +49,8 @@ def solve(problem: Problem, *, method: str = "auto", time_limit: float | None = 
         loads = from_counts(problem, plan_layout, *_counts(model, solution.values, windows=True))
     else:
         used = "aggregate"
-        loads = from_fractions(problem, plan_layout, *_counts(model, relaxed.values))
+        soonest = soonest_of_the_best(problem, model, relaxed)
+        loads = from_fractions(problem, plan_layout, *_counts(model, soonest))
     return Plan(
         assignments=sorted(loads.assignments.values(), key=lambda a: (a.window_start, a.group)),
         objective=loads.objective(),
@@ -52,6 +58,32 @@ def solve(problem: Problem, *, method: str = "auto", time_limit: float | None = 
         seconds=perf_counter() - started,
         method=used,
     )
+
+
+def soonest_of_the_best(problem: Problem, model: PlanModel, best: Solution) -> np.ndarray:
+    """Among the relaxation's plans worth as much as `best`, one that flies people soonest:
+    every hour before the deadline is an hour less for a crowd, a bomb or a closed gate to
+    stop them."""
+    program = replace(
+        model.program,
+        cost=[0.0] * model.program.columns,
+        row_lower=list(model.program.row_lower),
+        row_upper=list(model.program.row_upper),
+        entry_rows=list(model.program.entry_rows),
+        entry_columns=list(model.program.entry_columns),
+        entry_values=list(model.program.entry_values),
+    )
+    value = [(column, cost) for column, cost in enumerate(model.program.cost) if cost]
+    program.row(value, lower=best.objective * (1 - BEST_TOLERANCE))
+    span = (problem.deadline - problem.start).total_seconds()
+    sizes = [c.size for c in model.layout.classes]
+    fixed_sizes = [group.size for _, group, _ in model.layout.fixed]
+    for key_sizes, columns in ((sizes, model.on_sortie), (fixed_sizes, model.fixed_on)):
+        for (owner, sortie), column in columns.items():
+            left = (problem.deadline - model.layout.sorties[sortie].departs).total_seconds()
+            program.cost[column] = key_sizes[owner] * left / span
+    solution = program.solve(relax=True)
+    return solution.values if solution.outcome == Outcome.optimal else best.values
 
 
 def _refuse_unsolved(outcome: Outcome) -> None:
