@@ -2,7 +2,10 @@
 
 It builds the Kabul 2021 operation from the figures that ship with evac, writes a 20,000-person
 scenario as the partners' files, imports them through intake, links them into persons, scores
-that against the scenario's truth, and walks one household through the whole journey.
+that against the scenario's truth, decides everyone's eligibility, plans the eligible parties'
+call-forward windows and sorties, calls the first window forward by e-mail into a local mail
+folder, checks one of its passes as a gate would (offline, in a process of its own), and
+simulates the plan against the same plan with ten more sorties.
 """
 
 import base64
@@ -12,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
@@ -20,35 +24,32 @@ from evac.auth.permissions import cli_actor
 from evac.cli import command_as_found, initialise, print_status
 from evac.config import Settings, remove_sqlite_file, sqlite_file
 from evac.db import make_engine, make_sessionmaker, session_scope
+from evac.eligibility.flows import demo_step as eligibility_demo_step
 from evac.intake.cli import run_import
 from evac.intake.service import ImportSummary
 from evac.linkage.cli import step_spinner
 from evac.linkage.evaluation import pairwise_quality
 from evac.linkage.service import RunSummary, run_linkage
+from evac.notify.flows import DemoCounts
+from evac.notify.flows import demo_step as notify_demo_step
+from evac.operation.models import Operation
 from evac.operation.service import sorties_per_day
-from evac.people.lifecycle import HAPPY_PATH, transition
-from evac.people.models import DocumentKind, Registration, Role, Sex, State
-from evac.people.service import PersonNames, add_document, create_group, create_person
+from evac.passes.flows import demo_verify_step
+from evac.people.models import Registration
+from evac.planning.flows import demo_step as planning_demo_step
 from evac.scenario.cli import print_sorties, progress_bar
 from evac.scenario.operations import kabul_2021_operation
 from evac.scenario.service import write_scenario
-from evac.vault.keys import provider_from_settings
+from evac.simulation.flows import demo_step as simulation_demo_step
+from evac.vault.keys import KeyProvider, provider_from_settings
 from evac.vault.service import cipher_for
 
-# A household invented for the demo; every name and number here is synthetic.
-HOUSEHOLD = [
-    (PersonNames("Ahmad Zia", "Gul Mohammad", None, "احمد ضیا"), Sex.male, 1986, Role.principal),
-    (PersonNames("Parwana", "Abdul Qadir", None, "پروانه"), Sex.female, 1990, Role.spouse),
-    (PersonNames("Sohail", "Ahmad Zia", None, "سهیل"), Sex.male, 2012, Role.child),
-    (PersonNames("Mursal", "Ahmad Zia", None, "مرسل"), Sex.female, 2015, Role.child),
-]
 DEMO_PERSONS = 20_000
 DEMO_SEED = 2021
 OPERATION = "kabul-2021"
 ENV_FILE = ".env"  # read by every `evac` command run in this folder (evac.config)
 DEMO_ENV_FILE = "evac-demo.env"
 ENV_MARK = "# Written by `evac demo`: its database and master key. Synthetic data only."
-JOURNEY = HAPPY_PATH[: HAPPY_PATH.index(State.departed) + 1]
 
 
 @dataclass
@@ -122,22 +123,64 @@ def run_demo(*, database_url: str, console: Console, persons: int = DEMO_PERSONS
         f"Against the scenario's truth ({quality.registrations:,} registrations scored): "
         f"pairwise precision {quality.precision:.3f}, recall {quality.recall:.3f}, "
         f"F1 {quality.f1:.3f}.\nDatabase: {where}; the partners' files, the linkage input and "
-        f"the truth are in {files}/. One household of {len(HOUSEHOLD)} went through the whole "
-        "journey:"
+        f"the truth are in {files}/."
     )
+    _decide_plan_and_call(factory, provider=provider, operation_id=operation_id, files=files,
+                          console=console)  # fmt: skip
     print_status(settings)
     settings_file = write_settings(Path(ENV_FILE), database_url=database_url, master_key=master_key)
     _print_next_steps(console, settings_file=settings_file, files=files)
 
 
 def _build_operation(factory, *, provider) -> tuple[int, dict]:
-    """Kabul 2021 from the figures that ship with evac, and the demo household."""
+    """Kabul 2021 from the figures that ship with evac."""
     with session_scope(factory) as session:
         operation, _ = kabul_2021_operation(session, provider=provider, name=OPERATION)
-        sorties = sorties_per_day(session, operation=operation)
-        cipher = cipher_for(session, provider=provider, operation_id=operation.id)
-        _walk_one_household(session, cipher=cipher, operation_id=operation.id)
-        return operation.id, sorties
+        return operation.id, sorties_per_day(session, operation=operation)
+
+
+def _decide_plan_and_call(
+    factory, *, provider: KeyProvider, operation_id: int, files: Path, console: Console
+) -> None:
+    """Eligibility, the plan, the first window called forward, one pass checked at a gate,
+    and the plan simulated against ten more sorties; each step prints what it did."""
+    actor = cli_actor()
+    with step_spinner() as bar, session_scope(factory) as session:
+        task = bar.add_task("eligibility: deciding everyone under the default policy")
+        cipher = cipher_for(session, provider=provider, operation_id=operation_id)
+        decided = eligibility_demo_step(session, cipher=cipher, actor=actor)
+        bar.update(task, description="planning: windows, gates and sorties (HiGHS)")
+        planned = planning_demo_step(session, operation=session.get(Operation, operation_id))
+    console.print(f"\n[bold]Eligibility[/]\n{decided}\n\n[bold]Plan[/]\n{planned}")
+    with step_spinner() as bar:
+        bar.add_task("call-forward: the first window's messages, each with its pass")
+        called = notify_demo_step(factory, provider=provider, operation_id=operation_id,
+                                  actor=actor, folder=files / "mail")  # fmt: skip
+    _print_call_forward(console, called)
+    with step_spinner() as bar, session_scope(factory) as session:
+        task = bar.add_task("gate: checking one pass offline")
+        operation = session.get(Operation, operation_id)
+        checked = demo_verify_step(session, actor=actor, provider=provider,
+                                   operation=operation, folder=files / "station")  # fmt: skip
+        bar.update(task, description="simulation: the plan, and ten more sorties")
+        simulated = simulation_demo_step(session, operation=operation)
+    console.print(
+        f"\n[bold]A gate checks one pass[/] (`evac pass verify`, no database, no network; "
+        f"exit {checked.returncode}):\n{escape(checked.stdout.strip() or checked.stderr.strip())}"
+        f"\n\n[bold]Simulation[/]\n{simulated}\n"
+    )
+
+
+def _print_call_forward(console: Console, called: DemoCounts) -> None:
+    if called.window_start is None:
+        console.print("\n[bold]Call-forward[/]: the plan calls nobody forward.")
+        return
+    languages = ", ".join(f"{language} {n:,}" for language, n in sorted(called.by_language.items()))
+    console.print(
+        f"\n[bold]Call-forward[/] of the window starting {called.window_start:%Y-%m-%d %H:%M} "
+        f"UTC: {called.parties:,} parties ({called.people:,} people), {called.messages:,} "
+        f"e-mails with their passes written to {called.folder}/ ({languages})."
+    )
 
 
 def _import_partner_files(
@@ -221,41 +264,6 @@ def _print_next_steps(console: Console, *, settings_file: Path, files: Path) -> 
         f"  {evac} status\n"
         f"  {evac} link file {files}/linkage-input.csv -o clusters.csv   (truth: {files}/truth.csv)"
     )
-
-
-def _walk_one_household(session, *, cipher, operation_id: int) -> None:
-    """The demo household, from registration to departure."""
-    members = []
-    for number, (names, sex, year, role) in enumerate(HOUSEHOLD, start=1):
-        person = create_person(
-            session,
-            cipher=cipher,
-            names=names,
-            sex=sex,
-            birth_year=year,
-            province="Kabul",
-            category="siv",
-        )
-        add_document(
-            session,
-            cipher=cipher,
-            person=person,
-            kind=DocumentKind.passport,
-            number=f"P0{number:07d}",
-            issuing_country="AFG",
-        )
-        members.append((person, role))
-    create_group(session, operation_id=operation_id, members=members, reference="DEMO-1")
-    for person, _ in members:
-        for step, state in enumerate(JOURNEY):
-            transition(
-                session,
-                person=person,
-                to=state,
-                actor=cli_actor(),
-                place="OAKB",
-                idempotency_key=f"demo:{person.id}:{step}",
-            )
 
 
 def _files_folder(database_url: str) -> Path:

@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
 from evac.cli import app
-from evac.demo import DEMO_SEED, HOUSEHOLD, OPERATION
+from evac.demo import DEMO_SEED, OPERATION
 from evac.linkage.names import digits_and_letters, phone_number, tazkira_number
 from evac.people.places import gazetteer_rows
 from evac.scenario.service import generate_population, write_scenario
@@ -46,16 +46,14 @@ def forms(value: str, field: str | None = None) -> set[str]:
 
 
 def written_identifiers() -> set[bytes]:
-    """Every identifier the demo writes: the scenario's (regenerated from its seed, exactly as
-    its partners' files have it) and the household the demo walks through the journey."""
+    """Every identifier the demo writes: the scenario's, regenerated from its seed exactly as
+    its partners' files have it."""
     values: set[str] = set()
     for registration in generate_population(persons=PERSONS, seed=DEMO_SEED).registrations:
         for field in PERSONAL_FIELDS:
             for line in registration.values.get(field, "").splitlines():  # an MRZ has two
                 values |= forms(line, field)
         values |= forms(registration.family_ref)
-    for number, (names, *_) in enumerate(HOUSEHOLD, start=1):
-        values |= {name for name in vars(names).values() if name} | forms(f"P0{number:07d}")
     return {
         encoded
         for value in values
