@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from evac.eligibility.flows import evaluate
+from evac.eligibility.flows import demo_step, evaluate
 from evac.eligibility.models import PersonDecision
 from evac.eligibility.policy import Outcome, default_policy_text
 from evac.eligibility.service import (
@@ -194,3 +194,12 @@ def test_a_dry_run_writes_nothing(session, operation, cipher):
 def _no_leftover_transaction(session):
     yield
     session.rollback()
+
+
+def test_the_demo_step_evaluates_everyone_and_says_so(session, operation, cipher):
+    person(session, cipher, claim="AMCIT", documents=(DocumentKind.us_passport,))
+    person(session, cipher, claim="Former army officer", documents=(DocumentKind.tazkira,))
+    summary = demo_step(session, cipher=cipher, actor=OFFICER)
+    assert summary.startswith("policy us-2021-08-25 (version 1): 2 persons in 2 parties")
+    assert "1 eligible" in summary and "1 deferred" in summary
+    assert "claims to map: 1 (on 1 registrations)" in summary

@@ -1,19 +1,24 @@
 """Parties in the register: formed from linked persons' households, kept stable, and read by
 planning (plannable_parties) and passes (party_members)."""
 
+import pytest
 from sqlalchemy import select
 
 from evac.eligibility.models import Party, PartyMember, PersonDecision, PolicyVersion
 from evac.eligibility.policy import Outcome, default_policy_text
 from evac.eligibility.service import (
     REFERENCE_ALPHABET,
+    PartyError,
     PlannableParty,
     form_parties,
+    join_parties,
     party_members,
     plannable_parties,
+    split_party,
 )
-from evac.people.models import Role
+from evac.people.models import Event, Role, State
 from evac.people.service import PersonNames, create_group, create_person
+from tests.eligibility.register_world import OFFICER
 
 
 def _person(session, cipher, given: str):
@@ -108,3 +113,67 @@ def _reference_of(session, person) -> str:
         .join(PartyMember, PartyMember.party_id == Party.id)
         .where(PartyMember.person_id == person.id)
     )
+
+
+def test_an_officers_split_and_join_survive_re_forming_and_are_events(session, operation, cipher):
+    father, son, nephew = (_person(session, cipher, name) for name in ("F", "S", "N"))
+    _household(
+        session, operation, (father, Role.principal), (son, Role.child), (nephew, Role.other)
+    )
+    form_parties(session, operation_id=operation.id)
+    reference = _reference_of(session, father)
+    new = split_party(
+        session,
+        operation_id=operation.id,
+        reference=reference,
+        person_ids=[nephew.id],
+        reason="travels with his own parents",
+        actor=OFFICER,
+    )
+    again = form_parties(session, operation_id=operation.id)
+    assert again.moved == 0 and _reference_of(session, nephew) == new.reference
+    assert _reference_of(session, son) == reference
+    events = session.scalars(select(Event).where(Event.person_id == nephew.id)).all()
+    assert [(e.type, e.data["reason"], e.actor) for e in events] == [
+        ("party_split", "travels with his own parents", OFFICER.username)
+    ]
+
+    join_parties(
+        session,
+        operation_id=operation.id,
+        references=[reference, new.reference],
+        reason="his parents stayed",
+        actor=OFFICER,
+    )
+    form_parties(session, operation_id=operation.id)
+    assert _reference_of(session, nephew) == reference
+    with pytest.raises(PartyError):  # a party cannot be split from all its members
+        split_party(
+            session,
+            operation_id=operation.id,
+            reference=reference,
+            person_ids=[father.id, son.id, nephew.id],
+            reason="x",
+            actor=OFFICER,
+        )
+    with pytest.raises(ValueError, match="reason"):
+        join_parties(
+            session,
+            operation_id=operation.id,
+            references=[reference, new.reference],
+            reason="  ",
+            actor=OFFICER,
+        )
+
+
+def test_a_person_merged_into_another_leaves_the_party(session, operation, cipher):
+    kept, twice = _person(session, cipher, "K"), _person(session, cipher, "K2")
+    _household(session, operation, (kept, Role.principal), (twice, Role.spouse))
+    form_parties(session, operation_id=operation.id)
+    twice.state = State.merged
+    twice.merged_into_id = kept.id
+    session.flush()
+    formation = form_parties(session, operation_id=operation.id)
+    assert formation.left == 1 and _reference_of(session, twice) is None
+    members = party_members(session, operation=operation, reference=_reference_of(session, kept))
+    assert [p.id for p in members] == [kept.id]

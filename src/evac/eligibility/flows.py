@@ -130,7 +130,8 @@ class Evaluation:
             f"policy {self.policy.version} (version {self.policy.number}): {self.persons:,} "
             f"persons in {self.parties:,} parties: {outcomes}; {len(self.changes):,} changed "
             f"({done}); {self.mixed_parties:,} mixed parties for an officer; "
-            f"{sum(self.unmapped_claims.values()):,} registrations with a claim to map"
+            f"claims to map: {len(self.unmapped_claims):,} "
+            f"(on {sum(self.unmapped_claims.values()):,} registrations)"
         )
 
 
