@@ -89,7 +89,8 @@ def plot_windows(
     if held_out and any(held_out):
         first_held = held_out.index(True)
         axes.axvspan(first_held - 0.5, len(labels) - 0.5, color="grey", alpha=0.12)
-        axes.text(first_held - 0.4, axes.get_ylim()[1] * 0.95, "held out (never fitted)")
+        top = axes.get_ylim()[1] * 0.93
+        axes.text(len(labels) - 0.6, top, "held out (never fitted)", ha="right")
     axes.set_xticks(x, labels, rotation=45)
     axes.set_xlabel("24-hour window ending (UTC)")
     axes.set_ylabel("people evacuated")
