@@ -123,8 +123,11 @@ BigId = BigInteger().with_variant(Integer, "sqlite")
 JSONData = JSON().with_variant(JSONB(), "postgresql")
 
 
-def script_heads() -> set[str]:
-    """The newest revision of every migration branch."""
+def unapplied_revisions(engine: Engine) -> set[str]:
+    """The migrations this database has not had. (Not `heads` minus the applied heads: a branch
+    that another depends on, people under eligibility, is applied without being a head.)"""
     from alembic.script import ScriptDirectory
 
-    return set(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    applied = script.iterate_revisions(tuple(current_revisions(engine)), "base")
+    return {r.revision for r in script.walk_revisions()} - {r.revision for r in applied}
