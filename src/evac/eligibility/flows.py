@@ -8,10 +8,10 @@ as a difference (how many change, who and why) and applied only when staff ask.
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from sqlalchemy import Row, bindparam, select, update
+from sqlalchemy import Row, String, bindparam, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from evac.auth.permissions import Actor, Permission
@@ -57,7 +57,7 @@ WRITTEN = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Result:
     """One person's decision in this evaluation."""
 
@@ -239,14 +239,16 @@ def _result(
 
 
 def _noting_mixed(result: Result) -> Result:
-    return Result(**{**result.__dict__, "reason": f"{result.reason}; {MIXED_PARTY}"})
+    return replace(result, reason=f"{result.reason}; {MIXED_PARTY}")
 
 
 def _current_decisions(session: Session, operation_id: int) -> dict[int, Row]:
     """Person -> their current decision's columns (rows, not objects: 125,000 of them)."""
-    query = select(
-        *(getattr(PersonDecision, name) for name in ("id", "person_id", *WRITTEN))
-    ).where(PersonDecision.operation_id == operation_id, PersonDecision.superseded_at.is_(None))
+    columns = {name: getattr(PersonDecision, name) for name in ("id", "person_id", *WRITTEN)}
+    columns["outcome"] = type_coerce(PersonDecision.outcome, String).label("outcome")
+    query = select(*columns.values()).where(
+        PersonDecision.operation_id == operation_id, PersonDecision.superseded_at.is_(None)
+    )
     return {row.person_id: row for row in session.connection().execute(query)}
 
 
@@ -263,6 +265,12 @@ def _describe(
         evaluation.outcomes[result.outcome] += 1
         evaluation.categories[result.category or NO_CATEGORY] += 1
         before = current.get(result.person_id)
+        if before is not None and (before.outcome, before.category, before.priority) == (
+            result.outcome,
+            result.category,
+            result.priority,
+        ):
+            continue
         was = _summary_of(before) if before else "undecided"
         if was != result.summary():
             evaluation.changes.append(

@@ -124,7 +124,7 @@ def read_register(session: Session, *, operation_id: int) -> Register:
     as_state = {state.value: state for state in State}
     states = {row[0]: as_state[row[1]] for row in persons}
     categories = {row[0]: row[2] for row in persons}
-    births = {row.id: _birth(*row[3:]) for row in persons}
+    births = {row[0]: _birth(*row[3:]) for row in persons}
     households = _households(session, operation_id)
     return Register(states, categories, births, households, _held(session, operation_id))
 
