@@ -57,6 +57,16 @@ def test_a_what_if_on_the_replay_compares_on_the_same_luck(tmp_path):
     assert "sorties x1.2" in result.output and "North Gate closed" in result.output
     for name in ("daily.csv", "baseline-daily.csv", "crowd.csv", "daily.png", "crowd.png"):
         assert (tmp_path / name).stat().st_size > 0
+    hourly = rows(tmp_path / "hourly.csv")
+    assert list(hourly[0]) == ["time", "category", "priority", "evacuated"]
+    assert {row["category"] for row in hourly} == {"us_citizen", "lpr", "siv_or_at_risk"}
+    hubs = rows(tmp_path / "hubs.csv")
+    assert {row["hub"] for row in hubs} == {
+        "Al Udeid Air Base",
+        "Ramstein Air Base",
+        "coalition hubs",
+    }
+    assert max(int(row["occupancy"]) for row in hubs if row["hub"] == "Al Udeid Air Base") <= 20_000
     crowd = rows(tmp_path / "crowd.csv")
     assert list(crowd[0]) == ["time", "gate", "crowd"]
     assert {row["gate"] for row in crowd} == {"Abbey Gate", "East Gate", "North Gate"}

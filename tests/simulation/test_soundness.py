@@ -81,6 +81,8 @@ def test_what_a_run_reports_adds_up():
     scenario = small_scenario()
     run = simulate(scenario, seed=2)
     assert sum(run.by_category.values()) == run.total == sum(run.by_priority.values())
+    hourly = sum(run.evacuated_by_group.values())
+    assert (hourly == run.evacuated_hourly).all()
     assert run.waits.size == run.total and (run.waits >= 0).all()
     assert run.window_totals(scenario.windows).sum() == run.total
     planned = sum(call.size for call in scenario.calls)

@@ -123,6 +123,7 @@ class Run:
     crowd_hourly: np.ndarray  # gates x hours
     hub_hourly: np.ndarray  # hubs x hours
     airside_hourly: np.ndarray
+    evacuated_by_group: dict[tuple[str, int], np.ndarray]  # (category, priority) -> hourly
     by_category: dict[str, int]
     by_priority: dict[int, int]
     waits: np.ndarray  # hours from reaching the gate to departure, one a person flown
@@ -243,8 +244,7 @@ class Model:
         self.crowd_hourly = np.zeros((len(names), hours))
         self.hub_hourly = np.zeros((len(scenario.hubs), hours))
         self.airside_hourly = np.zeros(hours)
-        self.by_category: dict[str, int] = {}
-        self.by_priority: dict[int, int] = {}
+        self.by_group: dict[tuple[str, int], np.ndarray] = {}
         self.waits: list[tuple[int, float]] = []
         self.hubs = {hub.name: hub for hub in scenario.hubs}
         mix = scenario.crowd.categories
@@ -440,17 +440,23 @@ class Model:
 
     def _board(self, load: int, hub: str) -> None:
         state, now = self.state, self.env.now
+        hour = min(int(now), len(self.evacuated) - 1)
         seats = load
         while state.airside and state.airside[0][0] <= seats:
             size, category, priority, arrived = state.airside.popleft()
             seats -= size
             state.airside_people -= size
-            self.by_category[category] = self.by_category.get(category, 0) + size
-            self.by_priority[priority] = self.by_priority.get(priority, 0) + size
+            self._group_hours(category, priority)[hour] += size
             self.waits.append((size, now - arrived))
         boarded = load - seats
         state.hub_occupancy[hub] += boarded
-        self.evacuated[min(int(now), len(self.evacuated) - 1)] += boarded
+        self.evacuated[hour] += boarded
+
+    def _group_hours(self, category: str, priority: int) -> np.ndarray:
+        key = (category, priority)
+        if key not in self.by_group:
+            self.by_group[key] = np.zeros(len(self.evacuated))
+        return self.by_group[key]
 
     def hub_onward(self, hub: Hub) -> Generator:
         occupancy = self.state.hub_occupancy
@@ -480,8 +486,9 @@ class Model:
             crowd_hourly=self.crowd_hourly,
             hub_hourly=self.hub_hourly,
             airside_hourly=self.airside_hourly,
-            by_category=self.by_category,
-            by_priority=self.by_priority,
+            evacuated_by_group=self.by_group,
+            by_category=_totals_by(self.by_group, 0),
+            by_priority=_totals_by(self.by_group, 1),
             waits=waits,
             left_behind={
                 "outside a gate": waiting,
@@ -493,6 +500,13 @@ class Model:
             sorties_held=state.held,
             arrived=state.arrived,
         )
+
+
+def _totals_by(groups: dict[tuple[str, int], np.ndarray], part: int) -> dict:
+    totals: dict = {}
+    for key, hourly in groups.items():
+        totals[key[part]] = totals.get(key[part], 0) + int(hourly.sum())
+    return totals
 
 
 def simulate(

@@ -72,6 +72,44 @@ def crowd_table(scenario: Scenario, runs: list[Run]) -> pd.DataFrame:
     )
 
 
+def hourly_table(scenario: Scenario, runs: list[Run]) -> pd.DataFrame:
+    """time, category, priority, evacuated: the mean over replications, hours with departures."""
+    groups = sorted({key for run in runs for key in run.evacuated_by_group})
+    hours = len(runs[0].evacuated_hourly)
+    rows = []
+    for category, priority in groups:
+        mean = np.mean(
+            [run.evacuated_by_group.get((category, priority), np.zeros(hours)) for run in runs],
+            axis=0,
+        )
+        rows += [
+            {
+                "time": f"{scenario.start + timedelta(hours=h):%Y-%m-%dT%H:%MZ}",
+                "category": category,
+                "priority": priority,
+                "evacuated": round(float(mean[h]), 1),
+            }
+            for h in np.flatnonzero(mean).tolist()
+        ]
+    return pd.DataFrame(rows, columns=["time", "category", "priority", "evacuated"])
+
+
+def hub_table(scenario: Scenario, runs: list[Run]) -> pd.DataFrame:
+    """time, hub, occupancy: the mean over replications, hourly."""
+    mean = np.mean([run.hub_hourly for run in runs], axis=0)
+    return pd.DataFrame(
+        [
+            {
+                "time": f"{scenario.start + timedelta(hours=h):%Y-%m-%dT%H:%MZ}",
+                "hub": hub.name,
+                "occupancy": round(mean[i, h]),
+            }
+            for h in range(mean.shape[1])
+            for i, hub in enumerate(scenario.hubs)
+        ]
+    )
+
+
 def plot_windows(
     path: Path, tables: dict[str, pd.DataFrame], title: str, held_out: list[bool] | None = None
 ) -> None:
@@ -155,8 +193,9 @@ def write_what_if(
     scenarios: dict[str, Scenario],
     runs: dict[str, list[Run]],
 ) -> dict[str, Outcome]:
-    """daily.csv and crowd.csv of the variant (baseline-*.csv beside them), plots and a
-    side-by-side report. `scenarios` and `runs` hold "baseline" and "variant"."""
+    """daily.csv, crowd.csv, hourly.csv (by category and priority) and hubs.csv of the
+    variant (baseline-*.csv beside them), plots and a side-by-side report. `scenarios` and
+    `runs` hold "baseline" (if compared) and "variant"."""
     out.mkdir(parents=True, exist_ok=True)
     tables = {}
     for name, scenario in scenarios.items():
@@ -164,6 +203,8 @@ def write_what_if(
         tables[name] = window_table(scenario.windows, runs[name])
         tables[name].to_csv(out / f"{prefix}daily.csv", index=False)
         crowd_table(scenario, runs[name]).to_csv(out / f"{prefix}crowd.csv", index=False)
+        hourly_table(scenario, runs[name]).to_csv(out / f"{prefix}hourly.csv", index=False)
+        hub_table(scenario, runs[name]).to_csv(out / f"{prefix}hubs.csv", index=False)
     variant = scenarios["variant"]
     plot_windows(out / "daily.png", tables, f"{variant.name}: baseline and variant")
     plot_crowds(out / "crowd.png", variant, runs)
