@@ -18,6 +18,8 @@ from evac.notify.models import Channel, LanguageSource, Send
 from evac.notify.templates import Template
 from evac.notify.worker import Worker
 from evac.people.models import Event, State
+from evac.people.records import RegistrationRecord
+from evac.people.service import add_registration
 from evac.planning.models import PlannedParty
 from evac.vault.audit import AuditEntry
 from tests.notify.world import FIRST, OFFICER, SECOND, build_world
@@ -45,11 +47,12 @@ def deliver(session, session_factory, provider, smtp_server):
     return run
 
 
-def preview(session, operation, template=Template.call_forward, **audience):
+def preview(session, cipher, operation, template=Template.call_forward, **audience):
     chosen = Audience(channels=(Channel.email,), **audience)
     return preview_send(
-        session, actor=OFFICER, operation=operation, template=template, audience=chosen
-    )
+        session, actor=OFFICER, cipher=cipher, operation=operation, template=template,
+        audience=chosen,
+    )  # fmt: skip
 
 
 def send(session, provider, cipher, operation, send_id):
@@ -63,22 +66,26 @@ def send(session, provider, cipher, operation, send_id):
     )
 
 
-def test_a_preview_counts_messages_per_channel_and_language(session, operation, world):
+def test_a_preview_counts_messages_per_channel_and_language(session, cipher, operation, world):
     set_language(
         session, person_id=world.persons["P-SIVVV"][1].id, language="ps", source=LanguageSource.form
     )
-    shown = preview(session, operation, window_start=FIRST)
+    shown = preview(session, cipher, operation, window_start=FIRST)
     assert (shown.parties, shown.people, shown.unreachable_parties) == (2, 3, 0)
     assert shown.counts == Counter({("email", "en"): 1, ("email", "fa-AF"): 1, ("email", "ps"): 1})
-    assert preview(session, operation, window_start=SECOND).people == 1
-    assert preview(session, operation, window_start=FIRST, priorities=(2,)).people == 2
+    assert preview(session, cipher, operation, window_start=SECOND).people == 1
+    assert preview(session, cipher, operation, window_start=FIRST, priorities=(2,)).people == 2
 
 
 def test_a_message_for_one_audience_never_reaches_anothers(
     session, provider, cipher, operation, world, deliver
 ):
-    for_citizens = preview(session, operation, window_start=FIRST, categories=("us_citizen",))
-    for_siv = preview(session, operation, window_start=FIRST, categories=("siv_visa_issued",))
+    for_citizens = preview(
+        session, cipher, operation, window_start=FIRST, categories=("us_citizen",)
+    )
+    for_siv = preview(
+        session, cipher, operation, window_start=FIRST, categories=("siv_visa_issued",)
+    )
 
     send(session, provider, cipher, operation, for_citizens.send_id)
     assert deliver() == ["amcit@example.org"]
@@ -89,7 +96,7 @@ def test_a_message_for_one_audience_never_reaches_anothers(
 def test_a_stale_filter_sends_nothing_to_those_who_left_the_audience(
     session, provider, cipher, operation, world, deliver
 ):
-    shown = preview(session, operation, window_start=FIRST, categories=("siv_visa_issued",))
+    shown = preview(session, cipher, operation, window_start=FIRST, categories=("siv_visa_issued",))
     assert shown.people == 2
     # After the preview, the policy changes: this family is now "other at-risk".
     for decision in session.scalars(select(PersonDecision)):
@@ -107,7 +114,7 @@ def test_a_stale_filter_sends_nothing_to_those_who_left_the_audience(
 def test_a_member_found_ineligible_after_the_preview_is_not_called(
     session, provider, cipher, operation, world, deliver
 ):
-    shown = preview(session, operation, window_start=FIRST)
+    shown = preview(session, cipher, operation, window_start=FIRST)
     siv2 = world.persons["P-SIVVV"][1]
     decision = session.scalar(select(PersonDecision).where(PersonDecision.person_id == siv2.id))
     decision.outcome = Outcome.ineligible  # the party may no longer travel whole
@@ -122,8 +129,12 @@ def test_a_member_found_ineligible_after_the_preview_is_not_called(
 def test_a_person_merged_after_the_preview_gets_nothing_through_the_survivor(
     session, provider, cipher, operation, world, deliver
 ):
-    for_citizens = preview(session, operation, window_start=FIRST, categories=("us_citizen",))
-    for_siv = preview(session, operation, window_start=FIRST, categories=("siv_visa_issued",))
+    for_citizens = preview(
+        session, cipher, operation, window_start=FIRST, categories=("us_citizen",)
+    )
+    for_siv = preview(
+        session, cipher, operation, window_start=FIRST, categories=("siv_visa_issued",)
+    )
     # Linkage finds that the second SIV traveller is the US citizen, listed twice: the
     # survivor now holds both addresses.
     amcit, siv2 = world.persons["P-AMCIT"][0], world.persons["P-SIVVV"][1]
@@ -140,7 +151,7 @@ def test_a_person_merged_after_the_preview_gets_nothing_through_the_survivor(
 def test_a_call_forward_moves_members_once_however_often_it_is_sent(
     session, provider, cipher, operation, world, deliver
 ):
-    first = preview(session, operation, window_start=FIRST)
+    first = preview(session, cipher, operation, window_start=FIRST)
     queued = send(session, provider, cipher, operation, first.send_id)
     assert (queued.parties, queued.messages, queued.called_forward) == (2, 3, 3)
     assert deliver() == ["amcit@example.org", "siv1@example.org", "siv2@example.org"]
@@ -149,7 +160,7 @@ def test_a_call_forward_moves_members_once_however_often_it_is_sent(
     events = session.scalars(select(Event).where(Event.type == "called_forward")).all()
     assert len(events) == 3
 
-    again = preview(session, operation, window_start=FIRST)
+    again = preview(session, cipher, operation, window_start=FIRST)
     resent = send(session, provider, cipher, operation, again.send_id)
 
     assert (resent.messages, resent.called_forward) == (3, 0)  # the message again, no move
@@ -162,7 +173,7 @@ def test_a_call_forward_moves_members_once_however_often_it_is_sent(
 def test_a_send_is_queued_once_and_every_send_is_audited(
     session, provider, cipher, operation, world
 ):
-    shown = preview(session, operation, window_start=FIRST)
+    shown = preview(session, cipher, operation, window_start=FIRST)
     send(session, provider, cipher, operation, shown.send_id)
     with pytest.raises(SendError):
         send(session, provider, cipher, operation, shown.send_id)
@@ -171,21 +182,23 @@ def test_a_send_is_queued_once_and_every_send_is_audited(
     assert session.get(Send, shown.send_id).state == "queued"
 
 
-def test_a_call_forward_needs_a_plan_window(session, operation, world):
+def test_a_call_forward_needs_a_plan_window(session, cipher, operation, world):
     with pytest.raises(SendError):
-        preview(session, operation, categories=("us_citizen",))
+        preview(session, cipher, operation, categories=("us_citizen",))
 
 
 def test_a_warden_notice_reaches_a_category_whatever_the_plan(
     session, provider, cipher, operation, world, deliver
 ):
-    shown = preview(session, operation, template=Template.leave_now, categories=("us_citizen",))
+    shown = preview(
+        session, cipher, operation, template=Template.leave_now, categories=("us_citizen",)
+    )
     send(session, provider, cipher, operation, shown.send_id)
     assert deliver() == ["amcit@example.org"]
     assert world.persons["P-AMCIT"][0].state == State.eligible  # a notice calls nobody forward
 
 
-def test_a_saved_audience_is_resolved_afresh_at_each_preview(session, operation, world):
+def test_a_saved_audience_is_resolved_afresh_at_each_preview(session, cipher, operation, world):
     chosen = Audience(
         window_start=FIRST, categories=("siv_visa_issued",), channels=(Channel.email,)
     )
@@ -194,14 +207,36 @@ def test_a_saved_audience_is_resolved_afresh_at_each_preview(session, operation,
     )
     loaded = saved_audience(session, operation=operation, name="SIV, first window")
     assert loaded == chosen
-    before = preview_send(
-        session, actor=OFFICER, operation=operation, template=Template.call_forward, audience=loaded
-    )
+    before = preview(session, cipher, operation, **_fields(loaded))
     siv2 = world.persons["P-SIVVV"][1]
     session.scalar(
         select(PersonDecision).where(PersonDecision.person_id == siv2.id)
     ).outcome = Outcome.ineligible
-    after = preview_send(
-        session, actor=OFFICER, operation=operation, template=Template.call_forward, audience=loaded
-    )
+    after = preview(session, cipher, operation, **_fields(loaded))
     assert (before.people, after.people) == (2, 0)
+
+
+def _fields(audience: Audience) -> dict:
+    return {
+        "window_start": audience.window_start,
+        "categories": audience.categories,
+        "priorities": audience.priorities,
+    }
+
+
+def test_a_language_column_of_a_list_is_read_and_a_choice_made_later_wins(
+    session, cipher, operation, world
+):
+    staff = world.persons["P-STAFF"][0]
+    registration, _ = add_registration(
+        session,
+        cipher=cipher,
+        source="ngo-list",
+        raw={"Name": "Test staff", "Language": "Pashto"},
+        record=RegistrationRecord(given_name="Test"),
+    )
+    registration.person_id = staff.id
+    session.flush()
+    assert preview(session, cipher, operation, window_start=SECOND).counts == {("email", "ps"): 1}
+    set_language(session, person_id=staff.id, language="en", source=LanguageSource.officer)
+    assert preview(session, cipher, operation, window_start=SECOND).counts == {("email", "en"): 1}

@@ -20,6 +20,7 @@ from evac.notify.models import Channel, SavedAudience
 from evac.operation.models import Operation
 from evac.people.models import Contact, ContactKind, Person, State
 from evac.planning.service import PlannedCall, current_calls
+from evac.vault.service import OperationCipher
 
 CHANNEL_OF = {
     ContactKind.email: Channel.email,
@@ -98,7 +99,9 @@ def call_json(call: PlannedCall) -> dict:
     }
 
 
-def resolve(session: Session, *, operation: Operation, audience: Audience) -> Resolution:
+def resolve(
+    session: Session, *, operation: Operation, audience: Audience, cipher: OperationCipher
+) -> Resolution:
     """The audience as the register and the plan say now."""
     parties = [
         party
@@ -121,7 +124,7 @@ def resolve(session: Session, *, operation: Operation, audience: Audience) -> Re
     }
     travelling = [person for persons in members.values() for person in persons]
     contacts = _contacts(session, [p.id for p in travelling], audience.channels)
-    languages = languages_of(session, persons=travelling)
+    languages = languages_of(session, persons=travelling, cipher=cipher)
     recipients: list[Recipient] = []
     unreachable = 0
     for reference, persons in members.items():

@@ -77,6 +77,7 @@ def send_command(
             shown = preview_send(
                 session,
                 actor=actor,
+                cipher=cipher_of(session),
                 operation=chosen_operation,
                 template=template,
                 audience=audience,

@@ -63,13 +63,19 @@ class Queued:
 
 
 def preview_send(
-    session: Session, *, actor: Actor, operation: Operation, template: Template, audience: Audience
+    session: Session,
+    *,
+    actor: Actor,
+    cipher: OperationCipher,
+    operation: Operation,
+    template: Template,
+    audience: Audience,
 ) -> Preview:
     """Resolve the audience and freeze it as a send's recipients; nothing is sent yet."""
     actor.require(Permission.personal_read)
     if template in (*CALLS, Template.cancellation) and audience.window_start is None:
         raise SendError(f"a {template.value} message needs the plan window it is about")
-    resolution = resolve(session, operation=operation, audience=audience)
+    resolution = resolve(session, operation=operation, audience=audience, cipher=cipher)
     send = Send(
         operation_id=operation.id,
         template=template.value,
@@ -126,7 +132,7 @@ def queue_send(
     if send.state != SendState.previewed:
         raise SendError(f"send {send_id} is {send.state.value}: preview the audience again")
     template = Template(send.template)
-    kept, dropped = recheck(session, operation=operation, send=send)
+    kept, dropped = recheck(session, operation=operation, send=send, cipher=cipher)
     by_party: dict[str, list[Recipient]] = defaultdict(list)
     for recipient in kept:
         by_party[recipient.party_reference].append(recipient)
@@ -165,11 +171,12 @@ def queue_send(
 
 
 def recheck(
-    session: Session, *, operation: Operation, send: Send
+    session: Session, *, operation: Operation, send: Send, cipher: OperationCipher
 ) -> tuple[list[Recipient], Counter[str]]:
     """The send's frozen recipients that the audience, resolved again now, still holds; and
     why the others are left out. Nobody is added: whoever joined since was never previewed."""
-    now = resolve(session, operation=operation, audience=Audience.from_json(send.audience))
+    audience = Audience.from_json(send.audience)
+    now = resolve(session, operation=operation, audience=audience, cipher=cipher)
     current = {r.key for r in now.recipients}
     frozen = session.scalars(
         select(SendRecipient).where(SendRecipient.send_id == send.id).order_by(SendRecipient.id)
@@ -352,6 +359,7 @@ def demo_step(
     client would read it; `evac-demo-files/mail/`), and say how many went."""
     with session_scope(factory) as session:
         operation = session.get(Operation, operation_id)
+        cipher = cipher_for(session, provider=provider, operation_id=operation_id)
         window = first_window(session, operation=operation)
         if window is None:
             return DemoCounts(None, 0, 0, 0, {}, folder)
@@ -359,6 +367,7 @@ def demo_step(
         shown = preview_send(
             session,
             actor=actor,
+            cipher=cipher,
             operation=operation,
             template=Template.call_forward,
             audience=audience,
@@ -367,7 +376,7 @@ def demo_step(
             session,
             actor=actor,
             provider=provider,
-            cipher=cipher_for(session, provider=provider, operation_id=operation_id),
+            cipher=cipher,
             operation=operation,
             send_id=shown.send_id,
         )

@@ -124,7 +124,12 @@ def preview_page(
                 created_by=actor.username,
             )
         shown = preview_send(
-            session, actor=actor, operation=operation, template=template, audience=audience
+            session,
+            actor=actor,
+            cipher=operation_cipher(request, session),
+            operation=operation,
+            template=template,
+            audience=audience,
         )
     except LookupError:
         session.rollback()
