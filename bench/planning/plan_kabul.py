@@ -20,8 +20,9 @@ from pathlib import Path
 from time import perf_counter
 
 from evac.db import make_engine, make_sessionmaker, migrate, session_scope
+from evac.eligibility.service import PlannableParty
 from evac.planning.check import check
-from evac.planning.inputs import PartyToPlan, operation_problem
+from evac.planning.inputs import operation_problem
 from evac.planning.model import build, layout
 from evac.planning.problem import Plan, Problem
 from evac.planning.solve import greedy, solve
@@ -39,14 +40,15 @@ MIX = {
 }
 
 
-def kabul_parties(people: int, rng: random.Random) -> list[PartyToPlan]:
+def kabul_parties(people: int, rng: random.Random) -> list[PlannableParty]:
     """Parties of `people` in all, shuffled (the order they registered in, for FCFS)."""
     parties = []
     for priority, (share, sizes, weights) in MIX.items():
         wanted = round(people * share)
         while wanted > 0:
             size = min(wanted, rng.choices(sizes, weights)[0])
-            parties.append(PartyToPlan(f"P{priority}-{len(parties):06d}", size, priority))
+            reference = f"P{priority}-{len(parties):06d}"
+            parties.append(PlannableParty(reference, size, priority, f"priority {priority}"))
             wanted -= size
     rng.shuffle(parties)
     return parties

@@ -1,7 +1,6 @@
 """The planning problem of an operation: its open gates, its planned sorties, its hubs, and the
 parties to plan, as the same Problem that PROBLEM.json describes."""
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,16 +14,6 @@ from evac.planning.problem import Fixed, Gate, Group, Hub, Problem, Sortie, vali
 SLOT_MINUTES = 60
 AIRSIDE_MINUTES = 120  # ECC processing between the gate and the aircraft door
 NO_LIMIT = 10**9  # a gate or hub without a published figure limits nobody
-
-
-@dataclass(frozen=True)
-class PartyToPlan:
-    """A party as planning sees it (the eligibility register's PlannableParty has these)."""
-
-    reference: str
-    size: int
-    priority: int
-    category: str = ""
 
 
 WEIGHT_RANGE = 1e6  # the first priority's weight over the last's: HiGHS loses precision beyond
