@@ -1,7 +1,7 @@
 """The messages page: compose a message for an audience, preview who gets it (counts per
 channel and language), send it, follow it. And the SMS gateway's delivery callbacks."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request, Response
@@ -60,6 +60,11 @@ LABELS = (
 )
 
 
+def _utc(moment: datetime) -> datetime:
+    """A window as the form sends it back (with its zone); a bare time is taken as UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def _when(lang, operation, moment: datetime) -> str:
     return digits(lang, local_time(operation, moment).strftime("%Y-%m-%d %H:%M"))
 
@@ -110,7 +115,7 @@ def preview_page(
             audience = saved_audience(session, operation=operation, name=saved)
         else:
             audience = Audience(
-                window_start=datetime.fromisoformat(window) if window else None,
+                window_start=_utc(datetime.fromisoformat(window)) if window else None,
                 categories=tuple(category),
                 priorities=tuple(priority),
                 channels=tuple(channel) or (Channel.email, Channel.sms),
