@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import Select, String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from evac.eligibility.ages import BirthSpan, birth_span
@@ -106,20 +106,17 @@ def read_register(session: Session, *, operation_id: int) -> Register:
     """Every person who may travel with what bears on their eligibility (parties: see
     read_parties)."""
     session.flush()  # the reads below go straight to the connection (125,000 rows)
-    persons = (
-        session.connection()
-        .execute(
-            select(
-                Person.id,
-                type_coerce(Person.state, String),
-                Person.category,
-                Person.birth_year,
-                Person.birth_month,
-                Person.birth_day,
-                Person.birth_date_default,
-            ).where(Person.operation_id == operation_id, Person.state.not_in(GONE))
-        )
-        .all()
+    persons = _rows(
+        session,
+        select(
+            Person.id,
+            type_coerce(Person.state, String),
+            Person.category,
+            Person.birth_year,
+            Person.birth_month,
+            Person.birth_day,
+            Person.birth_date_default,
+        ).where(Person.operation_id == operation_id, Person.state.not_in(GONE)),
     )
     as_state = {state.value: state for state in State}
     states = {row[0]: as_state[row[1]] for row in persons}
@@ -131,17 +128,32 @@ def read_register(session: Session, *, operation_id: int) -> Register:
 
 def read_parties(session: Session, *, register: Register, operation_id: int) -> None:
     """The register's parties, as form_parties left them."""
-    placed = session.connection().execute(
+    placed = _rows(
+        session,
         select(PartyMember.party_id, PartyMember.person_id, Party.reference)
         .join(Party, Party.id == PartyMember.party_id)
         .where(Party.operation_id == operation_id)
-        .order_by(PartyMember.party_id, PartyMember.person_id)
+        .order_by(PartyMember.party_id, PartyMember.person_id),
     )
     register.parties.clear()
     for party, person, reference in placed:
         if person in register.states:
             register.parties.setdefault(party, []).append(person)
             register.references[party] = reference
+
+
+def _rows(session: Session, query: Select) -> list[tuple]:
+    """The rows of a query as the driver returns them: at 125,000 persons SQLAlchemy's Row
+    objects cost more than the query. Its parameters are rendered into the SQL, so it is only
+    for queries of ids and fixed words, never of anything a user typed."""
+    connection = session.connection()
+    sql = str(query.compile(connection, compile_kwargs={"literal_binds": True}))
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 @cache
@@ -153,11 +165,12 @@ def _birth(year: int | None, month: int | None, day: int | None, default: bool) 
 
 
 def _households(session: Session, operation_id: int) -> dict[int, list[tuple[int, Role]]]:
-    rows = session.connection().execute(
+    rows = _rows(
+        session,
         select(GroupMember.person_id, GroupMember.group_id, type_coerce(GroupMember.role, String))
         .join(Group, Group.id == GroupMember.group_id)
         .where(Group.operation_id == operation_id)
-        .order_by(GroupMember.group_id, GroupMember.id)
+        .order_by(GroupMember.group_id, GroupMember.id),
     )
     as_role = {role.value: role for role in Role}
     households: dict[int, list[tuple[int, Role]]] = {}
@@ -168,7 +181,8 @@ def _households(session: Session, operation_id: int) -> dict[int, list[tuple[int
 
 def _held(session: Session, operation_id: int) -> dict[int, Held]:
     held: dict[int, Held] = {}
-    documents = session.connection().execute(
+    documents = _rows(
+        session,
         select(
             Document.person_id,
             type_coerce(Document.kind, String),
@@ -178,11 +192,12 @@ def _held(session: Session, operation_id: int) -> dict[int, Held]:
             Document.issued_on,
         )
         .join(Person, Person.id == Document.person_id)
-        .where(Person.operation_id == operation_id)
+        .where(Person.operation_id == operation_id),
     )
     for person, kind, issuer, nationality, status, issued_on in documents:
         _add_document(held.setdefault(person, Held()), kind, issuer, nationality, status, issued_on)
-    claims = session.connection().execute(
+    claims = _rows(
+        session,
         select(
             Registration.person_id,
             Registration.source,
@@ -191,7 +206,7 @@ def _held(session: Session, operation_id: int) -> dict[int, Held]:
         )
         .join(RegistrationClaim, RegistrationClaim.registration_id == Registration.id)
         .where(Registration.operation_id == operation_id, Registration.person_id.is_not(None))
-        .order_by(Registration.id)
+        .order_by(Registration.id),
     )
     for person, source, claim, nationality in claims:
         facts = held.setdefault(person, Held())
@@ -211,7 +226,8 @@ def _add_document(facts: Held, kind: str, issuer, nationality, status, issued_on
         facts.documents.add("siv_visa")
     elif kind == DocumentKind.com_approval and (status == APPROVED or (not status and issued_on)):
         facts.documents.add("com_approval")
-        facts.approval_date = issued_on.isoformat() if issued_on else facts.approval_date
+        # a date object, or its ISO text as SQLite's driver returns it
+        facts.approval_date = str(issued_on)[:10] if issued_on else facts.approval_date
     if nationality and not facts.nationality:
         facts.nationality = nationality
 
