@@ -10,7 +10,7 @@ from rich.table import Table
 
 from evac.config import Settings
 from evac.db import make_engine, make_sessionmaker
-from evac.operation.service import get_operation
+from evac.intake.service import IntakeFailed, current_operation
 from evac.simulation.calibration import calibrate
 from evac.simulation.live import operation_scenario
 from evac.simulation.model import Run, Scenario
@@ -111,7 +111,7 @@ def what_if(
         )
         baseline = _scenario(ctx.obj, operation, plan)
         changed = apply(baseline, variant)
-    except (ValueError, LookupError) as error:  # a bad option, an unknown operation
+    except (ValueError, LookupError, IntakeFailed) as error:  # a bad option, no operation
         raise typer.BadParameter(str(error)) from error
     scenarios = {"baseline": baseline, "variant": changed}
     runs = {
@@ -131,8 +131,10 @@ def what_if(
 @app.command()
 def run(
     ctx: typer.Context,
-    operation: Annotated[str, typer.Option(help="The live operation.")],
     out: Out,
+    operation: Annotated[
+        str | None, typer.Option(help="The live operation (needed if there are several).")
+    ] = None,
     plan: Plan = "current",
     replications: Replications = 20,
     seed: Seed = 1,
@@ -140,13 +142,13 @@ def run(
     """Forecast a live operation's current plan: evacuated per day, crowds, who is left."""
     try:
         scenario = _scenario(ctx.obj, operation, plan)
-    except (ValueError, LookupError) as error:  # a bad option, an unknown operation
+    except (ValueError, LookupError, IntakeFailed) as error:  # a bad option, no operation
         raise typer.BadParameter(str(error)) from error
     runs = run_with_progress(scenario, replications=replications, seed=seed, label="forecast")
     outcomes = write_what_if(out, {"variant": scenario}, {"variant": runs})
     result = outcomes["variant"]
     console.print(
-        f"{operation}: {result.total_mean:,.0f} evacuated by the deadline "
+        f"{scenario.name}: {result.total_mean:,.0f} evacuated by the deadline "
         f"(90% band {result.total_p05:,.0f}-{result.total_p95:,.0f}); left behind: "
         + ", ".join(f"{reason} {n:,.0f}" for reason, n in result.left_behind.items())
     )
@@ -163,7 +165,7 @@ def calibrate_command(seed: Seed = 1) -> None:
     console.print(f"best: {parameters} (sum of squared log errors {loss:.4f})")
 
 
-def _scenario(settings: Settings, operation: str, plan: str | None) -> Scenario:
+def _scenario(settings: Settings, operation: str | None, plan: str | None) -> Scenario:
     """The replay's inputs for kabul-2021 without --plan; else the operation in the database,
     read in a transaction that is rolled back."""
     if plan is not None and plan.lower() != "current":
@@ -173,6 +175,7 @@ def _scenario(settings: Settings, operation: str, plan: str | None) -> Scenario:
     factory = make_sessionmaker(make_engine(settings.database_url))
     with factory() as session:
         try:
-            return operation_scenario(session, operation=get_operation(session, name=operation))
+            found = current_operation(session, name=operation)
+            return operation_scenario(session, operation=found)
         finally:
             session.rollback()
