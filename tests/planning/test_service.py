@@ -16,6 +16,7 @@ from evac.planning.check import check
 from evac.planning.flows import demo_step, run_plan, what_if
 from evac.planning.inputs import operation_problem
 from evac.planning.service import (
+    called_forward,
     current_calls,
     current_plan,
     first_window,
@@ -91,6 +92,7 @@ def test_replanning_keeps_called_parties_and_moves_them_off_a_cancelled_sortie(s
         assert (new.gate, new.window_start) == (old.gate, old.window_start)
         assert (new.sortie == old.sortie) == (old.sortie != cancelled)
     assert cancelled not in {c.sortie for c in after.values()}
+    assert set(called_forward(session, operation=operation, start=START)) == set(called)
 
 
 def test_a_no_show_is_planned_again_from_scratch(session, provider):
@@ -103,6 +105,8 @@ def test_a_no_show_is_planned_again_from_scratch(session, provider):
     run_plan(session, operation=operation, actor="test", start=later, parties=wanted)
     again = {c.party_reference: c for c in current_calls(session, operation=operation)}
     assert again[first.party_reference].window_start >= later
+    # not called to its new window yet: the next plan may move it
+    assert called_forward(session, operation=operation, start=later) == {}
 
 
 def test_what_if_sets_each_change_beside_the_plan(session, provider):

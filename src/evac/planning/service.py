@@ -167,7 +167,7 @@ def save_plan(
                 "departs_at": sortie.departs if sortie else None,
                 "hub": sortie.hub if sortie else None,
                 "left_behind": None if a else reasons.get(party.reference),
-                "called_at": called.get(party.reference) if a else None,
+                "called_at": _still_called(called.get(party.reference), a),
             }
         )
     if rows:
@@ -175,16 +175,30 @@ def save_plan(
     return saved
 
 
-def called_at_by_reference(session: Session, *, operation: Operation) -> dict[str, datetime]:
+def called_at_by_reference(session: Session, *, operation: Operation) -> dict[str, tuple]:
+    """(called_at, gate, window_start) of the current plan's parties called forward."""
     plan = current_plan(session, operation=operation)
     if plan is None:
         return {}
     rows = session.execute(
-        select(PlannedParty.party_reference, PlannedParty.called_at).where(
-            PlannedParty.plan_id == plan.id, PlannedParty.called_at.is_not(None)
-        )
+        select(
+            PlannedParty.party_reference,
+            PlannedParty.called_at,
+            PlannedParty.gate,
+            PlannedParty.window_start,
+        ).where(PlannedParty.plan_id == plan.id, PlannedParty.called_at.is_not(None))
     )
-    return {reference: called_at for reference, called_at in rows}
+    return {reference: (called_at, gate, start) for reference, called_at, gate, start in rows}
+
+
+def _still_called(call: tuple | None, assignment) -> datetime | None:
+    """A call-forward carries over to the new version only where the party keeps the window it
+    was called to (a no-show planned again must be called again)."""
+    if call is None or assignment is None:
+        return None
+    called_at, gate, window_start = call
+    same = (assignment.gate, assignment.window_start) == (gate, window_start)
+    return called_at if same else None
 
 
 @dataclass(frozen=True)
