@@ -8,7 +8,7 @@ families were turned back at the gate together because one member lacked a paper
 behind; neither should happen without someone deciding it.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from evac.eligibility.ages import BirthSpan
@@ -101,7 +101,18 @@ class Judge:
             own = self.own(member.finding)
             minor_alone = member.key in _unaccompanied([member], self.policy, self.as_of)
             self.alone[key] = self._decision(member, own, member.key, False, minor_alone)
-        return replace(self.alone[key], key=member.key, party=member.key)
+        alone = self.alone[key]
+        return Decision(
+            member.key,
+            member.key,
+            alone.outcome,
+            alone.category,
+            alone.basis,
+            alone.priority,
+            alone.reason,
+            alone.unmapped_claim,
+            alone.mixed_party,
+        )
 
     def own(self, finding: Finding) -> Judgement:
         if finding not in self.own_judgements:

@@ -8,7 +8,7 @@ as a difference (how many change, who and why) and applied only when staff ask.
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import Row, String, bindparam, select, type_coerce, update
@@ -194,52 +194,53 @@ def _decide_everyone(
         for decision in decided:
             by_person.setdefault(decision.key, []).append(decision)
         principals[party] = int(decided[0].party)
+        finals = []
         for person in persons:
             own = by_person[str(person)]
             best = own[0] if len(own) == 1 else best_first(own, policy)[0]
             verified = register.states[person] != State.registered or reader.verified(person)
-            results[person] = _result(person, party, best, verified, overrides.get(person))
-        outcomes = {results[person].outcome for person in persons}
-        mixed[party] = len(outcomes) > 1
-        if mixed[party]:
-            for person in persons:
-                results[person] = _noting_mixed(results[person])
+            finals.append((person, best, verified, _final(best, verified, overrides.get(person))))
+        mixed[party] = len({outcome for *_, (outcome, _, _, _) in finals}) > 1
+        for person, best, verified, final in finals:
+            results[person] = _result(person, party, best, verified, final, mixed[party])
     return results, principals, mixed
 
 
-def _result(
-    person: int, party: int, decision: Decision, verified: bool, override: Override | None
-) -> Result:
+Final = tuple[Outcome, str | None, str, int | None]  # outcome, category, reason, override
+
+
+def _final(decision: Decision, verified: bool, override: Override | None) -> Final:
+    """The policy's decision, deferred while the person is not verified, and replaced by an
+    officer's override in force."""
     outcome, reason = decision.outcome, decision.reason.replace(f"; {MIXED_PARTY}", "")
-    category = decision.category
     if not verified and outcome == Outcome.eligible:
         # a claim alone is not enough to go: staff must see a document or a trusted list
         outcome = Outcome.deferred
         reason = f"deferred: not verified (no document seen, no trusted list); would be {reason}"
-    override_id = None
-    if override is not None:
-        outcome, override_id = override.outcome, override.id
-        category = override.category or category
-        on = override.at.date().isoformat()
-        reason = f"{outcome}: override by {override.officer} on {on}: {override.reason}"
-        reason += f" (the policy: {decision.reason})"
-    priority = decision.priority.level if decision.priority else None
+    if override is None:
+        return outcome, decision.category, reason, None
+    on = override.at.date().isoformat()
+    reason = f"{override.outcome}: override by {override.officer} on {on}: {override.reason}"
+    reason += f" (the policy: {decision.reason})"
+    return override.outcome, override.category or decision.category, reason, override.id
+
+
+def _result(
+    person: int, party: int, decision: Decision, verified: bool, final: Final, mixed: bool
+) -> Result:
+    outcome, category, reason, override_id = final
     return Result(
         person,
         party,
         outcome,
         category,
         decision.basis,
-        priority,
-        reason,
+        decision.priority.level if decision.priority else None,
+        f"{reason}; {MIXED_PARTY}" if mixed else reason,
         decision.unmapped_claim,
         override_id,
         verified,
     )
-
-
-def _noting_mixed(result: Result) -> Result:
-    return replace(result, reason=f"{result.reason}; {MIXED_PARTY}")
 
 
 def _current_decisions(session: Session, operation_id: int) -> dict[int, Row]:
