@@ -203,3 +203,21 @@ def test_the_demo_step_evaluates_everyone_and_says_so(session, operation, cipher
     assert summary.startswith("policy us-2021-08-25 (version 1): 2 persons in 2 parties")
     assert "1 eligible" in summary and "1 deferred" in summary
     assert "claims to map: 1 (on 1 registrations)" in summary
+
+
+def test_ages_count_on_the_deadline_of_an_operation_that_is_over(session, operation, cipher):
+    """The test operation's deadline is 31 August 2021: a daughter born in September 2000 is
+    20 then (a derivative), though older than 21 today."""
+    applicant = person(session, cipher, claim="US citizen", documents=(DocumentKind.us_passport,))
+    daughter = person(
+        session,
+        cipher,
+        documents=(DocumentKind.tazkira,),
+        birth_year=2000,
+        birth_month=9,
+        birth_day=1,
+    )
+    household(session, operation, (applicant, Role.principal), (daughter, Role.child))
+    evaluate(session, cipher=cipher, actor=OFFICER)
+    assert _current(session, daughter).outcome == Outcome.eligible
+    assert "under 21" in _current(session, daughter).reason

@@ -287,7 +287,11 @@ def evaluate_command(
     ] = False,
     as_of: Annotated[
         datetime | None,
-        typer.Option(formats=["%Y-%m-%d"], help="Day on which ages count (default: today)."),
+        typer.Option(
+            formats=["%Y-%m-%d"],
+            help="Day on which ages count (default: today, or the deadline of an operation "
+            "that is over).",
+        ),
     ] = None,
     operation: OperationOption = None,
 ) -> None:

@@ -35,6 +35,7 @@ from evac.eligibility.service import (
     last_evaluated_policy,
     unmapped_claims,
 )
+from evac.operation.models import Operation
 from evac.people.lifecycle import event_row
 from evac.people.models import Event, Person, State
 from evac.people.service import insert_rows
@@ -147,7 +148,8 @@ def evaluate(
     progress: Progress = lambda step: None,
 ) -> Evaluation:
     """Decide everyone with the current policy (see the module). Writes only when not a dry
-    run and, if the policy is newer than the last evaluation, `apply_new_policy`."""
+    run and, if the policy is newer than the last evaluation, `apply_new_policy`. Ages count
+    on `as_of`, by default today (or the deadline of an operation that is over)."""
     actor.require(Permission.eligibility_decide)
     operation_id = cipher.operation_id
     progress("reading new registrations' claims")
@@ -164,9 +166,8 @@ def evaluate(
     form_parties(session, operation_id=operation_id, register=register)
     read_parties(session, register=register, operation_id=operation_id)
     progress("deciding")
-    results, principals, mixed = _decide_everyone(
-        session, register, operation_id, policy, as_of or date.today()
-    )
+    day = as_of or _ages_day(session, operation_id)
+    results, principals, mixed = _decide_everyone(session, register, operation_id, policy, day)
     current = _current_decisions(session, operation_id)
     _describe(evaluation, results, mixed, current)
     if dry_run or (evaluation.new_policy and not apply_new_policy):
@@ -176,6 +177,13 @@ def evaluate(
     _apply(session, evaluation, actor, results, principals, mixed, register, current)
     savepoint.commit()
     return evaluation
+
+
+def _ages_day(session: Session, operation_id: int) -> date:
+    """Today, or the deadline of an operation that is over (a rehearsal replaying 2021): its
+    children do not age out of being derivatives while it is replayed."""
+    deadline = session.get(Operation, operation_id).deadline
+    return min(date.today(), deadline.date())
 
 
 def _decide_everyone(
