@@ -10,7 +10,13 @@ from evac.cli import app
 from evac.eligibility.policy import Outcome
 from evac.eligibility.service import PlannableParty, form_parties, plannable_parties
 from evac.operation.models import SortieStatus
-from evac.operation.service import list_hubs, list_sorties, set_sortie_status
+from evac.operation.service import (
+    add_gate_closure,
+    list_gates,
+    list_hubs,
+    list_sorties,
+    set_sortie_status,
+)
 from evac.people.models import Role
 from evac.planning.check import check
 from evac.planning.flows import demo_step, run_plan, what_if
@@ -217,3 +223,23 @@ def test_a_plan_starts_on_the_hour_with_the_beds_departed_sorties_took(session, 
     hub_a.onward_per_day = 150
     problem = operation_problem(session, operation=operation, parties=parties(3), start=later)
     assert {hub.id: hub.occupied for hub in problem.hubs}["Hub A"] == 400 - 150
+
+
+def test_a_gate_is_called_only_in_its_opening_hours_and_outside_its_closures(session, provider):
+    operation = generic_operation(session, provider=provider)  # its clock is UTC
+    north, south = list_gates(session, operation=operation)
+    north.opens_hour, north.closes_hour = 6, 18
+    closed_from = datetime(2030, 1, 1, 8, tzinfo=UTC)
+    add_gate_closure(
+        session, gate=south, starts_at=closed_from, ends_at=operation.deadline, reason="test"
+    )
+    problem = operation_problem(session, operation=operation, parties=parties(3), start=START)
+    windows = problem.windows()
+    assert {w.start.hour for w in windows if w.gate == "North Gate"} == set(range(6, 18))
+    assert max(w.end for w in windows if w.gate == "South Gate") == closed_from
+    run_plan(session, operation=operation, actor="t", start=START, parties=parties(300))
+    for call in current_calls(session, operation=operation):
+        if call.gate == "North Gate":
+            assert 6 <= call.window_start.hour < 18
+        else:
+            assert call.window_end <= closed_from
