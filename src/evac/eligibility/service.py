@@ -302,6 +302,7 @@ def split_party(
     """Take persons out of their party into a new one; both are then the officer's, and
     re-forming from households leaves them as they are."""
     actor.require(Permission.eligibility_decide)
+    reason = _reason(reason)
     party = _party(session, operation_id=operation_id, reference=reference)
     members = set(_member_ids(session, party.id))
     leaving = set(person_ids)
@@ -326,6 +327,7 @@ def split_party(
         session,
         actor,
         "party_split",
+        operation_id,
         sorted(leaving),
         reason,
         {"from": party.reference, "to": new.reference},
@@ -338,6 +340,7 @@ def join_parties(
 ) -> Party:
     """Join parties into the first one named (its reference stays; the others empty)."""
     actor.require(Permission.eligibility_decide)
+    reason = _reason(reason)
     if len(set(references)) < 2:
         raise PartyError("join: name two parties or more")
     parties = [_party(session, operation_id=operation_id, reference=r) for r in references]
@@ -351,6 +354,7 @@ def join_parties(
         session,
         actor,
         "party_joined",
+        operation_id,
         moving,
         reason,
         {"from": [o.reference for o in others], "to": kept.reference},
@@ -363,12 +367,14 @@ def let_party_travel_split(
 ) -> Party:
     """An officer lets a party with mixed outcomes travel: its eligible members go."""
     actor.require(Permission.eligibility_decide)
+    reason = _reason(reason)
     party = _party(session, operation_id=operation_id, reference=reference)
-    party.travels_split_by, party.travels_split_reason = actor.username, _reason(reason)
+    party.travels_split_by, party.travels_split_reason = actor.username, reason
     _record(
         session,
         actor,
         "party_travels_split",
+        operation_id,
         _member_ids(session, party.id),
         reason,
         {"party": party.reference},
@@ -394,12 +400,16 @@ def _reason(reason: str) -> str:
 
 
 def _record(
-    session: Session, actor: Actor, kind: str, persons: list[int], reason: str, data: dict
+    session: Session,
+    actor: Actor,
+    kind: str,
+    operation_id: int,
+    persons: list[int],
+    reason: str,
+    data: dict,
 ) -> None:
     """An officer's change as an event for each person and one audit entry."""
-    reason = _reason(reason)
     at = utcnow()
-    operation_id = session.scalar(select(Person.operation_id).where(Person.id.in_(persons[:1])))
     insert_rows(
         session,
         Event,
@@ -522,7 +532,11 @@ def add_override(
     """An officer's decision for one person, in force over every evaluation until withdrawn
     (an earlier one of the same person is withdrawn by it)."""
     actor.require(Permission.eligibility_decide)
+    reason = _reason(reason)
     _person_of(session, operation_id, person_id)
+    policy = current_policy(session, operation_id=operation_id, actor=actor).policy()
+    if category is not None and category not in policy.categories:
+        raise ValueError(f"{category!r} is not a category of the policy")
     for earlier in active_overrides(
         session, operation_id=operation_id, person_id=person_id
     ).values():
@@ -532,7 +546,7 @@ def add_override(
         person_id=person_id,
         outcome=outcome,
         category=category,
-        reason=_reason(reason),
+        reason=reason,
         officer=actor.username,
     )
     session.add(override)
@@ -541,6 +555,7 @@ def add_override(
         session,
         actor,
         "eligibility_override",
+        operation_id,
         [person_id],
         reason,
         {"outcome": outcome.value, "category": category},
@@ -553,6 +568,7 @@ def withdraw_override(
 ) -> Override:
     """The person's override withdrawn: the policy decides them again at the next evaluation."""
     actor.require(Permission.eligibility_decide)
+    reason = _reason(reason)
     active = active_overrides(session, operation_id=operation_id, person_id=person_id)
     if person_id not in active:
         raise ValueError(f"person {person_id} has no override in force")
@@ -562,6 +578,7 @@ def withdraw_override(
         session,
         actor,
         "eligibility_override_withdrawn",
+        operation_id,
         [person_id],
         reason,
         {"override": override.id},
