@@ -243,3 +243,12 @@ def test_a_gate_is_called_only_in_its_opening_hours_and_outside_its_closures(ses
             assert 6 <= call.window_start.hour < 18
         else:
             assert call.window_end <= closed_from
+
+
+def test_a_running_operation_is_never_planned_in_the_past(session, provider):
+    operation = generic_operation(session, provider=provider)
+    soon = datetime.now(UTC) + timedelta(hours=5)
+    list_sorties(session, operation=operation)[0].departs_at = soon
+    problem = operation_problem(session, operation=operation, parties=parties(1))
+    assert datetime.now(UTC) <= problem.start <= datetime.now(UTC) + timedelta(hours=1)
+    assert problem.start.minute == 0

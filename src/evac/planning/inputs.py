@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from evac.db import utcnow
 from evac.operation.models import Operation, Site, SortieStatus
 from evac.operation.service import list_gate_closures, list_gates, list_hubs, list_sorties
 from evac.planning.assign import occupancy
@@ -25,6 +26,16 @@ def default_weights(priorities: set[int]) -> dict[int, float]:
     lowest = max(priorities | {4})
     step = min(100.0, WEIGHT_RANGE ** (1 / (lowest - 1)))
     return {p: round(step ** (lowest - p), 6) for p in range(1, lowest + 1)}
+
+
+def default_start(operation: Operation, sorties: list) -> datetime:
+    """A day before the first planned sortie, but never in the past while the operation runs
+    (a call-forward for an hour gone by helps nobody); an operation whose deadline has passed
+    (Kabul 2021, a rehearsal) is planned from its beginning."""
+    first = min((s.departs_at for s in sorties), default=operation.deadline)
+    beginning = first - timedelta(days=1)
+    now = utcnow()
+    return max(beginning, now) if now < operation.deadline else beginning
 
 
 def next_hour(moment: datetime) -> datetime:
@@ -89,10 +100,7 @@ def operation_problem(
     hubs = {hub.id: hub for hub in list_hubs(session, operation=operation)}
     every_sortie = list_sorties(session, operation=operation)
     sorties = [s for s in every_sortie if s.status == SortieStatus.planned and s.hub_id in hubs]
-    if start is None:
-        first = min((s.departs_at for s in sorties), default=operation.deadline)
-        start = first - timedelta(days=1)
-    start = next_hour(start)
+    start = next_hour(start or default_start(operation, sorties))
     departed = [s for s in every_sortie if s.status == SortieStatus.departed]
     closures = list_gate_closures(session, operation=operation)
     problem = Problem(
