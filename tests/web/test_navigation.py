@@ -13,17 +13,21 @@ from tests.conftest import TEST_PASSWORD, csrf_token
 PAGE = {"Accept": "text/html"}
 EVERY_SECTION = {
     "/search", "/linkage/review", "/intake/upload", "/imports", "/referrals", "/dashboard",
-    "/plan", "/status", "/api/v1/audit/entries",
+    "/eligibility", "/plan", "/status", "/api/v1/audit/entries",
 }  # fmt: skip
 STAFF = {
-    "/search", "/linkage/review", "/intake/upload", "/imports", "/dashboard", "/plan", "/status",
+    "/search", "/linkage/review", "/intake/upload", "/imports", "/dashboard", "/eligibility",
+    "/plan", "/status",
 }  # fmt: skip
 EXPECTED = {
     Role.administrator: ("/search", EVERY_SECTION),
     Role.officer: ("/search", STAFF),
     Role.partner: ("/search", {"/search", "/intake/upload", "/imports", "/referrals"}),
-    Role.planner: ("/search", {"/search", "/dashboard", "/plan", "/status"}),
-    Role.auditor: ("/dashboard", {"/dashboard", "/plan", "/status", "/api/v1/audit/entries"}),
+    Role.planner: ("/search", {"/search", "/dashboard", "/eligibility", "/plan", "/status"}),
+    Role.auditor: (
+        "/dashboard",
+        {"/dashboard", "/eligibility", "/plan", "/status", "/api/v1/audit/entries"},
+    ),
     Role.gate_agent: ("/workspace", set()),
 }
 
