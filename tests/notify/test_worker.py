@@ -1,5 +1,6 @@
 """The outbox and its worker against a real SMTP server: delivery, retries, and a crash."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -9,7 +10,7 @@ from evac.notify.channels import Delivery, Outgoing, RateLimit, SmtpTransport
 from evac.notify.models import Channel, OutboxMessage, Status
 from evac.notify.outbox import NewMessage, outbox_counts, queue_messages
 from evac.notify.templates import Template
-from evac.notify.worker import Worker, WorkerSettings
+from evac.notify.worker import Worker, WorkerSettings, claim
 
 NOW = WorkerSettings(first_retry=timedelta(0), lease=timedelta(minutes=2))
 
@@ -187,3 +188,41 @@ def test_a_rate_limit_waits_once_the_burst_is_spent():
     for _ in range(4):
         limit.wait()
     assert waits == [0.5, 1.0]  # two free, then each half a second after the last
+
+
+class SlowTransport:
+    """Takes longer over each message than a claim's lease, and checks as each message
+    starts that no other worker could take what this one still holds."""
+
+    channel = Channel.email
+
+    def __init__(self, session_factory) -> None:
+        self.session_factory = session_factory
+        self.taken_by_another: list[int] = []
+
+    def deliver(self, message: Outgoing) -> Delivery:
+        with self.session_factory() as other:
+            taken = claim(other, channel=Channel.email, limit=10, lease=timedelta(minutes=2))
+            self.taken_by_another += [c.id for c in taken]
+            other.rollback()
+        time.sleep(SLOW.total_seconds())
+        return Delivery(status="sent")
+
+    def close(self) -> None:
+        pass
+
+
+SLOW = timedelta(seconds=3)
+
+
+def test_a_slow_worker_keeps_its_claims_while_it_works(session, session_factory, provider, cipher):
+    queue_messages(session, cipher=cipher, messages=warden_notices(2))
+    session.commit()
+    slow = SlowTransport(session_factory)
+    settings = WorkerSettings(batch=2, record_every=1, lease=SLOW - timedelta(seconds=1))
+    worker = Worker(
+        session_factory, provider=provider, transports={Channel.email: slow}, settings=settings
+    )
+
+    assert worker.run().sent == 2
+    assert slow.taken_by_another == []  # the second message's lease was renewed in time

@@ -1,8 +1,9 @@
 """The outbox worker: claims queued messages, sends them, records what happened, retries
 with backoff.
 
-A claimed message is `in_flight` with a lease. If the worker dies, the lease runs out and
-another worker (or the same one restarted) claims the message again: it is sent again with
+A claimed message is `in_flight` with a lease, renewed as the worker goes through its batch.
+If the worker dies, the lease runs out and another worker (or the same one restarted) claims
+the message again: it is sent again with
 the Message-ID it was queued with. Outcomes are recorded every `record_every` sends, so a
 crash re-sends at most those sent since the last record (sent twice only if in flight at the
 crash). On PostgreSQL several workers share the outbox (`FOR UPDATE SKIP LOCKED`); on SQLite
@@ -165,6 +166,9 @@ class Worker:
             outcomes = [self._send(message) for message in claimed[start : start + step]]
             with session_scope(self.factory) as session:
                 record(session, outcomes=outcomes)
+                renew(
+                    session, ids=[c.id for c in claimed[start + step :]], lease=self.settings.lease
+                )
         return len(claimed)
 
     def _send(self, message: Claimed) -> dict:
@@ -229,6 +233,18 @@ def _sent(message: Claimed, delivery: Delivery) -> dict:
 
 def _failed(message: Claimed, error: str) -> dict:
     return {"id": message.id, "status": Status.failed, "lease_until": None, "last_error": error}
+
+
+def renew(session: Session, *, ids: list[int], lease: timedelta) -> None:
+    """Extend the lease of claimed messages not yet sent: a worker that is alive but slow (a
+    throttled gateway, a busy machine) must not see another worker take its claims."""
+    if ids:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids), OutboxMessage.status == Status.in_flight)
+            .values(lease_until=utcnow() + lease)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def record(session: Session, *, outcomes: list[dict]) -> None:
