@@ -377,3 +377,15 @@ def test_among_the_best_plans_people_fly_soonest():
     plan, by_group = planned(data, method="aggregate")
     assert {a.sortie for a in by_group.values()} == {"EARLY"}
     assert plan.objective == plan.bound
+
+
+def test_the_exact_plan_also_flies_people_soonest():
+    data = problem(
+        groups=[party(f"P{n}", 3, priority=1 + n % 3) for n in range(6)],
+        sorties=[
+            {"id": "LATE", "departs": at(10), "seats": 100, "hub": "H"},
+            {"id": "EARLY", "departs": at(4), "seats": 100, "hub": "H"},
+        ],
+    )
+    plan, by_group = planned(data, method="exact")
+    assert {a.sortie for a in by_group.values()} == {"EARLY"} and plan.method == "exact"

@@ -46,7 +46,8 @@ def solve(problem: Problem, *, method: str = "auto", time_limit: float | None = 
         solution = model.program.solve(relax=False, time_limit=remaining)
     if solution is not None and solution.outcome in (Outcome.optimal, Outcome.time_limit):
         used = "exact" if solution.outcome == Outcome.optimal else "exact, stopped at time limit"
-        loads = from_counts(problem, plan_layout, *_counts(model, solution.values, windows=True))
+        soonest = soonest_of_the_best(problem, model, solution, relax=False, time_limit=remaining)
+        loads = from_counts(problem, plan_layout, *_counts(model, soonest, windows=True))
     else:
         used = "aggregate"
         soonest = soonest_of_the_best(problem, model, relaxed)
@@ -60,10 +61,17 @@ def solve(problem: Problem, *, method: str = "auto", time_limit: float | None = 
     )
 
 
-def soonest_of_the_best(problem: Problem, model: PlanModel, best: Solution) -> np.ndarray:
-    """Among the relaxation's plans worth as much as `best`, one that flies people soonest:
-    every hour before the deadline is an hour less for a crowd, a bomb or a closed gate to
-    stop them."""
+def soonest_of_the_best(
+    problem: Problem,
+    model: PlanModel,
+    best: Solution,
+    *,
+    relax: bool = True,
+    time_limit: float | None = None,
+) -> np.ndarray:
+    """Among the plans worth as much as `best` (of the relaxation, or of the integer program
+    unless `relax`), one that flies people soonest: every hour before the deadline is an hour
+    less for a crowd, a bomb or a closed gate to stop them."""
     program = replace(
         model.program,
         cost=[0.0] * model.program.columns,
@@ -82,8 +90,11 @@ def soonest_of_the_best(problem: Problem, model: PlanModel, best: Solution) -> n
         for (owner, sortie), column in columns.items():
             left = (problem.deadline - model.layout.sorties[sortie].departs).total_seconds()
             program.cost[column] = key_sizes[owner] * left / span
-    solution = program.solve(relax=True)
-    return solution.values if solution.outcome == Outcome.optimal else best.values
+    solution = program.solve(relax=relax, time_limit=time_limit)
+    found = solution.outcome == Outcome.optimal or (
+        not relax and solution.outcome == Outcome.time_limit
+    )
+    return solution.values if found else best.values
 
 
 def _refuse_unsolved(outcome: Outcome) -> None:
