@@ -252,6 +252,8 @@ def _party_principal(
     if not principals:
         return members[0].key
     keys = {member.key for member, _ in principals.values()}
+    if len(keys) == 1:  # one household, or households that share their principal
+        return next(iter(keys))
     candidates = [
         (OUTCOME_ORDER[judgement.outcome], index, member.key)
         for index, (member, judgement) in enumerate(zip(members, judgements, strict=True))

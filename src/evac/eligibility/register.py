@@ -257,9 +257,12 @@ class Reader:
         """The person's own category: their documents, else the best of their claims."""
         facts = self.register.held.get(person) or Held()
         documents = frozenset(facts.documents)
+        if len(facts.claims) <= 1:  # most persons: one claim, or none
+            claim = facts.claims[0] if facts.claims else self._given_by_staff(person, facts)
+            return self._finding(claim, facts.nationality, documents, facts.approval_date)
         findings = [
             self._finding(claim, facts.nationality, documents, facts.approval_date)
-            for claim in facts.claims or [self._given_by_staff(person, facts)]
+            for claim in facts.claims
         ]
         mapped = [finding for finding in findings if finding.category]
         if not mapped:
