@@ -61,6 +61,9 @@ def test_an_officer_evaluates_explains_overrides_and_splits_from_the_command_lin
     )
     assert "mixed outcomes" in explained  # the brother's claim is not mapped yet
     assert "Ex-police: 1" in run("claims")
+    status = runner.invoke(app, ["status"], env=env).output
+    assert "siv_com_approved" in status and "undecided" in status  # the brother, until mapped
+    assert "does not map" in status and "Ex-police: 1" in status
 
     policy = tmp_path / "policy.yaml"
     policy.write_text(
