@@ -79,7 +79,9 @@ def upgrade() -> None:
             name=op.f("fk_notify_audience_operation_id_operation"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notify_audience")),
-        sa.UniqueConstraint("operation_id", "name", name=op.f("uq_notify_audience_operation_id")),
+        sa.UniqueConstraint(
+            "operation_id", "name", name=op.f("uq_notify_audience_operation_id_name")
+        ),
     )
     op.create_table(
         "notify_language",
