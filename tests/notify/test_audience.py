@@ -17,6 +17,7 @@ from evac.notify.languages import set_language
 from evac.notify.models import Channel, LanguageSource, Send
 from evac.notify.templates import Template
 from evac.notify.worker import Worker
+from evac.passes.models import TravelPass
 from evac.people.models import Event, State
 from evac.people.records import RegistrationRecord
 from evac.people.service import add_registration
@@ -240,3 +241,43 @@ def test_a_language_column_of_a_list_is_read_and_a_choice_made_later_wins(
     assert preview(session, cipher, operation, window_start=SECOND).counts == {("email", "ps"): 1}
     set_language(session, person_id=staff.id, language="en", source=LanguageSource.officer)
     assert preview(session, cipher, operation, window_start=SECOND).counts == {("email", "en"): 1}
+
+
+def live_passes(session) -> dict[str, list]:
+    passes: dict[str, list] = {}
+    for row in session.scalars(select(TravelPass).where(TravelPass.revoked_at.is_(None))):
+        passes.setdefault(row.party_reference, []).append(row.window_start)
+    return passes
+
+
+def test_a_cancellation_revokes_the_pass_it_says_no_longer_works(
+    session, provider, cipher, operation, world, deliver
+):
+    called = preview(session, cipher, operation, window_start=FIRST)
+    send(session, provider, cipher, operation, called.send_id)
+    assert live_passes(session) == {"P-AMCIT": [FIRST], "P-SIVVV": [FIRST]}
+    cancel = preview(
+        session, cipher, operation, template=Template.cancellation, window_start=FIRST,
+        categories=("us_citizen",),
+    )  # fmt: skip
+    send(session, provider, cipher, operation, cancel.send_id)
+    assert live_passes(session) == {"P-SIVVV": [FIRST]}
+    assert deliver().count("amcit@example.org") == 2  # the call, then its cancellation
+
+
+def test_a_change_issues_a_new_pass_and_revokes_the_earlier_one(
+    session, provider, cipher, operation, world
+):
+    called = preview(session, cipher, operation, window_start=SECOND)
+    send(session, provider, cipher, operation, called.send_id)
+    assert live_passes(session) == {"P-STAFF": [SECOND]}
+    planned = session.scalar(select(PlannedParty).where(PlannedParty.party_reference == "P-STAFF"))
+    planned.window_start, planned.window_end = FIRST, SECOND  # the plan moves the party earlier
+    session.commit()
+    change = preview(
+        session, cipher, operation, template=Template.change, window_start=FIRST,
+        categories=("local_staff",),
+    )  # fmt: skip
+    queued = send(session, provider, cipher, operation, change.send_id)
+    assert queued.messages == 1
+    assert live_passes(session) == {"P-STAFF": [FIRST]}

@@ -3,6 +3,7 @@ audience again, issue each party's pass, queue its messages, mark its members ca
 """
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +21,8 @@ from evac.notify.outbox import NewMessage, queue_messages
 from evac.notify.templates import Template, call_values, window_values
 from evac.notify.worker import Worker
 from evac.operation.models import Operation
-from evac.passes.service import issue_pass
+from evac.passes.models import TravelPass
+from evac.passes.service import issue_pass, revoke_pass
 from evac.people.lifecycle import IllegalTransition, transition
 from evac.people.models import Contact, Document, DocumentKind, Person, State
 from evac.planning.service import first_window, mark_called
@@ -217,9 +219,28 @@ def _party_call(
     """The values of the party's message (with its pass for a call-forward), and how many of
     its members this call moved to called_forward."""
     if template == Template.cancellation:
-        return window_values(**_window(call), time_zone=operation.time_zone), 0
+        window = _window(call)
+        _revoke_passes(
+            session,
+            actor=actor,
+            operation=operation,
+            reference=reference,
+            windows=lambda start: start == window["window_start"],
+            reason="call-forward cancelled",
+        )
+        return window_values(**window, time_zone=operation.time_zone), 0
     if template not in CALLS:
         return {}, 0
+    window = _window(call)
+    if template == Template.change:
+        _revoke_passes(
+            session,
+            actor=actor,
+            operation=operation,
+            reference=reference,
+            windows=lambda start: start != window["window_start"],
+            reason="call-forward changed",
+        )
     members = _travelling_members(session, operation=operation, reference=reference)
     issued = issue_pass(
         session,
@@ -227,7 +248,7 @@ def _party_call(
         operation=operation,
         party_reference=reference,
         gate=call["gate"],
-        **_window(call),
+        **window,
         document_numbers=_document_numbers(session, cipher=cipher, persons=members),
         head_count=len(members),
     )
@@ -239,13 +260,42 @@ def _party_call(
     )
     values = call_values(
         gate=call["gate"],
-        **_window(call),
+        **window,
         time_zone=operation.time_zone,
         travellers=len(members),
         pass_text=issued.text,
         short_code=issued.short_code,
     )
     return values, moved
+
+
+def _revoke_passes(
+    session: Session,
+    *,
+    actor: Actor,
+    operation: Operation,
+    reference: str,
+    windows: Callable[[datetime], bool],
+    reason: str,
+) -> None:
+    """Revoke the party's live passes of the windows chosen: the message tells the party
+    its earlier pass no longer works, and the gates must agree."""
+    live = session.execute(
+        select(TravelPass.pass_id, TravelPass.window_start).where(
+            TravelPass.operation_id == operation.id,
+            TravelPass.party_reference == reference,
+            TravelPass.revoked_at.is_(None),
+        )
+    ).all()
+    for pass_id, window_start in live:
+        if windows(window_start):
+            revoke_pass(
+                session,
+                actor=actor,
+                operation=operation,
+                pass_id=bytes.fromhex(pass_id),
+                reason=reason,
+            )
 
 
 def _window(call: dict) -> dict[str, datetime]:
