@@ -70,3 +70,35 @@ def test_an_officer_reads_counts_a_decision_its_history_claims_and_the_policy(
         planner = auth_headers(UserRole.planner)
         assert client.get("/eligibility", headers=planner).status_code == 200
         assert client.get(f"/eligibility/persons/{wife.id}", headers=planner).status_code == 403
+
+
+def test_an_officer_overrides_and_withdraws_on_the_person_page(
+    settings, session, operation, cipher, auth_headers
+):
+    brother = person(session, cipher, documents=(DocumentKind.tazkira,))
+    evaluate(session, cipher=cipher, actor=OFFICER, as_of=date(2021, 8, 25))
+    session.commit()
+    officer = auth_headers(UserRole.officer)
+    page = f"/eligibility/persons/{brother.id}"
+    with TestClient(create_app(settings)) as client:
+        assert 'action="' + page + '/override"' in client.get(page, headers=officer).text
+        posted = client.post(
+            f"{page}/override",
+            headers=officer,
+            data={"outcome": "eligible", "reason": "named in a threat letter"},
+        )
+        assert posted.url.path == page
+        assert "threat letter" in posted.text and 'id="override"' in posted.text
+        withdrawn = client.post(
+            f"{page}/override",
+            headers=officer,
+            data={"withdraw": "true", "reason": "not confirmed"},
+        )
+        assert 'id="override"' not in withdrawn.text
+        assert "no document, claim or nationality" in withdrawn.text.split('id="reason"')[1]
+        planner = auth_headers(UserRole.planner)
+        refused = client.post(
+            f"{page}/override", headers=planner, data={"outcome": "eligible", "reason": "x"}
+        )
+        assert refused.status_code == 403
+        assert 'id="decide"' not in client.get(page, headers=auth_headers(UserRole.auditor)).text

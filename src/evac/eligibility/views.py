@@ -1,14 +1,18 @@
 """Eligibility pages: decisions counted (by category, priority and partner), one person's
 decision and its history, the claims still to map, and the policy in force (read only)."""
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from evac.auth.deps import ActorDep
 from evac.auth.permissions import Permission
 from evac.deps import LanguageDep, SessionDep, chosen_operation, render
-from evac.eligibility.policy import default_policy, default_policy_text
+from evac.eligibility.flows import decide_again
+from evac.eligibility.policy import Outcome, default_policy, default_policy_text
 from evac.eligibility.service import (
+    add_override,
     decision_counts,
     decision_history,
     last_evaluated_policy,
@@ -16,7 +20,9 @@ from evac.eligibility.service import (
     party_of,
     policy_history,
     unmapped_claims,
+    withdraw_override,
 )
+from evac.intake.views import operation_cipher
 from evac.people.models import Person
 from evac.vault.audit import record_access
 
@@ -78,7 +84,49 @@ def person_page(
         history=decision_history(session, person_id=person_id),
         party=party_of(session, person_id=person_id),
         versions=versions,
+        may_decide=actor.can(Permission.eligibility_decide),
+        outcomes=list(Outcome),
     )
+
+
+@router.post("/eligibility/persons/{person_id}/override")
+def override_submit(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    person_id: int,
+    reason: Annotated[str, Form(max_length=500)],
+    outcome: Annotated[Outcome | None, Form()] = None,
+    withdraw: Annotated[bool, Form()] = False,
+):
+    """An officer's override (or its withdrawal), then everyone decided again under the
+    policy the decisions follow; back to the person's page."""
+    actor.require(Permission.eligibility_decide)
+    cipher = operation_cipher(request, session)
+    try:
+        if withdraw:
+            withdraw_override(
+                session,
+                operation_id=cipher.operation_id,
+                person_id=person_id,
+                reason=reason,
+                actor=actor,
+            )
+        elif outcome is not None:
+            add_override(
+                session,
+                operation_id=cipher.operation_id,
+                person_id=person_id,
+                outcome=outcome,
+                reason=reason,
+                actor=actor,
+            )
+        else:
+            raise ValueError("choose an outcome, or withdraw the override")
+    except ValueError as error:
+        raise HTTPException(422, str(error)) from error
+    decide_again(session, cipher=cipher, actor=actor)
+    return RedirectResponse(f"/eligibility/persons/{person_id}", status_code=303)
 
 
 @router.get("/eligibility/claims", response_class=HTMLResponse)
