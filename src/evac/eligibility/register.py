@@ -1,12 +1,11 @@
 """What the register holds about persons, read in bulk as eligibility's members.
 
 A person's evidence is everything linkage joined to them: the documents of all their
-registrations (documents.py's kinds, in clear) and every claim their sources wrote. Claims sit
+registrations (the `document` table: kinds in clear) and every claim their sources wrote. Claims sit
 inside the sealed registration records: each is read once into `eligibility_claim`, so a policy
 change re-decides 125,000 persons without decrypting anything.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -45,9 +44,7 @@ POLICY_DOCUMENTS = {
 APPROVED = "approved"
 
 
-def read_new_claims(
-    session: Session, *, cipher: OperationCipher, progress: Callable[[int], None] = lambda n: None
-) -> int:
+def read_new_claims(session: Session, *, cipher: OperationCipher) -> int:
     """Read the claims of registrations not read yet (see the module); how many were read."""
     known = select(RegistrationClaim.registration_id).where(
         RegistrationClaim.registration_id == Registration.id
@@ -66,15 +63,19 @@ def read_new_claims(
                 "registration_id": registration_id,
                 "operation_id": cipher.operation_id,
                 "claim": claim,
-                "nationality": record.nationality,
+                "nationality": _country(record.nationality),
             }
         )
     for start in range(0, len(rows), RECORDS_PER_BATCH):
         session.execute(
             RegistrationClaim.__table__.insert(), rows[start : start + RECORDS_PER_BATCH]
         )
-        progress(min(len(rows), start + RECORDS_PER_BATCH))
     return len(rows)
+
+
+def _country(code: str | None) -> str | None:
+    """An ISO alpha-3 code as intake writes it; anything else is no nationality."""
+    return code if code and len(code) == 3 and code.isalpha() else None
 
 
 @dataclass
