@@ -32,9 +32,6 @@ from evac.eligibility.policy import (
     default_policy_text,
     parse_policy,
 )
-from evac.eligibility.register import (
-    GONE as GONE,
-)  # persons who travel with no one (passes reads it)
 from evac.eligibility.register import Register, read_register
 from evac.operation.models import Operation
 from evac.people.lifecycle import event_row
