@@ -9,6 +9,7 @@ from evac.eligibility.models import (
     PolicyVersion,
     RegistrationClaim,
 )
+from evac.gate.models import CheckIn, Conflict, Evacuee, StationEvent, SupervisorOverride
 from evac.intake.models import ImportBatch, MappingProfile, RejectedRow
 from evac.linkage.models import LinkDecision, LinkHistory, ModelRun, ReviewItem, SearchKey
 from evac.notify.models import (
@@ -48,8 +49,11 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "AuditHead",
+    "CheckIn",
+    "Conflict",
     "Contact",
     "Document",
+    "Evacuee",
     "Event",
     "GateClosure",
     "Group",
@@ -84,6 +88,8 @@ __all__ = [
     "SigningKey",
     "Site",
     "Sortie",
+    "StationEvent",
+    "SupervisorOverride",
     "TravelPass",
     "User",
 ]

@@ -1,0 +1,1 @@
+"""The gate: check-in, ECC stations, conflicts for a supervisor, accountability."""
