@@ -4,8 +4,9 @@ SMTP server; one worker killed (SIGKILL) mid-run and restarted; counted at the s
     .venv/bin/python bench/notify/outbox.py [--messages 100000] [--per-party 2] [--workers 2]
 
 What runs, on a throwaway PostgreSQL cluster:
-  queue     for each party: its pass issued (evac.passes.service.issue_pass: Ed25519, stored)
-            and one call-forward per contact queued in the outbox (recipient and values
+  queue     a thousand parties at a time: their passes issued in one call
+            (evac.passes.service.issue_passes: Ed25519, stored in one INSERT), and one
+            call-forward per contact queued in the outbox (recipient and values
             encrypted), in Dari, Pashto and English, as evac.notify.flows.queue_send does; the
             audience is not resolved from a register (that is the audience tests' part)
   deliver   `--workers` worker processes (FOR UPDATE SKIP LOCKED) render each message (the
@@ -171,55 +172,60 @@ def queue_all(url, master_key, operation_id, parties, per_party, done) -> None:
         with factory() as session:
             operation = session.get(Operation, operation_id)
             cipher = cipher_for(session, provider=provider, operation_id=operation_id)
-            messages = []
-            for number in range(first, min(first + 1000, parties)):
-                messages += _party_messages(session, provider, operation, number, per_party)
-            _queue(session, cipher, messages)
+            numbers = range(first, min(first + 1000, parties))
+            _queue(
+                session, cipher, _call_forwards(session, provider, operation, numbers, per_party)
+            )
             session.commit()
     engine.dispose()
     done.set()
 
 
-def _party_messages(session, provider, operation, number: int, per_party: int) -> list:
+def _call_forwards(session, provider, operation, numbers: range, per_party: int) -> list:
+    """The parties' passes, issued in one call as evac.notify.flows.queue_send does, and one
+    call-forward per contact."""
     from evac.notify.models import Channel
     from evac.notify.outbox import NewMessage
     from evac.notify.templates import Template, call_values
-    from evac.passes.service import issue_pass
+    from evac.passes.service import PassRequest, issue_passes
 
-    window_start = START + timedelta(hours=2 * (number % 80))
-    window_end = window_start + timedelta(hours=2)
-    gate = GATES[number % len(GATES)]
-    travellers = 1 + number % 6
-    issued = issue_pass(
-        session,
-        provider=provider,
-        operation=operation,
-        party_reference=f"P-{number:06d}",
-        gate=gate,
-        window_start=window_start,
-        window_end=window_end,
-        document_numbers=[f"P{number:06d}{i}" for i in range(travellers)],
-    )
-    values = call_values(
-        gate=gate,
-        window_start=window_start,
-        window_end=window_end,
-        time_zone="Asia/Kabul",
-        travellers=travellers,
-        pass_text=issued.text,
-        short_code=issued.short_code,
-    )
-    return [
-        NewMessage(
-            channel=Channel.email,
-            recipient=f"family{number}.{contact}@example.org",
-            language=LANGUAGES[(number + contact) % len(LANGUAGES)],
-            template=Template.call_forward,
-            values=values,
-            idempotency_key=f"bench:{number}:{contact}",
+    requests = []
+    for number in numbers:
+        window_start = START + timedelta(hours=2 * (number % 80))
+        travellers = [f"P{number:06d}{i}" for i in range(1 + number % 6)]
+        requests.append(
+            PassRequest(
+                party_reference=f"P-{number:06d}",
+                gate=GATES[number % len(GATES)],
+                window_start=window_start,
+                window_end=window_start + timedelta(hours=2),
+                document_numbers=travellers,
+            )
         )
-        for contact in range(per_party)
-    ]
+    issued = issue_passes(session, provider=provider, operation=operation, requests=requests)
+    messages = []
+    for number, request, party_pass in zip(numbers, requests, issued, strict=True):
+        values = call_values(
+            gate=request.gate,
+            window_start=request.window_start,
+            window_end=request.window_end,
+            time_zone="Asia/Kabul",
+            travellers=request.count,
+            pass_text=party_pass.text,
+            short_code=party_pass.short_code,
+        )
+        messages += [
+            NewMessage(
+                channel=Channel.email,
+                recipient=f"family{number}.{contact}@example.org",
+                language=LANGUAGES[(number + contact) % len(LANGUAGES)],
+                template=Template.call_forward,
+                values=values,
+                idempotency_key=f"bench:{number}:{contact}",
+            )
+            for contact in range(per_party)
+        ]
+    return messages
 
 
 def _queue(session, cipher, messages) -> None:
@@ -289,7 +295,8 @@ def anchor(url, master_key, operation_id, smtp_port, count: int) -> float:
     engine = make_engine(url)
     with make_sessionmaker(engine)() as session:
         operation = session.get(Operation, operation_id)
-        [message] = _party_messages(session, LocalKeyProvider(master_key), operation, 10**6, 1)
+        provider = LocalKeyProvider(master_key)
+        [message] = _call_forwards(session, provider, operation, range(10**6, 10**6 + 1), 1)
         session.rollback()  # the anchor's pass is not kept
     engine.dispose()
     content = render(message.template, message.values, language_code="fa-AF", channel=Channel.email)
@@ -322,10 +329,8 @@ def stage_costs(url, master_key, operation_id, samples: int = 50) -> None:
         operation = session.get(Operation, operation_id)
         provider = LocalKeyProvider(master_key)
         started = time.process_time()
-        messages = [
-            _party_messages(session, provider, operation, 2 * 10**6 + n, 1)[0]
-            for n in range(samples)
-        ]
+        numbers = range(2 * 10**6, 2 * 10**6 + samples)
+        messages = _call_forwards(session, provider, operation, numbers, 1)
         issuing = time.process_time() - started
         session.rollback()
     engine.dispose()

@@ -12,7 +12,9 @@ from evac.auth.permissions import cli_actor
 from evac.passes.format import pass_id_from_short_code
 from evac.passes.models import TravelPass
 from evac.passes.service import (
+    PassRequest,
     issue_pass,
+    issue_passes,
     qr_png,
     revocation_list,
     revoke_pass,
@@ -74,6 +76,40 @@ def test_issuing_again_gives_the_same_pass_unless_something_changed(session, pro
         keys=keys_of(session, provider, operation),
     )[1]
     assert revoked == {bytes.fromhex(first.pass_id)}
+
+
+def test_passes_issued_in_bulk_are_those_issued_one_by_one(session, provider, operation):
+    """A call-forward issues its passes in one call: each verifies as if issued alone, an
+    unchanged one is kept and a changed one replaces the old, in the order asked."""
+    kept = issue(session, provider, operation)
+    replaced = issue(session, provider, operation, party_reference="P-9XW3T")
+
+    def request(reference, gate="North Gate"):
+        return PassRequest(reference, gate, START, END, PASSPORTS, head_count=3)
+
+    requests = [request("P-7KQ2M")] + [request(f"P-B{n:04d}") for n in range(5)]
+    requests.append(request("P-9XW3T", gate="Abbey Gate"))
+    issued = issue_passes(session, provider=provider, operation=operation, requests=requests)
+    assert len(issued) == len(requests) and len({p.pass_id for p in issued}) == len(requests)
+    assert issued[0] == issue(session, provider, operation, head_count=3)
+    assert kept.pass_id != issued[0].pass_id  # the head count changed: a new pass
+    assert session.get(TravelPass, replaced.pass_id).revoked_at is not None
+    keys = keys_of(session, provider, operation)
+    for asked, given in zip(requests, issued, strict=True):
+        verdict = verify_pass(
+            given.text, keys=keys, at=DURING, gate=asked.gate, documents=PASSPORTS, people=3
+        )
+        assert verdict.admitted and verdict.claims.party_reference == asked.party_reference
+    stored = session.scalars(select(TravelPass.pass_id).where(TravelPass.revoked_at.is_(None)))
+    assert set(stored) == {p.pass_id for p in issued}
+
+
+def test_a_bulk_issue_checks_every_request_before_writing_any(session, provider, operation):
+    good = PassRequest("P-7KQ2M", "North Gate", START, END, PASSPORTS)
+    backwards = PassRequest("P-9XW3T", "North Gate", END, START, PASSPORTS)
+    with pytest.raises(ValueError, match="must end after it starts"):
+        issue_passes(session, provider=provider, operation=operation, requests=[good, backwards])
+    assert session.scalar(select(TravelPass)) is None
 
 
 def test_a_revoked_pass_is_flagged_from_the_signed_list(session, provider, operation):
