@@ -31,6 +31,8 @@ def person(
     birth_year: int | None = 1990,
     birth_month: int | None = None,
     birth_day: int | None = None,
+    marital_status: str | None = None,
+    priority_flags: tuple[str, ...] = (),
 ) -> Person:
     """A person made of one registration (`claim` from `source`), holding `documents`."""
     created = create_person(
@@ -42,7 +44,12 @@ def person(
         birth_day=birth_day,
         category=claim,
     )
-    record = RegistrationRecord(category_claimed=claim, nationality=nationality)
+    record = RegistrationRecord(
+        category_claimed=claim,
+        nationality=nationality,
+        marital_status=marital_status,
+        priority_flags=priority_flags,
+    )
     registration, _ = add_registration(
         session, cipher=cipher, source=source, raw={"id": created.id}, record=record
     )

@@ -33,6 +33,7 @@ from evac.eligibility.service import (
     PartyError,
     add_override,
     decision_history,
+    describe_flags,
     join_parties,
     last_evaluated_policy,
     let_party_travel_split,
@@ -40,6 +41,7 @@ from evac.eligibility.service import (
     newest_policy,
     party_of,
     policy_history,
+    set_flag,
     split_party,
     unmapped_claims,
     withdraw_override,
@@ -389,6 +391,8 @@ def explain_command(
             f"  policy: version {versions[current.policy_id].number} "
             f"({escape(versions[current.policy_id].version)})"
         )
+        for flag in describe_flags(session, person_id=person_id):
+            output.print(f"  flag: {escape(flag)}", soft_wrap=True)
         if party is not None:
             mixed = " (mixed outcomes: an officer decides)" if party.mixed else ""
             output.print(f"  party: {party.reference}{mixed}")
@@ -435,6 +439,45 @@ def override_command(
                     person_id=person_id,
                     outcome=outcome,
                     category=category,
+                    reason=reason,
+                    actor=cli_actor(),
+                )
+            decide_again(session, cipher=register.cipher(session), actor=cli_actor())
+            reason_now = decision_history(session, person_id=person_id)[0].reason
+    except ValueError as error:
+        console.print(f"[red]Cannot:[/] {escape(str(error))}", soft_wrap=True)
+        raise typer.Exit(2) from None
+    output.print(f"person {person_id}: {escape(reason_now)}", soft_wrap=True)
+
+
+@app.command("flag")
+def flag_command(
+    ctx: typer.Context,
+    person_id: Annotated[int, typer.Argument(help="The person (id).")],
+    reason: ReasonOption,
+    add: Annotated[
+        list[str] | None, typer.Option("--add", help="A flag to set (medical, pregnancy...).")
+    ] = None,
+    clear: Annotated[
+        list[str] | None, typer.Option("--clear", help="A flag to clear, a list's too.")
+    ] = None,
+    operation: OperationOption = None,
+) -> None:
+    """An officer sets or clears a person's priority flags, kept over every evaluation."""
+    changes = [(flag, True) for flag in add or []] + [(flag, False) for flag in clear or []]
+    if not changes:
+        console.print("[red]Give --add FLAG or --clear FLAG.[/]")
+        raise typer.Exit(2)
+    register = _open(ctx, operation)
+    try:
+        with session_scope(register.factory) as session:
+            for flag, present in changes:
+                set_flag(
+                    session,
+                    operation_id=register.operation_id,
+                    person_id=person_id,
+                    flag=flag,
+                    present=present,
                     reason=reason,
                     actor=cli_actor(),
                 )

@@ -32,7 +32,7 @@ class Member:
     relationship: Role | None  # to the principal of their household
     finding: Finding
     birth: BirthSpan | None = None
-    married: bool = False
+    married: bool | None = None  # None: no source wrote it (the policy says how to read it)
     flags: frozenset[str] = frozenset()
 
 
@@ -220,21 +220,33 @@ def derivative_judgement(
     condition = policy.derivative_condition(category, relation)
     if condition is None:
         return f"{word} {of} is not a derivative"
-    if condition.unmarried and member.married:
+    if condition.unmarried and _married(member, policy):
         return f"married {word} {of} is not a derivative"
     basis = f"derivative of {principal.key} ({principal_judgement.basis})"
     phrase = f"{'unmarried ' if condition.unmarried else ''}{word}"
-    if condition.under_age is None:
-        return Judgement(principal_judgement.outcome, category, basis, f"{phrase} {of}")
     limit = condition.under_age
-    under = member.birth.is_under(limit, at) if member.birth else None
+    under = True if limit is None else member.birth.is_under(limit, at) if member.birth else None
     if under is False:
         return f"{word} {of} is {limit} or older on {at.isoformat()}, not a derivative"
     if under is None:
         why = "no date of birth" if member.birth is None else "date of birth too vague"
         sentence = f"{word} {of}: {why} to tell whether under {limit} on {at.isoformat()}"
         return Judgement(Outcome.deferred, category, basis, sentence)
-    return Judgement(principal_judgement.outcome, category, basis, f"{phrase} under {limit} {of}")
+    if (
+        condition.unmarried
+        and member.married is None
+        and policy.marital_status_unknown == "deferred"
+    ):
+        sentence = f"{word} {of}: marital status unknown"
+        return Judgement(Outcome.deferred, category, basis, sentence)
+    age = f" under {limit}" if limit is not None else ""
+    return Judgement(principal_judgement.outcome, category, basis, f"{phrase}{age} {of}")
+
+
+def _married(member: Member, policy: Policy) -> bool:
+    if member.married is None:
+        return policy.marital_status_unknown == "married"
+    return member.married
 
 
 def _rank(judgement: Judgement, policy: Policy) -> tuple[int, int]:

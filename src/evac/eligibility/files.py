@@ -19,10 +19,10 @@ from evac.eligibility.ages import BirthSpan, birth_span
 from evac.eligibility.decisions import Decision, Judge, Member
 from evac.eligibility.evidence import Evidence, Finding, category_from_evidence
 from evac.eligibility.parties import travel_parties
-from evac.eligibility.policy import Policy, claim_key
+from evac.eligibility.policy import Policy
 from evac.intake.dates import InvalidDate, iso_text, parse_birth_date, read_date
 from evac.intake.placeholders import is_placeholder, says_no_number
-from evac.intake.validate import COM_STATUSES, parse_relationship
+from evac.intake.validate import COM_STATUSES, parse_marital_status, parse_relationship
 from evac.people.models import Role
 from evac.safe_csv import SafeWriter
 
@@ -46,7 +46,6 @@ INPUT_COLUMNS = (
     "flags",
 )
 OUTPUT_COLUMNS = ("record_id", "party_id", "eligible", "category", "basis", "priority", "reason")
-MARRIED = frozenset({"married", "متاهل", "متأهل", "وادهشوی", "وادهشوې"})
 FLAG_SEPARATORS = re.compile(r"[;,|]")
 Progress = Callable[[str, int, int | None], None]  # step, done, total
 
@@ -153,7 +152,7 @@ class _MemberReader:
         self.births = _Once(self._birth)
         self.relationships = _Once(_relationship)
         self.approvals = _Once(_read_approval)
-        self.married = _Once(lambda text: claim_key(text) in MARRIED)
+        self.married = _Once(_married)
         self.flags = _Once(_flags)
 
     def member(
@@ -198,6 +197,12 @@ class _MemberReader:
 
 def _relationship(text: str) -> Role | None:
     return Role(parse_relationship(text)) if text.strip() else None
+
+
+def _married(text: str) -> bool | None:
+    """Married or not; None when the cell is empty or says something else."""
+    status = parse_marital_status(text) if text.strip() else None
+    return None if status is None else status == "married"
 
 
 def _holds(text: str) -> bool:

@@ -152,6 +152,8 @@ def evaluate(
     on `as_of`, by default today (or the deadline of an operation that is over)."""
     actor.require(Permission.eligibility_decide)
     operation_id = cipher.operation_id
+    # undone unless applied: claims read, the default policy's first version, parties formed
+    savepoint = session.begin_nested()
     progress("reading new registrations' claims")
     read_new_claims(session, cipher=cipher)
     version = policy_version or current_policy(session, operation_id=operation_id, actor=actor)
@@ -159,7 +161,6 @@ def evaluate(
     previous = last_evaluated_policy(session, operation_id=operation_id)
     evaluation = Evaluation(PolicyRef.of(version), PolicyRef.of(previous))
     evaluation.unmapped_claims = unmapped_claims(session, operation_id=operation_id, policy=policy)
-    savepoint = session.begin_nested()  # undone unless applied: forming parties writes
     progress("reading the register")
     register = read_register(session, operation_id=operation_id)
     progress("forming parties")

@@ -1,4 +1,5 @@
-"""Tables of eligibility: travel parties, policy versions, decisions and officers' overrides.
+"""Tables of eligibility: travel parties, policy versions, decisions, officers' overrides and
+flags.
 
 None of them holds a name. A party's reference goes on passes and call-forward messages, so it
 is a short random code, never derived from a person.
@@ -123,3 +124,22 @@ class RegistrationClaim(Base):
     operation_id: Mapped[int] = mapped_column(ForeignKey("operation.id"), index=True)
     claim: Mapped[str | None] = mapped_column(String(200))
     nationality: Mapped[str | None] = mapped_column(String(3))
+    marital_status: Mapped[str | None] = mapped_column(String(10))  # "married", "single"...
+    flags: Mapped[str | None] = mapped_column(String(200))  # "medical,pregnancy"
+
+
+class PersonFlag(Base):
+    """An officer's flag on a person ("medical"), set or cleared with a reason. The newest of a
+    person's flag decides: a flag a list wrote stays off once an officer cleared it."""
+
+    __tablename__ = "eligibility_flag"
+    __table_args__ = (Index("ix_eligibility_flag_person", "person_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operation.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    flag: Mapped[str] = mapped_column(String(40))
+    present: Mapped[bool] = mapped_column(Boolean)  # set (True) or cleared (False)
+    reason: Mapped[str] = mapped_column(String(500))
+    officer: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

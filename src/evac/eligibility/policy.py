@@ -86,6 +86,9 @@ class Policy(Strict):
     derivatives: list[DerivativeRule] = []
     priority: list[list[str]] = Field(min_length=1)
     flags: dict[str, int] = {}
+    # How a relative whose marital status no source wrote is read where a rule asks for
+    # `unmarried`: as unmarried, as married (not a derivative), or deferred for an officer.
+    marital_status_unknown: Literal["unmarried", "married", "deferred"] = "unmarried"
     minor_under: int = Field(default=18, gt=0)
     older_from: int = Field(default=65, gt=0)
     verified_by: Verification = Verification()

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from evac.eligibility.ages import BirthSpan, birth_span
 from evac.eligibility.decisions import OUTCOME_ORDER, Member
 from evac.eligibility.evidence import Evidence, Finding, category_from_evidence
-from evac.eligibility.models import Party, PartyMember, RegistrationClaim
+from evac.eligibility.models import Party, PartyMember, PersonFlag, RegistrationClaim
 from evac.eligibility.policy import Policy
 from evac.intake.dates import BirthDate
 from evac.people.models import (
@@ -34,6 +34,7 @@ from evac.vault.service import OperationCipher
 GONE = (State.merged, State.withdrawn, State.closed)  # they travel with no one
 NO_CATEGORY = "no_category"  # Person.category of one whom nothing places in a category
 CLAIM_LENGTH = 200
+FLAGS_LENGTH = 200
 RECORDS_PER_BATCH = 5000
 # Register documents as the policy names them; an issued SIV is a US visa.
 POLICY_DOCUMENTS = {
@@ -42,6 +43,7 @@ POLICY_DOCUMENTS = {
     DocumentKind.siv_case: "siv_case",
 }
 APPROVED = "approved"
+MARRIED = "married"
 
 
 def read_new_claims(session: Session, *, cipher: OperationCipher) -> int:
@@ -64,6 +66,8 @@ def read_new_claims(session: Session, *, cipher: OperationCipher) -> int:
                 "operation_id": cipher.operation_id,
                 "claim": claim,
                 "nationality": _country(record.nationality),
+                "marital_status": record.marital_status,
+                "flags": ",".join(record.priority_flags)[:FLAGS_LENGTH] or None,
             }
         )
     for start in range(0, len(rows), RECORDS_PER_BATCH):
@@ -88,6 +92,8 @@ class Held:
     nationality: str = ""
     claims: list[str] = field(default_factory=list)
     sources: set[str] = field(default_factory=set)
+    married: bool | None = None  # None: no source wrote it; any source's "married" counts
+    flags: frozenset[str] = frozenset()  # the lists' flags, with officers' changes
 
 
 @dataclass
@@ -204,19 +210,43 @@ def _held(session: Session, operation_id: int) -> dict[int, Held]:
             Registration.source,
             RegistrationClaim.claim,
             RegistrationClaim.nationality,
+            RegistrationClaim.marital_status,
+            RegistrationClaim.flags,
         )
         .join(RegistrationClaim, RegistrationClaim.registration_id == Registration.id)
         .where(Registration.operation_id == operation_id, Registration.person_id.is_not(None))
         .order_by(Registration.id),
     )
-    for person, source, claim, nationality in claims:
+    for person, source, claim, nationality, marital_status, flags in claims:
         facts = held.setdefault(person, Held())
         facts.sources.add(source)
         if claim and claim not in facts.claims:
             facts.claims.append(claim)
         if nationality and not facts.nationality:
             facts.nationality = nationality
+        if marital_status:
+            facts.married = facts.married or marital_status == MARRIED
+        if flags:
+            facts.flags |= frozenset(flags.split(","))
+    for person, flag, present in officer_flags(session, operation_id=operation_id):
+        facts = held.setdefault(person, Held())
+        facts.flags = facts.flags | {flag} if present else facts.flags - {flag}
     return held
+
+
+def officer_flags(
+    session: Session, *, operation_id: int, person_id: int | None = None
+) -> list[tuple[int, str, bool]]:
+    """(person, flag, set or cleared): each person's flags as officers last left them."""
+    query = select(PersonFlag.person_id, PersonFlag.flag, PersonFlag.present).where(
+        PersonFlag.operation_id == operation_id
+    )
+    if person_id is not None:
+        query = query.where(PersonFlag.person_id == person_id)
+    newest: dict[tuple[int, str], bool] = {}
+    for person, flag, present in session.execute(query.order_by(PersonFlag.id)):
+        newest[person, flag] = present
+    return [(person, flag, present) for (person, flag), present in newest.items()]
 
 
 def _add_document(facts: Held, kind: str, issuer, nationality, status, issued_on) -> None:
@@ -247,10 +277,19 @@ class Reader:
     def members(self, person: int) -> list[Member]:
         finding = self.finding(person)
         birth = self.register.births[person]
+        facts = self.register.held.get(person) or Held()
         key = str(person)
         households = self.register.households.get(person) or [(None, None)]
         return [
-            Member(key, None if household is None else str(household), role, finding, birth)
+            Member(
+                key,
+                None if household is None else str(household),
+                role,
+                finding,
+                birth,
+                facts.married,
+                facts.flags,
+            )
             for household, role in households
         ]
 

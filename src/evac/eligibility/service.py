@@ -20,6 +20,7 @@ from evac.eligibility.models import (
     Party,
     PartyMember,
     PersonDecision,
+    PersonFlag,
     PolicyVersion,
     RegistrationClaim,
 )
@@ -602,6 +603,68 @@ def _person_of(session: Session, operation_id: int, person_id: int) -> Person:
     if person is None or person.operation_id != operation_id:
         raise ValueError(f"no person {person_id} in this operation")
     return person
+
+
+# --- Officers' flags -----------------------------------------------------------------------
+
+
+def set_flag(
+    session: Session,
+    *,
+    operation_id: int,
+    person_id: int,
+    flag: str,
+    present: bool,
+    reason: str,
+    actor: Actor,
+) -> PersonFlag:
+    """An officer sets a flag on a person (present) or clears it, with a reason: it holds over
+    every evaluation and over what the person's lists wrote, until an officer changes it."""
+    actor.require(Permission.eligibility_decide)
+    reason = _reason(reason)
+    _person_of(session, operation_id, person_id)
+    policy = current_policy(session, operation_id=operation_id, actor=actor).policy()
+    if flag not in policy.flags:
+        known = ", ".join(policy.flags)
+        raise ValueError(f"{flag!r} is not a flag of the policy (its flags: {known})")
+    change = PersonFlag(
+        operation_id=operation_id,
+        person_id=person_id,
+        flag=flag,
+        present=present,
+        reason=reason,
+        officer=actor.username,
+    )
+    session.add(change)
+    session.flush()
+    kind = "priority_flag_set" if present else "priority_flag_cleared"
+    _record(session, actor, kind, operation_id, [person_id], reason, {"flag": flag})
+    return change
+
+
+def flag_history(session: Session, *, person_id: int) -> list[PersonFlag]:
+    """Officers' flag changes on a person, the newest first."""
+    query = select(PersonFlag).where(PersonFlag.person_id == person_id)
+    return list(session.scalars(query.order_by(PersonFlag.id.desc())))
+
+
+def describe_flags(session: Session, *, person_id: int) -> list[str]:
+    """A person's flags and where each comes from, as explain prints them: "medical (a list)",
+    "pregnancy (set by alice on 2026-12-06: seen at the clinic)", "threat cleared by ..."."""
+    rows = session.scalars(
+        select(RegistrationClaim.flags)
+        .join(Registration, Registration.id == RegistrationClaim.registration_id)
+        .where(Registration.person_id == person_id, RegistrationClaim.flags.is_not(None))
+    )
+    listed = {flag for flags in rows for flag in flags.split(",")}
+    described: dict[str, str] = {}
+    for change in flag_history(session, person_id=person_id):
+        if change.flag not in described:
+            did = "set" if change.present else "cleared"
+            on = change.at.date().isoformat()
+            described[change.flag] = f"{did} by {change.officer} on {on}: {change.reason}"
+    lines = [f"{flag} ({described.pop(flag, 'a list')})" for flag in sorted(listed)]
+    return lines + [f"{flag} ({how})" for flag, how in sorted(described.items())]
 
 
 # --- What staff read -----------------------------------------------------------------------

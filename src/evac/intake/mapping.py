@@ -26,7 +26,8 @@ from evac.intake.dates import DATE_ORDERS, DAY_FIRST, MONTH_FIRST, DateOrderEvid
 if TYPE_CHECKING:  # readers imports this module
     from evac.intake.readers import SourceRow, SourceTable
 
-# The fields a column can fill: RegistrationRecord's, plus two that validation splits up.
+# The fields a column can fill: RegistrationRecord's, plus those that validation splits up or
+# gathers (a column of one need, flag_medical, adds "medical" to the record's priority_flags).
 FIELDS: dict[str, str] = {
     "source_record_id": "the source's own id or serial number for the row",
     "full_name": "the whole name in one column",
@@ -58,6 +59,13 @@ FIELDS: dict[str, str] = {
     "visa_expiry": "visa expiry date",
     "com_approval_date": "date of Chief-of-Mission (COM) approval of an SIV case",
     "com_approval_status": "Chief-of-Mission (COM) approval: approved, pending, denied",
+    "marital_status": "marital status: married, single, widowed, divorced",
+    "flag_medical": "a medical need: yes or no",
+    "flag_pregnancy": "pregnant: yes or no",
+    "flag_disability": "a disability: yes or no",
+    "flag_imminent_threat": "under imminent threat: yes or no",
+    "flag_unaccompanied_minor": "a child travelling without parents: yes or no",
+    "vulnerabilities": "a list of needs (medical, pregnant, disabled, threat), never free notes",
 }
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -231,6 +239,40 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "chief of mission approval",
         "chief of mission status",
         "chief of mission approved",
+    ),
+    "marital_status": (
+        "marital status",
+        "marital",
+        "civil status",
+        "married/single",
+        "وضعیت مدنی",
+        "حالت مدنی",
+        "وضعیت تاهل",
+        "تاهل",
+        "مدني حالت",
+        "مدنی حالت",
+    ),
+    # A column of one need, by its header; "notes" and "remarks" are never read for flags.
+    "flag_medical": ("medical", "medical case", "medical need", "medical condition", "طبی", "مریض"),
+    "flag_pregnancy": ("pregnant", "pregnancy", "حامله", "باردار"),
+    "flag_disability": (
+        "disabled",
+        "disability",
+        "person with disability",
+        "pwd",
+        "معلول",
+        "معلولیت",
+    ),
+    "flag_imminent_threat": ("threat", "imminent threat", "under threat", "تهدید", "گواښ"),
+    "flag_unaccompanied_minor": ("unaccompanied minor", "unaccompanied", "uam", "طفل بی سرپرست"),
+    "vulnerabilities": (
+        "vulnerability",
+        "vulnerabilities",
+        "vulnerability criteria",
+        "special needs",
+        "priority flags",
+        "آسیب پذیری",
+        "نیازمندی خاص",
     ),
 }
 

@@ -213,6 +213,9 @@ def _taken(
     elif "flags" in converted:
         flags.extend(converted["flags"])  # type: ignore[arg-type]
         fields.update({k: v for k, v in converted.items() if k != "flags"})
+    elif "priority_flags" in converted:  # several columns may each add one
+        held = fields.get("priority_flags", ())
+        fields["priority_flags"] = tuple(sorted({*held, *converted["priority_flags"]}))  # type: ignore[misc]
     else:
         fields.update(converted)
     return fields
@@ -494,6 +497,59 @@ def _com_status_fields(text: str) -> dict[str, object]:
     return {"com_approval_status": "approved", "com_approval_date": iso_text(day)}
 
 
+def _word_key(text: str) -> str:
+    """A cell's words without case or punctuation: "Married.", "MARRIED" and "married" are one."""
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+
+
+def parse_marital_status(text: str) -> str | None:
+    """ "married", "single", "widowed" or "divorced" (in English, Dari or Pashto), or None for a
+    word evac does not know."""
+    return MARITAL_STATUSES.get(_word_key(text))
+
+
+def _marital_fields(text: str) -> dict[str, object]:
+    status = parse_marital_status(text)
+    return {"marital_status": status} if status else {"flags": ("marital_status_unfamiliar",)}
+
+
+def _flag_column_fields(text: str, *, flag: str) -> dict[str, object]:
+    """A column of one need ("Medical (Y/N)", "Pregnant?"): yes, or the need's own word
+    ("pregnant", "medical: yes"), sets the flag; no sets nothing. Anything else ("diabetic") is
+    left for staff to read: a flag is never guessed from a description."""
+    key = _word_key(text)
+    if key in YES or key in NO:
+        return {"priority_flags": (flag,)} if key in YES else {}
+    word, said = _answered(key)
+    if PRIORITY_FLAG_WORDS.get(word) != flag:
+        return {"flags": (f"{flag}_unfamiliar",)}
+    return {"priority_flags": (flag,)} if said else {}
+
+
+def _vulnerability_fields(text: str) -> dict[str, object]:
+    """A column listing needs ("pregnant; disabled", "medical: yes", "حامله، معلول"): each item
+    must be a need's own word; a list with anything else is left whole for staff (it is a note,
+    not a list of flags)."""
+    needs = set()
+    for item in VULNERABILITY_SEPARATORS.split(text):
+        word, said = _answered(_word_key(item))
+        if not word or word in NO or not said:
+            continue
+        if word not in PRIORITY_FLAG_WORDS:
+            return {"flags": ("vulnerabilities_unfamiliar",)}
+        needs.add(PRIORITY_FLAG_WORDS[word])
+    return {"priority_flags": tuple(sorted(needs))} if needs else {}
+
+
+def _answered(key: str) -> tuple[str, bool]:
+    """A need and its answer: "medical yes" -> ("medical", True), "medical no" ->
+    ("medical", False); a need alone is a yes."""
+    head, _, last = key.rpartition(" ")
+    if head and (last in YES or last in NO):
+        return head, last in YES
+    return key, True
+
+
 def _disagreement_with_zone(
     fields: dict[str, object], zone: dict[str, object], values: dict[str, tuple[str, str]]
 ) -> list[FieldError]:
@@ -561,6 +617,69 @@ COM_STATUSES = {
     ),
     **dict.fromkeys(("denied", "refused", "rejected", "declined", "not approved"), "denied"),
 }
+# "Unmarried" as US immigration law reads it: a widowed or divorced child is unmarried.
+MARITAL_STATUSES = {
+    **dict.fromkeys(
+        ("married", "متاهل", "متأهل", "ازدواج کرده", "واده شوی", "واده شوې", "وادهشوی", "وادهشوې"),
+        "married",
+    ),
+    **dict.fromkeys(
+        ("single", "unmarried", "never married", "not married", "مجرد", "ازدواج نکرده", "ناواده"),
+        "single",
+    ),
+    **dict.fromkeys(("widowed", "widow", "widower", "بیوه", "کونډه", "کونډ"), "widowed"),
+    **dict.fromkeys(("divorced", "مطلقه", "طلاق", "طلاق شده", "طلاق شوې"), "divorced"),
+}
+# Needs that raise priority (the eligibility policy's flag names) and the words lists write.
+PRIORITY_FLAGS = {
+    "medical": (
+        "medical",
+        "medical case",
+        "medical need",
+        "sick",
+        "injured",
+        "wounded",
+        "مریض",
+        "بیمار",
+        "زخمی",
+        "ناروغ",
+        "ټپي",
+    ),
+    "pregnancy": ("pregnancy", "pregnant", "حامله", "باردار", "امیدوار", "امېدواره"),
+    "disability": (
+        "disability",
+        "disabled",
+        "handicapped",
+        "wheelchair",
+        "معلول",
+        "معیوب",
+        "معلولیت",
+        "معلولیت دارد",
+        "معیوبیت",
+    ),
+    "imminent_threat": (
+        "threat",
+        "imminent threat",
+        "under threat",
+        "threatened",
+        "تهدید",
+        "تحت تهدید",
+        "تهدید جانی",
+        "گواښ",
+        "ګواښ",
+    ),
+    "unaccompanied_minor": (
+        "unaccompanied minor",
+        "unaccompanied",
+        "separated child",
+        "طفل بی سرپرست",
+        "بی سرپرست",
+    ),
+}
+PRIORITY_FLAG_WORDS = {word: flag for flag, words in PRIORITY_FLAGS.items() for word in words}
+YES = frozenset({"yes", "y", "true", "x", "1", "بلی", "بله", "هو", "آری"})
+NO = frozenset({"no", "n", "false", "0", "none", "نه", "نخیر", "هیچ", "نشته"})
+VULNERABILITY_SEPARATORS = re.compile(r"[,;/|+،؛]|\band\b|\sو\s")
 CONVERTERS: dict[str, Callable[..., dict[str, object]]] = {
     "sex": _sex_fields,
     "phone": _phone_fields,
@@ -578,4 +697,7 @@ CONVERTERS: dict[str, Callable[..., dict[str, object]]] = {
     "visa_expiry": partial(_date_field, field="visa_expiry"),
     "com_approval_status": _com_status_fields,
     "mrz": _mrz_fields,
+    "marital_status": _marital_fields,
+    "vulnerabilities": _vulnerability_fields,
+    **{f"flag_{flag}": partial(_flag_column_fields, flag=flag) for flag in PRIORITY_FLAGS},
 }

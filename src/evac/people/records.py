@@ -60,6 +60,11 @@ class RegistrationRecord:
     id_card_expiry: str | None = None
     com_approval_date: str | None = None  # Chief-of-Mission approval of an SIV case, ISO date
     com_approval_status: str | None = None  # "approved", "pending", "denied" or the source's word
+    marital_status: str | None = None  # "married", "single", "widowed" or "divorced"
+    # Needs that raise priority, named as the eligibility policy names them ("medical",
+    # "pregnancy", "disability", "imminent_threat", "unaccompanied_minor"): read from a list's
+    # explicit columns only, never guessed from its notes; none: ().
+    priority_flags: tuple[str, ...] = ()
     phone_unverified: bool = False  # phone kept as written: its country was unclear
     # Values kept but flagged for staff ("tazkira_unfamiliar", "passport_shape"); none: ().
     flags: tuple[str, ...] = ()
@@ -83,12 +88,13 @@ class RegistrationRecord:
     def from_json(cls, text: str) -> "RegistrationRecord":
         data = json.loads(text)
         known = {f.name for f in fields(cls)}
-        if "flags" in data:  # a JSON list; the record holds a tuple
-            data["flags"] = tuple(data["flags"])
+        for name in TUPLE_FIELDS & data.keys():  # JSON lists; the record holds tuples
+            data[name] = tuple(data[name])
         return cls(**{k: v for k, v in data.items() if k in known})
 
 
 RECORD_FIELD_NAMES = tuple(sorted(f.name for f in fields(RegistrationRecord)))
+TUPLE_FIELDS = frozenset({"flags", "priority_flags"})
 
 
 def canonical_json(raw: dict) -> str:
