@@ -1,0 +1,581 @@
+"""Check-in at a gate, as ODK Central and KoboToolbox take a form submission: each check-in
+carries an idempotency key (their instanceID). The same key with the same content is a
+retry of a station whose answer was lost, answered as success; the same key with other
+content (Enketo let one draft open in two tabs send two different forms under one id) is a
+conflict. A party checked in twice (two gates, two devices) is a conflict too. A conflict is
+kept for a supervisor and never overwrites what was taken first.
+
+Passes are verified by `evac.passes.verify`, the code stations run offline, with the
+operation's keys; a person without a pass is found by the document they show.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from evac.auth.permissions import Actor, Permission
+from evac.eligibility.service import party_of
+from evac.gate.models import (
+    CheckIn,
+    Conflict,
+    ConflictKind,
+    Decision,
+    Evacuee,
+    SupervisorOverride,
+)
+from evac.intake.mrz import parse_zone
+from evac.operation.models import Operation
+from evac.passes.flows import GATE_DOCUMENTS, travelling_members
+from evac.passes.format import PassClaims
+from evac.passes.models import TravelPass
+from evac.passes.service import GRACE_AFTER_WINDOW
+from evac.passes.verify import Flag, StationKeys, verify_pass
+from evac.people.lifecycle import IllegalTransition, transition
+from evac.people.models import Person, State
+from evac.people.service import find_by_document, read_names
+from evac.planning.models import PlannedParty
+from evac.planning.service import current_plan
+from evac.vault.audit import record_access
+from evac.vault.keys import KeyProvider
+from evac.vault.service import OperationCipher, cipher_for
+from evac.vault.signing import verifying_keys
+
+# Who settles conflicts: staff who may read anyone's record (officers, administrators), not
+# the gate agent whose own scan is in question.
+SUPERVISE = Permission.personal_read
+KEY_LENGTH = 80  # the events' keys add the person's id to it, within their 128 characters
+NOT_CALLED = "not called forward: no call-forward for this party in the current plan"
+
+
+class Status(StrEnum):
+    accepted = "accepted"
+    duplicate = "duplicate"  # the same check-in again: answered as the first time
+    conflict = "conflict"  # kept for a supervisor (HTTP 409)
+    refused = "refused"  # not let in, with the reasons
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """What a gate sends: the pass scanned, or the documents shown (typed, or read from a
+    passport's machine-readable zone), and who of the party stands there (person ids;
+    None: everyone on the party)."""
+
+    idempotency_key: str
+    gate: str
+    station: str
+    at: datetime
+    pass_text: str | None = None
+    documents: tuple[str, ...] = ()
+    members: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Admitted:
+    """One member let in: the wristband number and the names the gate compares."""
+
+    person_id: int
+    evacuee_number: int
+    given_name: str | None
+    family_name: str | None
+    name_native: str | None
+
+
+@dataclass(frozen=True)
+class CheckInResult:
+    status: Status
+    party_reference: str | None = None
+    checkin_id: int | None = None
+    members: tuple[Admitted, ...] = ()
+    reasons: tuple[str, ...] = ()
+    conflict_id: int | None = None
+
+
+class CheckInError(ValueError):
+    """A check-in that cannot even be read (no pass and no document, a bad key)."""
+
+
+class _Raced(Exception):
+    """Another check-in of the same party landed while this one was being made."""
+
+
+class ConflictNotFound(LookupError):
+    pass
+
+
+class ConflictSettled(ValueError):
+    """A conflict already settled by a supervisor."""
+
+
+def document_from_mrz(text: str) -> str:
+    """The document number in a passport's or ID card's machine-readable zone."""
+    return parse_zone(text).document_number
+
+
+def check_in(
+    session: Session,
+    *,
+    actor: Actor,
+    provider: KeyProvider,
+    operation: Operation,
+    arrival: Arrival,
+) -> CheckInResult:
+    """Let a party in at a gate, exactly once by the arrival's idempotency key: its members
+    move from called_forward to checked_in and get wristband numbers. Everything it reads
+    and does is audited; the names returned are those of this party only."""
+    actor.require(Permission.gate_checkin)
+    _check_arrival(arrival)
+    cipher = cipher_for(session, provider=provider, operation_id=operation.id)
+    digest = content_digest(arrival, cipher=cipher)
+    try:
+        with session.begin_nested():
+            return _check_in(session, actor, cipher, operation, arrival, digest)
+    except (IntegrityError, _Raced):
+        # Another request took this key, this party or these wristband numbers first; our
+        # savepoint is undone, and a second look finds what it wrote.
+        return _check_in(session, actor, cipher, operation, arrival, digest)
+
+
+def _check_in(
+    session: Session,
+    actor: Actor,
+    cipher: OperationCipher,
+    operation: Operation,
+    arrival: Arrival,
+    digest: str,
+) -> CheckInResult:
+    earlier = _checkin_by_key(session, arrival.idempotency_key)
+    if earlier is not None:
+        if earlier.content_digest == digest:
+            return _answer(session, actor, cipher, earlier, Status.duplicate)
+        return _conflict(session, actor, arrival, digest, earlier, ConflictKind.other_content)
+    kept = _conflict_by_content(session, arrival.idempotency_key, digest)
+    if kept is not None:
+        return CheckInResult(Status.conflict, kept.party_reference, conflict_id=kept.id)
+    reference, claims, reasons = _identify(session, cipher, operation, arrival)
+    # A party already in is a conflict even where its pass is refused here: the copy of a
+    # forwarded pass shown at another gate is what the supervisor must see.
+    taken = _checkin_of_party(session, operation, reference) if reference else None
+    if taken is not None:
+        return _conflict(session, actor, arrival, digest, taken, ConflictKind.party_again)
+    if reasons:
+        return _refuse(session, actor, arrival, reference, reasons)
+    members, reasons = _confirmed_members(session, operation, reference, arrival.members)
+    if claims is not None and len(members) > claims.head_count:
+        reasons.append(Flag.too_many_people.value)
+    if reasons:
+        return _refuse(session, actor, arrival, reference, reasons)
+    pass_id = claims.pass_id.hex() if claims is not None else None
+    return _accept(session, actor, cipher, operation, arrival, digest, reference, pass_id, members)
+
+
+def _check_arrival(arrival: Arrival) -> None:
+    if not arrival.idempotency_key or len(arrival.idempotency_key) > KEY_LENGTH:
+        raise CheckInError(f"an idempotency key is 1 to {KEY_LENGTH} characters")
+    if arrival.pass_text is None and not arrival.documents:
+        raise CheckInError("give the pass, or the document a person shows")
+    if arrival.at.tzinfo is None:
+        raise CheckInError("the time of a check-in must say its zone (UTC)")
+
+
+def content_digest(arrival: Arrival, *, cipher: OperationCipher) -> str:
+    """What a check-in says, as a digest: a pass by its hash, documents by their keyed blind
+    index (a plain hash of a passport number is guessed in a billion tries)."""
+    content = {
+        "pass": hashlib.sha256(arrival.pass_text.encode()).hexdigest()
+        if arrival.pass_text
+        else None,
+        "documents": sorted(cipher.blind_index(n, kind="gate:document") for n in arrival.documents),
+        "gate": arrival.gate.casefold(),
+        "station": arrival.station.casefold(),
+        "at": arrival.at.astimezone(UTC).isoformat(timespec="seconds"),
+        "members": sorted(arrival.members) if arrival.members is not None else None,
+    }
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def _identify(
+    session: Session, cipher: OperationCipher, operation: Operation, arrival: Arrival
+) -> tuple[str | None, PassClaims | None, list[str]]:
+    """The party's reference, the pass's claims, and why not to let them in (none: let in)."""
+    if arrival.pass_text is not None:
+        verdict = verify_pass(
+            arrival.pass_text,
+            keys=station_keys(session, cipher=cipher, operation=operation),
+            at=arrival.at,
+            gate=arrival.gate,
+            documents=arrival.documents,
+            revoked=revoked_passes(session, operation=operation),
+        )
+        if verdict.claims is None:
+            return None, None, [flag.value for flag in verdict.flags]
+        return verdict.claims.party_reference, verdict.claims, [f.value for f in verdict.flags]
+    person = _person_by_document(session, cipher, arrival.documents[0])
+    if person is None:
+        return None, None, ["no person holds this document in this operation"]
+    party = party_of(session, person_id=person.id)
+    if party is None:
+        return None, None, [f"person {person.id} is on no party"]
+    return party.reference, None, _call_flags(session, operation, party.reference, arrival)
+
+
+def station_keys(session: Session, *, cipher: OperationCipher, operation: Operation) -> StationKeys:
+    """The keys a station's key file holds, read from the database."""
+    keys = verifying_keys(session, cipher=cipher)
+    return StationKeys(
+        {key.key_id: Ed25519PublicKey.from_public_bytes(key.public_key) for key in keys},
+        {key.key_id: key.document_key for key in keys},
+        operation.time_zone,
+    )
+
+
+def revoked_passes(session: Session, *, operation: Operation) -> frozenset[bytes]:
+    rows = session.scalars(
+        select(TravelPass.pass_id).where(
+            TravelPass.operation_id == operation.id, TravelPass.revoked_at.is_not(None)
+        )
+    )
+    return frozenset(bytes.fromhex(pass_id) for pass_id in rows)
+
+
+def _person_by_document(session: Session, cipher: OperationCipher, number: str) -> Person | None:
+    for kind in GATE_DOCUMENTS:
+        found = find_by_document(session, cipher=cipher, kind=kind, number=number)
+        if found:
+            return found[0]
+    return None
+
+
+def _call_flags(
+    session: Session, operation: Operation, reference: str, arrival: Arrival
+) -> list[str]:
+    """A party without a pass is held to its call-forward as a pass would be."""
+    plan = current_plan(session, operation=operation)
+    call = None
+    if plan is not None:
+        call = session.scalar(
+            select(PlannedParty).where(
+                PlannedParty.plan_id == plan.id,
+                PlannedParty.party_reference == reference,
+                PlannedParty.window_start.is_not(None),
+            )
+        )
+    if call is None:
+        return [NOT_CALLED]
+    flags = []
+    if call.gate.casefold() != arrival.gate.casefold():
+        flags.append(Flag.wrong_gate.value)
+    if arrival.at > call.window_end + GRACE_AFTER_WINDOW:
+        flags.append(Flag.expired.value)
+    elif not call.window_start <= arrival.at <= call.window_end:
+        flags.append(Flag.outside_window.value)
+    return flags
+
+
+def _confirmed_members(
+    session: Session, operation: Operation, reference: str, confirmed: tuple[int, ...] | None
+) -> tuple[list[Person], list[str]]:
+    """The members the gate confirmed (all who travel, if it named none), each of whom must
+    have been called forward."""
+    travelling = travelling_members(session, operation=operation, reference=reference)
+    if confirmed is None:
+        chosen = travelling
+    else:
+        by_id = {person.id: person for person in travelling}
+        strangers = [i for i in confirmed if i not in by_id]
+        if strangers:
+            return [], [f"person {i} is not on party {reference}" for i in strangers]
+        chosen = [by_id[i] for i in dict.fromkeys(confirmed)]
+    if not chosen:
+        return [], [f"party {reference} has nobody who travels"]
+    reasons = [
+        f"person {person.id} is {State(person.state).value}, not called forward"
+        for person in chosen
+        if State(person.state) != State.called_forward
+    ]
+    return chosen, reasons
+
+
+def _accept(
+    session: Session,
+    actor: Actor,
+    cipher: OperationCipher,
+    operation: Operation,
+    arrival: Arrival,
+    digest: str,
+    reference: str,
+    pass_id: str | None,
+    members: list[Person],
+) -> CheckInResult:
+    row = CheckIn(
+        operation_id=operation.id,
+        idempotency_key=arrival.idempotency_key,
+        content_digest=digest,
+        party_reference=reference,
+        pass_id=pass_id,
+        gate=arrival.gate,
+        station=arrival.station,
+        actor=actor.username,
+        at=arrival.at,
+        members_confirmed=len(members),
+    )
+    session.add(row)
+    session.flush()
+    try:
+        for person in members:
+            transition(
+                session,
+                person=person,
+                to=State.checked_in,
+                actor=actor,
+                idempotency_key=f"gate:{arrival.idempotency_key}:{person.id}",
+                place=f"{arrival.gate} / {arrival.station}",
+                at=arrival.at,
+                data={"checkin": row.id, "party": reference},
+            )
+    except IllegalTransition:
+        raise _Raced from None  # another gate moved a member between our look and our move
+    _number(session, operation, row, members)
+    return _answer(session, actor, cipher, row, Status.accepted)
+
+
+def _number(session: Session, operation: Operation, row: CheckIn, members: list[Person]) -> None:
+    """Wristband numbers, counting up through the operation (two gates that take the same
+    number at once collide on the unique constraint, and one of them takes the next)."""
+    highest = session.scalar(
+        select(func.coalesce(func.max(Evacuee.number), 0)).where(
+            Evacuee.operation_id == operation.id
+        )
+    )
+    session.add_all(
+        Evacuee(operation_id=operation.id, checkin_id=row.id, person_id=p.id, number=highest + n)
+        for n, p in enumerate(members, start=1)
+    )
+    session.flush()
+
+
+def _answer(
+    session: Session, actor: Actor, cipher: OperationCipher, row: CheckIn, status: Status
+) -> CheckInResult:
+    """The check-in with its members' names: the one read of names a gate makes, audited."""
+    evacuees = session.execute(
+        select(Evacuee, Person)
+        .join(Person, Person.id == Evacuee.person_id)
+        .where(Evacuee.checkin_id == row.id)
+        .order_by(Evacuee.number)
+    ).all()
+    admitted = []
+    for evacuee, person in evacuees:
+        names = read_names(person, cipher=cipher)
+        admitted.append(
+            Admitted(
+                person.id, evacuee.number, names.given_name, names.family_name, names.name_native
+            )
+        )
+    record_access(
+        session,
+        actor=actor,
+        action="gate.read_party",
+        purpose=f"check-in {status.value}",
+        subject=f"party:{row.party_reference}",
+        details={"checkin": row.id, "members": len(admitted), "gate": row.gate},
+    )
+    return CheckInResult(status, row.party_reference, row.id, tuple(admitted))
+
+
+def _refuse(
+    session: Session, actor: Actor, arrival: Arrival, reference: str | None, reasons: list[str]
+) -> CheckInResult:
+    record_access(
+        session,
+        actor=actor,
+        action="gate.refuse",
+        purpose="; ".join(reasons)[:200],
+        subject=f"party:{reference}" if reference else "pass:unreadable",
+        details={"gate": arrival.gate, "station": arrival.station, "key": arrival.idempotency_key},
+    )
+    return CheckInResult(Status.refused, reference, reasons=tuple(reasons))
+
+
+def _conflict(
+    session: Session,
+    actor: Actor,
+    arrival: Arrival,
+    digest: str,
+    taken: CheckIn,
+    kind: ConflictKind,
+) -> CheckInResult:
+    kept = _conflict_by_content(session, arrival.idempotency_key, digest)
+    if kept is None:
+        kept = Conflict(
+            operation_id=taken.operation_id,
+            kind=kind,
+            checkin_id=taken.id,
+            idempotency_key=arrival.idempotency_key,
+            content_digest=digest,
+            party_reference=taken.party_reference,
+            gate=arrival.gate,
+            station=arrival.station,
+            actor=actor.username,
+            at=arrival.at,
+            details={"members": list(arrival.members) if arrival.members is not None else None},
+        )
+        session.add(kept)
+        session.flush()
+        record_access(
+            session,
+            actor=actor,
+            action="gate.conflict",
+            purpose=kind.value,
+            subject=f"party:{taken.party_reference}",
+            details={"conflict": kept.id, "checkin": taken.id, "gate": arrival.gate},
+        )
+    return CheckInResult(
+        Status.conflict,
+        taken.party_reference,
+        taken.id,
+        reasons=(conflict_reason(kept, taken),),
+        conflict_id=kept.id,
+    )
+
+
+def conflict_reason(conflict: Conflict, taken: CheckIn) -> str:
+    if conflict.kind == ConflictKind.other_content:
+        return (
+            f"idempotency key {conflict.idempotency_key!r} already checked in party "
+            f"{taken.party_reference} with other content; kept for a supervisor"
+        )
+    return (
+        f"party {taken.party_reference} was already checked in at {taken.gate} "
+        f"({taken.station}); kept for a supervisor"
+    )
+
+
+def _checkin_by_key(session: Session, key: str) -> CheckIn | None:
+    return session.scalar(select(CheckIn).where(CheckIn.idempotency_key == key))
+
+
+def _conflict_by_content(session: Session, key: str, digest: str) -> Conflict | None:
+    return session.scalar(
+        select(Conflict).where(Conflict.idempotency_key == key, Conflict.content_digest == digest)
+    )
+
+
+def _checkin_of_party(session: Session, operation: Operation, reference: str) -> CheckIn | None:
+    return session.scalar(
+        select(CheckIn)
+        .where(CheckIn.operation_id == operation.id, CheckIn.party_reference == reference)
+        .order_by(CheckIn.id)
+        .limit(1)
+    )
+
+
+# --- The supervisor's list ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConflictView:
+    """A conflict as a supervisor reads it: no names, references and places only."""
+
+    id: int
+    kind: ConflictKind
+    party_reference: str
+    reason: str
+    first_gate: str
+    first_station: str
+    first_at: datetime
+    second_gate: str
+    second_station: str
+    second_at: datetime
+    sent_by: str
+    decision: Decision | None
+    decided_by: str | None
+    decision_reason: str | None
+
+
+def list_conflicts(
+    session: Session, *, actor: Actor, operation: Operation, open_only: bool = True
+) -> list[ConflictView]:
+    """The conflicts of the operation, oldest first (only those not settled, by default)."""
+    actor.require(SUPERVISE)
+    query = (
+        select(Conflict, CheckIn, SupervisorOverride)
+        .join(CheckIn, CheckIn.id == Conflict.checkin_id)
+        .outerjoin(SupervisorOverride, SupervisorOverride.conflict_id == Conflict.id)
+        .where(Conflict.operation_id == operation.id)
+        .order_by(Conflict.id)
+    )
+    if open_only:
+        query = query.where(SupervisorOverride.id.is_(None))
+    return [_conflict_view(*row) for row in session.execute(query)]
+
+
+def _conflict_view(
+    conflict: Conflict, taken: CheckIn, override: SupervisorOverride | None
+) -> ConflictView:
+    return ConflictView(
+        id=conflict.id,
+        kind=ConflictKind(conflict.kind),
+        party_reference=conflict.party_reference,
+        reason=conflict_reason(conflict, taken),
+        first_gate=taken.gate,
+        first_station=taken.station,
+        first_at=taken.at,
+        second_gate=conflict.gate,
+        second_station=conflict.station,
+        second_at=conflict.at,
+        sent_by=conflict.actor,
+        decision=Decision(override.decision) if override else None,
+        decided_by=override.actor if override else None,
+        decision_reason=override.reason if override else None,
+    )
+
+
+def resolve_conflict(
+    session: Session,
+    *,
+    actor: Actor,
+    operation: Operation,
+    conflict_id: int,
+    decision: Decision,
+    reason: str,
+) -> ConflictView:
+    """A supervisor settles a conflict, with a reason. Taking the second moves the check-in
+    to the second's gate, station and time (the party really stood there); its members and
+    wristbands stay as they were."""
+    actor.require(SUPERVISE)
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("give the reason for the decision")
+    conflict = session.get(Conflict, conflict_id)
+    if conflict is None or conflict.operation_id != operation.id:
+        raise ConflictNotFound(f"no conflict {conflict_id} in operation {operation.name}")
+    taken = session.get(CheckIn, conflict.checkin_id)
+    if session.scalar(
+        select(SupervisorOverride).where(SupervisorOverride.conflict_id == conflict.id)
+    ):
+        raise ConflictSettled(f"conflict {conflict_id} was already settled")
+    override = SupervisorOverride(
+        conflict_id=conflict.id, decision=decision, reason=reason, actor=actor.username
+    )
+    session.add(override)
+    if decision == Decision.take_second:
+        taken.gate, taken.station, taken.at = conflict.gate, conflict.station, conflict.at
+        if conflict.kind == ConflictKind.other_content:
+            taken.content_digest = conflict.content_digest  # its resend is now the duplicate
+    session.flush()
+    record_access(
+        session,
+        actor=actor,
+        action="gate.override",
+        purpose=reason[:200],
+        subject=f"party:{conflict.party_reference}",
+        details={"conflict": conflict.id, "decision": decision.value},
+    )
+    return _conflict_view(conflict, taken, override)
