@@ -102,3 +102,44 @@ def test_an_officer_overrides_and_withdraws_on_the_person_page(
         )
         assert refused.status_code == 403
         assert 'id="decide"' not in client.get(page, headers=auth_headers(UserRole.auditor)).text
+
+
+def test_an_officer_sets_and_clears_a_flag_on_the_person_page(
+    settings, session, operation, cipher, auth_headers
+):
+    applicant = person(
+        session,
+        cipher,
+        claim="SIV",
+        documents=(DocumentKind.siv_case, DocumentKind.com_approval),
+        approved_on=date(2021, 7, 2),
+    )
+    evaluate(session, cipher=cipher, actor=OFFICER, as_of=date(2021, 8, 25))
+    session.commit()
+    officer = auth_headers(UserRole.officer)
+    page = f"/eligibility/persons/{applicant.id}"
+    with TestClient(create_app(settings)) as client:
+        before = client.get(f"{page}?lang=ps", headers=officer).text
+        assert "د لومړیتوب نښې" in before and '<option value="medical">' in before
+        posted = client.post(
+            f"{page}/flag", headers=officer, data={"flag": "medical", "reason": "shrapnel wound"}
+        )
+        assert posted.url.path == page
+        assert "raised from 3: medical" in posted.text
+        assert "medical (set by" in posted.text and "shrapnel wound" in posted.text
+        cleared = client.post(
+            f"{page}/flag",
+            headers=officer,
+            data={"flag": "medical", "clear": "true", "reason": "treated, walking"},
+        )
+        assert "raised from" not in cleared.text.split('id="reason"')[1].split("</tr>")[0]
+        assert "medical (cleared by" in cleared.text
+        unknown = client.post(
+            f"{page}/flag", headers=officer, data={"flag": "vip", "reason": "a minister's friend"}
+        )
+        assert unknown.status_code == 422
+        planner = auth_headers(UserRole.planner)
+        refused = client.post(
+            f"{page}/flag", headers=planner, data={"flag": "medical", "reason": "x"}
+        )
+        assert refused.status_code == 403

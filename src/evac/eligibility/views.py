@@ -15,10 +15,12 @@ from evac.eligibility.service import (
     add_override,
     decision_counts,
     decision_history,
+    describe_flags,
     last_evaluated_policy,
     newest_policy,
     party_of,
     policy_history,
+    set_flag,
     unmapped_claims,
     withdraw_override,
 )
@@ -76,6 +78,7 @@ def person_page(
         subject=f"person:{person_id}",
     )
     versions = {v.id: v for v in policy_history(session, operation_id=operation.id)}
+    newest = newest_policy(session, operation_id=operation.id)
     return render(
         request,
         "eligibility/person.html",
@@ -86,6 +89,8 @@ def person_page(
         versions=versions,
         may_decide=actor.can(Permission.eligibility_decide),
         outcomes=list(Outcome),
+        flags=describe_flags(session, person_id=person_id),
+        policy_flags=list((newest.policy() if newest else default_policy()).flags),
     )
 
 
@@ -123,6 +128,36 @@ def override_submit(
             )
         else:
             raise ValueError("choose an outcome, or withdraw the override")
+    except ValueError as error:
+        raise HTTPException(422, str(error)) from error
+    decide_again(session, cipher=cipher, actor=actor)
+    return RedirectResponse(f"/eligibility/persons/{person_id}", status_code=303)
+
+
+@router.post("/eligibility/persons/{person_id}/flag")
+def flag_submit(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    person_id: int,
+    flag: Annotated[str, Form(max_length=40)],
+    reason: Annotated[str, Form(max_length=500)],
+    clear: Annotated[bool, Form()] = False,
+):
+    """An officer sets or clears a priority flag, then everyone is decided again under the
+    policy the decisions follow; back to the person's page."""
+    actor.require(Permission.eligibility_decide)
+    cipher = operation_cipher(request, session)
+    try:
+        set_flag(
+            session,
+            operation_id=cipher.operation_id,
+            person_id=person_id,
+            flag=flag,
+            present=not clear,
+            reason=reason,
+            actor=actor,
+        )
     except ValueError as error:
         raise HTTPException(422, str(error)) from error
     decide_again(session, cipher=cipher, actor=actor)
