@@ -106,3 +106,41 @@ def test_a_policy_file_with_an_error_is_refused_with_its_line(settings, operatio
     assert result.exit_code == 1
     assert "'green' is not a category of this policy" in result.output
     assert "line " in result.output
+
+
+def test_an_officer_flags_a_person_and_explain_names_the_flags(
+    settings, session, operation, cipher
+):
+    applicant = person(
+        session,
+        cipher,
+        claim="SIV",
+        documents=(DocumentKind.siv_case, DocumentKind.com_approval),
+        approved_on=date(2021, 7, 2),
+        priority_flags=("pregnancy",),
+    )
+    applicant_id = applicant.id
+    session.commit()
+    session.close()
+    runner, env = CliRunner(), environment(settings)
+
+    def run(*arguments: str, code: int = 0):
+        result = runner.invoke(app, ["eligibility", *arguments], env=env)
+        assert result.exit_code == code, result.output
+        return result.output
+
+    run("evaluate", "--as-of", "2021-08-25")
+    flagged = run(
+        "flag", str(applicant_id), "--add", "imminent_threat", "--reason", "named on a night letter"
+    )
+    assert "priority 1 (raised from 3: imminent_threat)" in flagged
+    explained = run("explain", str(applicant_id))
+    assert "flag: pregnancy (a list)" in explained
+    assert "flag: imminent_threat (set by" in explained and "night letter" in explained
+    cleared = run("flag", str(applicant_id), "--clear", "pregnancy", "--reason", "not pregnant")
+    assert "raised from 3: imminent_threat" in cleared
+    assert "flag: pregnancy (cleared by" in run("explain", str(applicant_id))
+    assert "not a flag of the policy" in run(
+        "flag", str(applicant_id), "--add", "vip", "--reason", "x", code=2
+    )
+    assert "--add FLAG" in run("flag", str(applicant_id), "--reason", "x", code=2)
