@@ -20,6 +20,7 @@ from evac.config import Settings
 from evac.db import make_engine, make_sessionmaker
 from evac.deps import get_language, make_templates, render
 from evac.eligibility.views import router as eligibility_router
+from evac.gate.views import router as gate_router
 from evac.intake.views import router as intake_router
 from evac.linkage.run_views import router as linkage_runs_router
 from evac.linkage.runs import LinkageRuns
@@ -57,6 +58,7 @@ API_TAGS = [
     {"name": "search", "description": "Persons found by name, phone, document or reference."},
     {"name": "people", "description": "Counts of persons by lifecycle state."},
     {"name": "audit", "description": "The audit log: who read or changed what, and why."},
+    {"name": "gate", "description": "Check-ins at the gates, ECC steps, conflicts, who is where."},
     {"name": "system", "description": "Whether evac runs, and its version."},
 ]
 SHREDDED = (
@@ -200,6 +202,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(eligibility_router)
     app.include_router(planning_router)
     app.include_router(notify_router)
+    app.include_router(gate_router)
     return app
 
 
