@@ -6,11 +6,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from evac.db import utcnow
 from evac.notify.channels import Delivery, Outgoing, RateLimit, SmtpTransport
 from evac.notify.models import Channel, OutboxMessage, Status
 from evac.notify.outbox import NewMessage, outbox_counts, queue_messages
 from evac.notify.templates import Template
-from evac.notify.worker import Worker, WorkerSettings, claim
+from evac.notify.worker import Worker, WorkerSettings, claim, record
 
 NOW = WorkerSettings(first_retry=timedelta(0), lease=timedelta(minutes=2))
 
@@ -226,3 +227,27 @@ def test_a_slow_worker_keeps_its_claims_while_it_works(session, session_factory,
 
     assert worker.run().sent == 2
     assert slow.taken_by_another == []  # the second message's lease was renewed in time
+
+
+def test_outcomes_recorded_together_keep_each_message_its_own(session, cipher):
+    """A run of sends is written by one UPDATE per distinct outcome: a retry or a failure among
+    them keeps its own state, and only those sent get the time."""
+    queue_messages(session, cipher=cipher, messages=warden_notices(4))
+    ids = sorted(session.scalars(select(OutboxMessage.id)))
+    sent = {"status": Status.sent, "lease_until": None, "last_error": None}
+    sent |= {"provider_id": None, "delivery_status": "sent"}
+    at = utcnow()
+    later = at + timedelta(minutes=1)
+    outcomes = [
+        {"id": ids[0]} | sent,
+        {"id": ids[1], "status": Status.failed, "lease_until": None, "last_error": "550 no"},
+        {"id": ids[2]} | sent,
+        {"id": ids[3], "status": Status.queued, "next_attempt_at": later, "last_error": "451"},
+    ]
+    record(session, outcomes=outcomes, at=at)
+    session.expire_all()
+    rows = {row.id: row for row in session.scalars(select(OutboxMessage))}
+    assert [rows[i].status for i in ids] == [Status.sent, Status.failed, Status.sent, Status.queued]
+    assert [rows[i].sent_at for i in ids] == [at, None, at, None]
+    assert (rows[ids[1]].last_error, rows[ids[3]].last_error) == ("550 no", "451")
+    assert rows[ids[3]].next_attempt_at == later

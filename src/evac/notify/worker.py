@@ -13,9 +13,10 @@ run one.
 import logging
 import random
 import threading
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -165,7 +166,7 @@ class Worker:
         for start in range(0, len(claimed), step):
             outcomes = [self._send(message) for message in claimed[start : start + step]]
             with session_scope(self.factory) as session:
-                record(session, outcomes=outcomes)
+                record(session, outcomes=outcomes, at=utcnow())
                 renew(
                     session, ids=[c.id for c in claimed[start + step :]], lease=self.settings.lease
                 )
@@ -223,7 +224,6 @@ def _sent(message: Claimed, delivery: Delivery) -> dict:
     return {
         "id": message.id,
         "status": Status.sent,
-        "sent_at": utcnow(),
         "lease_until": None,
         "last_error": None,
         "provider_id": delivery.provider_id,
@@ -247,7 +247,20 @@ def renew(session: Session, *, ids: list[int], lease: timedelta) -> None:
         )
 
 
-def record(session: Session, *, outcomes: list[dict]) -> None:
-    """Write the outcomes of sends, each row by its id."""
-    if outcomes:
-        session.execute(update(OutboxMessage), outcomes)
+def record(session: Session, *, outcomes: list[dict], at: datetime) -> None:
+    """Write the outcomes of sends, those sent stamped `at` (when they were recorded, within
+    one record interval of the server's answer). Outcomes that say the same (a run of e-mails
+    accepted by the server) are written by one UPDATE: one per message was a database round
+    trip for every e-mail."""
+    same: dict[tuple, list[int]] = defaultdict(list)
+    for outcome in outcomes:
+        values = outcome | ({"sent_at": at} if outcome["status"] == Status.sent else {})
+        del values["id"]
+        same[tuple(sorted(values.items()))].append(outcome["id"])
+    for values, ids in same.items():
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids))
+            .values(dict(values))
+            .execution_options(synchronize_session=False)
+        )
