@@ -6,6 +6,7 @@ from typer.testing import CliRunner
 
 from evac.cli import app
 from evac.eligibility.files import OUTPUT_COLUMNS
+from evac.eligibility.policy import default_policy_text
 
 runner = CliRunner()
 PERSONS = """\
@@ -97,3 +98,42 @@ def test_a_file_without_record_id_is_refused(tmp_path):
     )
     assert result.exit_code == 2
     assert "record_id" in result.output
+
+
+MARITAL = """\
+record_id,household_id,relationship,siv_case_number,com_approval_date,date_of_birth,\
+marital_status,flags
+P1,H1,Principal,KBL2021123456,2021-07-02,1980,,
+P2,H1,همسر,,,1985,متاهل,pregnancy
+P3,H1,دختر,,,2002-03-14,واده شوی,
+P4,H1,دختر,,,2003-03-14,مجرد,
+P5,H1,دختر,,,2004-03-14,,
+"""
+
+
+def _decide(tmp_path, text: str, *options: str) -> dict[str, dict[str, str]]:
+    source, out = tmp_path / "marital.csv", tmp_path / "out.csv"
+    source.write_text(text, encoding="utf-8")
+    arguments = ["eligibility", "file", str(source), "--out", str(out), "--as-of", "2021-08-25"]
+    result = runner.invoke(app, [*arguments, *options])
+    assert result.exit_code == 0, result.output
+    with out.open(encoding="utf-8", newline="") as handle:
+        return {row["record_id"]: row for row in csv.DictReader(handle)}
+
+
+def test_marital_status_in_dari_and_pashto_and_a_pregnant_spouse(tmp_path):
+    by_id = _decide(tmp_path, MARITAL)
+    assert by_id["P3"]["eligible"] == "ineligible"  # married at 19
+    assert "married child of" in by_id["P3"]["reason"]
+    assert by_id["P4"]["eligible"] == by_id["P5"]["eligible"] == "eligible"
+    assert (by_id["P2"]["priority"], by_id["P1"]["priority"]) == ("2", "3")
+    strict = tmp_path / "strict.yaml"
+    strict.write_text(
+        default_policy_text().replace(
+            "marital_status_unknown: unmarried", "marital_status_unknown: deferred"
+        ),
+        encoding="utf-8",
+    )
+    by_id = _decide(tmp_path, MARITAL, "--policy", str(strict))
+    assert by_id["P5"]["eligible"] == "deferred" and by_id["P4"]["eligible"] == "eligible"
+    assert "marital status unknown" in by_id["P5"]["reason"]
