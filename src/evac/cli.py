@@ -19,6 +19,7 @@ from evac.config import Settings, remove_sqlite_file, sqlite_file
 from evac.db import make_engine, make_sessionmaker, migrate, session_scope
 from evac.eligibility import cli as eligibility_cli
 from evac.eligibility.service import claims_to_map
+from evac.gate import cli as gate_cli
 from evac.intake import cli as intake_cli
 from evac.linkage import cli as linkage_cli
 from evac.notify import cli as notify_cli
@@ -216,6 +217,7 @@ app.add_typer(simulation_cli.app, name="simulate")
 app.add_typer(planning_cli.app, name="plan")
 app.add_typer(passes_cli.app, name="pass")
 app.add_typer(notify_cli.app, name="notify")
+app.add_typer(gate_cli.app, name="gate")
 
 
 def run() -> None:
