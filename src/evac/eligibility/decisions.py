@@ -232,15 +232,16 @@ def derivative_judgement(
         why = "no date of birth" if member.birth is None else "date of birth too vague"
         sentence = f"{word} {of}: {why} to tell whether under {limit} on {at.isoformat()}"
         return Judgement(Outcome.deferred, category, basis, sentence)
-    if (
-        condition.unmarried
-        and member.married is None
-        and policy.marital_status_unknown == "deferred"
-    ):
+    if condition.unmarried and member.married is None and _unknown_is_deferred(policy):
         sentence = f"{word} {of}: marital status unknown"
         return Judgement(Outcome.deferred, category, basis, sentence)
     age = f" under {limit}" if limit is not None else ""
     return Judgement(principal_judgement.outcome, category, basis, f"{phrase}{age} {of}")
+
+
+def _unknown_is_deferred(policy: Policy) -> bool:
+    """An officer decides on a child whose marital status no source wrote."""
+    return policy.marital_status_unknown == "deferred"
 
 
 def _married(member: Member, policy: Policy) -> bool:

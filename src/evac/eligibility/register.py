@@ -234,15 +234,11 @@ def _held(session: Session, operation_id: int) -> dict[int, Held]:
     return held
 
 
-def officer_flags(
-    session: Session, *, operation_id: int, person_id: int | None = None
-) -> list[tuple[int, str, bool]]:
+def officer_flags(session: Session, *, operation_id: int) -> list[tuple[int, str, bool]]:
     """(person, flag, set or cleared): each person's flags as officers last left them."""
     query = select(PersonFlag.person_id, PersonFlag.flag, PersonFlag.present).where(
         PersonFlag.operation_id == operation_id
     )
-    if person_id is not None:
-        query = query.where(PersonFlag.person_id == person_id)
     newest: dict[tuple[int, str], bool] = {}
     for person, flag, present in session.execute(query.order_by(PersonFlag.id)):
         newest[person, flag] = present
