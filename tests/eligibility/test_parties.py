@@ -7,8 +7,9 @@ from evac.eligibility.decisions import Member, decide_party
 from evac.eligibility.evidence import Evidence, category_from_evidence
 from evac.eligibility.parties import travel_parties
 from evac.eligibility.policy import Outcome, default_policy
+from evac.eligibility.service import party_state
 from evac.intake.dates import parse_birth_date
-from evac.people.models import Role
+from evac.people.models import Role, State
 
 POLICY = default_policy()
 AS_OF = date(2021, 8, 25)
@@ -149,3 +150,12 @@ def test_children_alone_are_unaccompanied_minors():
     decisions = decide_party(children, policy=POLICY, as_of=AS_OF)
     assert all("unaccompanied_minor" in d.reason for d in decisions)
     assert all(d.priority.level == 2 for d in decisions)
+
+
+def test_a_party_is_as_far_along_as_its_least_advanced_member():
+    S = State
+    assert party_state([S.checked_in, S.called_forward, S.checked_in]) == S.called_forward
+    assert party_state([S.eligible, S.deferred]) == S.deferred  # one deferred holds all
+    assert party_state([S.checked_in, S.no_show]) == S.no_show  # one missing at the gate
+    assert party_state([S.departed, S.withdrawn]) == S.departed  # who left is not waited for
+    assert party_state([S.merged]) is None

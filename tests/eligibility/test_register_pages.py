@@ -59,6 +59,7 @@ def test_an_officer_reads_counts_a_decision_its_history_claims_and_the_policy(
         assert found.url.path == f"/eligibility/persons/{wife.id}"
         assert "spouse of SIV applicant with COM approval dated 2021-07-02" in found.text
         assert "priority 4" in found.text and "priority 3" in found.text  # now, and before
+        assert '<span id="party-state">(Eligible)</span>' in found.text  # the party as one
 
         dari = client.get(f"/eligibility/persons/{wife.id}?lang=fa-AF", headers=officer)
         assert 'dir="rtl"' in dari.text and "واجد شرایط" in dari.text

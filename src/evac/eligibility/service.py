@@ -8,6 +8,7 @@ split or join is kept as the officer made it: re-forming from households leaves 
 import hashlib
 import secrets
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, delete, func, select, update
@@ -36,7 +37,7 @@ from evac.eligibility.policy import (
 from evac.eligibility.register import Register, read_register
 from evac.operation.models import Operation
 from evac.people.lifecycle import event_row
-from evac.people.models import Event, Person, Registration, Role
+from evac.people.models import Event, Person, Registration, Role, State
 from evac.people.service import insert_rows
 from evac.vault.audit import record_access
 
@@ -695,6 +696,45 @@ def decision_history(session: Session, *, person_id: int) -> list[PersonDecision
         .order_by(PersonDecision.id.desc())
     )
     return list(session.scalars(query))
+
+
+# How far along the way out each state is. A party is called forward, checked in and flown as
+# one, so it is as far along as its least advanced member: one member still deferred holds the
+# whole party, and one missing at the gate (no-show) marks it however many came.
+PARTY_ORDER = [
+    State.registered,
+    State.verified,
+    State.ineligible,
+    State.deferred,
+    State.eligible,
+    State.called_forward,
+    State.no_show,
+    State.checked_in,
+    State.processed,
+    State.manifested,
+    State.boarded,
+    State.departed,
+    State.arrived_hub,
+    State.closed,
+]
+LEFT_THE_PARTY = {State.withdrawn, State.merged}  # no longer one of its travellers
+
+
+def party_state(states: Iterable[State]) -> State | None:
+    """A party's state, derived from its members' (lifecycle states stay on persons); None
+    when nobody in it travels any more."""
+    travelling = [state for state in states if state not in LEFT_THE_PARTY]
+    return min(travelling, key=PARTY_ORDER.index, default=None)
+
+
+def party_member_states(session: Session, *, party: Party) -> list[State]:
+    return list(
+        session.scalars(
+            select(Person.state)
+            .join(PartyMember, PartyMember.person_id == Person.id)
+            .where(PartyMember.party_id == party.id)
+        )
+    )
 
 
 def party_of(session: Session, *, person_id: int) -> Party | None:

@@ -18,7 +18,9 @@ from evac.eligibility.service import (
     describe_flags,
     last_evaluated_policy,
     newest_policy,
+    party_member_states,
     party_of,
+    party_state,
     policy_history,
     set_flag,
     unmapped_claims,
@@ -26,6 +28,7 @@ from evac.eligibility.service import (
 )
 from evac.intake.views import operation_cipher
 from evac.people.models import Person
+from evac.people.views import STATE_LABELS
 from evac.vault.audit import record_access
 
 router = APIRouter(include_in_schema=False)
@@ -79,13 +82,16 @@ def person_page(
     )
     versions = {v.id: v for v in policy_history(session, operation_id=operation.id)}
     newest = newest_policy(session, operation_id=operation.id)
+    party = party_of(session, person_id=person_id)
+    states = party_member_states(session, party=party) if party else []
     return render(
         request,
         "eligibility/person.html",
         lang,
         person=person,
         history=decision_history(session, person_id=person_id),
-        party=party_of(session, person_id=person_id),
+        party=party,
+        party_state=STATE_LABELS.get(party_state(states)),
         versions=versions,
         may_decide=actor.can(Permission.eligibility_decide),
         outcomes=list(Outcome),
