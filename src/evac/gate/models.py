@@ -64,19 +64,17 @@ class CheckIn(Base):
 
 
 class Evacuee(Base):
-    """A person checked in, with the number on their wristband (one a person an operation)."""
+    """A person checked in (once an operation). The row's id is the number on their
+    wristband: the database hands it out, so gates checking in at once never wait on one
+    counter or collide on a number."""
 
     __tablename__ = "gate_evacuee"
-    __table_args__ = (
-        UniqueConstraint("operation_id", "number"),
-        UniqueConstraint("operation_id", "person_id"),
-    )
+    __table_args__ = (UniqueConstraint("operation_id", "person_id"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     operation_id: Mapped[int] = mapped_column(ForeignKey("operation.id"))
     checkin_id: Mapped[int] = mapped_column(ForeignKey("gate_checkin.id"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
-    number: Mapped[int] = mapped_column(Integer)
 
 
 class StationEvent(Base):

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -137,8 +137,8 @@ def check_in(
         with session.begin_nested():
             return _check_in(session, actor, cipher, operation, arrival, digest)
     except (IntegrityError, _Raced):
-        # Another request took this key, this party or these wristband numbers first; our
-        # savepoint is undone, and a second look finds what it wrote.
+        # Another request took this key or this party first; our savepoint is undone, and
+        # a second look finds what it wrote.
         return _check_in(session, actor, cipher, operation, arrival, digest)
 
 
@@ -159,14 +159,16 @@ def _check_in(
     if kept is not None:
         return CheckInResult(Status.conflict, kept.party_reference, conflict_id=kept.id)
     reference, claims, reasons = _identify(session, cipher, operation, arrival)
+    if reference is None:
+        return _refuse(session, actor, arrival, reference, reasons)
+    members, member_reasons = _confirmed_members(session, operation, reference, arrival.members)
     # A party already in is a conflict even where its pass is refused here: the copy of a
-    # forwarded pass shown at another gate is what the supervisor must see.
-    taken = _checkin_of_party(session, operation, reference) if reference else None
+    # forwarded pass shown at another gate is what the supervisor must see. Looked up after
+    # the members were read, so that a check-in landing in between is found here.
+    taken = _checkin_of_party(session, operation, reference)
     if taken is not None:
         return _conflict(session, actor, arrival, digest, taken, ConflictKind.party_again)
-    if reasons:
-        return _refuse(session, actor, arrival, reference, reasons)
-    members, reasons = _confirmed_members(session, operation, reference, arrival.members)
+    reasons += member_reasons
     if claims is not None and len(members) > claims.head_count:
         reasons.append(Flag.too_many_people.value)
     if reasons:
@@ -346,16 +348,10 @@ def _accept(
 
 
 def _number(session: Session, operation: Operation, row: CheckIn, members: list[Person]) -> None:
-    """Wristband numbers, counting up through the operation (two gates that take the same
-    number at once collide on the unique constraint, and one of them takes the next)."""
-    highest = session.scalar(
-        select(func.coalesce(func.max(Evacuee.number), 0)).where(
-            Evacuee.operation_id == operation.id
-        )
-    )
+    """Wristband numbers: the evacuee rows' ids, in the party's order."""
     session.add_all(
-        Evacuee(operation_id=operation.id, checkin_id=row.id, person_id=p.id, number=highest + n)
-        for n, p in enumerate(members, start=1)
+        Evacuee(operation_id=operation.id, checkin_id=row.id, person_id=person.id)
+        for person in members
     )
     session.flush()
 
@@ -368,15 +364,13 @@ def _answer(
         select(Evacuee, Person)
         .join(Person, Person.id == Evacuee.person_id)
         .where(Evacuee.checkin_id == row.id)
-        .order_by(Evacuee.number)
+        .order_by(Evacuee.id)
     ).all()
     admitted = []
     for evacuee, person in evacuees:
         names = read_names(person, cipher=cipher)
         admitted.append(
-            Admitted(
-                person.id, evacuee.number, names.given_name, names.family_name, names.name_native
-            )
+            Admitted(person.id, evacuee.id, names.given_name, names.family_name, names.name_native)
         )
     record_access(
         session,

@@ -95,7 +95,7 @@ def _wearer(session: Session, operation: Operation, number: int) -> Person:
     person = session.scalar(
         select(Person)
         .join(Evacuee, Evacuee.person_id == Person.id)
-        .where(Evacuee.operation_id == operation.id, Evacuee.number == number)
+        .where(Evacuee.operation_id == operation.id, Evacuee.id == number)
     )
     if person is None:
         raise StepRefused(f"no wristband {number} in operation {operation.name}")

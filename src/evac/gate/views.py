@@ -110,7 +110,7 @@ class ResolutionIn(BaseModel):
 
 class StepIn(BaseModel):
     idempotency_key: Key
-    evacuee_number: int = Field(ge=1, le=2**31 - 1, description="The wristband's number")
+    evacuee_number: int = Field(ge=1, le=2**63 - 1, description="The wristband's number")
     step: Step
     outcome: Outcome
     station: Place

@@ -109,7 +109,6 @@ def upgrade() -> None:
         sa.Column(
             "person_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
-        sa.Column("number", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["checkin_id"],
             ["gate_checkin.id"],
@@ -122,9 +121,6 @@ def upgrade() -> None:
             ["person_id"], ["person.id"], name=op.f("fk_gate_evacuee_person_id_person")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_gate_evacuee")),
-        sa.UniqueConstraint(
-            "operation_id", "number", name=op.f("uq_gate_evacuee_operation_id_number")
-        ),
         sa.UniqueConstraint(
             "operation_id", "person_id", name=op.f("uq_gate_evacuee_operation_id_person_id")
         ),
