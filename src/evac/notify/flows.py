@@ -9,37 +9,28 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from evac.auth.permissions import Actor, Permission
 from evac.db import session_scope, utcnow
-from evac.eligibility.service import party_members
-from evac.notify.audience import GONE, Audience, Recipient, resolve
+from evac.notify.audience import Audience, Recipient, resolve
 from evac.notify.channels import MaildirTransport
 from evac.notify.models import Channel, Send, SendRecipient, SendState
 from evac.notify.outbox import NewMessage, queue_messages
 from evac.notify.templates import Template, call_values, window_values
 from evac.notify.worker import Worker
 from evac.operation.models import Operation
+from evac.passes.flows import gate_document_numbers, travelling_members
 from evac.passes.models import TravelPass
-from evac.passes.service import issue_pass, revoke_pass
+from evac.passes.service import IssuedPass, PassRequest, issue_passes, revoke_pass
 from evac.people.lifecycle import IllegalTransition, transition
-from evac.people.models import Contact, Document, DocumentKind, Person, State
+from evac.people.models import Contact, Person, State
 from evac.planning.service import first_window, mark_called
 from evac.vault.audit import record_access
 from evac.vault.keys import KeyProvider
 from evac.vault.service import OperationCipher, cipher_for
 
 CALLS = (Template.call_forward, Template.change)
-# The document a gate checks a traveller against, best first: a passport (its MRZ reads by
-# machine), else the tazkira most Afghans hold, else another identity card.
-PASS_DOCUMENTS = (
-    DocumentKind.passport,
-    DocumentKind.us_passport,
-    DocumentKind.tazkira,
-    DocumentKind.id_card,
-    DocumentKind.green_card,
-)
 
 
 class SendError(ValueError):
@@ -139,21 +130,31 @@ def queue_send(
     for recipient in kept:
         by_party[recipient.party_reference].append(recipient)
     addresses = _addresses(session, cipher=cipher, send=send, recipients=kept)
+    calls = {reference: recipients[0].call for reference, recipients in by_party.items()}
+    _revoke_retired_passes(
+        session, actor=actor, operation=operation, template=template, calls=calls
+    )
+    members = _members(session, operation=operation, references=list(calls), template=template)
+    passes = _party_passes(
+        session, provider=provider, cipher=cipher, operation=operation, calls=calls, members=members
+    )
     messages: list[NewMessage] = []
     moved = 0
     for reference, recipients in by_party.items():
-        values, party_moved = _party_call(
-            session,
-            actor=actor,
-            provider=provider,
-            cipher=cipher,
-            operation=operation,
-            send=send,
-            template=template,
-            reference=reference,
-            call=recipients[0].call,
+        moved += sum(
+            _call_forward(
+                session,
+                actor=actor,
+                person=person,
+                send=send,
+                reference=reference,
+                call=calls[reference],
+            )
+            for person in members.get(reference, [])
         )
-        moved += party_moved
+        values = _values(
+            template, operation, calls[reference], members.get(reference), passes.get(reference)
+        )
         messages += [
             _message(send, template, r, values, addresses[r.contact_id]) for r in recipients
         ]
@@ -204,69 +205,92 @@ def recheck(
     return kept, dropped
 
 
-def _party_call(
+def _revoke_retired_passes(
+    session: Session, *, actor: Actor, operation: Operation, template: Template, calls: dict
+) -> None:
+    """A cancellation revokes the party's pass for its window, a change those of its other
+    windows: the message says the old pass no longer works, and the gates must agree."""
+    if template not in (Template.cancellation, Template.change):
+        return
+    cancelled = template == Template.cancellation
+    reason = "call-forward cancelled" if cancelled else "call-forward changed"
+    for reference, call in calls.items():
+        start = _window(call)["window_start"]
+        _revoke_passes(
+            session,
+            actor=actor,
+            operation=operation,
+            reference=reference,
+            windows=lambda window, start=start: (window == start) == cancelled,
+            reason=reason,
+        )
+
+
+def _members(
+    session: Session, *, operation: Operation, references: list[str], template: Template
+) -> dict[str, list[Person]]:
+    """Each called party's members who travel, their documents read in one query (a pass
+    digests them) rather than one query a person."""
+    if template not in CALLS:
+        return {}
+    members = {
+        reference: travelling_members(session, operation=operation, reference=reference)
+        for reference in references
+    }
+    ids = [person.id for persons in members.values() for person in persons]
+    for start in range(0, len(ids), 1000):
+        session.scalars(
+            select(Person)
+            .where(Person.id.in_(ids[start : start + 1000]))
+            .options(selectinload(Person.documents))
+        ).all()
+    return members
+
+
+def _party_passes(
     session: Session,
     *,
-    actor: Actor,
     provider: KeyProvider,
     cipher: OperationCipher,
     operation: Operation,
-    send: Send,
+    calls: dict[str, dict],
+    members: dict[str, list[Person]],
+) -> dict[str, IssuedPass]:
+    """The called parties' passes, one per party and window, issued in one go."""
+    requests = [
+        PassRequest(
+            party_reference=reference,
+            gate=calls[reference]["gate"],
+            **_window(calls[reference]),
+            document_numbers=gate_document_numbers(persons, cipher=cipher),
+            head_count=len(persons),
+        )
+        for reference, persons in members.items()
+    ]
+    issued = issue_passes(session, provider=provider, operation=operation, requests=requests)
+    return {request.party_reference: p for request, p in zip(requests, issued, strict=True)}
+
+
+def _values(
     template: Template,
-    reference: str,
+    operation: Operation,
     call: dict,
-) -> tuple[dict, int]:
-    """The values of the party's message (with its pass for a call-forward), and how many of
-    its members this call moved to called_forward."""
+    members: list[Person] | None,
+    issued: IssuedPass | None,
+) -> dict:
+    """The values of the party's message: its window, and for a call-forward its pass."""
+    if template in CALLS:
+        return call_values(
+            gate=call["gate"],
+            **_window(call),
+            time_zone=operation.time_zone,
+            travellers=len(members),
+            pass_text=issued.text,
+            short_code=issued.short_code,
+        )
     if template == Template.cancellation:
-        window = _window(call)
-        _revoke_passes(
-            session,
-            actor=actor,
-            operation=operation,
-            reference=reference,
-            windows=lambda start: start == window["window_start"],
-            reason="call-forward cancelled",
-        )
-        return window_values(**window, time_zone=operation.time_zone), 0
-    if template not in CALLS:
-        return {}, 0
-    window = _window(call)
-    if template == Template.change:
-        _revoke_passes(
-            session,
-            actor=actor,
-            operation=operation,
-            reference=reference,
-            windows=lambda start: start != window["window_start"],
-            reason="call-forward changed",
-        )
-    members = _travelling_members(session, operation=operation, reference=reference)
-    issued = issue_pass(
-        session,
-        provider=provider,
-        operation=operation,
-        party_reference=reference,
-        gate=call["gate"],
-        **window,
-        document_numbers=_document_numbers(session, cipher=cipher, persons=members),
-        head_count=len(members),
-    )
-    moved = sum(
-        _call_forward(
-            session, actor=actor, person=person, send=send, reference=reference, call=call
-        )
-        for person in members
-    )
-    values = call_values(
-        gate=call["gate"],
-        **window,
-        time_zone=operation.time_zone,
-        travellers=len(members),
-        pass_text=issued.text,
-        short_code=issued.short_code,
-    )
-    return values, moved
+        return window_values(**_window(call), time_zone=operation.time_zone)
+    return {}
 
 
 def _revoke_passes(
@@ -305,14 +329,6 @@ def _window(call: dict) -> dict[str, datetime]:
     }
 
 
-def _travelling_members(session: Session, *, operation: Operation, reference: str) -> list[Person]:
-    return [
-        person
-        for person in party_members(session, operation=operation, reference=reference)
-        if person.merged_into_id is None and State(person.state) not in GONE
-    ]
-
-
 def _call_forward(
     session: Session, *, actor: Actor, person: Person, send: Send, reference: str, call: dict
 ) -> bool:
@@ -332,25 +348,6 @@ def _call_forward(
     except IllegalTransition:
         return False  # already checked in or further on: a late message changes nothing
     return event.data.get("send") == send.id  # else an earlier send made this very call
-
-
-def _document_numbers(
-    session: Session, *, cipher: OperationCipher, persons: list[Person]
-) -> list[str]:
-    """One document number per traveller, the best kind each holds (none for a child on a
-    parent's passport: the pass's head count still counts them)."""
-    rank = {kind: i for i, kind in enumerate(PASS_DOCUMENTS)}
-    best: dict[int, Document] = {}
-    documents = session.scalars(
-        select(Document).where(
-            Document.person_id.in_([p.id for p in persons]), Document.kind.in_(PASS_DOCUMENTS)
-        )
-    )
-    for document in documents:
-        held = best.get(document.person_id)
-        if held is None or rank[DocumentKind(document.kind)] < rank[DocumentKind(held.kind)]:
-            best[document.person_id] = document
-    return [cipher.decrypt(d.number, field="document.number") for d in best.values()]
 
 
 def _message(

@@ -105,6 +105,8 @@ def issue_passes(
     """`issue_pass` for many parties at once, in the order asked: the keys unsealed once, the
     live passes read in one query and the new ones written in one INSERT a thousand (a
     call-forward issues thousands of passes, and one round trip each held it to a crawl)."""
+    if not requests:
+        return []
     for request in requests:
         request.check()
     cipher = cipher_for(session, provider=provider, operation_id=operation.id)
