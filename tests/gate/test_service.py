@@ -228,6 +228,8 @@ def test_an_arrival_without_pass_or_document_or_zone_is_an_error(session, world,
     with pytest.raises(CheckInError):
         gate(arrival("k-none"))
     with pytest.raises(CheckInError):
+        gate(arrival("k-dashes", documents=("--",)))
+    with pytest.raises(CheckInError):
         gate(arrival("k" * 81, world.passes[PARTY]))
     with pytest.raises(CheckInError):
         gate(arrival("k-naive", world.passes[PARTY], at=NOW.replace(tzinfo=None)))

@@ -189,11 +189,14 @@ def _check_arrival(arrival: Arrival) -> None:
 def content_digest(arrival: Arrival, *, cipher: OperationCipher) -> str:
     """What a check-in says, as a digest: a pass by its hash, documents by their keyed blind
     index (a plain hash of a passport number is guessed in a billion tries)."""
+    documents = [cipher.blind_index(n, kind="gate:document") for n in arrival.documents]
+    if None in documents:
+        raise CheckInError("a document number needs letters or digits")
     content = {
         "pass": hashlib.sha256(arrival.pass_text.encode()).hexdigest()
         if arrival.pass_text
         else None,
-        "documents": sorted(cipher.blind_index(n, kind="gate:document") for n in arrival.documents),
+        "documents": sorted(documents),
         "gate": arrival.gate.casefold(),
         "station": arrival.station.casefold(),
         "at": arrival.at.astimezone(UTC).isoformat(timespec="seconds"),
