@@ -394,7 +394,7 @@ def _refuse(
         actor=actor,
         action="gate.refuse",
         purpose="; ".join(reasons)[:200],
-        subject=f"party:{reference}" if reference else "pass:unreadable",
+        subject=f"party:{reference}" if reference else f"gate:{arrival.gate}",
         details={"gate": arrival.gate, "station": arrival.station, "key": arrival.idempotency_key},
     )
     return CheckInResult(Status.refused, reference, reasons=tuple(reasons))
