@@ -233,3 +233,16 @@ def test_an_arrival_without_pass_or_document_or_zone_is_an_error(session, world,
         gate(arrival("k" * 81, world.passes[PARTY]))
     with pytest.raises(CheckInError):
         gate(arrival("k-naive", world.passes[PARTY], at=NOW.replace(tzinfo=None)))
+
+
+def test_taking_the_second_content_makes_its_resend_the_duplicate(session, world, gate, operation):
+    first = gate(arrival("tab-1", world.passes[PARTY]))
+    second = gate(arrival("tab-1", world.passes[PARTY], station="lane 2"))
+    resolve_conflict(
+        session, actor=SUPERVISOR, operation=operation, conflict_id=second.conflict_id,
+        decision=Decision.take_second, reason="lane 2 is where the family was seen",
+    )  # fmt: skip
+    session.commit()
+    assert session.get(CheckIn, first.checkin_id).station == "lane 2"
+    assert gate(arrival("tab-1", world.passes[PARTY], station="lane 2")).status == Status.duplicate
+    assert gate(arrival("tab-1", world.passes[PARTY])).status == Status.conflict
