@@ -216,12 +216,16 @@ def _revoke_retired_passes(
     reason = "call-forward cancelled" if cancelled else "call-forward changed"
     for reference, call in calls.items():
         start = _window(call)["window_start"]
+
+        def retired(window: datetime, start: datetime = start) -> bool:
+            return window == start if cancelled else window != start
+
         _revoke_passes(
             session,
             actor=actor,
             operation=operation,
             reference=reference,
-            windows=lambda window, start=start: (window == start) == cancelled,
+            windows=retired,
             reason=reason,
         )
 
