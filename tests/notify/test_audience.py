@@ -17,7 +17,10 @@ from evac.notify.languages import set_language
 from evac.notify.models import Channel, LanguageSource, Send
 from evac.notify.templates import Template
 from evac.notify.worker import Worker
+from evac.passes.flows import party_pass
 from evac.passes.models import TravelPass
+from evac.passes.service import station_key_file
+from evac.passes.verify import load_station_keys, verify_pass
 from evac.people.models import Event, State
 from evac.people.records import RegistrationRecord
 from evac.people.service import add_registration
@@ -281,3 +284,34 @@ def test_a_change_issues_a_new_pass_and_revokes_the_earlier_one(
     queued = send(session, provider, cipher, operation, change.send_id)
     assert queued.messages == 1
     assert live_passes(session) == {"P-STAFF": [FIRST]}
+
+
+def test_the_pass_a_send_issues_admits_its_members_and_is_the_one_a_station_issues_again(
+    session, provider, cipher, operation, world
+):
+    called = preview(session, cipher, operation, window_start=FIRST)
+    send(session, provider, cipher, operation, called.send_id)
+    keys = load_station_keys(station_key_file(session, provider=provider, operation=operation))
+    for reference in ("P-AMCIT", "P-SIVVV"):
+        row = session.scalar(select(TravelPass).where(TravelPass.party_reference == reference))
+        members = world.persons[reference]
+        passports = [
+            cipher.decrypt(person.documents[0].number, field="document.number")
+            for person in members
+        ]
+        during = row.window_start + (row.window_end - row.window_start) / 2
+        verdict = verify_pass(
+            row.text, keys=keys, at=during, gate=row.gate, documents=passports, people=len(members)
+        )
+        assert verdict.admitted, verdict.flags
+        again = party_pass(
+            session,
+            actor=OFFICER,
+            provider=provider,
+            operation=operation,
+            party_reference=reference,
+            gate=row.gate,
+            window_start=row.window_start,
+            window_end=row.window_end,
+        )
+        assert again.pass_id == row.pass_id  # the same documents chosen: not superseded
