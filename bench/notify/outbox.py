@@ -5,7 +5,7 @@ SMTP server; one worker killed (SIGKILL) mid-run and restarted; counted at the s
 
 What runs, on a throwaway PostgreSQL cluster:
   queue     a thousand parties at a time: their passes issued in one call
-            (evac.passes.service.issue_passes: Ed25519, stored in one INSERT), and one
+            (evac.passes.service.issue_passes: Ed25519, stored in one flush), and one
             call-forward per contact queued in the outbox (recipient and values
             encrypted), in Dari, Pashto and English, as evac.notify.flows.queue_send does; the
             audience is not resolved from a register (that is the audience tests' part)

@@ -103,8 +103,8 @@ def issue_passes(
     session: Session, *, provider: KeyProvider, operation: Operation, requests: list[PassRequest]
 ) -> list[IssuedPass]:
     """`issue_pass` for many parties at once, in the order asked: the keys unsealed once, the
-    live passes read in one query and the new ones written in one INSERT a thousand (a
-    call-forward issues thousands of passes, and one round trip each held it to a crawl)."""
+    live passes of a thousand parties read in one query and the new ones written in one flush
+    (a call-forward issues thousands of passes; five round trips each held it to a crawl)."""
     if not requests:
         return []
     for request in requests:
@@ -130,7 +130,7 @@ def issue_passes(
             session.add(live[key])
             document_keys.setdefault(live[key].key_id, signer.document_key)
             issued.append(_issued(live[key]))
-        session.flush()  # one INSERT for the batch's new passes (SQLAlchemy's insertmanyvalues)
+        session.flush()  # the batch's new passes written together, as one executemany
     return issued
 
 
