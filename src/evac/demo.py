@@ -4,8 +4,9 @@ It builds the Kabul 2021 operation from the figures that ship with evac, writes 
 scenario as the partners' files, imports them through intake, links them into persons, scores
 that against the scenario's truth, decides everyone's eligibility, plans the eligible parties'
 call-forward windows and sorties, calls the first window forward by e-mail into a local mail
-folder, checks one of its passes as a gate would (offline, in a process of its own), and
-simulates the plan against the same plan with ten more sorties.
+folder, checks one of its passes as a gate would (offline, in a process of its own),
+checks the window's parties in at their gates and through the stations, and simulates the
+plan against the same plan with ten more sorties.
 """
 
 import base64
@@ -25,6 +26,7 @@ from evac.cli import command_as_found, initialise, print_status
 from evac.config import Settings, remove_sqlite_file, sqlite_file
 from evac.db import make_engine, make_sessionmaker, session_scope
 from evac.eligibility.flows import demo_step as eligibility_demo_step
+from evac.gate.flows import demo_step as gate_demo_step
 from evac.intake.cli import run_import
 from evac.intake.service import ImportSummary
 from evac.linkage.cli import step_spinner
@@ -162,11 +164,14 @@ def _decide_plan_and_call(
         operation = session.get(Operation, operation_id)
         checked = demo_verify_step(session, actor=actor, provider=provider,
                                    operation=operation, folder=files / "station")  # fmt: skip
+        bar.update(task, description="gate: the first window's parties checked in")
+        arrived = gate_demo_step(session, actor=actor, provider=provider, operation=operation)
         bar.update(task, description="simulation: the plan, and ten more sorties")
         simulated = simulation_demo_step(session, operation=operation)
     console.print(
         f"\n[bold]A gate checks one pass[/] (`evac pass verify`, no database, no network; "
         f"exit {checked.returncode}):\n{escape(checked.stdout.strip() or checked.stderr.strip())}"
+        f"\n\n[bold]Gate and stations[/]\n{escape(str(arrived))}"
         f"\n\n[bold]Simulation[/]\n{simulated}\n"
     )
 
