@@ -1,8 +1,8 @@
 """What every HTTP route needs: the settings, a database session, the language, templates."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi import Path as PathParam
@@ -17,11 +17,13 @@ from evac.i18n import LANGUAGES, Language, language, negotiate
 from evac.intake.service import IntakeFailed, current_operation
 from evac.operation.models import Operation
 from evac.operation.service import OperationNotFound
+from evac.vault.service import KeyCache
 from evac.web.navigation import sections_for
 
 TEMPLATES_DIR = Path(__file__).parent / "web" / "templates"
 LANGUAGE_COOKIE = "evac_lang"
 OPERATION_COOKIE = "evac_operation"
+T = TypeVar("T")
 
 
 def get_settings(request: Request) -> Settings:
@@ -32,6 +34,20 @@ def get_session(request: Request) -> Iterator[Session]:
     """A session for one request: committed if the route returns, rolled back if it raises."""
     with session_scope(request.app.state.sessionmaker) as session:
         yield session
+
+
+def app_cache(request: Request, name: str, make: Callable[[], T]) -> T:
+    """What this process keeps across requests under `name` in app.state, made on first use."""
+    cached = getattr(request.app.state, name, None)
+    if cached is None:
+        cached = make()
+        setattr(request.app.state, name, cached)
+    return cached
+
+
+def key_cache(request: Request) -> KeyCache:
+    """The process's unwrapped keys (see KeyCache: a shred or a rotation is seen at once)."""
+    return app_cache(request, "key_cache", KeyCache)
 
 
 def get_language(request: Request) -> Language:

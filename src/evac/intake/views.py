@@ -20,7 +20,7 @@ from evac.auth.deps import ActorDep, requires
 from evac.auth.permissions import Actor, Permission
 from evac.auth.permissions import Role as AuthRole
 from evac.auth.ratelimit import rate_limit
-from evac.deps import LanguageDep, SessionDep, chosen_operation, render
+from evac.deps import LanguageDep, SessionDep, chosen_operation, key_cache, render
 from evac.i18n import Language
 from evac.intake import limits
 from evac.intake.dates import DATE_ORDERS
@@ -58,8 +58,7 @@ from evac.intake.workers import workers_for
 from evac.people.models import Role
 from evac.people.places import provinces
 from evac.vault.audit import record_access
-from evac.vault.keys import provider_from_settings
-from evac.vault.service import OperationCipher, cipher_for
+from evac.vault.service import OperationCipher
 
 router = APIRouter()
 MAX_MEMBERS = 20
@@ -136,8 +135,9 @@ def field_error(lang: Language, name: str) -> Markup:
 
 def operation_cipher(request: Request, session: Session) -> OperationCipher:
     operation = chosen_operation(request, session)
-    provider = provider_from_settings(request.app.state.settings)
-    return cipher_for(session, provider=provider, operation_id=operation.id)
+    keys = key_cache(request)
+    provider = keys.provider(request.app.state.settings)
+    return keys.cipher(session, provider=provider, operation_id=operation.id)
 
 
 def _form_people(form) -> tuple[dict[str, str], list[dict[str, str]], dict[tuple[int, str], str]]:

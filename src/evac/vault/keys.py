@@ -137,3 +137,22 @@ def provider_from_settings(settings: Settings) -> KeyRing:
     if previous_key_file(settings).exists():
         previous.append(decode_master_key(previous_key_file(settings).read_text()))
     return KeyRing(current, *(LocalKeyProvider(key) for key in previous))
+
+
+def master_key_source(settings: Settings) -> tuple:
+    """What `provider_from_settings` would build from, read cheaply: the keys given in the
+    environment and the key files' identity (inode, size, time). A rotation changes it."""
+
+    def file_identity(path: Path) -> tuple[int, int, int] | None:
+        try:
+            status = path.stat()
+        except FileNotFoundError:
+            return None
+        return status.st_ino, status.st_size, status.st_mtime_ns
+
+    given = (settings.master_key, settings.previous_master_key)
+    return (
+        tuple(secret.get_secret_value() if secret else None for secret in given),
+        file_identity(settings.master_key_file),
+        file_identity(previous_key_file(settings)),
+    )

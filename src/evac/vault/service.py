@@ -14,8 +14,9 @@ from sqlalchemy import Engine, delete, func, select, text
 from sqlalchemy.orm import Session
 
 from evac.auth.permissions import Actor, Permission
+from evac.config import Settings
 from evac.vault.audit import record_access
-from evac.vault.keys import KeyProvider
+from evac.vault.keys import KeyProvider, KeyRing, master_key_source, provider_from_settings
 from evac.vault.models import OperationKey
 
 FORMAT = 1  # first byte of every ciphertext, so the layout can change later
@@ -324,3 +325,47 @@ def cipher_for(session: Session, *, provider: KeyProvider, operation_id: int) ->
         data_keys=data_keys,
         index_key=index_key,
     )
+
+
+def key_stamp(session: Session, *, operation_id: int) -> tuple[tuple[int, str], ...]:
+    """The operation's key rows as (version, master key id), without their wrapped bytes:
+    empty after a crypto-shred, changed by a new data-key version or a re-wrap."""
+    rows = session.execute(
+        select(OperationKey.version, OperationKey.master_key_id)
+        .where(OperationKey.operation_id == operation_id)
+        .order_by(OperationKey.version)
+    )
+    return tuple((version, master) for version, master in rows)
+
+
+class KeyCache:
+    """Master keys and unwrapped operation keys kept for the life of a process (in app.state).
+
+    Reading the key file and unwrapping on every request serialised the gate under load. Each
+    use still reads the operation's key stamp, one small indexed query, so a crypto-shred
+    refuses at once and a rotation or new data-key version unwraps afresh; the master keys
+    are rebuilt when their source (environment, key files) changes.
+    """
+
+    def __init__(self) -> None:
+        self._provider: tuple[tuple, KeyRing] | None = None
+        self._ciphers: dict[int, tuple[tuple, OperationCipher]] = {}
+
+    def provider(self, settings: Settings) -> KeyRing:
+        source = master_key_source(settings)
+        if self._provider is None or self._provider[0] != source:
+            self._provider = (source, provider_from_settings(settings))
+        return self._provider[1]
+
+    def cipher(
+        self, session: Session, *, provider: KeyProvider, operation_id: int
+    ) -> OperationCipher:
+        """`cipher_for`, unwrapping only when the operation's keys or master key changed."""
+        stamp = (provider.key_id, key_stamp(session, operation_id=operation_id))
+        cached = self._ciphers.get(operation_id)
+        if cached is not None and cached[0] == stamp and stamp[1]:
+            return cached[1]
+        self._ciphers.pop(operation_id, None)  # shredded keys leave no copy in memory either
+        cipher = cipher_for(session, provider=provider, operation_id=operation_id)
+        self._ciphers[operation_id] = (stamp, cipher)
+        return cipher
