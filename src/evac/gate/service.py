@@ -33,7 +33,7 @@ from evac.gate.models import (
 from evac.intake.mrz import parse_zone
 from evac.operation.models import Operation
 from evac.passes.flows import GATE_DOCUMENTS, travelling_members
-from evac.passes.format import PassClaims
+from evac.passes.format import PASS_PREFIX, MalformedPass, PassClaims, open_envelope, pass_claims
 from evac.passes.models import TravelPass
 from evac.passes.service import GRACE_AFTER_WINDOW
 from evac.passes.verify import Flag, StationKeys, verify_pass
@@ -44,8 +44,8 @@ from evac.planning.models import PlannedParty
 from evac.planning.service import current_plan
 from evac.vault.audit import record_access
 from evac.vault.keys import KeyProvider
-from evac.vault.service import OperationCipher, cipher_for
-from evac.vault.signing import verifying_keys
+from evac.vault.service import KeyCache, OperationCipher
+from evac.vault.signing import SigningKey, verifying_keys
 
 # Who settles conflicts: staff who may read anyone's record (officers, administrators), not
 # the gate agent whose own scan is in question.
@@ -97,6 +97,37 @@ class CheckInResult:
     conflict_id: int | None = None
 
 
+class GateCache:
+    """What a server's check-ins reuse for the life of its process (kept in app.state): the
+    unwrapped operation keys and each operation's station keys (the pass-verifying keys).
+
+    Unsealing the signing keys on every scan made the gate slow under load. Each use reads
+    the operation's key stamps (small indexed queries), so a shred, a rotation or a withdrawn
+    signing key takes effect at once; revocations are read per pass (`revoked_passes`).
+    """
+
+    def __init__(self, keys: KeyCache | None = None) -> None:
+        self.keys = keys or KeyCache()
+        self._station_keys: dict[int, tuple[tuple, StationKeys]] = {}
+
+    def cipher(
+        self, session: Session, *, provider: KeyProvider, operation: Operation
+    ) -> OperationCipher:
+        return self.keys.cipher(session, provider=provider, operation_id=operation.id)
+
+    def station_keys(
+        self, session: Session, *, cipher: OperationCipher, operation: Operation
+    ) -> StationKeys:
+        """`station_keys`, read again only when the operation's trusted signing keys changed."""
+        stamp = (operation.time_zone, trusted_key_ids(session, operation_id=operation.id))
+        cached = self._station_keys.get(operation.id)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        keys = station_keys(session, cipher=cipher, operation=operation)
+        self._station_keys[operation.id] = (stamp, keys)
+        return keys
+
+
 class CheckInError(ValueError):
     """A check-in that cannot even be read (no pass and no document, a bad key)."""
 
@@ -125,25 +156,29 @@ def check_in(
     provider: KeyProvider,
     operation: Operation,
     arrival: Arrival,
+    cache: GateCache | None = None,
 ) -> CheckInResult:
     """Let a party in at a gate, exactly once by the arrival's idempotency key: its members
     move from called_forward to checked_in and get wristband numbers. Everything it reads
-    and does is audited; the names returned are those of this party only."""
+    and does is audited; the names returned are those of this party only. A server passes
+    its process's `cache`; without one, the keys are unwrapped for this call alone."""
     actor.require(Permission.gate_checkin)
     _check_arrival(arrival)
-    cipher = cipher_for(session, provider=provider, operation_id=operation.id)
+    cache = cache or GateCache()
+    cipher = cache.cipher(session, provider=provider, operation=operation)
     digest = content_digest(arrival, cipher=cipher)
     try:
         with session.begin_nested():
-            return _check_in(session, actor, cipher, operation, arrival, digest)
+            return _check_in(session, cache, actor, cipher, operation, arrival, digest)
     except (IntegrityError, _Raced):
         # Another request took this key or this party first; our savepoint is undone, and
         # a second look finds what it wrote.
-        return _check_in(session, actor, cipher, operation, arrival, digest)
+        return _check_in(session, cache, actor, cipher, operation, arrival, digest)
 
 
 def _check_in(
     session: Session,
+    cache: GateCache,
     actor: Actor,
     cipher: OperationCipher,
     operation: Operation,
@@ -158,7 +193,7 @@ def _check_in(
     kept = _conflict_by_content(session, arrival.idempotency_key, digest)
     if kept is not None:
         return CheckInResult(Status.conflict, kept.party_reference, conflict_id=kept.id)
-    reference, claims, reasons = _identify(session, cipher, operation, arrival)
+    reference, claims, reasons = _identify(session, cache, cipher, operation, arrival)
     if reference is None:
         return _refuse(session, actor, arrival, reference, reasons)
     members, member_reasons = _confirmed_members(session, operation, reference, arrival.members)
@@ -206,17 +241,21 @@ def content_digest(arrival: Arrival, *, cipher: OperationCipher) -> str:
 
 
 def _identify(
-    session: Session, cipher: OperationCipher, operation: Operation, arrival: Arrival
+    session: Session,
+    cache: GateCache,
+    cipher: OperationCipher,
+    operation: Operation,
+    arrival: Arrival,
 ) -> tuple[str | None, PassClaims | None, list[str]]:
     """The party's reference, the pass's claims, and why not to let them in (none: let in)."""
     if arrival.pass_text is not None:
         verdict = verify_pass(
             arrival.pass_text,
-            keys=station_keys(session, cipher=cipher, operation=operation),
+            keys=cache.station_keys(session, cipher=cipher, operation=operation),
             at=arrival.at,
             gate=arrival.gate,
             documents=arrival.documents,
-            revoked=revoked_passes(session, operation=operation),
+            revoked=revoked_passes(session, operation=operation, pass_text=arrival.pass_text),
         )
         if verdict.claims is None:
             return None, None, [flag.value for flag in verdict.flags]
@@ -240,13 +279,32 @@ def station_keys(session: Session, *, cipher: OperationCipher, operation: Operat
     )
 
 
-def revoked_passes(session: Session, *, operation: Operation) -> frozenset[bytes]:
+def trusted_key_ids(session: Session, *, operation_id: int) -> tuple[str, ...]:
+    """The ids of the signing keys stations may trust, without unsealing any."""
     rows = session.scalars(
+        select(SigningKey.key_id)
+        .where(SigningKey.operation_id == operation_id, SigningKey.withdrawn_at.is_(None))
+        .order_by(SigningKey.id)
+    )
+    return tuple(rows)
+
+
+def revoked_passes(session: Session, *, operation: Operation, pass_text: str) -> frozenset[bytes]:
+    """The revocation list as far as this pass goes: its id if its row is revoked. One read
+    by primary key per scan, so a pass revoked a moment ago is refused at the next scan,
+    where the whole list would be a scan of every pass the operation issued."""
+    try:
+        pass_id = pass_claims(open_envelope(pass_text, prefix=PASS_PREFIX)).pass_id
+    except MalformedPass:
+        return frozenset()  # verify_pass refuses it as tampered
+    revoked = session.scalar(
         select(TravelPass.pass_id).where(
-            TravelPass.operation_id == operation.id, TravelPass.revoked_at.is_not(None)
+            TravelPass.pass_id == pass_id.hex(),
+            TravelPass.operation_id == operation.id,
+            TravelPass.revoked_at.is_not(None),
         )
     )
-    return frozenset(bytes.fromhex(pass_id) for pass_id in rows)
+    return frozenset({pass_id}) if revoked else frozenset()
 
 
 def _person_by_document(session: Session, cipher: OperationCipher, number: str) -> Person | None:

@@ -11,7 +11,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from evac.auth.deps import requires
 from evac.auth.permissions import Actor, Permission
-from evac.deps import RowId, SessionDep, chosen_operation
+from evac.deps import RowId, SessionDep, app_cache, chosen_operation, key_cache
 from evac.gate.models import ConflictKind, Decision, Outcome, Step
 from evac.gate.service import (
     KEY_LENGTH,
@@ -22,6 +22,7 @@ from evac.gate.service import (
     ConflictNotFound,
     ConflictSettled,
     ConflictView,
+    GateCache,
     Status,
     check_in,
     document_from_mrz,
@@ -31,7 +32,6 @@ from evac.gate.service import (
 from evac.gate.stations import StepRefused, accountability, record_step
 from evac.intake.mrz import InvalidMRZ
 from evac.people.lifecycle import IdempotencyConflict
-from evac.vault.keys import provider_from_settings
 
 router = APIRouter(prefix="/api/v1/gate", tags=["gate"])
 GateAgent = Annotated[Actor, Depends(requires(Permission.gate_checkin))]
@@ -159,7 +159,7 @@ def check_in_route(
         result = check_in(
             session,
             actor=actor,
-            provider=provider_from_settings(request.app.state.settings),
+            provider=key_cache(request).provider(request.app.state.settings),
             operation=chosen_operation(request, session),
             arrival=Arrival(
                 idempotency_key=body.idempotency_key,
@@ -170,6 +170,7 @@ def check_in_route(
                 documents=tuple(documents),
                 members=tuple(body.members) if body.members is not None else None,
             ),
+            cache=app_cache(request, "gate_cache", lambda: GateCache(key_cache(request))),
         )
     except (CheckInError, InvalidMRZ) as error:
         raise HTTPException(422, str(error)) from None
