@@ -22,8 +22,11 @@ from evac.vault.exports import checkpoint_list
 from evac.vault.service import cipher_for, rotate_operation, shred_operation
 
 # Open to anyone: the system's own pages, the login form, static files, the public
-# self-registration form and its status page (both rate-limited), and the home redirect.
+# self-registration form and its status page (both rate-limited), the home redirect, and the
+# SMS gateway's delivery reports (no user calls it: it checks the gateway's signature itself,
+# tests/notify).
 PUBLIC = {
+    "/api/v1/notify/twilio/status",
     "/health",
     "/version",
     "/openapi.json",

@@ -13,11 +13,11 @@ from tests.conftest import TEST_PASSWORD, csrf_token
 PAGE = {"Accept": "text/html"}
 EVERY_SECTION = {
     "/search", "/linkage/review", "/intake/upload", "/imports", "/referrals", "/dashboard",
-    "/eligibility", "/plan", "/status", "/api/v1/audit/entries",
+    "/eligibility", "/plan", "/notify", "/status", "/api/v1/audit/entries",
 }  # fmt: skip
 STAFF = {
     "/search", "/linkage/review", "/intake/upload", "/imports", "/dashboard", "/eligibility",
-    "/plan", "/status",
+    "/plan", "/notify", "/status",
 }  # fmt: skip
 EXPECTED = {
     Role.administrator: ("/search", EVERY_SECTION),

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from evac.auth.deps import ActorDep
 from evac.auth.permissions import Permission
-from evac.deps import LanguageDep, SessionDep, chosen_operation, render
+from evac.deps import LanguageDep, RowId, SessionDep, chosen_operation, render
 from evac.eligibility.flows import decide_again
 from evac.eligibility.policy import Outcome, default_policy, default_policy_text
 from evac.eligibility.service import (
@@ -66,7 +66,7 @@ def _ordered(counts: list) -> list:
 
 @router.get("/eligibility/persons/{person_id}", response_class=HTMLResponse)
 def person_page(
-    request: Request, session: SessionDep, lang: LanguageDep, actor: ActorDep, person_id: int
+    request: Request, session: SessionDep, lang: LanguageDep, actor: ActorDep, person_id: RowId
 ):
     actor.require(Permission.personal_read)
     operation = chosen_operation(request, session)
@@ -105,7 +105,7 @@ def override_submit(
     request: Request,
     session: SessionDep,
     actor: ActorDep,
-    person_id: int,
+    person_id: RowId,
     reason: Annotated[str, Form(max_length=500)],
     outcome: Annotated[Outcome | None, Form()] = None,
     withdraw: Annotated[bool, Form()] = False,
@@ -145,7 +145,7 @@ def flag_submit(
     request: Request,
     session: SessionDep,
     actor: ActorDep,
-    person_id: int,
+    person_id: RowId,
     flag: Annotated[str, Form(max_length=40)],
     reason: Annotated[str, Form(max_length=500)],
     clear: Annotated[bool, Form()] = False,

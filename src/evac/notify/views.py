@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
 from evac.auth.deps import ActorDep
@@ -104,7 +105,8 @@ def preview_page(
     template: Annotated[Template, Form()],
     window: Annotated[str, Form(max_length=40)] = "",
     category: Annotated[list[str], Form()] = [],  # noqa: B006  (FastAPI copies form defaults)
-    priority: Annotated[list[int], Form()] = [],  # noqa: B006
+    # a priority is a small rank; an unbounded number broke Babel's formatting on the page
+    priority: Annotated[list[Annotated[int, Field(ge=0, le=999)]], Form()] = [],  # noqa: B006
     channel: Annotated[list[Channel], Form()] = [],  # noqa: B006
     saved: Annotated[str, Form(max_length=80)] = "",
     save_as: Annotated[str, Form(max_length=80)] = "",
