@@ -4,21 +4,15 @@ What POST /api/v1/gate/checkins does, on the server's database, as the `evac` us
 """
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
-from sqlalchemy.orm import Session
 
 from evac.auth.permissions import cli_actor
-from evac.db import make_engine, make_sessionmaker, session_scope
 from evac.gate.models import Decision
 from evac.gate.service import (
     Arrival,
@@ -34,10 +28,8 @@ from evac.gate.service import (
 )
 from evac.gate.stations import accountability
 from evac.intake.mrz import InvalidMRZ
-from evac.intake.service import IntakeFailed, current_operation
-from evac.operation.models import Operation
+from evac.passes.cli import fail, operation_desk
 from evac.passes.format import PASS_PREFIX
-from evac.vault.keys import KeyProvider, provider_from_settings
 
 app = typer.Typer(
     help="The gate: check parties in, settle conflicts, count who is where.",
@@ -49,32 +41,6 @@ output = Console(soft_wrap=True)
 OperationOption = Annotated[
     str | None, typer.Option("--operation", help="Operation name (default: the only one).")
 ]
-
-
-@dataclass(frozen=True)
-class Desk:
-    """An open session on the operation, with the master key in force."""
-
-    session: Session
-    operation: Operation
-    provider: KeyProvider
-
-
-@contextmanager
-def _desk(ctx: typer.Context, operation_name: str | None) -> Iterator[Desk]:
-    settings = ctx.obj
-    factory = make_sessionmaker(make_engine(settings.database_url))
-    with session_scope(factory) as session:
-        try:
-            operation = current_operation(session, name=operation_name)
-        except (LookupError, IntakeFailed) as error:
-            _fail(str(error))
-        yield Desk(session, operation, provider_from_settings(settings))
-
-
-def _fail(message: str) -> NoReturn:
-    console.print(f"[red]{escape(message)}[/]")
-    raise typer.Exit(1)
 
 
 @app.command("checkin")
@@ -121,8 +87,8 @@ def checkin_command(
             members=tuple(member) if member else None,
         )
     except (InvalidMRZ, OSError) as error:
-        _fail(str(error))
-    with _desk(ctx, operation) as desk:
+        fail(str(error))
+    with operation_desk(ctx, operation) as desk:
         try:
             result = check_in(
                 desk.session,
@@ -132,7 +98,7 @@ def checkin_command(
                 arrival=sent,
             )
         except CheckInError as error:
-            _fail(str(error))
+            fail(str(error))
     _print_result(result, sent.idempotency_key)
     if result.status not in (Status.accepted, Status.duplicate):
         raise typer.Exit(1)
@@ -167,7 +133,7 @@ def conflicts_command(
     operation: OperationOption = None,
 ) -> None:
     """The supervisor's list: check-ins not taken because they collided."""
-    with _desk(ctx, operation) as desk:
+    with operation_desk(ctx, operation) as desk:
         found = list_conflicts(
             desk.session, actor=cli_actor(), operation=desk.operation, open_only=not all_
         )
@@ -198,7 +164,7 @@ def resolve_command(
     operation: OperationOption = None,
 ) -> None:
     """Settle a conflict, with a reason."""
-    with _desk(ctx, operation) as desk:
+    with operation_desk(ctx, operation) as desk:
         try:
             settled = resolve_conflict(
                 desk.session,
@@ -209,14 +175,14 @@ def resolve_command(
                 reason=reason,
             )
         except (ConflictNotFound, ConflictSettled, ValueError) as error:
-            _fail(str(error))
+            fail(str(error))
     console.print(f"Conflict {settled.id} settled: {settled.decision.value}.")
 
 
 @app.command("status")
 def status_command(ctx: typer.Context, operation: OperationOption = None) -> None:
     """How many are at each gate, in the ECC and airside, and which parties never came."""
-    with _desk(ctx, operation) as desk:
+    with operation_desk(ctx, operation) as desk:
         counts = accountability(desk.session, actor=cli_actor(), operation=desk.operation)
     for gate, people in counts.at_gates.items():
         output.out(f"at {gate}: {people}")

@@ -70,7 +70,7 @@ PASSPHRASE_HELP = (
 
 
 @dataclass(frozen=True)
-class Issuer:
+class OperationDesk:
     """An open session on the operation, with the master key in force."""
 
     session: Session
@@ -79,18 +79,18 @@ class Issuer:
 
 
 @contextmanager
-def _issuer(ctx: typer.Context, operation_name: str | None) -> Iterator[Issuer]:
+def operation_desk(ctx: typer.Context, operation_name: str | None) -> Iterator[OperationDesk]:
     settings = ctx.obj
     factory = make_sessionmaker(make_engine(settings.database_url))
     with session_scope(factory) as session:
         try:
             operation = current_operation(session, name=operation_name)
         except (LookupError, IntakeFailed) as error:
-            _fail(str(error))
-        yield Issuer(session, operation, provider_from_settings(settings))
+            fail(str(error))
+        yield OperationDesk(session, operation, provider_from_settings(settings))
 
 
-def _fail(message: str) -> NoReturn:
+def fail(message: str) -> NoReturn:
     console.print(f"[red]{escape(message)}[/]")
     raise typer.Exit(1)
 
@@ -108,7 +108,7 @@ def public_key_command(
 
     It holds every signing key's public key by its id (older passes verify until they expire)
     and the document keys that check a passport against a pass offline."""
-    with _issuer(ctx, operation) as issuer:
+    with operation_desk(ctx, operation) as issuer:
         text = station_key_file(
             issuer.session,
             provider=issuer.provider,
@@ -136,7 +136,7 @@ def issue_command(
     operation: OperationOption = None,
 ) -> None:
     """Print the party's pass for its call-forward (the same pass again if nothing changed)."""
-    with _issuer(ctx, operation) as issuer:
+    with operation_desk(ctx, operation) as issuer:
         call = _call(issuer, party, gate, window_start, window_end)
         try:
             issued = party_pass(
@@ -150,7 +150,7 @@ def issue_command(
                 window_end=call[2],
             )
         except (LookupError, ValueError) as error:
-            _fail(str(error))
+            fail(str(error))
     output.out(issued.text)
     if qr is not None:
         qr.write_bytes(qr_png(issued.text))
@@ -158,7 +158,7 @@ def issue_command(
 
 
 def _call(
-    issuer: Issuer,
+    issuer: OperationDesk,
     party: str,
     gate: str | None,
     window_start: datetime | None,
@@ -168,11 +168,11 @@ def _call(
     if gate is not None and window_start is not None and window_end is not None:
         return gate, _utc(window_start), _utc(window_end)
     if gate is not None or window_start is not None or window_end is not None:
-        _fail("give --gate, --window-start and --window-end together, or none (the plan's)")
+        fail("give --gate, --window-start and --window-end together, or none (the plan's)")
     calls = current_calls(issuer.session, operation=issuer.operation)
     mine = [call for call in calls if call.party_reference == party]
     if not mine:
-        _fail(f"party {party} has no call-forward in the current plan")
+        fail(f"party {party} has no call-forward in the current plan")
     return mine[0].gate, _utc(mine[0].window_start), _utc(mine[0].window_end)
 
 
@@ -212,7 +212,7 @@ def verify_command(
     Exits 0 and prints the party, the count, the gate and the window; else exits 1 and prints
     each reason."""
     if mark_used and used is None:
-        _fail("--mark-used needs --used FILE, the station's used-list")
+        fail("--mark-used needs --used FILE, the station's used-list")
     try:
         keys = load_station_keys(_read(public_key), passphrase=passphrase)
         revoked = load_revocations(_read(revocations), keys=keys)[1] if revocations else frozenset()
@@ -228,7 +228,7 @@ def verify_command(
             used=_used_ids(used),
         )
     except (StationKeysError, BadShortCode, OSError) as error:
-        _fail(str(error))
+        fail(str(error))
     _print_verdict(verdict, keys)
     if not verdict.admitted:
         raise typer.Exit(1)
@@ -301,7 +301,7 @@ def revoke_command(
     operation: OperationOption = None,
 ) -> None:
     """Revoke a pass; stations refuse it once they load the next revocation list."""
-    with _issuer(ctx, operation) as issuer:
+    with operation_desk(ctx, operation) as issuer:
         try:
             revoke_pass(
                 issuer.session,
@@ -311,7 +311,7 @@ def revoke_command(
                 reason=reason,
             )
         except (BadShortCode, PassNotFound) as error:
-            _fail(str(error))
+            fail(str(error))
     console.print("Revoked. Send stations a new list: evac pass revocations --out FILE")
 
 
@@ -322,7 +322,7 @@ def revocations_command(
     operation: OperationOption = None,
 ) -> None:
     """Write the signed list of revoked passes that stations load."""
-    with _issuer(ctx, operation) as issuer:
+    with operation_desk(ctx, operation) as issuer:
         text = revocation_list(issuer.session, provider=issuer.provider, operation=issuer.operation)
     out.write_text(text + "\n")
     console.print(f"Signed revocation list written to {escape(str(out))}.")
@@ -336,7 +336,7 @@ def roster_command(
     operation: OperationOption = None,
 ) -> None:
     """Write the passes still good, one a line, for a station that checks short codes."""
-    with _issuer(ctx, operation) as issuer:
+    with operation_desk(ctx, operation) as issuer:
         texts = roster(issuer.session, operation=issuer.operation, gate=gate)
     out.write_text("".join(text + "\n" for text in texts))
     console.print(f"{len(texts):,} passes written to {escape(str(out))}.")
@@ -358,7 +358,7 @@ def rotate_key_command(
 
     Passes signed by the old key verify until they expire, unless it is withdrawn; give
     stations the new key file (`evac pass public-key`)."""
-    with _issuer(ctx, operation) as issuer:
+    with operation_desk(ctx, operation) as issuer:
         cipher = cipher_for(
             issuer.session, provider=issuer.provider, operation_id=issuer.operation.id
         )
