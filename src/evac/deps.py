@@ -103,6 +103,9 @@ LanguageDep = Annotated[Language, Depends(get_language)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
+# Text a form or a JSON body may hold: PostgreSQL refuses NUL in text, so it is a 422, not a 500.
+NO_NUL = r"^[^\x00]*$"
+
 # A database id in a path: bounded so that nonsense (negative, beyond 64 bits) is a 422, not a 500.
 RowId = Annotated[int, PathParam(ge=1, le=2**63 - 1)]
 # How many rows a listing returns.

@@ -122,3 +122,16 @@ def test_only_gate_agents_check_in_and_the_counts_follow(client, auth_headers, w
     assert again.status_code == 409
     counts = client.get("/api/v1/gate/status", headers=auth_headers(Role.officer)).json()
     assert counts == {"at_gates": {}, "in_ecc": 1, "airside": 0, "no_shows": []}
+
+
+def test_a_nul_in_any_text_is_refused_not_stored(client, auth_headers, world, session):
+    """PostgreSQL refuses NUL in text: a scanner's stray byte must be a 422, never a 500."""
+    agent = auth_headers(Role.gate_agent)
+    for body in (
+        sent("key\x00"),
+        sent("k-1", station="lane\x001"),
+        sent("k-2", documents=["P\x00"]),
+    ):
+        answer = client.post("/api/v1/gate/checkins", json=body, headers=agent)
+        assert answer.status_code == 422, answer.text
+    assert session.scalar(select(func.count()).select_from(CheckIn)) == 0

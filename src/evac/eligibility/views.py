@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from evac.auth.deps import ActorDep
 from evac.auth.permissions import Permission
-from evac.deps import LanguageDep, RowId, SessionDep, chosen_operation, render
+from evac.deps import NO_NUL, LanguageDep, RowId, SessionDep, chosen_operation, render
 from evac.eligibility.flows import decide_again
 from evac.eligibility.policy import Outcome, default_policy, default_policy_text
 from evac.eligibility.service import (
@@ -106,7 +106,7 @@ def override_submit(
     session: SessionDep,
     actor: ActorDep,
     person_id: RowId,
-    reason: Annotated[str, Form(max_length=500)],
+    reason: Annotated[str, Form(max_length=500, pattern=NO_NUL)],
     outcome: Annotated[Outcome | None, Form()] = None,
     withdraw: Annotated[bool, Form()] = False,
 ):
@@ -146,8 +146,8 @@ def flag_submit(
     session: SessionDep,
     actor: ActorDep,
     person_id: RowId,
-    flag: Annotated[str, Form(max_length=40)],
-    reason: Annotated[str, Form(max_length=500)],
+    flag: Annotated[str, Form(max_length=40, pattern=NO_NUL)],
+    reason: Annotated[str, Form(max_length=500, pattern=NO_NUL)],
     clear: Annotated[bool, Form()] = False,
 ):
     """An officer sets or clears a priority flag, then everyone is decided again under the

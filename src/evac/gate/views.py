@@ -11,7 +11,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from evac.auth.deps import requires
 from evac.auth.permissions import Actor, Permission
-from evac.deps import RowId, SessionDep, app_cache, chosen_operation, key_cache
+from evac.deps import NO_NUL, RowId, SessionDep, app_cache, chosen_operation, key_cache
 from evac.gate.models import ConflictKind, Decision, Outcome, Step
 from evac.gate.service import (
     KEY_LENGTH,
@@ -37,8 +37,8 @@ router = APIRouter(prefix="/api/v1/gate", tags=["gate"])
 GateAgent = Annotated[Actor, Depends(requires(Permission.gate_checkin))]
 Supervisor = Annotated[Actor, Depends(requires(SUPERVISE))]
 Reader = Annotated[Actor, Depends(requires(Permission.aggregates_read))]
-Key = Annotated[str, Field(min_length=1, max_length=KEY_LENGTH)]
-Place = Annotated[str, Field(min_length=1, max_length=80)]
+Key = Annotated[str, Field(min_length=1, max_length=KEY_LENGTH, pattern=NO_NUL)]
+Place = Annotated[str, Field(min_length=1, max_length=80, pattern=NO_NUL)]
 PersonId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 # An HTTP status for each answer: a retry's duplicate is a plain success, as ODK Central
 # answers a submission it already holds.
@@ -56,12 +56,19 @@ class CheckInIn(BaseModel):
     station: Place = Field(description="The lane or desk at the gate")
     at: AwareDatetime = Field(description="When the station saw the party (with its zone)")
     pass_: str | None = Field(
-        None, alias="pass", max_length=2000, description="The pass as its QR code reads"
+        None,
+        alias="pass",
+        max_length=2000,
+        pattern=NO_NUL,
+        description="The pass as its QR code reads",
     )
     mrz: str | None = Field(
-        None, max_length=200, description="A passport's machine-readable zone, as scanned"
+        None,
+        max_length=200,
+        pattern=NO_NUL,
+        description="A passport's machine-readable zone, as scanned",
     )
-    documents: list[Annotated[str, Field(min_length=1, max_length=40)]] = Field(
+    documents: list[Annotated[str, Field(min_length=1, max_length=40, pattern=NO_NUL)]] = Field(
         default_factory=list, max_length=20, description="Document numbers shown, typed"
     )
     members: list[PersonId] | None = Field(
@@ -105,7 +112,7 @@ class ConflictOut(BaseModel):
 
 class ResolutionIn(BaseModel):
     decision: Decision
-    reason: str = Field(min_length=1, max_length=1000)
+    reason: str = Field(min_length=1, max_length=1000, pattern=NO_NUL)
 
 
 class StepIn(BaseModel):
@@ -115,7 +122,9 @@ class StepIn(BaseModel):
     outcome: Outcome
     station: Place
     at: AwareDatetime | None = None
-    reason: str | None = Field(None, max_length=1000, description="Why sent back or refused")
+    reason: str | None = Field(
+        None, max_length=1000, pattern=NO_NUL, description="Why sent back or refused"
+    )
 
 
 class StepOut(BaseModel):

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from evac.auth.deps import ActorDep
 from evac.auth.permissions import Permission
-from evac.deps import LanguageDep, RowId, SessionDep, chosen_operation, render
+from evac.deps import NO_NUL, LanguageDep, RowId, SessionDep, chosen_operation, render
 from evac.intake.views import operation_cipher
 from evac.notify.audience import Audience, save_audience, saved_audience, saved_audiences
 from evac.notify.config import NotifySettings
@@ -103,13 +103,13 @@ def preview_page(
     lang: LanguageDep,
     actor: ActorDep,
     template: Annotated[Template, Form()],
-    window: Annotated[str, Form(max_length=40)] = "",
-    category: Annotated[list[str], Form()] = [],  # noqa: B006  (FastAPI copies form defaults)
+    window: Annotated[str, Form(max_length=40, pattern=NO_NUL)] = "",
+    category: Annotated[list[Annotated[str, Field(max_length=40, pattern=NO_NUL)]], Form()] = [],  # noqa: B006  (FastAPI copies form defaults)
     # a priority is a small rank; an unbounded number broke Babel's formatting on the page
     priority: Annotated[list[Annotated[int, Field(ge=0, le=999)]], Form()] = [],  # noqa: B006
     channel: Annotated[list[Channel], Form()] = [],  # noqa: B006
-    saved: Annotated[str, Form(max_length=80)] = "",
-    save_as: Annotated[str, Form(max_length=80)] = "",
+    saved: Annotated[str, Form(max_length=80, pattern=NO_NUL)] = "",
+    save_as: Annotated[str, Form(max_length=80, pattern=NO_NUL)] = "",
 ):
     operation = chosen_operation(request, session)
     try:
