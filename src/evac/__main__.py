@@ -2,4 +2,5 @@
 
 from evac.cli import run
 
-run()
+if __name__ == "__main__":  # not when a spawned worker (simulation's replications) imports it
+    run()

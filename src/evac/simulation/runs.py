@@ -34,8 +34,9 @@ def replicate(
             if advance:
                 advance()
         return runs
-    # fork: the workers inherit the imported model instead of importing it again
-    with get_context("fork").Pool(workers) as pool:
+    # spawn, not fork: a process that already ran DuckDB's threads (`evac demo` links first)
+    # forked a worker that segfaulted, and the pool then waited for it for ever
+    with get_context("spawn").Pool(workers) as pool:
         runs = []
         for run in pool.imap(one, range(replications)):
             runs.append(run)
