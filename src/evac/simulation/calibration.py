@@ -51,7 +51,7 @@ def calibrate(
     scenario = kabul_2021()
     best, best_loss = Parameters(), float("inf")
     loss = partial(fit_loss, scenario, seed=seed, replications=replications)
-    with get_context("fork").Pool(workers or default_workers()) as pool:
+    with get_context("spawn").Pool(workers or default_workers()) as pool:  # see runs.replicate
         for _ in range(rounds):
             for name, grid in GRIDS.items():
                 candidates = [replace(best, **{name: value}) for value in grid]
