@@ -15,6 +15,7 @@ from evac.eligibility.service import (
     plannable_parties,
     set_flag,
 )
+from evac.linkage.service import merge_persons
 from evac.people.models import DocumentKind, Event, Role
 from evac.vault.audit import AuditEntry
 from tests.eligibility.register_world import OFFICER, household, person
@@ -82,6 +83,27 @@ def test_an_officers_medical_flag_raises_the_party_and_survives_re_evaluation(
         .where(AuditEntry.action == "eligibility.priority_flag_set")
     )
     assert audited == 1
+    (described,) = describe_flags(session, person_id=wife.id)
+    assert described.startswith("medical (set by officer-test on ")
+
+
+def test_an_officers_flag_follows_a_duplicate_into_the_person_it_merges_into(
+    session, operation, cipher
+):
+    _, wife = _siv_family(session, cipher, operation)
+    walk_in = person(session, cipher, documents=(DocumentKind.tazkira,))
+    set_flag(
+        session,
+        operation_id=operation.id,
+        person_id=walk_in.id,
+        flag="medical",
+        present=True,
+        reason="seen at the clinic before her list was found",
+        actor=OFFICER,
+    )
+    merge_persons(session, actor=OFFICER, survivor=wife, merged=walk_in, reason="same woman")
+    _evaluate(session, cipher)
+    assert _current(session, wife).priority == 2
     (described,) = describe_flags(session, person_id=wife.id)
     assert described.startswith("medical (set by officer-test on ")
 

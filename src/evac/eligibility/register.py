@@ -29,6 +29,7 @@ from evac.people.models import (
     State,
 )
 from evac.people.records import RegistrationRecord
+from evac.people.service import survivors
 from evac.vault.service import OperationCipher
 
 GONE = (State.merged, State.withdrawn, State.closed)  # they travel with no one
@@ -235,13 +236,17 @@ def _held(session: Session, operation_id: int) -> dict[int, Held]:
 
 
 def officer_flags(session: Session, *, operation_id: int) -> list[tuple[int, str, bool]]:
-    """(person, flag, set or cleared): each person's flags as officers last left them."""
+    """(person, flag, set or cleared): each person's flags as officers last left them. A flag
+    set on someone later found to be a duplicate follows them into the person they merged
+    into: the officer flagged the human being, not one of their registrations."""
     query = select(PersonFlag.person_id, PersonFlag.flag, PersonFlag.present).where(
         PersonFlag.operation_id == operation_id
     )
+    changes = session.execute(query.order_by(PersonFlag.id)).all()
+    now = survivors(session, person_ids={person for person, _, _ in changes})
     newest: dict[tuple[int, str], bool] = {}
-    for person, flag, present in session.execute(query.order_by(PersonFlag.id)):
-        newest[person, flag] = present
+    for person, flag, present in changes:
+        newest[now[person], flag] = present
     return [(person, flag, present) for (person, flag), present in newest.items()]
 
 

@@ -38,7 +38,7 @@ from evac.eligibility.register import Register, read_register
 from evac.operation.models import Operation
 from evac.people.lifecycle import event_row
 from evac.people.models import Event, Person, Registration, Role, State
-from evac.people.service import insert_rows
+from evac.people.service import insert_rows, merged_into_them
 from evac.vault.audit import record_access
 
 CHUNK = 5000  # ids in one IN (...) list
@@ -644,8 +644,9 @@ def set_flag(
 
 
 def flag_history(session: Session, *, person_id: int) -> list[PersonFlag]:
-    """Officers' flag changes on a person, the newest first."""
-    query = select(PersonFlag).where(PersonFlag.person_id == person_id)
+    """Officers' flag changes on a person and on those merged into them, the newest first."""
+    ids = merged_into_them(session, person_id=person_id)
+    query = select(PersonFlag).where(PersonFlag.person_id.in_(ids))
     return list(session.scalars(query.order_by(PersonFlag.id.desc())))
 
 

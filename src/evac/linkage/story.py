@@ -13,7 +13,7 @@ from evac.linkage.models import LinkHistory, ReviewItem
 from evac.linkage.service import person_history
 from evac.people.models import Event, GroupMember, Person, Registration
 from evac.people.records import RegistrationRecord
-from evac.people.service import PersonNames, read_names, read_registration
+from evac.people.service import PersonNames, merged_into_them, read_names, read_registration
 from evac.vault.audit import record_access
 from evac.vault.service import OperationCipher
 
@@ -149,11 +149,7 @@ def _households(session: Session, cipher: OperationCipher, person_id: int) -> li
 def _events(session: Session, person_id: int) -> list[Event]:
     """The person's events and those of the persons merged into them (their story before the
     merge is this person's too), oldest first."""
-    ids, found = set(), {person_id}
-    while found:
-        ids |= found
-        found = set(session.scalars(select(Person.id).where(Person.merged_into_id.in_(found))))
-        found -= ids
+    ids = merged_into_them(session, person_id=person_id)
     query = select(Event).where(Event.person_id.in_(ids)).order_by(Event.at, Event.id)
     return list(session.scalars(query))
 

@@ -380,6 +380,40 @@ def fold_holdings(session: Session, *, survivor_id: int, merged_id: int) -> None
     session.flush()
 
 
+def merged_into_them(session: Session, *, person_id: int) -> set[int]:
+    """The person and everyone folded into them, however many merges ago: what any of them
+    carried (events, an officer's flag) is this person's now."""
+    ids, found = set(), {person_id}
+    while found:
+        ids |= found
+        found = set(session.scalars(select(Person.id).where(Person.merged_into_id.in_(found))))
+        found -= ids
+    return ids
+
+
+def survivors(session: Session, *, person_ids: Iterable[int]) -> dict[int, int]:
+    """Each person id mapped to the person it now lives on in: itself, or the end of its
+    chain of merges."""
+    step: dict[int, int] = {}
+    asked: set[int] = set()
+    pending = set(person_ids)
+    while pending:
+        asked |= pending
+        rows = select(Person.id, Person.merged_into_id).where(
+            Person.id.in_(pending), Person.merged_into_id.is_not(None)
+        )
+        found = dict(session.execute(rows).all())
+        step |= found
+        pending = set(found.values()) - asked
+    final = {}
+    for person in person_ids:
+        current = person
+        while current in step:
+            current = step[current]
+        final[person] = current
+    return final
+
+
 def split_holdings(
     session: Session, *, person_id: int, new_person_id: int, registration_ids: set[int]
 ) -> None:
