@@ -6,7 +6,6 @@ This module only encodes and decodes; `verify` decides what a pass is worth at a
 """
 
 import hmac
-import struct
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -33,6 +32,9 @@ COSE_SIGN1_TAG = 18
 EXPIRES, ISSUED_AT, PASS_ID = 4, 6, 7
 PARTY, HEAD_COUNT, GATE, WINDOW_START, WINDOW_END, DOCUMENTS = -1, -2, -3, -4, -5, -6
 REVOKED = -10
+# The fixed start of every Sig_structure: an array of four, then the text "Signature1".
+SIGN1_STRUCTURE_START = b"\x84\x6aSignature1"
+EMPTY_BYTE_STRING = b"\x40"
 BASE45_ALPHABET = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
 NOT_BASE45 = 255
 BASE45_VALUES = bytes(
@@ -183,33 +185,52 @@ def open_envelope(text: str, *, prefix: str) -> SignedEnvelope:
 
 
 def b45decode(text: str) -> bytes:
-    """Base45 (RFC 9285) decoding, two to four times as fast as the `base45` package's, whose
-    per-character loop took a fifth of a gate's check: the digit values of every group's
-    three places as three slices, one sum a group, one pack."""
-    values = text.encode("ascii", "replace").translate(BASE45_VALUES)
-    if NOT_BASE45 in values or len(values) % 3 == 1:
+    """Base45 (RFC 9285) decoding, refusing what the RFC refuses (a character outside its
+    alphabet, a length of 3n+1, a group over 65535 or a last pair over 255).
+
+    A gate decodes every pass, and a loop over the groups in Python took a fifth of its check:
+    here the whole text is one integer, three bytes a group, and each group's three digits
+    are masked out of it at once, so the work is a dozen operations in C whatever the length.
+    """
+    values = text.encode("ascii").translate(BASE45_VALUES)
+    groups, tail = divmod(len(values), 3)
+    if NOT_BASE45 in values or tail == 1:
         raise ValueError("not Base45")
-    whole = len(values) - len(values) % 3
-    groups = [
-        low + 45 * middle + 2025 * high
-        for low, middle, high in zip(
-            values[0:whole:3], values[1:whole:3], values[2:whole:3], strict=True
-        )
-    ]
-    if groups and max(groups) > 0xFFFF:
+    digits = int.from_bytes(values[: 3 * groups])
+    last_byte_of_each_group = int.from_bytes(b"\0\0\xff" * groups)
+    values_of_groups = (
+        (digits >> 16 & last_byte_of_each_group)
+        + 45 * (digits >> 8 & last_byte_of_each_group)
+        + 2025 * (digits & last_byte_of_each_group)
+    )
+    decoded = bytearray(values_of_groups.to_bytes(3 * groups))
+    if decoded[0::3].count(0) != groups:  # a group's value over 0xFFFF spills into its top byte
         raise ValueError("not Base45")
-    decoded = struct.pack(f">{len(groups)}H", *groups)
-    if whole == len(values):
-        return decoded
-    last = values[-2] + 45 * values[-1]
-    if last > 0xFF:
-        raise ValueError("not Base45")
-    return decoded + bytes([last])
+    del decoded[0::3]
+    if tail:
+        last = values[-2] + 45 * values[-1]
+        if last > 0xFF:
+            raise ValueError("not Base45")
+        decoded.append(last)
+    return bytes(decoded)
 
 
 def _to_be_signed(protected: bytes, body: bytes) -> bytes:
-    """COSE's Sig_structure for Sign1, with no external data."""
-    return cbor2.dumps(["Signature1", protected, b"", body])
+    """COSE's Sig_structure for Sign1, with no external data: the CBOR array
+    ["Signature1", protected, b"", body], written by hand since only the two lengths vary."""
+    return SIGN1_STRUCTURE_START + _byte_string(protected) + EMPTY_BYTE_STRING + _byte_string(body)
+
+
+def _byte_string(data: bytes) -> bytes:
+    """A CBOR byte string: its head (major type 2, the length in the shortest form) and data."""
+    length = len(data)
+    if length < 24:
+        return bytes([0x40 + length]) + data
+    if length < 0x100:
+        return bytes([0x58, length]) + data
+    if length < 0x10000:
+        return b"\x59" + length.to_bytes(2) + data
+    return b"\x5a" + length.to_bytes(4) + data
 
 
 def _seconds(moment: datetime) -> int:

