@@ -29,6 +29,7 @@ EXPECTED = {
         {"/dashboard", "/eligibility", "/plan", "/status", "/api/v1/audit/entries"},
     ),
     Role.gate_agent: ("/workspace", set()),
+    Role.supervisor: ("/workspace", set()),
 }
 
 

@@ -16,6 +16,7 @@ class Role(StrEnum):
     gate_agent = "gate_agent"  # check-in and stations: only what a gate needs
     planner = "planner"  # aggregates and plans: no contacts or documents
     auditor = "auditor"  # the audit log
+    supervisor = "supervisor"  # a gate's officer: check-in, and the conflicts the gates raise
 
 
 class Permission(StrEnum):
@@ -28,6 +29,7 @@ class Permission(StrEnum):
     plan_write = "plan:write"
     aggregates_read = "aggregates:read"  # counts, no personal data
     gate_checkin = "gate:checkin"
+    gate_supervise = "gate:supervise"  # the gates' conflicts: read them, settle them
     audit_read = "audit:read"
     users_manage = "users:manage"
     operation_manage = "operation:manage"
@@ -45,10 +47,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.eligibility_decide,
             P.aggregates_read,
             P.plan_write,
+            P.gate_supervise,
         }
     ),
     Role.partner: frozenset({P.registrations_write, P.registrations_read_own}),
     Role.gate_agent: frozenset({P.gate_checkin}),
+    Role.supervisor: frozenset({P.gate_checkin, P.gate_supervise}),
     Role.planner: frozenset({P.aggregates_read, P.plan_write}),
     Role.auditor: frozenset({P.audit_read, P.aggregates_read}),
 }

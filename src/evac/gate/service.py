@@ -47,9 +47,9 @@ from evac.vault.keys import KeyProvider
 from evac.vault.service import KeyCache, OperationCipher
 from evac.vault.signing import SigningKey, verifying_keys
 
-# Who settles conflicts: staff who may read anyone's record (officers, administrators), not
-# the gate agent whose own scan is in question.
-SUPERVISE = Permission.personal_read
+# Who settles conflicts: a gate's supervisor, officers and administrators, not the gate agent
+# whose own scan is in question.
+SUPERVISE = Permission.gate_supervise
 KEY_LENGTH = 80  # the events' keys add the person's id to it, within their 128 characters
 NOT_CALLED = "not called forward: no call-forward for this party in the current plan"
 
