@@ -36,6 +36,18 @@ def _evaluate(session, cipher, **options):
     return evaluate(session, cipher=cipher, actor=OFFICER, as_of=AS_OF, **options)
 
 
+def _flag(session, operation, someone, flag: str, present: bool, reason: str):
+    return set_flag(
+        session,
+        operation_id=operation.id,
+        person_id=someone.id,
+        flag=flag,
+        present=present,
+        reason=reason,
+        actor=OFFICER,
+    )
+
+
 def _siv_family(session, cipher, operation, **wife):
     applicant = person(session, cipher, claim="SIV", documents=SIV, approved_on=date(2021, 7, 2))
     spouse = person(session, cipher, documents=(DocumentKind.tazkira,), **wife)
@@ -58,15 +70,7 @@ def test_an_officers_medical_flag_raises_the_party_and_survives_re_evaluation(
     _, wife = _siv_family(session, cipher, operation)
     _evaluate(session, cipher)
     assert _current(session, wife).priority == 3
-    set_flag(
-        session,
-        operation_id=operation.id,
-        person_id=wife.id,
-        flag="medical",
-        present=True,
-        reason="wounded at the gate, seen by a medic",
-        actor=OFFICER,
-    )
+    _flag(session, operation, wife, "medical", True, "wounded at the gate, seen by a medic")
     _evaluate(session, cipher)
     _evaluate(session, cipher)
     assert _current(session, wife).priority == 2
@@ -92,14 +96,8 @@ def test_an_officers_flag_follows_a_duplicate_into_the_person_it_merges_into(
 ):
     _, wife = _siv_family(session, cipher, operation)
     walk_in = person(session, cipher, documents=(DocumentKind.tazkira,))
-    set_flag(
-        session,
-        operation_id=operation.id,
-        person_id=walk_in.id,
-        flag="medical",
-        present=True,
-        reason="seen at the clinic before her list was found",
-        actor=OFFICER,
+    _flag(
+        session, operation, walk_in, "medical", True, "seen at the clinic before her list was found"
     )
     merge_persons(session, actor=OFFICER, survivor=wife, merged=walk_in, reason="same woman")
     _evaluate(session, cipher)
@@ -112,14 +110,8 @@ def test_an_officer_clears_a_flag_a_list_wrote(session, operation, cipher):
     _, wife = _siv_family(session, cipher, operation, priority_flags=("imminent_threat",))
     _evaluate(session, cipher)
     assert _current(session, wife).priority == 1
-    set_flag(
-        session,
-        operation_id=operation.id,
-        person_id=wife.id,
-        flag="imminent_threat",
-        present=False,
-        reason="the threat was her brother's, not hers",
-        actor=OFFICER,
+    _flag(
+        session, operation, wife, "imminent_threat", False, "the threat was her brother's, not hers"
     )
     _evaluate(session, cipher)
     assert _current(session, wife).priority == 3
@@ -130,25 +122,9 @@ def test_an_officer_clears_a_flag_a_list_wrote(session, operation, cipher):
 def test_a_flag_the_policy_does_not_know_or_no_reason_is_refused(session, operation, cipher):
     _, wife = _siv_family(session, cipher, operation)
     with pytest.raises(ValueError, match="not a flag of the policy"):
-        set_flag(
-            session,
-            operation_id=operation.id,
-            person_id=wife.id,
-            flag="vip",
-            present=True,
-            reason="friend of a minister",
-            actor=OFFICER,
-        )
+        _flag(session, operation, wife, "vip", True, "friend of a minister")
     with pytest.raises(ValueError, match="reason"):
-        set_flag(
-            session,
-            operation_id=operation.id,
-            person_id=wife.id,
-            flag="medical",
-            present=True,
-            reason="  ",
-            actor=OFFICER,
-        )
+        _flag(session, operation, wife, "medical", True, "  ")
 
 
 def _daughter(session, cipher, operation, marital_status):
