@@ -11,16 +11,21 @@ operation's keys; a person without a pass is found by the document they show.
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from evac.auth.permissions import Actor, Permission
+from evac.db import Base, utcnow
+from evac.eligibility.models import Party, PartyMember
+from evac.eligibility.register import GONE
 from evac.eligibility.service import party_of
 from evac.gate.models import (
     CheckIn,
@@ -32,17 +37,17 @@ from evac.gate.models import (
 )
 from evac.intake.mrz import parse_zone
 from evac.operation.models import Operation
-from evac.passes.flows import GATE_DOCUMENTS, travelling_members
+from evac.passes.flows import GATE_DOCUMENTS
 from evac.passes.format import PASS_PREFIX, MalformedPass, PassClaims, open_envelope, pass_claims
 from evac.passes.models import TravelPass
 from evac.passes.service import GRACE_AFTER_WINDOW
 from evac.passes.verify import Flag, StationKeys, verify_pass
-from evac.people.lifecycle import IllegalTransition, transition
-from evac.people.models import Person, State
+from evac.people.lifecycle import event_row
+from evac.people.models import Event, Person, State
 from evac.people.service import find_by_document, read_names
 from evac.planning.models import PlannedParty
 from evac.planning.service import current_plan
-from evac.vault.audit import record_access
+from evac.vault.audit import Access, record_access, record_accesses
 from evac.vault.keys import KeyProvider
 from evac.vault.service import KeyCache, OperationCipher
 from evac.vault.signing import SigningKey, verifying_keys
@@ -132,10 +137,6 @@ class CheckInError(ValueError):
     """A check-in that cannot even be read (no pass and no document, a bad key)."""
 
 
-class _Raced(Exception):
-    """Another check-in of the same party landed while this one was being made."""
-
-
 class ConflictNotFound(LookupError):
     pass
 
@@ -167,49 +168,66 @@ def check_in(
     cache = cache or GateCache()
     cipher = cache.cipher(session, provider=provider, operation=operation)
     digest = content_digest(arrival, cipher=cipher)
-    try:
-        with session.begin_nested():
-            return _check_in(session, cache, actor, cipher, operation, arrival, digest)
-    except (IntegrityError, _Raced):
-        # Another request took this key or this party first; our savepoint is undone, and
-        # a second look finds what it wrote.
-        return _check_in(session, cache, actor, cipher, operation, arrival, digest)
+    reference, claims, reasons = _identify(session, cache, cipher, operation, arrival)
+    while True:
+        # The party's members are locked first: two stations checking one party in at once
+        # queue here, and the second finds the first's check-in below.
+        travelling = _travelling_members(session, operation, reference) if reference else []
+        earlier = _earlier(session, actor, cipher, operation, arrival, digest, reference)
+        if earlier is not None:
+            return earlier
+        if reference is None:
+            return _refuse(session, actor, arrival, reference, reasons)
+        members, refusals = _confirmed_members(reference, travelling, arrival.members)
+        if claims is not None and len(members) > claims.head_count:
+            refusals.append(Flag.too_many_people.value)
+        if reasons or refusals:
+            return _refuse(session, actor, arrival, reference, reasons + refusals)
+        row = {
+            "operation_id": operation.id,
+            "idempotency_key": arrival.idempotency_key,
+            "content_digest": digest,
+            "party_reference": reference,
+            "pass_id": claims.pass_id.hex() if claims is not None else None,
+            "gate": arrival.gate,
+            "station": arrival.station,
+            "actor": actor.username,
+            "at": arrival.at,
+            "members_confirmed": len(members),
+        }
+        accepted = _accept(session, actor, cipher, arrival, row, members)
+        if accepted is not None:
+            return accepted
+        # Another station took this key for another party a moment ago: answer as for it.
 
 
-def _check_in(
+def _earlier(
     session: Session,
-    cache: GateCache,
     actor: Actor,
     cipher: OperationCipher,
     operation: Operation,
     arrival: Arrival,
     digest: str,
-) -> CheckInResult:
-    earlier = _checkin_by_key(session, arrival.idempotency_key)
-    if earlier is not None:
-        if earlier.content_digest == digest:
-            return _answer(session, actor, cipher, earlier, Status.duplicate)
-        return _conflict(session, actor, arrival, digest, earlier, ConflictKind.other_content)
-    kept = _conflict_by_content(session, arrival.idempotency_key, digest)
-    if kept is not None:
-        return CheckInResult(Status.conflict, kept.party_reference, conflict_id=kept.id)
-    reference, claims, reasons = _identify(session, cache, cipher, operation, arrival)
-    if reference is None:
-        return _refuse(session, actor, arrival, reference, reasons)
-    members, member_reasons = _confirmed_members(session, operation, reference, arrival.members)
-    # A party already in is a conflict even where its pass is refused here: the copy of a
-    # forwarded pass shown at another gate is what the supervisor must see. Looked up after
-    # the members were read, so that a check-in landing in between is found here.
-    taken = _checkin_of_party(session, operation, reference)
-    if taken is not None:
-        return _conflict(session, actor, arrival, digest, taken, ConflictKind.party_again)
-    reasons += member_reasons
-    if claims is not None and len(members) > claims.head_count:
-        reasons.append(Flag.too_many_people.value)
-    if reasons:
-        return _refuse(session, actor, arrival, reference, reasons)
-    pass_id = claims.pass_id.hex() if claims is not None else None
-    return _accept(session, actor, cipher, operation, arrival, digest, reference, pass_id, members)
+    reference: str | None,
+) -> CheckInResult | None:
+    """The answer when this key or this party came before: the same check-in again, or a
+    conflict for the supervisor. None: nothing came before."""
+    key = arrival.idempotency_key
+    earlier = _checkins_of(session, operation, key, reference)
+    by_key = next((row for row in earlier if row.idempotency_key == key), None)
+    if by_key is not None:
+        if by_key.content_digest == digest:
+            return _answer(session, actor, cipher, by_key, Status.duplicate)
+        return _conflict(session, actor, arrival, digest, by_key, ConflictKind.other_content)
+    if earlier:
+        # A party already in is a conflict even where its pass is refused here: the copy of
+        # a forwarded pass shown at another gate is what the supervisor must see.
+        return _conflict(session, actor, arrival, digest, earlier[0], ConflictKind.party_again)
+    if reference is None:  # a conflict kept earlier, resent now that its pass is unreadable
+        kept = _conflict_by_content(session, key, digest)
+        if kept is not None:
+            return CheckInResult(Status.conflict, kept.party_reference, conflict_id=kept.id)
+    return None
 
 
 def _check_arrival(arrival: Arrival) -> None:
@@ -341,12 +359,32 @@ def _call_flags(
     return flags
 
 
+def _travelling_members(session: Session, operation: Operation, reference: str) -> list[Person]:
+    """The party's members who travel (as `travelling_members` has them), principal first,
+    locked until the check-in commits and read afresh under the lock."""
+    rows = session.execute(
+        select(Person, Party.principal_id)
+        .join(PartyMember, PartyMember.person_id == Person.id)
+        .join(Party, Party.id == PartyMember.party_id)
+        .where(Party.operation_id == operation.id, Party.reference == reference)
+        .order_by(Person.id)
+        .with_for_update(of=Person)
+        .execution_options(populate_existing=True)
+    ).all()
+    travelling = [
+        person
+        for person, _ in rows
+        if person.merged_into_id is None and State(person.state) not in GONE
+    ]
+    principal = rows[0][1] if rows else None
+    return sorted(travelling, key=lambda person: person.id != principal)
+
+
 def _confirmed_members(
-    session: Session, operation: Operation, reference: str, confirmed: tuple[int, ...] | None
+    reference: str, travelling: list[Person], confirmed: tuple[int, ...] | None
 ) -> tuple[list[Person], list[str]]:
     """The members the gate confirmed (all who travel, if it named none), each of whom must
-    have been called forward."""
-    travelling = travelling_members(session, operation=operation, reference=reference)
+    have been called forward; and why not, if not."""
     if confirmed is None:
         chosen = travelling
     else:
@@ -369,79 +407,124 @@ def _accept(
     session: Session,
     actor: Actor,
     cipher: OperationCipher,
-    operation: Operation,
     arrival: Arrival,
-    digest: str,
-    reference: str,
-    pass_id: str | None,
+    row: dict,
     members: list[Person],
-) -> CheckInResult:
-    row = CheckIn(
-        operation_id=operation.id,
-        idempotency_key=arrival.idempotency_key,
-        content_digest=digest,
-        party_reference=reference,
-        pass_id=pass_id,
-        gate=arrival.gate,
-        station=arrival.station,
-        actor=actor.username,
-        at=arrival.at,
-        members_confirmed=len(members),
+) -> CheckInResult | None:
+    """Record the check-in `row` (its column values), move its members to checked_in with
+    their events, and number their wristbands: a statement each, whatever the party's size.
+    None if another request holds the idempotency key (found without an error, so without
+    a savepoint: the caller answers as for that one)."""
+    checkin_id = session.scalar(_unless_taken(session, CheckIn).values(row).returning(CheckIn.id))
+    if checkin_id is None:
+        return None
+    # The members are locked and were read called_forward: this move is the lifecycle's.
+    session.execute(
+        update(Person)
+        .where(Person.id.in_([person.id for person in members]))
+        .values(state=State.checked_in, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
     )
-    session.add(row)
-    session.flush()
-    try:
-        for person in members:
-            transition(
-                session,
-                person=person,
-                to=State.checked_in,
-                actor=actor,
-                idempotency_key=f"gate:{arrival.idempotency_key}:{person.id}",
-                place=f"{arrival.gate} / {arrival.station}",
-                at=arrival.at,
-                data={"checkin": row.id, "party": reference},
-            )
-    except IllegalTransition:
-        raise _Raced from None  # another gate moved a member between our look and our move
-    _number(session, operation, row, members)
-    return _answer(session, actor, cipher, row, Status.accepted)
-
-
-def _number(session: Session, operation: Operation, row: CheckIn, members: list[Person]) -> None:
-    """Wristband numbers: the evacuee rows' ids, in the party's order."""
-    session.add_all(
-        Evacuee(operation_id=operation.id, checkin_id=row.id, person_id=person.id)
+    for person in members:
+        set_committed_value(person, "state", State.checked_in)
+    place = f"{arrival.gate} / {arrival.station}"
+    events = [
+        event_row(
+            operation_id=row["operation_id"],
+            person_id=person.id,
+            type=State.checked_in.value,
+            actor=actor,
+            idempotency_key=f"gate:{arrival.idempotency_key}:{person.id}",
+            at=arrival.at,
+            place=place,
+            data={
+                "from": State.called_forward.value,
+                "checkin": checkin_id,
+                "party": row["party_reference"],
+            },
+        )
         for person in members
+    ]
+    event_ids = session.scalars(
+        insert(Event).returning(Event.id, sort_by_parameter_order=True), events
     )
-    session.flush()
+    numbers = session.scalars(
+        insert(Evacuee).returning(Evacuee.id, sort_by_parameter_order=True),
+        [
+            {"operation_id": row["operation_id"], "checkin_id": checkin_id, "person_id": person.id}
+            for person in members
+        ],
+    ).all()
+    moves = [
+        Access(
+            "person.transition",
+            f"{State.called_forward.value} -> {State.checked_in.value}",
+            f"person:{person.id}",
+            {"event": event_id, "place": place},
+        )
+        for person, event_id in zip(members, event_ids.all(), strict=True)
+    ]
+    admitted = _admitted(cipher, members, numbers)
+    return _read_party(
+        session, actor, Status.accepted, checkin_id, row["party_reference"], row["gate"],
+        admitted, moves,
+    )  # fmt: skip
+
+
+def _unless_taken(session: Session, model: type[Base]):
+    """An INSERT that does nothing where a unique key is taken (PostgreSQL's and SQLite's
+    ON CONFLICT DO NOTHING)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(model).on_conflict_do_nothing()
+
+
+def _admitted(
+    cipher: OperationCipher, members: Sequence[Person], numbers: Sequence[int]
+) -> tuple[Admitted, ...]:
+    """Each member with the wristband number and the names (decrypted in memory only)."""
+    admitted = []
+    for person, number in zip(members, numbers, strict=True):
+        names = read_names(person, cipher=cipher)
+        admitted.append(
+            Admitted(person.id, number, names.given_name, names.family_name, names.name_native)
+        )
+    return tuple(admitted)
 
 
 def _answer(
     session: Session, actor: Actor, cipher: OperationCipher, row: CheckIn, status: Status
 ) -> CheckInResult:
-    """The check-in with its members' names: the one read of names a gate makes, audited."""
+    """A check-in taken earlier, with its members' names as the first answer gave them."""
     evacuees = session.execute(
-        select(Evacuee, Person)
+        select(Evacuee.id, Person)
         .join(Person, Person.id == Evacuee.person_id)
         .where(Evacuee.checkin_id == row.id)
         .order_by(Evacuee.id)
     ).all()
-    admitted = []
-    for evacuee, person in evacuees:
-        names = read_names(person, cipher=cipher)
-        admitted.append(
-            Admitted(person.id, evacuee.id, names.given_name, names.family_name, names.name_native)
-        )
-    record_access(
-        session,
-        actor=actor,
-        action="gate.read_party",
-        purpose=f"check-in {status.value}",
-        subject=f"party:{row.party_reference}",
-        details={"checkin": row.id, "members": len(admitted), "gate": row.gate},
+    admitted = _admitted(cipher, [p for _, p in evacuees], [n for n, _ in evacuees])
+    return _read_party(session, actor, status, row.id, row.party_reference, row.gate, admitted, [])
+
+
+def _read_party(
+    session: Session,
+    actor: Actor,
+    status: Status,
+    checkin_id: int,
+    reference: str,
+    gate: str,
+    admitted: tuple[Admitted, ...],
+    accesses: list[Access],
+) -> CheckInResult:
+    """The answer with the party's names: the one read of names a gate makes, audited after
+    `accesses` (the moves that made it), in one append."""
+    read = Access(
+        "gate.read_party",
+        f"check-in {status.value}",
+        f"party:{reference}",
+        {"checkin": checkin_id, "members": len(admitted), "gate": gate},
     )
-    return CheckInResult(status, row.party_reference, row.id, tuple(admitted))
+    record_accesses(session, actor=actor, accesses=[*accesses, read])
+    return CheckInResult(status, reference, checkin_id, admitted)
 
 
 def _refuse(
@@ -512,22 +595,22 @@ def conflict_reason(conflict: Conflict, taken: CheckIn) -> str:
     )
 
 
-def _checkin_by_key(session: Session, key: str) -> CheckIn | None:
-    return session.scalar(select(CheckIn).where(CheckIn.idempotency_key == key))
+def _checkins_of(
+    session: Session, operation: Operation, key: str, reference: str | None
+) -> list[CheckIn]:
+    """The check-in of this idempotency key and that of this party, if any, first first."""
+    taken = CheckIn.idempotency_key == key
+    if reference is not None:
+        taken = or_(
+            taken,
+            and_(CheckIn.operation_id == operation.id, CheckIn.party_reference == reference),
+        )
+    return list(session.scalars(select(CheckIn).where(taken).order_by(CheckIn.id)))
 
 
 def _conflict_by_content(session: Session, key: str, digest: str) -> Conflict | None:
     return session.scalar(
         select(Conflict).where(Conflict.idempotency_key == key, Conflict.content_digest == digest)
-    )
-
-
-def _checkin_of_party(session: Session, operation: Operation, reference: str) -> CheckIn | None:
-    return session.scalar(
-        select(CheckIn)
-        .where(CheckIn.operation_id == operation.id, CheckIn.party_reference == reference)
-        .order_by(CheckIn.id)
-        .limit(1)
     )
 
 

@@ -72,6 +72,16 @@ def entry_digest(entry: AuditEntry | Row, previous_hash: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class Access:
+    """One entry to append: what was done, why, to what (by id), and details."""
+
+    action: str
+    purpose: str
+    subject: str
+    details: dict | None = None
+
+
 def record_access(
     session: Session,
     *,
@@ -82,22 +92,31 @@ def record_access(
     details: dict | None = None,
 ) -> None:
     """Append one entry, in the caller's transaction (it lands only if the work does)."""
+    record_accesses(session, actor=actor, accesses=[Access(action, purpose, subject, details)])
+
+
+def record_accesses(session: Session, *, actor: Actor, accesses: Sequence[Access]) -> None:
+    """Append entries in order, chained one after another in one lane: one lane lock, one
+    insert and one head update, however many (a check-in audits each member it moves)."""
     head = _lock_a_lane(session)
-    entry = AuditEntry(
-        at=utcnow(),
-        username=actor.username,
-        role=actor.role.value,
-        action=action,
-        purpose=purpose,
-        subject=subject,
-        details=details or {},
-        previous_hash=head.last_hash,
-        lane=head.id,
-    )
-    entry.entry_hash = entry_digest(entry, head.last_hash)
-    session.add(entry)
+    entries = []
+    for access in accesses:
+        entry = AuditEntry(
+            at=utcnow(),
+            username=actor.username,
+            role=actor.role.value,
+            action=access.action,
+            purpose=access.purpose,
+            subject=access.subject,
+            details=access.details or {},
+            previous_hash=entries[-1].entry_hash if entries else head.last_hash,
+            lane=head.id,
+        )
+        entry.entry_hash = entry_digest(entry, entry.previous_hash)
+        entries.append(entry)
+    session.add_all(entries)
     session.flush()
-    head.last_entry_id, head.last_hash = entry.id, entry.entry_hash
+    head.last_entry_id, head.last_hash = entries[-1].id, entries[-1].entry_hash
     session.flush()
 
 
