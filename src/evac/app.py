@@ -20,6 +20,7 @@ from evac.config import Settings
 from evac.db import make_engine, make_sessionmaker
 from evac.deps import get_language, make_templates, render
 from evac.eligibility.views import router as eligibility_router
+from evac.gate.pages import router as gate_pages_router
 from evac.gate.views import router as gate_router
 from evac.intake.views import router as intake_router
 from evac.linkage.run_views import router as linkage_runs_router
@@ -203,6 +204,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(planning_router)
     app.include_router(notify_router)
     app.include_router(gate_router)
+    app.include_router(gate_pages_router)
     return app
 
 
