@@ -321,7 +321,7 @@ def stage_costs(url, master_key, operation_id, samples: int = 50) -> None:
     from evac.notify.models import Channel
     from evac.notify.templates import render
     from evac.operation.models import Operation
-    from evac.passes.service import qr_png
+    from evac.passes.qr import qr_png
     from evac.vault.keys import LocalKeyProvider
 
     engine = make_engine(url)

@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from evac.i18n import DIGITS, Language, language
 from evac.notify.models import Channel
-from evac.passes.service import qr_png
+from evac.passes.qr import qr_png
 
 EMAIL_TEMPLATES = Path(__file__).parents[1] / "web" / "templates" / "notify"
 

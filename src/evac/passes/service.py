@@ -1,14 +1,10 @@
 """Issue, revoke and publish passes: what notify calls to attach a pass to a call-forward, and
 what stations are handed (the key file, the revocation list)."""
 
-import io
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-import numpy as np
-import zxingcpp
-from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,6 +23,7 @@ from evac.passes.format import (
     short_code,
 )
 from evac.passes.models import TravelPass
+from evac.passes.qr import qr_png as qr_png  # drawn there; importers of service keep it
 from evac.passes.verify import key_file_text
 from evac.vault.audit import record_access
 from evac.vault.keys import KeyProvider
@@ -184,23 +181,6 @@ def _new_claims(
             document_digest(signer.document_key, pass_id, n) for n in document_numbers
         ),
     )
-
-
-def qr_png(text: str, *, scale: int = 4) -> bytes:
-    """The pass as a QR code image (error correction M, a quiet zone around it). Base45 is all
-    QR alphanumeric characters (why the DCC chose it), so the code is about a third smaller
-    than the same bytes in byte mode. Drawn by zxing-cpp's encoder, in C++: segno took 16-20 ms
-    a code, most of it scoring the eight masks in Python, and a call-forward draws one code
-    per message (bench/notify/outbox.py)."""
-    barcode = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
-    pixels = np.asarray(barcode.to_image(scale=scale, add_quiet_zones=True))
-    # One bit a pixel, packed here: Pillow's convert("1") dithers, which took half the time.
-    bits = np.packbits(pixels > 127, axis=1).tobytes()
-    output = io.BytesIO()
-    Image.frombytes("1", (pixels.shape[1], pixels.shape[0]), bits).save(
-        output, format="PNG", compress_level=1
-    )
-    return output.getvalue()
 
 
 def revoke_pass(
