@@ -1,6 +1,10 @@
 """Small planning problems written as PROBLEM.json dictionaries."""
 
+import itertools
 from datetime import UTC, datetime, timedelta
+
+from evac.planning.check import check
+from evac.planning.problem import Assignment, Plan, problem_from_dict
 
 START = datetime(2030, 1, 1, tzinfo=UTC)
 
@@ -38,3 +42,20 @@ def party(name: str, size: int, priority: int = 1, **fixed) -> dict:
     if fixed:
         group["fixed"] = fixed
     return group
+
+
+def best_by_enumeration(data: dict) -> float:
+    """The best objective over every plan there is, each judged by the checker."""
+    parsed = problem_from_dict(data)
+    choices = [None] + [(w.gate, w.start, s.id) for w in parsed.windows() for s in parsed.sorties]
+    best = 0.0
+    for picks in itertools.product(choices, repeat=len(parsed.groups)):
+        chosen = [
+            Assignment(group.id, *pick)
+            for group, pick in zip(parsed.groups, picks, strict=True)
+            if pick is not None
+        ]
+        value = sum(parsed.weight(g) for g, pick in zip(parsed.groups, picks, strict=True) if pick)
+        if value > best and not check(parsed, Plan(chosen, value, None, 0.0)):
+            best = value
+    return best

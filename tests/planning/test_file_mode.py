@@ -19,7 +19,7 @@ from evac.planning.problem import (
     problem_from_dict,
 )
 from evac.planning.solve import solve
-from tests.planning.problems import at, party, problem
+from tests.planning.problems import at, best_by_enumeration, party, problem
 
 ISSUE_EXAMPLE = {
     "start": "2021-08-16T00:00:00Z",
@@ -240,23 +240,6 @@ def random_problem(seed: int) -> dict:
         hubs=[{"id": "H", "beds": rng.randint(3, 15), "onward_per_day": 0}],
         hours=5,
     )
-
-
-def best_by_enumeration(data: dict) -> float:
-    """The best objective over every plan there is, each judged by the checker."""
-    parsed = problem_from_dict(data)
-    choices = [None] + [(w.gate, w.start, s.id) for w in parsed.windows() for s in parsed.sorties]
-    best = 0.0
-    for picks in itertools.product(choices, repeat=len(parsed.groups)):
-        chosen = [
-            Assignment(group.id, *pick)
-            for group, pick in zip(parsed.groups, picks, strict=True)
-            if pick is not None
-        ]
-        value = sum(parsed.weight(g) for g, pick in zip(parsed.groups, picks, strict=True) if pick)
-        if value > best and not check(parsed, Plan(chosen, value, None, 0.0)):
-            best = value
-    return best
 
 
 @pytest.mark.parametrize("seed", range(6))

@@ -10,22 +10,20 @@ from evac.db import utcnow
 from evac.operation.models import Operation, Site, SortieStatus
 from evac.operation.service import list_gate_closures, list_gates, list_hubs, list_sorties
 from evac.planning.assign import occupancy
-from evac.planning.problem import Fixed, Gate, Group, Hub, Problem, Sortie, validate
+from evac.planning.problem import (
+    Fixed,
+    Gate,
+    Group,
+    Hub,
+    Problem,
+    Sortie,
+    default_weights,
+    validate,
+)
 
 SLOT_MINUTES = 60
 AIRSIDE_MINUTES = 120  # ECC processing between the gate and the aircraft door
 NO_LIMIT = 10**9  # a gate or hub without a published figure limits nobody
-
-
-WEIGHT_RANGE = 1e6  # the first priority's weight over the last's: HiGHS loses precision beyond
-
-
-def default_weights(priorities: set[int]) -> dict[int, float]:
-    """Each priority worth 100 times the next, the last worth 1; with more than 4 priorities,
-    a smaller step, so that the first is worth at most WEIGHT_RANGE times the last."""
-    lowest = max(priorities | {4})
-    step = min(100.0, WEIGHT_RANGE ** (1 / (lowest - 1)))
-    return {p: round(step ** (lowest - p), 6) for p in range(1, lowest + 1)}
 
 
 def default_start(operation: Operation, sorties: list) -> datetime:

@@ -22,6 +22,7 @@ class Solution:
     objective: float
     values: np.ndarray
     seconds: float
+    upper: float  # no solution is worth more: the objective, or a MIP's dual bound
 
 
 @dataclass
@@ -64,27 +65,30 @@ class LinearModel:
 
     def solve(self, *, relax: bool, time_limit: float | None = None) -> Solution:
         """Solve as a MIP, or with `relax` as its linear relaxation."""
+        return self.maximise_each([self.cost], relax=relax, time_limit=time_limit)[0]
+
+    def maximise_each(
+        self, objectives: list, *, relax: bool = True, time_limit: float | None = None
+    ) -> list[Solution]:
+        """Solve for each objective (a cost per column) in turn on the same rows, each solve
+        starting from the last one's basis."""
         highs = highspy.Highs()
         highs.setOptionValue("output_flag", False)
         highs.setOptionValue("mip_rel_gap", 0.0)
         if time_limit is not None:
             highs.setOptionValue("time_limit", float(time_limit))
         highs.passModel(self._lp(relax))
-        highs.run()
-        status = highs.getModelStatus()
-        info = highs.getInfo()
-        has_solution = info.primal_solution_status == 2  # feasible
-        if status == highspy.HighsModelStatus.kInfeasible:
-            outcome = Outcome.infeasible
-        elif status == highspy.HighsModelStatus.kOptimal:
-            outcome = Outcome.optimal
-        elif has_solution:
-            outcome = Outcome.time_limit
-        else:
-            outcome = Outcome.failed
-        values = np.array(highs.getSolution().col_value) if has_solution else np.zeros(0)
-        objective = info.objective_function_value if has_solution else 0.0
-        return Solution(outcome, objective, values, highs.getRunTime())
+        every = np.arange(self.columns, dtype=np.int32)
+        solutions = []
+        for cost in objectives:
+            highs.changeColsCost(self.columns, every, np.asarray(cost, dtype=float))
+            highs.run()
+            solutions.append(_solution(highs, whole=not relax and any(self.integer)))
+        return solutions
+
+    def copy(self) -> "LinearModel":
+        """The same columns and rows, to add rows to without changing this one."""
+        return LinearModel(*(list(getattr(self, name)) for name in self.__dataclass_fields__))
 
     def _lp(self, relax: bool) -> highspy.HighsLp:
         lp = highspy.HighsLp()
@@ -110,3 +114,21 @@ class LinearModel:
                 for flag in self.integer
             ]
         return lp
+
+
+def _solution(highs: highspy.Highs, *, whole: bool) -> Solution:
+    status = highs.getModelStatus()
+    info = highs.getInfo()
+    has_solution = info.primal_solution_status == 2  # feasible
+    if status == highspy.HighsModelStatus.kInfeasible:
+        outcome = Outcome.infeasible
+    elif status == highspy.HighsModelStatus.kOptimal:
+        outcome = Outcome.optimal
+    elif has_solution:
+        outcome = Outcome.time_limit
+    else:
+        outcome = Outcome.failed
+    values = np.array(highs.getSolution().col_value) if has_solution else np.zeros(0)
+    objective = info.objective_function_value if has_solution else 0.0
+    upper = info.mip_dual_bound if whole else objective
+    return Solution(outcome, objective, values, highs.getRunTime(), upper)

@@ -10,7 +10,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-DEFAULT_PRIORITY_WEIGHTS = {1: 1_000_000, 2: 10_000, 3: 100, 4: 1}
+WEIGHT_STEP = 100  # issue 14: by default each priority is worth 100 times the next
+
+
+def default_weights(priorities: set[int]) -> dict[int, int]:
+    """Each priority worth WEIGHT_STEP times the next, the last worth 1, from 1 to the largest
+    priority given (at least 4), whatever their number: the solver never sees these weights
+    themselves (see `tiers.py`), so their span is no limit."""
+    lowest = max(priorities | {4})
+    return {p: WEIGHT_STEP ** (lowest - p) for p in range(1, lowest + 1)}
 
 
 class ProblemError(ValueError):
@@ -82,9 +90,7 @@ class Problem:
     sorties: tuple[Sortie, ...]
     hubs: tuple[Hub, ...]
     groups: tuple[Group, ...]
-    priority_weights: dict[int, float] = field(
-        default_factory=lambda: dict(DEFAULT_PRIORITY_WEIGHTS)
-    )
+    priority_weights: dict[int, float] = field(default_factory=lambda: default_weights(set()))
 
     @property
     def slot(self) -> timedelta:
@@ -243,10 +249,10 @@ def _group(where: str, data: dict) -> Group:
     )
 
 
-def _weights(data: dict) -> dict[int, float]:
+def _weights(data: dict, groups: tuple[Group, ...]) -> dict[int, float]:
     given = _get(data, "priority_weights", "", dict, required=False)
     if given is None:
-        return dict(DEFAULT_PRIORITY_WEIGHTS)
+        return default_weights({group.priority for group in groups})
     weights = {}
     for key, value in given.items():
         name = f"priority_weights.{key}"
@@ -262,6 +268,7 @@ def problem_from_dict(data: Any) -> Problem:
     """A validated problem; raises ProblemError naming the first field at fault."""
     if not isinstance(data, dict):
         raise ProblemError("(top)", "a problem is a JSON object")
+    groups = tuple(_group(where, item) for where, item in _records(data, "groups"))
     problem = Problem(
         start=parse_time(data.get("start"), "start"),
         deadline=parse_time(data.get("deadline"), "deadline"),
@@ -270,8 +277,8 @@ def problem_from_dict(data: Any) -> Problem:
         gates=tuple(_gate(where, item) for where, item in _records(data, "gates")),
         sorties=tuple(_sortie(where, item) for where, item in _records(data, "sorties")),
         hubs=tuple(_hub(where, item) for where, item in _records(data, "hubs")),
-        groups=tuple(_group(where, item) for where, item in _records(data, "groups")),
-        priority_weights=_weights(data),
+        groups=groups,
+        priority_weights=_weights(data, groups),
     )
     validate(problem)
     return problem

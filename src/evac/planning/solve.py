@@ -1,22 +1,35 @@
 """Solve a planning problem: the exact integer program when it is small enough, else the
-linear relaxation rounded to whole parties; the relaxation's value is the plan's bound."""
+linear relaxation rounded to whole parties; the relaxation's value is the plan's bound.
 
-from dataclasses import replace
+The solver sees the objective in tiers of priority (see `tiers.py`), never the weights
+themselves: weights 100 times apart span 10^12 with seven priorities, beyond what it can tell
+apart.
+"""
+
 from time import perf_counter
 
 import numpy as np
 
-from evac.planning.assign import first_come_first_served, from_counts, from_fractions
-from evac.planning.linear import Outcome, Solution
+from evac.planning.assign import Loads, first_come_first_served, from_counts, from_fractions
+from evac.planning.linear import Outcome
 from evac.planning.model import Layout, PlanModel, build, layout
 from evac.planning.problem import Plan, Problem, ProblemError
+from evac.planning.tiers import (
+    Pin,
+    Tier,
+    bound,
+    free_objective,
+    people,
+    pin_rows,
+    relaxed_pins,
+    tiers,
+    whole_pins,
+)
 
 EXACT_COLUMNS = (
     20_000  # larger exact models can take minutes: the aggregate then (docs/planning.md)
 )
 METHODS = ("auto", "exact", "aggregate")
-BEST_TOLERANCE = 1e-9  # how far below the best value the soonest plan may fall
-AUTO_SECONDS = 10.0  # what `auto` gives the exact solver: a re-plan must take seconds
 BEST_TOLERANCE = 1e-9  # how far below the best value the soonest plan may fall
 AUTO_SECONDS = 10.0  # what `auto` gives the exact solver: a re-plan must take seconds
 
@@ -38,63 +51,123 @@ def solve(problem: Problem, *, method: str = "auto", time_limit: float | None = 
     if method == "auto" and time_limit is None:
         time_limit = AUTO_SECONDS
     model = build(problem, plan_layout, exact=exact)
-    relaxed = model.program.solve(relax=True)
-    _refuse_unsolved(relaxed.outcome)
-    solution = None
+    ranked = tiers(problem.priority_weights)
+    most, relaxed = best_relaxation(problem, model, ranked)
+    best = bound(ranked, most)
+    loads = from_fractions(problem, plan_layout, *_counts(model, relaxed))
+    used = "aggregate"
     if exact:
-        remaining = None if time_limit is None else max(1.0, time_limit - relaxed.seconds)
-        solution = model.program.solve(relax=False, time_limit=remaining)
-    if solution is not None and solution.outcome in (Outcome.optimal, Outcome.time_limit):
-        used = "exact" if solution.outcome == Outcome.optimal else "exact, stopped at time limit"
-        soonest = soonest_of_the_best(problem, model, solution, relax=False, time_limit=remaining)
-        loads = from_counts(problem, plan_layout, *_counts(model, soonest, windows=True))
-    else:
-        used = "aggregate"
-        soonest = soonest_of_the_best(problem, model, relaxed)
-        loads = from_fractions(problem, plan_layout, *_counts(model, soonest))
+        until = None if time_limit is None else started + time_limit
+        loads, used = best_whole_plan(problem, model, ranked, loads, until)
     return Plan(
         assignments=sorted(loads.assignments.values(), key=lambda a: (a.window_start, a.group)),
         objective=loads.objective(),
-        bound=relaxed.objective,
+        bound=best,
         seconds=perf_counter() - started,
         method=used,
     )
 
 
-def soonest_of_the_best(
+def seconds_left(until: float | None) -> float | None:
+    """Time left for one solve: at least a second, so that each finds some plan."""
+    return None if until is None else max(1.0, until - perf_counter())
+
+
+def best_relaxation(
+    problem: Problem, model: PlanModel, ranked: list[Tier]
+) -> tuple[list[float], np.ndarray]:
+    """The most people of each tier or heavier the relaxation can fly, and the relaxation's
+    plan that flies all of them, soonest."""
+    costs = [people(model, ranked, tier) for tier in range(len(ranked))]
+    maxima = model.program.maximise_each(costs) if ranked else []
+    for solution in maxima:
+        _refuse_unsolved(solution.outcome)
+    most = [solution.objective for solution in maxima]
+    pinned = _pinned(model, ranked, relaxed_pins(most))
+    soonest = pinned.program.maximise_each([soonest_cost(problem, model)])[0]
+    if soonest.outcome == Outcome.optimal:
+        return most, soonest.values
+    # Not met in this model (see tiers.py); should a new rule break the swap, the rounding
+    # starts from the plan flying the most people of every tier instead
+    _refuse_unsolved(soonest.outcome if not maxima else maxima[-1].outcome)
+    return most, maxima[-1].values
+
+
+def best_whole_plan(
     problem: Problem,
     model: PlanModel,
-    best: Solution,
-    *,
-    relax: bool = True,
-    time_limit: float | None = None,
-) -> np.ndarray:
-    """Among the plans worth as much as `best` (of the relaxation, or of the integer program
-    unless `relax`), one that flies people soonest: every hour before the deadline is an hour
-    less for a crowd, a bomb or a closed gate to stop them."""
-    program = replace(
-        model.program,
-        cost=[0.0] * model.program.columns,
-        row_lower=list(model.program.row_lower),
-        row_upper=list(model.program.row_upper),
-        entry_rows=list(model.program.entry_rows),
-        entry_columns=list(model.program.entry_columns),
-        entry_values=list(model.program.entry_values),
+    ranked: list[Tier],
+    rounded: Loads,
+    until: float | None,
+) -> tuple[Loads, str]:
+    """The best whole plan: the most whole people of each tier or heavier bound every plan;
+    the pins they and the best plan so far allow leave the solver the tiers still in play;
+    each better plan found narrows them again (see `tiers.py`). Then the soonest of the
+    plans worth as much. The rounded relaxation's plan if the solver finds none better."""
+    costs = [people(model, ranked, tier) for tier in range(len(ranked))]
+    maxima = model.program.maximise_each(costs, relax=False, time_limit=seconds_left(until))
+    most = [solution.upper for solution in maxima]
+    best, used, tier_pins = rounded, "aggregate", None
+    while True:
+        narrower = whole_pins(ranked, most, bound(ranked, most) - best.objective())
+        if narrower == tier_pins:
+            return best, used
+        tier_pins = narrower
+        found = _best_within(problem, model, ranked, tier_pins, until)
+        if found is None:
+            return best, used
+        loads, outcome = found
+        if loads.objective() >= best.objective():
+            best = loads
+            used = "exact" if outcome == Outcome.optimal else "exact, stopped at time limit"
+
+
+def _best_within(
+    problem: Problem,
+    model: PlanModel,
+    ranked: list[Tier],
+    tier_pins: list[Pin],
+    until: float | None,
+) -> tuple[Loads, Outcome] | None:
+    """The best whole plan within the pins, the soonest of those worth as much."""
+    pinned = _pinned(model, ranked, tier_pins)
+    value = free_objective(model, ranked, tier_pins)
+    pinned.program.cost = list(value)
+    best = pinned.program.solve(relax=False, time_limit=seconds_left(until))
+    if best.outcome not in (Outcome.optimal, Outcome.time_limit):
+        return None
+    held = [(column, cost) for column, cost in enumerate(value) if cost]
+    if held:
+        pinned.program.row(held, lower=best.objective - BEST_TOLERANCE * max(1, best.objective))
+    pinned.program.cost = list(soonest_cost(problem, model))
+    soonest = pinned.program.solve(relax=False, time_limit=seconds_left(until))
+    chosen = soonest if soonest.values.size else best
+    counts = _counts(model, chosen.values, windows=True)
+    return from_counts(problem, model.layout, *counts), best.outcome
+
+
+def _pinned(model: PlanModel, ranked: list[Tier], tier_pins: list[Pin]) -> PlanModel:
+    """A copy of the model with each tier's people held within its pin."""
+    pinned = PlanModel(
+        model.program.copy(), model.layout, model.on_sortie, model.in_window, model.fixed_on
     )
-    value = [(column, cost) for column, cost in enumerate(model.program.cost) if cost]
-    program.row(value, lower=best.objective * (1 - BEST_TOLERANCE))
+    pin_rows(pinned, ranked, tier_pins)
+    return pinned
+
+
+def soonest_cost(problem: Problem, model: PlanModel) -> np.ndarray:
+    """Each person counted by the time left before the deadline when their sortie departs:
+    among plans worth as much, one that flies people soonest (every hour before the deadline
+    is an hour less for a crowd, a bomb or a closed gate to stop them)."""
     span = (problem.deadline - problem.start).total_seconds()
+    cost = np.zeros(model.program.columns)
     sizes = [c.size for c in model.layout.classes]
     fixed_sizes = [group.size for _, group, _ in model.layout.fixed]
     for key_sizes, columns in ((sizes, model.on_sortie), (fixed_sizes, model.fixed_on)):
         for (owner, sortie), column in columns.items():
             left = (problem.deadline - model.layout.sorties[sortie].departs).total_seconds()
-            program.cost[column] = key_sizes[owner] * left / span
-    solution = program.solve(relax=relax, time_limit=time_limit)
-    found = solution.outcome == Outcome.optimal or (
-        not relax and solution.outcome == Outcome.time_limit
-    )
-    return solution.values if found else best.values
+            cost[column] = key_sizes[owner] * left / span
+    return cost
 
 
 def _refuse_unsolved(outcome: Outcome) -> None:
@@ -106,9 +179,7 @@ def _refuse_unsolved(outcome: Outcome) -> None:
             "after their windows",
         )
     if outcome != Outcome.optimal:
-        raise ProblemError(
-            "priority_weights", "the solver found no plan: try weights closer to each other"
-        )
+        raise ProblemError("(problem)", f"the solver found no plan ({outcome})")
 
 
 def _counts(model: PlanModel, values, *, windows: bool = False) -> tuple[dict, ...]:
