@@ -32,6 +32,10 @@ COSE_SIGN1_TAG = 18
 EXPIRES, ISSUED_AT, PASS_ID = 4, 6, 7
 PARTY, HEAD_COUNT, GATE, WINDOW_START, WINDOW_END, DOCUMENTS = -1, -2, -3, -4, -5, -6
 REVOKED = -10
+# The CBOR bytes of COSE_Sign1 as evac writes it: tag 18 and an array of four (protected
+# header, unprotected header, payload, signature), whose unprotected header is the empty map.
+SIGN1_START = b"\xd2\x84"
+EMPTY_MAP = 0xA0
 # The fixed start of every Sig_structure: an array of four, then the text "Signature1".
 SIGN1_STRUCTURE_START = b"\x84\x6aSignature1"
 EMPTY_BYTE_STRING = b"\x40"
@@ -118,7 +122,7 @@ def pass_claims(envelope: SignedEnvelope) -> PassClaims:
             window_end=_moment(payload[WINDOW_END]),
             expires_at=_moment(payload[EXPIRES]),
             issued_at=_moment(payload[ISSUED_AT]),
-            document_digests=tuple(bytes(digest) for digest in payload[DOCUMENTS]),
+            document_digests=tuple(map(bytes, payload[DOCUMENTS])),
         )
     except (cbor2.CBORDecodeError, KeyError, TypeError, ValueError) as error:
         raise MalformedPass("the pass's claims are incomplete") from error
@@ -154,7 +158,7 @@ def seal(
     """Sign a claims map as COSE_Sign1 and write it as prefix + Base45(zlib(CBOR))."""
     protected = cbor2.dumps({COSE_ALG: EDDSA, COSE_CONTENT_TYPE: content_type, COSE_KID: key_id})
     body = cbor2.dumps(payload)
-    signature = signing_key.sign(_to_be_signed(protected, body))
+    signature = signing_key.sign(_sig_structure(_byte_string(protected), _byte_string(body)))
     sign1 = cbor2.CBORTag(COSE_SIGN1_TAG, [protected, {}, body, signature])
     return prefix + base45.b45encode(zlib.compress(cbor2.dumps(sign1), 9)).decode()
 
@@ -165,23 +169,59 @@ def open_envelope(text: str, *, prefix: str) -> SignedEnvelope:
     if not text.startswith(prefix):
         raise MalformedPass(f"does not start with {prefix}")
     try:
-        sign1 = cbor2.loads(zlib.decompress(b45decode(text[len(prefix) :])))
-        protected, _unprotected, body, signature = sign1.value
+        sign1 = zlib.decompress(b45decode(text[len(prefix) :]))
+        protected, body, signature, signed_bytes = _split_sign1(sign1)
         header = cbor2.loads(protected)
-        if sign1.tag != COSE_SIGN1_TAG or header[COSE_ALG] != EDDSA:
+        if header[COSE_ALG] != EDDSA:
             raise MalformedPass("not an Ed25519 COSE_Sign1")
         return SignedEnvelope(
             key_id=bytes(header[COSE_KID]),
             content_type=str(header[COSE_CONTENT_TYPE]),
             payload=body,
-            signed_bytes=_to_be_signed(protected, body),
-            signature=bytes(signature),
+            signed_bytes=signed_bytes,
+            signature=signature,
         )
     except MalformedPass:
         raise
-    except (zlib.error, cbor2.CBORDecodeError, AttributeError, KeyError, TypeError, ValueError):
+    except (zlib.error, cbor2.CBORDecodeError, IndexError, KeyError, TypeError, ValueError):
         # zlib's checksum catches a changed character that Base45 alone would let through
         raise MalformedPass("the text was altered or damaged") from None
+
+
+def _split_sign1(sign1: bytes) -> tuple[bytes, bytes, bytes, bytes]:
+    """The protected header, payload and signature of a COSE_Sign1 laid out as `seal` writes
+    it, and the Sig_structure its signature covers, cut from the bytes as they are: a gate
+    reads every pass, and a general CBOR decode and re-encode of the whole cost more than this.
+    """
+    if not sign1.startswith(SIGN1_START):
+        raise MalformedPass("not a COSE_Sign1")
+    header_first, header_end = _byte_string_at(sign1, len(SIGN1_START))
+    if sign1[header_end] != EMPTY_MAP:
+        raise MalformedPass("not a COSE_Sign1 as evac writes it")
+    payload_first, payload_end = _byte_string_at(sign1, header_end + 1)
+    signature_first, signature_end = _byte_string_at(sign1, payload_end)
+    if signature_end != len(sign1):
+        raise MalformedPass("bytes after the COSE_Sign1")
+    signed_bytes = _sig_structure(
+        sign1[len(SIGN1_START) : header_end], sign1[header_end + 1 : payload_end]
+    )
+    return (
+        sign1[header_first:header_end],
+        sign1[payload_first:payload_end],
+        sign1[signature_first:],
+        signed_bytes,
+    )
+
+
+def _byte_string_at(data: bytes, start: int) -> tuple[int, int]:
+    """Where the content of the CBOR byte string whose head is at `start` begins and ends."""
+    head = data[start]
+    if not 0x40 <= head <= 0x5B:
+        raise MalformedPass("a byte string was expected")
+    if head < 0x58:  # a length under 24 is in the head itself
+        return start + 1, start + 1 + head - 0x40
+    first = start + 1 + (1 << (head - 0x58))  # then 1, 2, 4 or 8 bytes of length
+    return first, first + int.from_bytes(data[start + 1 : first])
 
 
 def b45decode(text: str) -> bytes:
@@ -215,14 +255,14 @@ def b45decode(text: str) -> bytes:
     return bytes(decoded)
 
 
-def _to_be_signed(protected: bytes, body: bytes) -> bytes:
-    """COSE's Sig_structure for Sign1, with no external data: the CBOR array
-    ["Signature1", protected, b"", body], written by hand since only the two lengths vary."""
-    return SIGN1_STRUCTURE_START + _byte_string(protected) + EMPTY_BYTE_STRING + _byte_string(body)
+def _sig_structure(protected_item: bytes, payload_item: bytes) -> bytes:
+    """COSE's Sig_structure for Sign1 with no external data, the CBOR array
+    ["Signature1", protected, b"", payload], from the two byte strings as CBOR items."""
+    return SIGN1_STRUCTURE_START + protected_item + EMPTY_BYTE_STRING + payload_item
 
 
 def _byte_string(data: bytes) -> bytes:
-    """A CBOR byte string: its head (major type 2, the length in the shortest form) and data."""
+    """A CBOR byte string item: its head (the length in the shortest form) and the data."""
     length = len(data)
     if length < 24:
         return bytes([0x40 + length]) + data

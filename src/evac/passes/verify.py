@@ -113,17 +113,17 @@ def verify_pass(
         claims = pass_claims(envelope)
     except MalformedPass:
         return Verdict((Flag.tampered,))
-    raised = {
-        Flag.wrong_gate: gate is not None and gate.casefold() != claims.gate.casefold(),
-        Flag.too_many_people: people is not None and people > claims.head_count,
-        Flag.revoked: claims.pass_id in revoked,
-        Flag.already_used: claims.pass_id in used,
-    }
-    flags = [
-        *_time_flags(claims, at),
-        *(flag for flag, up in raised.items() if up),
-        *_document_flags(claims, keys, documents),
-    ]
+    flags = _time_flags(claims, at)
+    if gate is not None and gate.casefold() != claims.gate.casefold():
+        flags.append(Flag.wrong_gate)
+    if people is not None and people > claims.head_count:
+        flags.append(Flag.too_many_people)
+    if claims.pass_id in revoked:
+        flags.append(Flag.revoked)
+    if claims.pass_id in used:
+        flags.append(Flag.already_used)
+    if not _documents_belong(claims, keys, documents):
+        flags.append(Flag.wrong_document)
     return Verdict(tuple(flags), claims)
 
 
@@ -146,20 +146,18 @@ def _time_flags(claims: PassClaims, at: datetime) -> list[Flag]:
     return []
 
 
-def _document_flags(claims: PassClaims, keys: StationKeys, documents: Iterable[str]) -> list[Flag]:
-    documents = list(documents)
-    if not documents:
-        return []
+def _documents_belong(claims: PassClaims, keys: StationKeys, documents: Iterable[str]) -> bool:
+    """Whether every document shown has its digest on the pass (true when none is shown)."""
     document_key = keys.document_keys.get(claims.key_id)
-    if document_key is None:
-        raise StationKeysError(
-            "this station's key file holds no document key for this pass: export it with "
-            "document keys (and give the passphrase if it is sealed)"
-        )
-    digests = set(claims.document_digests)
-    if all(document_digest(document_key, claims.pass_id, n) in digests for n in documents):
-        return []
-    return [Flag.wrong_document]
+    for number in documents:
+        if document_key is None:
+            raise StationKeysError(
+                "this station's key file holds no document key for this pass: export it with "
+                "document keys (and give the passphrase if it is sealed)"
+            )
+        if document_digest(document_key, claims.pass_id, number) not in claims.document_digests:
+            return False
+    return True
 
 
 def load_revocations(text: str, *, keys: StationKeys) -> tuple[datetime, frozenset[bytes]]:
