@@ -198,7 +198,7 @@ function renderParty() {
     list.append(item);
   }
   $("checkin").disabled = flags.length > 0 || confirmed.size === 0;
-  $("checkin").focus();
+  $("party").focus(); // its number keys and Enter are read there (memberKey)
 }
 
 function toggle(personId) {
@@ -207,11 +207,14 @@ function toggle(personId) {
   renderParty();
 }
 
+// One key a member: their number confirms them (again: unconfirms), Enter checks the party
+// in, Escape puts it away. Keys typed into a field are the field's.
 function memberKey(event) {
-  if (!state.shown || $("party").hidden || event.target.tagName === "INPUT" || event.target.tagName === "TEXTAREA") return;
+  if (!state.shown || $("party").hidden || ["INPUT", "TEXTAREA"].includes(event.target.tagName)) return;
   const index = MEMBER_KEYS.indexOf(event.key);
-  const member = state.shown.party.members[index];
-  if (index >= 0 && member && !member.flags.includes("deny")) toggle(member.person_id);
+  const member = index >= 0 ? state.shown.party.members[index] : null;
+  if (member && !member.flags.includes("deny")) toggle(member.person_id);
+  if (event.key === "Enter" && event.target === $("party") && !$("checkin").disabled) checkIn();
   if (event.key === "Escape") closeParty();
 }
 

@@ -1,0 +1,123 @@
+"""In a real browser with the network cut: the station page checks parties in offline and
+sends them once each when the network returns; two stations checking in one party offline
+leave the second on the supervisor's page."""
+
+from dataclasses import dataclass
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy import func, select
+
+from evac.auth.permissions import Role, cli_actor
+from evac.eligibility.models import Party, PartyMember
+from evac.gate.models import CheckIn, Conflict, Evacuee
+from evac.passes.flows import party_pass
+from evac.people.models import State
+from evac.people.service import PersonNames, create_person
+from evac.planning.models import PlannedParty, SavedPlan
+from tests.gate.conftest import END, GATE, START
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.parametrize("database_url", ["postgresql"], indirect=True),
+]
+PIN = "482915"
+# Synthetic parties: given names, principal first.
+PARTIES = {
+    "P-4MWQ7": ["Zarghuna", "Farid"],
+    "P-8TKD2": ["Nazanin"],
+    "P-6RHJ3": ["Mirwais", "Palwasha", "Sediqa"],
+}
+
+
+@dataclass(frozen=True)
+class Roster:
+    passes: dict[str, str]
+    members: dict[str, list[int]]
+
+
+@pytest.fixture
+def roster(session, provider, operation, cipher) -> Roster:
+    """Three called-forward parties with their passes for North Gate, in a window open now."""
+    plan = SavedPlan(
+        operation_id=operation.id, version=1, created_by="test", starts_at=START,
+        method="test", objective=0.0, bound=0.0, seconds=0.0,
+    )  # fmt: skip
+    session.add(plan)
+    session.flush()
+    members = {}
+    for reference, names in PARTIES.items():
+        persons = []
+        for given in names:
+            person = create_person(session, cipher=cipher, names=PersonNames(given, None, "Amiri"))
+            person.state = State.called_forward
+            persons.append(person)
+        party = Party(operation_id=operation.id, reference=reference, principal_id=persons[0].id)
+        session.add(party)
+        session.flush()
+        session.add_all(PartyMember(person_id=p.id, party_id=party.id) for p in persons)
+        session.add(
+            PlannedParty(
+                plan_id=plan.id, party_reference=reference, size=len(persons), priority=1,
+                category="siv", gate=GATE, window_start=START, window_end=END,
+                sortie="RCH871", hub="Al Udeid", called_at=START,
+            )
+        )  # fmt: skip
+        members[reference] = [p.id for p in persons]
+    session.flush()
+    passes = {
+        reference: party_pass(
+            session, actor=cli_actor(), provider=provider, operation=operation,
+            party_reference=reference, gate=GATE, window_start=START, window_end=END,
+        ).text
+        for reference in PARTIES
+    }  # fmt: skip
+    session.commit()
+    return Roster(passes, members)
+
+
+def start_shift(page: Page, live_server: str, lane: str) -> None:
+    page.goto(f"{live_server}/gate/station")
+    page.fill("#gate", GATE)
+    page.fill("#lane", lane)
+    page.fill("#pin", PIN)
+    page.click("#start button[type=submit]")
+    expect(page.locator("#desk")).to_be_visible(timeout=20_000)
+
+
+def check_in_offline(page: Page, reference: str, pass_text: str, people: int) -> None:
+    """Scan the pass as a keyboard-wedge scanner does (its text, then Enter), confirm each
+    member with their number key, and check in."""
+    page.fill("#scan-input", pass_text)
+    page.press("#scan-input", "Enter")
+    expect(page.locator("#party-ref")).to_have_text(reference)
+    expect(page.locator("#verdict")).to_have_class("verdict admit")
+    for number in range(1, people + 1):
+        page.keyboard.press(str(number))
+    expect(page.locator("#members button[aria-pressed=true]")).to_have_count(people)
+    page.keyboard.press("Enter")
+    expect(page.locator("#party")).to_be_hidden()
+
+
+def test_three_parties_checked_in_offline_arrive_once_each(
+    logged_in_page, live_server, roster, session
+):
+    page = logged_in_page(Role.gate_agent)
+    start_shift(page, live_server, "lane 1")
+    page.context.set_offline(True)
+    for reference, pass_text in roster.passes.items():
+        check_in_offline(page, reference, pass_text, len(roster.members[reference]))
+    expect(page.locator("#queue li[data-state=queued]")).to_have_count(3)
+    page.wait_for_timeout(6_000)  # a sync round passes with the network still cut
+    expect(page.locator("#queue li[data-state=queued]")).to_have_count(3)
+    assert session.scalar(select(func.count()).select_from(CheckIn)) == 0
+
+    page.context.set_offline(False)
+    expect(page.locator("#queue li[data-state=sent]")).to_have_count(3, timeout=20_000)
+    session.expire_all()
+    taken = session.scalars(select(CheckIn)).all()
+    assert sorted(row.party_reference for row in taken) == sorted(PARTIES)
+    assert {row.gate for row in taken} == {GATE}
+    wristbands = session.scalars(select(Evacuee.person_id)).all()
+    assert sorted(wristbands) == sorted(p for ids in roster.members.values() for p in ids)
+    assert session.scalar(select(func.count()).select_from(Conflict)) == 0
