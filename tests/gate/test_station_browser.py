@@ -121,3 +121,38 @@ def test_three_parties_checked_in_offline_arrive_once_each(
     wristbands = session.scalars(select(Evacuee.person_id)).all()
     assert sorted(wristbands) == sorted(p for ids in roster.members.values() for p in ids)
     assert session.scalar(select(func.count()).select_from(Conflict)) == 0
+
+
+def test_one_party_at_two_stations_offline_reaches_the_supervisor(
+    logged_in_page, live_server, roster, session
+):
+    reference = "P-4MWQ7"
+    people = len(roster.members[reference])
+    north, south = logged_in_page(Role.gate_agent), logged_in_page(Role.gate_agent)
+    for page, lane in ((north, "lane 1"), (south, "lane 2")):
+        start_shift(page, live_server, lane)
+        page.context.set_offline(True)
+        check_in_offline(page, reference, roster.passes[reference], people)
+
+    north.context.set_offline(False)
+    expect(north.locator("#queue li[data-state=sent]")).to_have_count(1, timeout=20_000)
+    south.context.set_offline(False)
+    expect(south.locator("#queue li[data-state=conflict]")).to_have_count(1, timeout=20_000)
+    expect(south.locator("#queue li[data-state=conflict]")).to_contain_text(
+        "sent to the supervisor"
+    )
+    assert south.goto(f"{live_server}/gate/conflicts").status == 403  # not for gate agents
+
+    supervisor = logged_in_page(Role.supervisor)
+    supervisor.goto(f"{live_server}/gate/conflicts")
+    conflict = supervisor.locator(f"li.conflict[data-party={reference}]")
+    expect(conflict).to_have_count(1)
+    expect(conflict).to_contain_text("lane 1")
+    expect(conflict).to_contain_text("lane 2")
+    conflict.locator("input[value=keep_first]").check()
+    conflict.locator("input[name=reason]").fill("the same family, scanned again at lane 2")
+    conflict.locator("button[type=submit]").click()
+    expect(supervisor.locator("#no-conflicts")).to_be_visible()
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(CheckIn)) == 1
+    assert session.scalar(select(func.count()).select_from(Conflict)) == 1
