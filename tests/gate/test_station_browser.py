@@ -85,7 +85,9 @@ def start_shift(page: Page, live_server: str, lane: str) -> None:
     expect(page.locator("#desk")).to_be_visible(timeout=20_000)
 
 
-def check_in_offline(page: Page, reference: str, pass_text: str, people: int) -> None:
+def check_in_offline(
+    page: Page, reference: str, pass_text: str, people: int, unlisted: str | None = None
+) -> None:
     """Scan the pass as a keyboard-wedge scanner does (its text, then Enter), confirm each
     member with their number key, and check in."""
     page.fill("#scan-input", pass_text)
@@ -95,6 +97,10 @@ def check_in_offline(page: Page, reference: str, pass_text: str, people: int) ->
     for number in range(1, people + 1):
         page.keyboard.press(str(number))
     expect(page.locator("#members button[aria-pressed=true]")).to_have_count(people)
+    if unlisted:
+        page.fill("#unlisted-name", unlisted)
+        page.click("#unlisted-form button")
+        expect(page.locator("#members li.unlisted")).to_contain_text(unlisted)
     page.keyboard.press("Enter")
     expect(page.locator("#party")).to_be_hidden()
 
@@ -129,10 +135,10 @@ def test_one_party_at_two_stations_offline_reaches_the_supervisor(
     reference = "P-4MWQ7"
     people = len(roster.members[reference])
     north, south = logged_in_page(Role.gate_agent), logged_in_page(Role.gate_agent)
-    for page, lane in ((north, "lane 1"), (south, "lane 2")):
+    for page, lane, unlisted in ((north, "lane 1", "Hamid Amiri"), (south, "lane 2", None)):
         start_shift(page, live_server, lane)
         page.context.set_offline(True)
-        check_in_offline(page, reference, roster.passes[reference], people)
+        check_in_offline(page, reference, roster.passes[reference], people, unlisted)
 
     north.context.set_offline(False)
     expect(north.locator("#queue li[data-state=sent]")).to_have_count(1, timeout=20_000)
@@ -153,6 +159,9 @@ def test_one_party_at_two_stations_offline_reaches_the_supervisor(
     conflict.locator("input[name=reason]").fill("the same family, scanned again at lane 2")
     conflict.locator("button[type=submit]").click()
     expect(supervisor.locator("#no-conflicts")).to_be_visible()
+    expect(supervisor.locator(f"table.unlisted tr[data-party={reference}]")).to_contain_text(
+        "Hamid Amiri"
+    )
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(CheckIn)) == 1
     assert session.scalar(select(func.count()).select_from(Conflict)) == 1

@@ -14,7 +14,12 @@ from evac.auth.permissions import Actor, Permission
 from evac.deps import NO_NUL, LanguageDep, RowId, SessionDep, chosen_operation, key_cache, render
 from evac.gate.models import Decision
 from evac.gate.service import ConflictNotFound, ConflictSettled, list_conflicts, resolve_conflict
-from evac.gate.station import StationBundle, station_bundle
+from evac.gate.station import (
+    StationBundle,
+    report_unlisted,
+    station_bundle,
+    unlisted_reports,
+)
 from evac.operation.service import list_gates, local_time
 
 WORKER = Path(__file__).parents[1] / "web" / "static" / "gate" / "sw.js"
@@ -22,6 +27,7 @@ router = APIRouter()
 GateAgent = Annotated[Actor, Depends(requires(Permission.gate_checkin))]
 Supervisor = Annotated[Actor, Depends(requires(Permission.gate_supervise))]
 GateName = Annotated[str, Query(min_length=1, max_length=80, pattern=NO_NUL)]
+Place = Annotated[str, Field(min_length=1, max_length=80, pattern=NO_NUL)]
 # The decisions as the supervisor's form words them (translated in the page).
 DECISION_WORDS = {
     Decision.keep_first.value: "Keep the first check-in (dismiss the second)",
@@ -111,6 +117,38 @@ def _bundle(bundle: StationBundle) -> StationBundleOut:
     )
 
 
+class UnlistedIn(BaseModel):
+    idempotency_key: Place = Field(description="The key of the check-in they came with")
+    party: Place = Field(description="The party's reference")
+    gate: Place
+    station: Place
+    names: list[Annotated[str, Field(min_length=1, max_length=120, pattern=NO_NUL)]] = Field(
+        min_length=1, max_length=20
+    )
+
+
+@router.post(
+    "/api/v1/gate/unlisted",
+    status_code=204,
+    tags=["gate"],
+    operation_id="reportUnlistedMembers",
+    summary="Family members met at the gate but not on the party's roster",
+)
+def unlisted_route(body: UnlistedIn, request: Request, session: SessionDep, actor: GateAgent):
+    """Kept for an officer (the names sealed), once by the check-in's idempotency key."""
+    report_unlisted(
+        session,
+        actor=actor,
+        provider=key_cache(request).provider(request.app.state.settings),
+        operation=chosen_operation(request, session),
+        idempotency_key=body.idempotency_key,
+        party_reference=body.party,
+        gate=body.gate,
+        station=body.station,
+        names=body.names,
+    )
+
+
 @router.get("/gate", include_in_schema=False)
 def gate_home(actor: ActorDep) -> RedirectResponse:
     """The gate section: a supervisor lands on the conflicts, a gate agent on the station."""
@@ -145,11 +183,14 @@ def conflicts_page(
 ):
     operation = chosen_operation(request, session)
     found = list_conflicts(session, actor=actor, operation=operation, open_only=not settled)
+    provider = key_cache(request).provider(request.app.state.settings)
+    unlisted = unlisted_reports(session, actor=actor, provider=provider, operation=operation)
     return render(
         request,
         "gate/conflicts.html",
         lang,
         conflicts=found,
+        unlisted=unlisted,
         settled=settled,
         decision_words=DECISION_WORDS,
         local=lambda moment: f"{local_time(operation, moment):%Y-%m-%d %H:%M}",

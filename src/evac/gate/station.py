@@ -24,7 +24,7 @@ from evac.passes.models import TravelPass
 from evac.passes.service import revocation_list
 from evac.people.models import Person, Registration, State
 from evac.people.service import read_names
-from evac.vault.audit import record_access
+from evac.vault.audit import AuditEntry, record_access
 from evac.vault.keys import KeyProvider
 from evac.vault.service import OperationCipher, cipher_for
 from evac.vault.signing import verifying_keys
@@ -34,6 +34,7 @@ BUNDLE_FORMAT = "evac-station/1"
 SHIFT = timedelta(hours=12)
 DENY = "deny"  # the server would refuse this member: not called forward (withdrawn, flown...)
 ADULT_AGE = 18
+UNLISTED = "gate.unlisted_member"
 
 
 @dataclass(frozen=True)
@@ -185,3 +186,92 @@ def _unaccompanied_minors(members: list[Person], now: datetime) -> list[Person]:
 
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).decode()
+
+
+@dataclass(frozen=True)
+class UnlistedReport:
+    """Family members a gate met with a party but did not find on its roster: an officer
+    decides whether they travel (a brother's child, a grandmother no list had)."""
+
+    party_reference: str
+    gate: str
+    station: str
+    reported_by: str
+    at: datetime
+    names: tuple[str, ...]
+
+
+def report_unlisted(
+    session: Session,
+    *,
+    actor: Actor,
+    provider: KeyProvider,
+    operation: Operation,
+    idempotency_key: str,
+    party_reference: str,
+    gate: str,
+    station: str,
+    names: list[str],
+) -> None:
+    """Keep the names a station typed for an officer, sealed under the operation's key in
+    the audit log; once by the check-in's key, however often the station sends it."""
+    actor.require(Permission.gate_checkin)
+    if any(entry.details.get("key") == idempotency_key for entry in _unlisted(session, operation)):
+        return
+    cipher = cipher_for(session, provider=provider, operation_id=operation.id)
+    sealed = [_b64(cipher.encrypt(name, field=UNLISTED)) for name in names]
+    record_access(
+        session,
+        actor=actor,
+        action=UNLISTED,
+        purpose="a family member not on the roster, for an officer",
+        subject=f"party:{party_reference}",
+        details={
+            "operation": operation.id,
+            "key": idempotency_key,
+            "gate": gate,
+            "station": station,
+            "names": sealed,
+        },
+    )
+
+
+def unlisted_reports(
+    session: Session, *, actor: Actor, provider: KeyProvider, operation: Operation
+) -> list[UnlistedReport]:
+    """The unlisted family members the gates reported, oldest first; the read is audited."""
+    actor.require(Permission.gate_supervise)
+    entries = _unlisted(session, operation)
+    if not entries:
+        return []
+    cipher = cipher_for(session, provider=provider, operation_id=operation.id)
+    reports = [
+        UnlistedReport(
+            party_reference=entry.subject.removeprefix("party:"),
+            gate=entry.details["gate"],
+            station=entry.details["station"],
+            reported_by=entry.username,
+            at=entry.at,
+            names=tuple(
+                cipher.decrypt(base64.urlsafe_b64decode(name), field=UNLISTED)
+                for name in entry.details["names"]
+            ),
+        )
+        for entry in entries
+    ]
+    record_access(
+        session,
+        actor=actor,
+        action="gate.read_unlisted",
+        purpose="unlisted family members, for a decision",
+        subject=f"operation:{operation.id}",
+        details={"parties": [report.party_reference for report in reports]},
+    )
+    return reports
+
+
+def _unlisted(session: Session, operation: Operation) -> list[AuditEntry]:
+    entries = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == UNLISTED).order_by(AuditEntry.id)
+    )
+    return [entry for entry in entries if entry.details.get("operation") == operation.id]

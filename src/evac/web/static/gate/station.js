@@ -295,21 +295,21 @@ async function send(checkIn) {
   }
   if (answer.status >= 500) return null;
   const result = await answer.json().catch(() => ({}));
-  if (answer.status === 200 || answer.status === 201) {
-    if (unlisted.length) await reportUnlisted(checkIn, unlisted);
-    return { state: "sent", answer: result };
-  }
-  if (answer.status === 409) return { state: "conflict", answer: result };
-  return { state: "refused", answer: result };
+  // The unlisted family members go to the officer whatever the server answered; if that
+  // fails the whole item is sent again (the check-in's retry is answered as a duplicate).
+  if (unlisted.length && !(await reportUnlisted(checkIn, unlisted))) return null;
+  const states = { 200: "sent", 201: "sent", 409: "conflict" };
+  return { state: states[answer.status] || "refused", answer: result };
 }
 
 async function reportUnlisted(checkIn, names) {
-  await fetch(root.dataset.unlistedUrl, {
+  const answer = await fetch(root.dataset.unlistedUrl, {
     method: "POST",
     credentials: "same-origin",
     headers: { "Content-Type": "application/json", "X-CSRF-Token": root.dataset.csrf },
     body: JSON.stringify({ idempotency_key: checkIn.idempotency_key, party: checkIn.party, gate: checkIn.gate, station: checkIn.station, names }),
   }).catch(() => null);
+  return answer?.ok;
 }
 
 async function renderQueue() {
