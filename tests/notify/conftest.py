@@ -18,12 +18,21 @@ from evac.throwaway_postgres import free_port
 
 
 class Inbox:
-    """What the SMTP server received, and the answers it gives to recipients on request."""
+    """What the SMTP server received, and the answers it gives to recipients on request.
+    With `pipelining` it offers PIPELINING (RFC 2920), as Postfix and Exim do; aiosmtpd reads
+    commands in order either way, but does not say so itself."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, pipelining: bool = True) -> None:
+        self.pipelining = pipelining
         self.raw: list[bytes] = []
         # address -> SMTP replies to give it, one per attempt ("451 ..." then "250 OK")
         self.replies: dict[str, list[str]] = {}
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        if self.pipelining:
+            responses.insert(-1, "250-PIPELINING")
+        return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         replies = self.replies.get(address)
@@ -48,8 +57,17 @@ class Inbox:
 
 @pytest.fixture
 def smtp_server():
-    """(inbox, host, port) of a running aiosmtpd server."""
-    inbox = Inbox()
+    """(inbox, host, port) of a running aiosmtpd server that offers PIPELINING."""
+    yield from _smtp_server(Inbox())
+
+
+@pytest.fixture
+def smtp_server_without_pipelining():
+    """(inbox, host, port) of a running aiosmtpd server that answers each command in turn."""
+    yield from _smtp_server(Inbox(pipelining=False))
+
+
+def _smtp_server(inbox: Inbox):
     port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()

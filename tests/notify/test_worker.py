@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from evac.db import utcnow
-from evac.notify.channels import Delivery, Outgoing, RateLimit, SmtpTransport
+from evac.notify.channels import Delivery, OneByOne, Outgoing, RateLimit, SmtpTransport
 from evac.notify.models import Channel, OutboxMessage, Status
 from evac.notify.outbox import NewMessage, outbox_counts, queue_messages
 from evac.notify.templates import Template
@@ -125,7 +125,7 @@ class Crash(BaseException):
     """The worker process killed mid-batch (nothing after it runs)."""
 
 
-class CrashingTransport:
+class CrashingTransport(OneByOne):
     """Delivers through SMTP, then dies just after handing over the `crash_after`-th message."""
 
     channel = Channel.email
@@ -191,7 +191,7 @@ def test_a_rate_limit_waits_once_the_burst_is_spent():
     assert waits == [0.5, 1.0]  # two free, then each half a second after the last
 
 
-class SlowTransport:
+class SlowTransport(OneByOne):
     """Takes longer over each message than a claim's lease, and checks as each message
     starts that no other worker could take what this one still holds."""
 

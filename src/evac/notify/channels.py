@@ -4,6 +4,7 @@ through an HTTP gateway that speaks Twilio's Messages API. Each has its own rate
 import base64
 import contextlib
 import mailbox
+import re
 import smtplib
 import threading
 import time
@@ -52,7 +53,32 @@ class Transport(Protocol):
 
     def deliver(self, message: Outgoing) -> Delivery: ...
 
+    def deliver_many(
+        self, messages: list[Outgoing], *, rate: "RateLimit | None" = None
+    ) -> list[Delivery | Exception]:
+        """Each message's delivery, or what stopped it (`Refused`, `Unavailable`...), in
+        order, each sent within the rate limit."""
+        ...
+
     def close(self) -> None: ...
+
+
+class OneByOne:
+    """`deliver_many` for a transport that takes one message a request (a file, an HTTP
+    call): each message in turn, through the class's `deliver`."""
+
+    def deliver_many(
+        self, messages: list[Outgoing], *, rate: "RateLimit | None" = None
+    ) -> list[Delivery | Exception]:
+        outcomes: list[Delivery | Exception] = []
+        for message in messages:
+            if rate:
+                rate.wait()
+            try:
+                outcomes.append(self.deliver(message))  # type: ignore[attr-defined]
+            except Exception as error:
+                outcomes.append(error)
+        return outcomes
 
 
 class RateLimit:
@@ -144,8 +170,22 @@ def _encoded_words(text: str) -> str:
     return "\r\n ".join(f"=?utf-8?b?{base64.b64encode(w).decode()}?=" for w in words)
 
 
+# A bare address, as the outbox holds it: anything else (a display name, a line break that
+# would smuggle in a command) is refused rather than written into the SMTP dialogue.
+ADDRESS = re.compile(r"[^\s<>@]+@[^\s<>@]+", re.ASCII)
+# DATA ends at a line holding one dot: a line of the message that starts with one gets two.
+LINE_STARTING_WITH_DOT = re.compile(rb"^\.", re.MULTILINE)
+Sendable = list[tuple[int, str, bytes]]  # a message's place in the run, recipient, mail as sent
+Outcomes = dict[int, Delivery | Exception]  # by place in the run
+
+
 class SmtpTransport:
-    """E-mail over one SMTP connection, kept open between messages and reopened when lost."""
+    """E-mail over one SMTP connection, kept open between messages and reopened when lost.
+
+    Where the server offers PIPELINING (RFC 2920, as Postfix and Exim do), a run of messages
+    goes one round trip a message: each message's content is sent with the next message's
+    MAIL, RCPT and DATA, instead of four exchanges a message that each wait for the server.
+    """
 
     channel = Channel.email
 
@@ -164,26 +204,92 @@ class SmtpTransport:
         self._smtp: smtplib.SMTP | None = None
 
     def deliver(self, message: Outgoing) -> Delivery:
-        mail = mime_bytes(message, sender=self.sender)
+        [outcome] = self.deliver_many([message])
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    def deliver_many(
+        self, messages: list[Outgoing], *, rate: RateLimit | None = None
+    ) -> list[Delivery | Exception]:
+        outcomes: Outcomes = {}
+        sendable: Sendable = []
+        for index, message in enumerate(messages):
+            try:
+                sendable.append((index, message.recipient, self._mail(message)))
+            except (Refused, ValueError) as error:  # not an address, not ASCII
+                outcomes[index] = Refused(str(error))
         try:
-            self._connection().sendmail(self.sender, [message.recipient], mail)
-        except smtplib.SMTPRecipientsRefused as refused:
-            code, reason = next(iter(refused.recipients.values()))
-            raise (Refused if code >= 500 else Unavailable)(f"{code} {reason!r}") from None
-        except smtplib.SMTPResponseException as error:
-            self.close()
-            kind = Refused if error.smtp_code >= 500 else Unavailable
-            raise kind(f"{error.smtp_code} {error.smtp_error!r}") from None
+            smtp = self._connection()
+            send = self._pipelined if smtp.has_extn("pipelining") else self._one_by_one
+            send(smtp, sendable, outcomes, rate)
         except (smtplib.SMTPException, OSError) as error:
+            # The connection is gone: whatever has no answer yet may or may not have arrived,
+            # and is tried again (with its Message-ID, so a reader sees one message).
             self.close()
-            raise Unavailable(f"{type(error).__name__}: {error}") from None
-        return Delivery(status="sent")
+            lost = Unavailable(f"{type(error).__name__}: {error}")
+            outcomes |= {index: lost for index, *_ in sendable if index not in outcomes}
+        return [outcomes[index] for index in range(len(messages))]
+
+    def _one_by_one(
+        self, smtp: smtplib.SMTP, sendable: Sendable, outcomes: Outcomes, rate: RateLimit | None
+    ) -> None:
+        for index, recipient, mail in sendable:
+            if rate:
+                rate.wait()
+            try:
+                smtp.sendmail(self.sender, [recipient], mail)
+                outcomes[index] = Delivery(status="sent")
+            except smtplib.SMTPRecipientsRefused as refused:
+                code, reason = next(iter(refused.recipients.values()))
+                outcomes[index] = _refusal(code, reason)
+            except smtplib.SMTPResponseException as error:
+                outcomes[index] = _refusal(error.smtp_code, error.smtp_error)
+                if error.smtp_code == 421:  # the server is closing the connection
+                    raise
+
+    def _pipelined(
+        self, smtp: smtplib.SMTP, sendable: Sendable, outcomes: Outcomes, rate: RateLimit | None
+    ) -> None:
+        """Each write: what the server awaits from the previous message (its content, or a
+        reset after a refusal), then this message's MAIL, RCPT and DATA; the answers to all
+        of them are read back in order."""
+        lead, owners = b"", []  # written before the next envelope; whose answers they are
+        for index, recipient, mail in sendable:
+            if rate:
+                rate.wait()
+            smtp.send(lead + self._envelope(recipient))
+            _read_outcomes(smtp, owners, outcomes)
+            replies = [_reply(smtp) for _ in range(3)]  # MAIL, RCPT, DATA
+            codes = [code for code, _ in replies]
+            if codes == [250, 250, 354]:
+                lead, owners = LINE_STARTING_WITH_DOT.sub(b"..", mail) + b".\r\n", [index]
+                continue
+            outcomes[index] = _refusal(*next(r for r in replies if r[0] not in (250, 354)))
+            # The refused transaction is cleared; a server that opened DATA anyway first gets
+            # an empty message (which it refuses: it has no recipient).
+            lead, owners = (
+                (b".\r\nRSET\r\n", [None, None]) if codes[2] == 354 else (b"RSET\r\n", [None])
+            )
+        if lead:
+            smtp.send(lead)
+            _read_outcomes(smtp, owners, outcomes)
+
+    def _envelope(self, recipient: str) -> bytes:
+        return f"MAIL FROM:<{self.sender}>\r\nRCPT TO:<{recipient}>\r\nDATA\r\n".encode()
+
+    def _mail(self, message: Outgoing) -> bytes:
+        if not (ADDRESS.fullmatch(message.recipient) and message.recipient.isascii()):
+            raise Refused("not a bare e-mail address")
+        return mime_bytes(message, sender=self.sender)
 
     def _connection(self) -> smtplib.SMTP:
         if self._smtp is None:
             smtp = smtplib.SMTP(self.host, self.port, timeout=30)
+            smtp.ehlo()
             if self.starttls:
                 smtp.starttls()
+                smtp.ehlo()
             if self.username and self.password:
                 smtp.login(self.username, self.password)
             self._smtp = smtp
@@ -197,7 +303,30 @@ class SmtpTransport:
             self._smtp = None
 
 
-class MaildirTransport:
+def _refusal(code: int, reason: bytes) -> Exception:
+    """A server's no: for good (5xx), or for now (4xx, or anything unexpected)."""
+    return (Refused if 500 <= code < 600 else Unavailable)(f"{code} {reason!r}")
+
+
+def _reply(smtp: smtplib.SMTP) -> tuple[int, bytes]:
+    """The server's next answer; 421 (it is shutting the connection, nothing more will be
+    answered on it) raised."""
+    code, reason = smtp.getreply()
+    if code == 421:
+        raise smtplib.SMTPResponseException(code, reason)
+    return code, reason
+
+
+def _read_outcomes(smtp: smtplib.SMTP, owners: list[int | None], outcomes: Outcomes) -> None:
+    """Read one answer for each owner: a message's content accepted or refused (None: the
+    answer to a reset, which says nothing of any message)."""
+    for owner in owners:
+        code, reason = _reply(smtp)
+        if owner is not None:
+            outcomes[owner] = Delivery(status="sent") if code == 250 else _refusal(code, reason)
+
+
+class MaildirTransport(OneByOne):
     """E-mail written into a local Maildir folder (the demo's, or a machine with no network),
     each message whole, as a mail client would read it."""
 
@@ -220,7 +349,7 @@ class MaildirTransport:
 PERMANENT_ERRORS = {21211, 21214, 21408, 21610, 21612, 21614, 63003}
 
 
-class TwilioTransport:
+class TwilioTransport(OneByOne):
     """SMS or WhatsApp through a gateway speaking Twilio's Messages API: a form-encoded POST
     to /2010-04-01/Accounts/{sid}/Messages.json, answered with the message's SID and status,
     later status changes posted to `status_callback`."""

@@ -164,7 +164,7 @@ class Worker:
                 )
         step = self.settings.record_every
         for start in range(0, len(claimed), step):
-            outcomes = [self._send(message) for message in claimed[start : start + step]]
+            outcomes = self._send_all(channel, claimed[start : start + step])
             with session_scope(self.factory) as session:
                 record(session, outcomes=outcomes, at=utcnow())
                 renew(
@@ -172,23 +172,33 @@ class Worker:
                 )
         return len(claimed)
 
-    def _send(self, message: Claimed) -> dict:
-        """Send one message; the row's new values (an outcome) to record."""
-        cipher = self._ciphers[message.operation_id]
-        transport = self.transports[message.channel]
-        try:
-            outgoing = _outgoing(message, cipher)
-            if rate := self.rates.get(message.channel):
-                rate.wait()
-            delivery = transport.deliver(outgoing)
-        except Refused as refused:
+    def _send_all(self, channel: Channel, messages: list[Claimed]) -> list[dict]:
+        """Send a run of the channel's messages together (SMTP pipelines them); the rows' new
+        values (their outcomes) to record."""
+        outcomes: dict[int, dict] = {}
+        written: list[tuple[Claimed, Outgoing]] = []
+        for message in messages:
+            try:
+                written.append((message, _outgoing(message, self._ciphers[message.operation_id])))
+            except Exception as error:
+                outcomes[message.id] = self._unsent(message, error)
+        deliveries = self.transports[channel].deliver_many(
+            [outgoing for _, outgoing in written], rate=self.rates.get(channel)
+        )
+        for (message, _), delivery in zip(written, deliveries, strict=True):
+            if isinstance(delivery, Exception):
+                outcomes[message.id] = self._unsent(message, delivery)
+            else:
+                self.totals.sent += 1
+                outcomes[message.id] = _sent(message, delivery)
+        return [outcomes[message.id] for message in messages]
+
+    def _unsent(self, message: Claimed, error: Exception) -> dict:
+        if isinstance(error, Refused):
             self.totals.failed += 1
-            return _failed(message, str(refused))
-        except Exception as error:
-            log.warning("message %s not sent: %s", message.id, type(error).__name__)
-            return self._retry_or_fail(message, f"{type(error).__name__}: {error}")
-        self.totals.sent += 1
-        return _sent(message, delivery)
+            return _failed(message, str(error))
+        log.warning("message %s not sent: %s", message.id, type(error).__name__)
+        return self._retry_or_fail(message, f"{type(error).__name__}: {error}")
 
     def _retry_or_fail(self, message: Claimed, error: str) -> dict:
         if message.attempts >= self.settings.max_attempts:
