@@ -8,8 +8,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from evac.auth.csrf import SESSION_COOKIE
 from evac.auth.permissions import Actor, Permission
-from evac.auth.service import AuthenticationFailed, actor_for_session, actor_for_token
-from evac.deps import SessionDep
+from evac.auth.service import AuthenticationFailed, TokenCache, actor_for_session
+from evac.deps import SessionDep, app_cache
 
 # Declared as a security scheme so that OpenAPI (and /docs's "Authorize") shows how to send the
 # token; checked here, not by FastAPI, because a browser's session cookie is the other way in.
@@ -25,7 +25,8 @@ def current_actor(request: Request, session: SessionDep, bearer: BearerDep) -> A
     """The user behind a bearer API token or a login-session cookie; 401 without either."""
     try:
         if bearer is not None:
-            return actor_for_token(session, token=bearer.credentials)
+            tokens = app_cache(request, "token_cache", TokenCache)
+            return tokens.actor(session, token=bearer.credentials)
         cookie = request.cookies.get(SESSION_COOKIE)
         if cookie:
             # kept for the page: its header shows the sections this actor may use
@@ -48,7 +49,8 @@ ActorDep = Annotated[Actor, Depends(current_actor)]
 def requires(permission: Permission) -> Callable[[Actor], Actor]:
     """A dependency that yields the actor if their role holds `permission`, else 403."""
 
-    def check(actor: ActorDep) -> Actor:
+    # async: a check in memory, not worth a hop to the thread pool on every request
+    async def check(actor: ActorDep) -> Actor:
         if not actor.can(permission):
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN,

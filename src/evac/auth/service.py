@@ -2,7 +2,8 @@
 
 import hashlib
 import secrets
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
@@ -16,6 +17,7 @@ from evac.db import utcnow
 from evac.vault.audit import record_access
 
 SESSION_LIFETIME = timedelta(hours=12)  # one long shift at a gate
+TOKEN_RECHECK = timedelta(seconds=10)  # how long a server trusts a token it looked up
 TOKEN_PREFIX = "evac_"
 
 
@@ -91,19 +93,53 @@ def issue_api_token(session: Session, *, user: User, name: str, days: int = API_
 
 
 def actor_for_token(session: Session, *, token: str) -> Actor:
-    row = session.scalar(
-        select(ApiToken).where(
-            ApiToken.token_hash == _hash_token(token), ApiToken.revoked_at.is_(None)
-        )
-    )
-    if row is None or not row.user.active:
+    return _token_holder(session, _hash_token(token))[0]
+
+
+def _token_holder(session: Session, digest: str) -> tuple[Actor, datetime]:
+    """The actor of a token, by its hash, and when the token expires: one query."""
+    found = session.execute(
+        select(ApiToken.name, ApiToken.expires_at, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None), User.active)
+    ).first()
+    if found is None:
         raise AuthenticationFailed("unknown or revoked API token")
-    if row.expires_at <= utcnow():
+    name, expires_at, user = found
+    if expires_at <= utcnow():
         raise AuthenticationFailed(
-            f"API token {row.name!r} expired on {row.expires_at:%Y-%m-%d}: ask an administrator "
+            f"API token {name!r} expired on {expires_at:%Y-%m-%d}: ask an administrator "
             "for a new one (`evac user rotate-token`)"
         )
-    return actor_of(row.user)
+    return actor_of(user), expires_at
+
+
+class TokenCache:
+    """API tokens checked recently, kept by their hash for one server process (app.state).
+
+    A gate's station sends its token with every scan; looking it up each time was a round
+    trip per request. A token is looked up again `recheck` seconds after it was last, so a
+    revoked token, or a deactivated user's, stops working on every server within that
+    time; an expired one stops at once. Failures are never kept.
+    """
+
+    def __init__(
+        self,
+        recheck: timedelta = TOKEN_RECHECK,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.recheck, self.clock = recheck, clock
+        self._holders: dict[str, tuple[datetime, Actor]] = {}  # hash: (good until, actor)
+
+    def actor(self, session: Session, *, token: str) -> Actor:
+        digest, now = _hash_token(token), self.clock()
+        cached = self._holders.get(digest)
+        if cached is not None and now < cached[0]:
+            return cached[1]
+        self._holders.pop(digest, None)
+        actor, expires_at = _token_holder(session, digest)
+        self._holders[digest] = (min(now + self.recheck, expires_at), actor)
+        return actor
 
 
 def start_session(session: Session, *, user: User) -> str:
