@@ -168,8 +168,9 @@ def station_page(request: Request, session: SessionDep, lang: LanguageDep, actor
 
 
 @router.get("/gate/sw.js", include_in_schema=False)
-def service_worker() -> FileResponse:
-    """Served under /gate/ so that its scope covers the station page."""
+def service_worker(actor: GateAgent) -> FileResponse:
+    """Served under /gate/ so that its scope covers the station page; to gate staff only,
+    as the page is."""
     return FileResponse(WORKER, media_type="text/javascript")
 
 
