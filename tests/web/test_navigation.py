@@ -13,11 +13,11 @@ from tests.conftest import TEST_PASSWORD, csrf_token
 PAGE = {"Accept": "text/html"}
 EVERY_SECTION = {
     "/search", "/linkage/review", "/intake/upload", "/imports", "/referrals", "/dashboard",
-    "/eligibility", "/plan", "/notify", "/status", "/api/v1/audit/entries",
+    "/eligibility", "/plan", "/notify", "/status", "/api/v1/audit/entries", "/gate",
 }  # fmt: skip
 STAFF = {
     "/search", "/linkage/review", "/intake/upload", "/imports", "/dashboard", "/eligibility",
-    "/plan", "/notify", "/status",
+    "/plan", "/notify", "/status", "/gate",
 }  # fmt: skip
 EXPECTED = {
     Role.administrator: ("/search", EVERY_SECTION),
@@ -28,8 +28,8 @@ EXPECTED = {
         "/dashboard",
         {"/dashboard", "/eligibility", "/plan", "/status", "/api/v1/audit/entries"},
     ),
-    Role.gate_agent: ("/workspace", set()),
-    Role.supervisor: ("/workspace", set()),
+    Role.gate_agent: ("/gate", {"/gate"}),
+    Role.supervisor: ("/gate", {"/gate"}),
 }
 
 

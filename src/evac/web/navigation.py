@@ -32,6 +32,7 @@ SECTIONS = (
     Section("/eligibility", "Eligibility", (P.aggregates_read,)),
     Section("/plan", "Plan", (P.aggregates_read,)),
     Section("/status", "Status", (P.aggregates_read,)),
+    Section("/gate", "Gate", (P.gate_checkin, P.gate_supervise)),  # station, conflicts
     Section("/api/v1/audit/entries", "Audit", (P.audit_read,)),
 )
 # Signed in but with no section here (a gate agent: the gate station is a later part).
