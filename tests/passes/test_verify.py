@@ -9,15 +9,20 @@ import cbor2
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from nacl.exceptions import BadSignatureError
+from nacl.signing import VerifyKey
 
 from evac.passes.format import (
     PASS_PREFIX,
     BadShortCode,
     PassClaims,
+    _byte_string,
+    _sig_structure,
     b45decode,
     document_digest,
     encode_pass,
     encode_revocations,
+    open_envelope,
     pass_id_from_short_code,
     short_code,
 )
@@ -222,13 +227,97 @@ def test_a_short_code_round_trips_and_catches_a_misheard_symbol():
         pass_id_from_short_code(wrong)
 
 
-@pytest.mark.parametrize("length", [0, 1, 2, 3, 64, 257])
+@pytest.mark.parametrize("length", [*range(0, 10), 64, 200, 257, 1000])
 def test_base45_decoding_matches_the_reference_package(length):
-    data = secrets.token_bytes(length)
-    assert b45decode(base45.b45encode(data).decode()) == data
+    for _ in range(20):
+        data = secrets.token_bytes(length)
+        assert b45decode(base45.b45encode(data).decode()) == data
 
 
-@pytest.mark.parametrize("text", ["A", "abc", "GGW", "ÄÄÄ", "::"])
-def test_base45_decoding_refuses_what_is_not_base45(text):
+RFC_9285_EXAMPLES = [
+    ("BB8", b"AB"),
+    ("%69 VD92EX0", b"Hello!!"),
+    ("UJCLQE7W581", b"base-45"),
+    ("QED8WEX0", b"ietf!"),
+]
+EXTREMES = [("FGW", b"\xff\xff"), ("U5", b"\xff"), ("000", b"\x00\x00"), ("", b"")]
+
+
+@pytest.mark.parametrize(("encoded", "decoded"), [*RFC_9285_EXAMPLES, *EXTREMES])
+def test_base45_decoding_gives_rfc_9285s_examples_and_the_extremes(encoded, decoded):
+    assert b45decode(encoded) == decoded
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["A", "abc", "GGW", ":::", "BB8GGW", "V5", "BB8::", "BB8A", "ÄÄÄ", "::", "BB\n", "BB8=="],
+)
+def test_base45_decoding_refuses_what_rfc_9285_refuses(text):
     with pytest.raises(ValueError):
         b45decode(text)
+    with pytest.raises(ValueError):
+        base45.b45decode(text)  # the reference refuses it too
+
+
+def _sign1_items(text: str) -> list:
+    return cbor2.loads(zlib.decompress(base45.b45decode(text[len(PASS_PREFIX) :]))).value
+
+
+def _reencoded(items: list) -> str:
+    sign1 = cbor2.CBORTag(18, items)
+    return PASS_PREFIX + base45.b45encode(zlib.compress(cbor2.dumps(sign1))).decode()
+
+
+def test_a_pass_signed_by_openssl_verifies_with_libsodium_over_coses_sig_structure(issuer):
+    """The bytes a station checks are COSE's own Sig_structure, encoded by a CBOR library,
+    and the signature that `cryptography` (OpenSSL) made verifies with libsodium."""
+    _, text = issuer.issue()
+    protected, _, payload, signature = _sign1_items(text)
+    envelope = open_envelope(text, prefix=PASS_PREFIX)
+    assert envelope.signed_bytes == cbor2.dumps(["Signature1", protected, b"", payload])
+    assert envelope.signature == signature and envelope.payload == payload
+    verify_key = VerifyKey(issuer.public_bytes)
+    verify_key.verify(envelope.signed_bytes, envelope.signature)
+    altered = bytearray(envelope.signed_bytes)
+    altered[-1] ^= 1
+    with pytest.raises(BadSignatureError):
+        verify_key.verify(bytes(altered), envelope.signature)
+    with pytest.raises(BadSignatureError):
+        verify_key.verify(envelope.signed_bytes, bytes(64))
+
+
+@pytest.mark.parametrize("length", [0, 23, 24, 255, 256, 65535, 65536])
+def test_the_sig_structure_written_by_hand_is_cbors_encoding(length):
+    protected, payload = b"\xa1\x01\x27", secrets.token_bytes(length)
+    by_hand = _sig_structure(_byte_string(protected), _byte_string(payload))
+    assert by_hand == cbor2.dumps(["Signature1", protected, b"", payload])
+
+
+def test_a_cose_sign1_not_laid_out_as_evac_writes_it_is_tampered(issuer, keys):
+    _, text = issuer.issue()
+    protected, _, payload, signature = _sign1_items(text)
+    with_unprotected_header = _reencoded([protected, {4: b"kid"}, payload, signature])
+    assert verify_pass(with_unprotected_header, keys=keys, at=DURING).flags == (Flag.tampered,)
+    five_items = _reencoded([protected, {}, payload, signature, b""])
+    assert verify_pass(five_items, keys=keys, at=DURING).flags == (Flag.tampered,)
+    payload_as_map = _reencoded([protected, {}, cbor2.loads(payload), signature])
+    assert verify_pass(payload_as_map, keys=keys, at=DURING).flags == (Flag.tampered,)
+    assert verify_pass(
+        _reencoded([protected, {}, payload, signature]), keys=keys, at=DURING
+    ).admitted
+
+
+def test_a_signature_cut_short_is_forged(issuer, keys):
+    _, text = issuer.issue()
+    protected, _, payload, signature = _sign1_items(text)
+    cut = _reencoded([protected, {}, payload, signature[:63]])
+    assert verify_pass(cut, keys=keys, at=DURING).flags == (Flag.forged,)
+
+
+def test_a_long_revocation_list_is_read_whole(issuer, keys):
+    """Over 65,535 bytes of ids: the payload's length takes four bytes in its CBOR head."""
+    pass_ids = [secrets.token_bytes(10) for _ in range(6_500)]
+    text = encode_revocations(
+        pass_ids, issued_at=DURING, key_id=issuer.key_id, signing_key=issuer.signing_key
+    )
+    assert load_revocations(text, keys=keys) == (DURING, frozenset(pass_ids))
