@@ -110,9 +110,22 @@ def test_three_parties_checked_in_offline_arrive_once_each(
 ):
     page = logged_in_page(Role.gate_agent)
     start_shift(page, live_server, "lane 1")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
     page.context.set_offline(True)
     for reference, pass_text in roster.passes.items():
         check_in_offline(page, reference, pass_text, len(roster.members[reference]))
+    expect(page.locator("#queue li[data-state=queued]")).to_have_count(3)
+
+    # The page opened again with the network still cut: the service worker's copy, the
+    # queue kept in IndexedDB, opened with the shift PIN.
+    reloaded = page.reload()
+    assert reloaded.from_service_worker and reloaded.ok
+    expect(page.locator("#unlock")).to_be_visible()
+    page.fill("#unlock-pin", "000000")
+    page.press("#unlock-pin", "Enter")
+    expect(page.locator("#unlock-notice")).to_have_text("Wrong PIN.")
+    page.fill("#unlock-pin", PIN)
+    page.press("#unlock-pin", "Enter")
     expect(page.locator("#queue li[data-state=queued]")).to_have_count(3)
     page.wait_for_timeout(6_000)  # a sync round passes with the network still cut
     expect(page.locator("#queue li[data-state=queued]")).to_have_count(3)

@@ -4,7 +4,9 @@
 // to the network (the page queues what fails), and nothing holding names is cached here.
 
 const CACHE = "evac-station-v1";
+const PAGE = "/gate/station";
 const SHELL = [
+  PAGE,
   "/static/evac.css",
   "/static/gate/station.css",
   "/static/gate/pass.js",
@@ -14,7 +16,7 @@ const SHELL = [
 
 function isShell(url) {
   return url.origin === self.location.origin &&
-    (url.pathname === "/gate/station" || SHELL.includes(url.pathname));
+    SHELL.includes(url.pathname);
 }
 
 self.addEventListener("install", (event) => {
@@ -39,6 +41,7 @@ self.addEventListener("fetch", (event) => {
         }
         return answer;
       })
-      .catch(() => caches.match(event.request).then((kept) => kept || Response.error()))
+      // the page asked for in another language (?lang=) opens as last kept, offline
+      .catch(() => caches.match(event.request, { ignoreSearch: true }).then((kept) => kept || Response.error()))
   );
 });
