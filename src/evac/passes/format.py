@@ -34,7 +34,7 @@ PARTY, HEAD_COUNT, GATE, WINDOW_START, WINDOW_END, DOCUMENTS = -1, -2, -3, -4, -
 REVOKED = -10
 # The CBOR bytes of COSE_Sign1 as evac writes it: tag 18 and an array of four (protected
 # header, unprotected header, payload, signature), whose unprotected header is the empty map.
-SIGN1_START = b"\xd2\x84"
+SIGN1_START = bytes([0xC0 + COSE_SIGN1_TAG, 0x84])  # tag 18 is 0xD2, then 0x84
 EMPTY_MAP = 0xA0
 # The fixed start of every Sig_structure: an array of four, then the text "Signature1".
 SIGN1_STRUCTURE_START = b"\x84\x6aSignature1"
