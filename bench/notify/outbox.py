@@ -2,6 +2,7 @@
 SMTP server; one worker killed (SIGKILL) mid-run and restarted; counted at the server.
 
     .venv/bin/python bench/notify/outbox.py [--messages 100000] [--per-party 2] [--workers 2]
+                                            [--no-pipelining]
 
 What runs, on a throwaway PostgreSQL cluster:
   queue     a thousand parties at a time: their passes issued in one call
@@ -11,14 +12,17 @@ What runs, on a throwaway PostgreSQL cluster:
             audience is not resolved from a register (that is the audience tests' part)
   deliver   `--workers` worker processes (FOR UPDATE SKIP LOCKED) render each message (the
             pass as a QR PNG attachment and its short code), and send it over SMTP to an
-            aiosmtpd server in a process of its own, which writes down every Message-ID
+            aiosmtpd server in a process of its own, which writes down every Message-ID. The
+            server offers PIPELINING (RFC 2920) as Postfix and Exim do (aiosmtpd handles it
+            but does not say so); `--no-pipelining` leaves it out, one command a round trip
   crash     once a third of the messages reached the server, one worker is SIGKILLed and a
             new one started; the dead worker's claims come back when their lease (10 s) ends
   anchor    in the same run: the same kind of message, already rendered, sent with bare
             smtplib on one connection to the same server: the floor of SMTP delivery here
 The figure is messages / seconds from the first pass issued to the last message received
 (the workers start with the queueing and run beside it). At the end the server's Message-IDs
-are counted: received, distinct, received twice, and any queued message never received.
+are counted: received, distinct, received twice, and any queued message never received; and
+the CPU time each part took over the run (queueing, workers, SMTP server, PostgreSQL).
 Synthetic parties, addresses and passport numbers; keys made for the run.
 """
 
@@ -52,6 +56,7 @@ def main() -> None:
     parser.add_argument("--per-party", type=int, default=2, help="contacts (messages) per party")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--anchor", type=int, default=5_000, help="messages of the anchor")
+    parser.add_argument("--no-pipelining", dest="pipelining", action="store_false")
     args = parser.parse_args()
     multiprocessing.set_start_method("spawn")
     folder = Path(os.environ.get("TMPDIR", "/tmp")) / f"evac-notify-bench-{secrets.token_hex(4)}"
@@ -61,11 +66,13 @@ def main() -> None:
         url = _database(server)
         smtp_port = free_port()
         received = folder / "received.txt"
-        smtp = multiprocessing.Process(target=smtp_server, args=(smtp_port, received))
+        smtp = multiprocessing.Process(
+            target=smtp_server, args=(smtp_port, received, args.pipelining)
+        )
         smtp.start()
         _wait_for_port(smtp_port)
         try:
-            run(args, url, master_key, smtp_port, received)
+            run(args, url, master_key, (smtp.pid, smtp_port), received)
         finally:
             smtp.terminate()
             smtp.join()
@@ -81,36 +88,40 @@ def _database(server: str) -> str:
     return url
 
 
-def run(args, url: str, master_key: bytes, smtp_port: int, received: Path) -> None:
+def run(args, url: str, master_key: bytes, smtp: tuple[int, int], received: Path) -> None:
     from evac.notify.models import OutboxMessage, Status
 
+    smtp_pid, smtp_port = smtp
     operation_id = _operation(url, master_key)
     parties = -(-args.messages // args.per_party)
     anchor_rate = anchor(url, master_key, operation_id, smtp_port, args.anchor)
     stage_costs(url, master_key, operation_id)
     received_before = len(received.read_text().split())  # the anchor's, not the run's
 
+    postmaster = _postmaster_pid(url)
+    servers_before = _cpu_seconds(smtp_pid), _cpu_seconds(postmaster, waited_children=True)
+    spent = multiprocessing.SimpleQueue()  # (part, CPU seconds) from each process as it ends
     queueing_done = multiprocessing.Event()
     started = time.perf_counter()
     queuer = multiprocessing.Process(
         target=queue_all,
-        args=(url, master_key, operation_id, parties, args.per_party, queueing_done),
+        args=(url, master_key, operation_id, parties, args.per_party, queueing_done, spent),
     )
     queuer.start()
-    workers = [
-        _start_worker(url, master_key, smtp_port, queueing_done) for _ in range(args.workers)
-    ]
+    worker_args = (url, master_key, smtp_port, queueing_done, spent)
+    workers = [_start_worker(*worker_args) for _ in range(args.workers)]
     killed_in_flight = None
     while True:
         arrived = _count_lines(received) - received_before
         if killed_in_flight is None and arrived >= args.messages // 3:
             victim = workers.pop(0)
+            spent.put(("workers", _cpu_seconds(victim.pid)))
             os.kill(victim.pid, signal.SIGKILL)
             victim.join()
             killed_in_flight = _in_flight(url)
             print(f"SIGKILL worker {victim.pid} at {arrived:,} received; "
                   f"{killed_in_flight:,} messages in flight (all workers' claims)")  # fmt: skip
-            workers.append(_start_worker(url, master_key, smtp_port, queueing_done))
+            workers.append(_start_worker(*worker_args))
         if queueing_done.is_set() and not any(w.is_alive() for w in workers):
             break
         time.sleep(0.2)
@@ -124,6 +135,13 @@ def run(args, url: str, master_key: bytes, smtp_port: int, received: Path) -> No
         by_status = select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
         states = {Status(status).value: count for status, count in session.execute(by_status)}
     engine.dispose()
+    time.sleep(1)  # the backends of the closed connections exit and are counted
+    cpu = Counter()
+    while not spent.empty():
+        part, seconds = spent.get()
+        cpu[part] += seconds
+    cpu["SMTP server"] = _cpu_seconds(smtp_pid) - servers_before[0]
+    cpu["PostgreSQL backends"] = _cpu_seconds(postmaster, waited_children=True) - servers_before[1]
     rate = len(queued_ids) / elapsed
     print(f"messages queued:            {len(queued_ids):,} ({parties:,} parties, one pass each)")
     print(f"outbox at the end:          {states}")
@@ -135,7 +153,26 @@ def run(args, url: str, master_key: bytes, smtp_port: int, received: Path) -> No
           f"{args.workers} workers, one killed and restarted)")  # fmt: skip
     print(f"anchor, bare smtplib:       {anchor_rate:,.0f} messages/s (rendered beforehand)")
     print(f"ratio to the anchor:        {rate / anchor_rate:.2f}")
+    for part, seconds in cpu.items():
+        print(f"CPU per message:            {1000 * seconds / len(queued_ids):6.2f} ms  {part}")
+    print(f"CPU per message, in all:    {1000 * sum(cpu.values()) / len(queued_ids):6.2f} ms")
     print("target: >= 500 messages/s on 2 cores")
+
+
+def _cpu_seconds(pid: int, *, waited_children: bool = False) -> float:
+    """The CPU time (user and system) a live process has used, with that of its children
+    that have ended (a PostgreSQL server's backends); Linux's /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = sum(int(f) for f in fields[11 : 15 if waited_children else 13])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _postmaster_pid(url: str) -> int:
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        folder = connection.execute(text("SHOW data_directory")).scalar_one()
+    engine.dispose()
+    return int((Path(folder) / "postmaster.pid").read_text().split()[0])
 
 
 def _operation(url: str, master_key: bytes) -> int:
@@ -159,7 +196,7 @@ def _operation(url: str, master_key: bytes) -> int:
     return operation_id
 
 
-def queue_all(url, master_key, operation_id, parties, per_party, done) -> None:
+def queue_all(url, master_key, operation_id, parties, per_party, done, spent) -> None:
     """Issue every party's pass and queue its messages, a thousand parties a transaction."""
     from evac.operation.models import Operation
     from evac.vault.keys import LocalKeyProvider
@@ -178,6 +215,7 @@ def queue_all(url, master_key, operation_id, parties, per_party, done) -> None:
             )
             session.commit()
     engine.dispose()
+    spent.put(("queueing", time.process_time()))
     done.set()
 
 
@@ -234,13 +272,13 @@ def _queue(session, cipher, messages) -> None:
     queue_messages(session, cipher=cipher, messages=messages, domain="bench.invalid")
 
 
-def _start_worker(url, master_key, smtp_port, queueing_done) -> multiprocessing.Process:
-    process = multiprocessing.Process(target=work, args=(url, master_key, smtp_port, queueing_done))
+def _start_worker(*args) -> multiprocessing.Process:
+    process = multiprocessing.Process(target=work, args=args)
     process.start()
     return process
 
 
-def work(url, master_key, smtp_port, queueing_done) -> None:
+def work(url, master_key, smtp_port, queueing_done, spent) -> None:
     """A worker process: send what is due; once queueing is over and nothing is left, stop."""
     from evac.notify.channels import SmtpTransport
     from evac.notify.models import Channel
@@ -262,6 +300,7 @@ def work(url, master_key, smtp_port, queueing_done) -> None:
         time.sleep(0.2)
     worker.close()
     engine.dispose()
+    spent.put(("workers", time.process_time()))
 
 
 def _left(engine) -> int:
@@ -357,7 +396,7 @@ def stage_costs(url, master_key, operation_id, samples: int = 50) -> None:
         print(f"CPU per pass or message:    {1000 * seconds / samples:6.1f} ms  {name}")
 
 
-def smtp_server(port: int, received: Path) -> None:
+def smtp_server(port: int, received: Path, pipelining: bool) -> None:
     """aiosmtpd, writing each message's Message-ID on a line as the message is accepted."""
     import asyncio
 
@@ -371,6 +410,10 @@ def smtp_server(port: int, received: Path) -> None:
             start = content.index(b"Message-ID: ") + len(b"Message-ID: ")
             handle.write(content[start : content.index(b"\r\n", start)] + b"\n")
             return "250 Message accepted for delivery"
+
+        async def handle_EHLO(self, server, session, envelope, hostname, responses):
+            session.host_name = hostname
+            return [*responses[:-1], "250-PIPELINING", responses[-1]] if pipelining else responses
 
     controller = Controller(Record(), hostname="127.0.0.1", port=port)
     controller.start()

@@ -144,7 +144,10 @@ def mime_bytes(message: Outgoing, *, sender: str) -> bytes:
 
 
 def _part(content_type: str, data: bytes, *headers: str) -> list[str]:
-    encoded = base64.encodebytes(data).decode("ascii").rstrip("\n").replace("\n", "\r\n")
+    text = base64.b64encode(data).decode("ascii")
+    # Lines of 76 characters (RFC 2045), cut from one encoding: encodebytes encodes each line
+    # on its own, in Python.
+    encoded = "\r\n".join(text[i : i + 76] for i in range(0, len(text), 76))
     return [
         f"Content-Type: {content_type}",
         *headers,

@@ -6,8 +6,8 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func, select, text
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from evac.db import utcnow
@@ -51,27 +51,59 @@ def queue_messages(
 ) -> int:
     """Write messages to the outbox (those whose idempotency key is there already are left
     alone); returns how many were new. Each gets its Message-ID now, once."""
-    insert = _insert_ignoring_duplicates(session)
-    queued = 0
+    postgres = session.get_bind().dialect.name == "postgresql"
+    insert = _insert_unnested if postgres else _insert_rows
     now = utcnow()
+    queued = 0
     for start in range(0, len(messages), INSERT_BATCH):
         rows = [
             _row(message, cipher=cipher, domain=domain, now=now)
             for message in messages[start : start + INSERT_BATCH]
         ]
-        queued += len(session.execute(insert, rows).all())
+        queued += insert(session, rows)
     return queued
 
 
-def _insert_ignoring_duplicates(session: Session):
-    dialect = session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
+def _insert_rows(session: Session, rows: list[dict]) -> int:
     table = OutboxMessage.__table__
-    return (
-        module.insert(table)
+    insert = (
+        sqlite.insert(table)
         .on_conflict_do_nothing(index_elements=["idempotency_key"])
         .returning(table.c.id)
     )
+    return len(session.execute(insert, rows).all())
+
+
+# The columns a message is queued with, and their types in PostgreSQL
+ARRAY_TYPES = {
+    "operation_id": "bigint",
+    "send_id": "bigint",
+    "person_id": "bigint",
+    "channel": "text",
+    "recipient": "bytea",
+    "language": "text",
+    "template": "text",
+    "values": "bytea",
+    "message_id": "text",
+    "idempotency_key": "text",
+    "status": "text",
+    "attempts": "integer",
+    "next_attempt_at": "timestamptz",
+    "queued_at": "timestamptz",
+}
+
+
+def _insert_unnested(session: Session, rows: list[dict]) -> int:
+    """PostgreSQL: the rows sent as one array a column and unnested by the server, one short
+    statement; a VALUES list of a thousand rows was 14,000 parameters that the driver parsed
+    out of the statement's text again for every batch (a fifth of the queueing's time)."""
+    columns = ", ".join(f'"{name}"' for name in ARRAY_TYPES)
+    arrays = ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in ARRAY_TYPES.items())
+    insert = text(
+        f"INSERT INTO notify_outbox ({columns}) SELECT * FROM unnest({arrays}) "
+        "ON CONFLICT (idempotency_key) DO NOTHING"
+    )
+    return session.execute(insert, {n: [row[n] for row in rows] for n in ARRAY_TYPES}).rowcount
 
 
 def _row(message: NewMessage, *, cipher: OperationCipher, domain: str, now) -> dict:
@@ -80,14 +112,14 @@ def _row(message: NewMessage, *, cipher: OperationCipher, domain: str, now) -> d
         "operation_id": cipher.operation_id,
         "send_id": message.send_id,
         "person_id": message.person_id,
-        "channel": message.channel,
+        "channel": str(message.channel),
         "recipient": cipher.encrypt(message.recipient, field=RECIPIENT_FIELD),
         "language": message.language,
         "template": message.template.value,
         "values": cipher.encrypt(values, field=VALUES_FIELD),
         "message_id": new_message_id(domain),
         "idempotency_key": message.idempotency_key,
-        "status": Status.queued,
+        "status": Status.queued.value,
         "attempts": 0,
         "next_attempt_at": now,
         "queued_at": now,

@@ -8,6 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from functools import cache, lru_cache
 from pathlib import Path
+from string import Formatter
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -229,7 +230,7 @@ def _email(template: Template, values: dict, lang: Language, pieces: dict[str, s
     html = _email_page().render(
         lang=lang,
         subject=subject,
-        paragraphs=[lang.with_ltr(p, **pieces) if "{" in p else p for p in paragraphs],
+        paragraphs=[_with_ltr(lang, p, pieces) for p in paragraphs],
         bring_heading=lang.gettext(BRING_HEADING),
         bring=bring,
         code=pieces.get("code"),
@@ -240,6 +241,20 @@ def _email(template: Template, values: dict, lang: Language, pieces: dict[str, s
         html=html,
         attachments=_pass_image(values),
     )
+
+
+def _with_ltr(lang: Language, paragraph: str, pieces: dict[str, str]) -> str:
+    """The paragraph for HTML with its own pieces isolated: isolating all of a message's
+    pieces for each paragraph was most of the time of writing an e-mail."""
+    names = _placeholders(paragraph)
+    return (
+        lang.with_ltr(paragraph, **{name: pieces[name] for name in names}) if names else paragraph
+    )
+
+
+@cache
+def _placeholders(sentence: str) -> tuple[str, ...]:
+    return tuple({name for _, name, _, _ in Formatter().parse(sentence) if name})
 
 
 def _pass_image(values: dict) -> tuple[Attachment, ...]:
