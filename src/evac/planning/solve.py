@@ -19,6 +19,7 @@ from evac.planning.tiers import (
     Tier,
     bound,
     free_objective,
+    most_people,
     people,
     pin_rows,
     relaxed_pins,
@@ -50,15 +51,18 @@ def solve(problem: Problem, *, method: str = "auto", time_limit: float | None = 
     exact = method == "exact" or (method == "auto" and exact_columns(plan_layout) <= EXACT_COLUMNS)
     if method == "auto" and time_limit is None:
         time_limit = AUTO_SECONDS
-    model = build(problem, plan_layout, exact=exact)
     ranked = tiers(problem.priority_weights)
-    most, relaxed = best_relaxation(problem, model, ranked)
+    # the aggregate's relaxation has the exact model's value (docs/planning.md) in a fraction
+    # of its columns: the bound and the rounded plan come from it in both methods
+    aggregate = build(problem, plan_layout, exact=False)
+    most, relaxed = best_relaxation(problem, aggregate, ranked)
     best = bound(ranked, most)
-    loads = from_fractions(problem, plan_layout, *_counts(model, relaxed))
+    loads = from_fractions(problem, plan_layout, *_counts(aggregate, relaxed))
     used = "aggregate"
     if exact:
         until = None if time_limit is None else started + time_limit
-        loads, used = best_whole_plan(problem, model, ranked, loads, until)
+        model = build(problem, plan_layout, exact=True)
+        loads, used = best_whole_plan(problem, model, ranked, most, loads, until)
     return Plan(
         assignments=sorted(loads.assignments.values(), key=lambda a: (a.window_start, a.group)),
         objective=loads.objective(),
@@ -78,35 +82,35 @@ def best_relaxation(
 ) -> tuple[list[float], np.ndarray]:
     """The most people of each tier or heavier the relaxation can fly, and the relaxation's
     plan that flies all of them, soonest."""
-    costs = [people(model, ranked, tier) for tier in range(len(ranked))]
-    maxima = model.program.maximise_each(costs) if ranked else []
-    for solution in maxima:
-        _refuse_unsolved(solution.outcome)
-    most = [solution.objective for solution in maxima]
+    everyone = model.program.maximise_each([people(model, ranked, len(ranked) - 1)])[0]
+    _refuse_unsolved(everyone.outcome)
+    most = most_people(problem, ranked, everyone.objective)
     pinned = _pinned(model, ranked, relaxed_pins(most))
     soonest = pinned.program.maximise_each([soonest_cost(problem, model)])[0]
     if soonest.outcome == Outcome.optimal:
         return most, soonest.values
-    # Not met in this model (see tiers.py); should a new rule break the swap, the rounding
-    # starts from the plan flying the most people of every tier instead
-    _refuse_unsolved(soonest.outcome if not maxima else maxima[-1].outcome)
-    return most, maxima[-1].values
+    # Never so in this model (see tiers.py); should a new rule stop people of every priority
+    # from using seats, gates and beds alike, the bound still holds and the rounding starts
+    # from the plan flying the most people
+    return most, everyone.values
 
 
 def best_whole_plan(
     problem: Problem,
     model: PlanModel,
     ranked: list[Tier],
+    relaxed_most: list[float],
     rounded: Loads,
     until: float | None,
 ) -> tuple[Loads, str]:
-    """The best whole plan: the most whole people of each tier or heavier bound every plan;
+    """The best whole plan: the most whole people of each tier or heavier (at most the
+    relaxation's `relaxed_most`) bound every plan;
     the pins they and the best plan so far allow leave the solver the tiers still in play;
     each better plan found narrows them again (see `tiers.py`). Then the soonest of the
     plans worth as much. The rounded relaxation's plan if the solver finds none better."""
     costs = [people(model, ranked, tier) for tier in range(len(ranked))]
     maxima = model.program.maximise_each(costs, relax=False, time_limit=seconds_left(until))
-    most = [solution.upper for solution in maxima]
+    most = [min(s.upper, m) for s, m in zip(maxima, relaxed_most, strict=True)]
     best, used, tier_pins = rounded, "aggregate", None
     while True:
         narrower = whole_pins(ranked, most, bound(ranked, most) - best.objective())

@@ -8,11 +8,14 @@ apart. So the solver never sees those weights. A plan's value Σ size × weight 
 people planned in tier k or a heavier one, and step_k is tier k's weight less the next lighter
 tier's (the lightest tier's step is its weight). Then:
 
-- **Bound.** No plan has Y_k above M_k, the most people of tiers 1..k the linear relaxation
-  can fly (a program whose costs are party sizes: well scaled), so Σ step_k M_k bounds every
-  plan. The relaxation reaches every M_k at once: its parties differ only in size and
-  priority, and people of any priority use seats, gates and beds alike, so any people it flies
-  can be swapped for people of a heavier tier. The bound is therefore the relaxation's value.
+- **Bound.** No plan flies more people of tiers 1..k than there are, nor more than T (the
+  most people the linear relaxation can fly: a program whose costs are party sizes, well
+  scaled) less the people of lighter tiers already called forward (they must fly). Call the
+  smaller M_k: Σ step_k M_k bounds every plan. The relaxation reaches every M_k at once: its
+  parties that are not fixed differ only in size and priority, and people of any priority use
+  seats, gates and beds alike, so the people it flies can be swapped for people of a heavier
+  tier. The bound is therefore the relaxation's value (the solver checks it: the relaxation
+  held at every M_k at once must be feasible).
 - **Exact plans.** A plan worth at least `floor` (one already found) is short of the bound by
   at most gap = bound − floor, and each term step_k × (M_k − Y_k) is at least 0, so
   Y_k ≥ M_k − gap / step_k. Where that leaves one whole number, Y_k is fixed and its term a
@@ -28,6 +31,7 @@ from math import ceil, floor
 import numpy as np
 
 from evac.planning.model import PlanModel
+from evac.planning.problem import Problem
 
 PEOPLE_TOLERANCE = 1e-6  # of a count of people: what a relaxation's counts may be off by
 
@@ -76,6 +80,21 @@ def people(model: PlanModel, ranked: list[Tier], tier: int) -> np.ndarray:
         if group.priority in priorities:
             counts[column] = group.size
     return counts
+
+
+def most_people(problem: Problem, ranked: list[Tier], total: float) -> list[float]:
+    """M_k for each tier: the people of tiers 1..k there are, or `total` less the people of
+    lighter tiers already called forward, whichever is smaller."""
+    tier_of = {
+        priority: number for number, tier in enumerate(ranked) for priority in tier.priorities
+    }
+    there, fixed = [0] * len(ranked), [0] * len(ranked)
+    for group in problem.groups:
+        number = tier_of.get(group.priority)
+        if number is not None:
+            there[number] += group.size
+            fixed[number] += group.size if group.fixed else 0
+    return [min(sum(there[: k + 1]), total - sum(fixed[k + 1 :])) for k in range(len(ranked))]
 
 
 def bound(ranked: list[Tier], most: list[float]) -> float:
