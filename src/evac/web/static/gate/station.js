@@ -116,7 +116,7 @@ async function expireIfDue() {
     state.byPassId = new Map();
     $("party").hidden = true;
     say("scan-notice", TEXT.expired_shift, "refuse");
-  } else if (state.key || !$("setup").hidden) {
+  } else {
     await endShift();
   }
 }
@@ -312,16 +312,23 @@ async function reportUnlisted(checkIn, names) {
   return answer?.ok;
 }
 
+// The server's reasons: a refusal's list, or a malformed request's detail (text or a list).
+function reasonsOf(answer) {
+  const detail = answer?.detail;
+  const listed = answer?.reasons?.length ? answer.reasons : Array.isArray(detail) ? detail.map((d) => d.msg) : [detail];
+  return listed.filter(Boolean).join("; ");
+}
+
 async function renderQueue() {
   const items = await store.queued();
   const list = $("queue");
   list.replaceChildren();
-  for (const item of items.reverse()) {
+  for (const item of [...items].reverse()) {
     const row = document.createElement("li");
     row.dataset.state = item.state;
     row.dataset.party = item.party;
     const numbers = (item.answer?.members || []).map((m) => m.evacuee_number).join(", ");
-    const reasons = (item.answer?.reasons || []).join("; ") || item.answer?.detail || "";
+    const reasons = reasonsOf(item.answer);
     const said = {
       queued: TEXT.state_queued,
       sent: `${TEXT.state_sent}${numbers ? ` — ${TEXT.wristbands} ${numbers}` : ""}`,

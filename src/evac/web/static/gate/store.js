@@ -86,13 +86,18 @@ export async function wipe() {
 }
 
 export async function enqueue(key, checkIn) {
-  const item = { key: checkIn.idempotency_key, state: "queued", party: checkIn.party, sealed: await seal(key, checkIn), answer: null };
+  const item = {
+    key: checkIn.idempotency_key, state: "queued", party: checkIn.party, queuedAt: Date.now(),
+    sealed: await seal(key, checkIn), answer: null,
+  };
   await withStore("queue", "readwrite", (store) => request(store.add(item)));
   return item;
 }
 
-export function queued() {
-  return withStore("queue", "readonly", (store) => request(store.getAll()));
+// Oldest first: sent in the order the parties stood at the gate.
+export async function queued() {
+  const items = await withStore("queue", "readonly", (store) => request(store.getAll()));
+  return items.sort((a, b) => a.queuedAt - b.queuedAt);
 }
 
 export async function settle(itemKey, state, answer) {
