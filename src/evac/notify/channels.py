@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import format_datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
@@ -147,7 +148,7 @@ def _part(content_type: str, data: bytes, *headers: str) -> list[str]:
     text = base64.b64encode(data).decode("ascii")
     # Lines of 76 characters (RFC 2045), cut from one encoding: encodebytes encodes each line
     # on its own, in Python.
-    encoded = "\r\n".join(text[i : i + 76] for i in range(0, len(text), 76))
+    encoded = "\r\n".join([text[i : i + 76] for i in range(0, len(text), 76)])
     return [
         f"Content-Type: {content_type}",
         *headers,
@@ -157,6 +158,7 @@ def _part(content_type: str, data: bytes, *headers: str) -> list[str]:
     ]
 
 
+@lru_cache(maxsize=64)  # a send's subjects: one a template and language
 def _encoded_words(text: str) -> str:
     """A header value as RFC 2047 encoded words (UTF-8, Base64): Dari and Pashto subjects.
     Each word holds whole characters and stays within 75 characters."""

@@ -8,12 +8,12 @@ from datetime import datetime
 from enum import StrEnum
 from functools import cache, lru_cache
 from pathlib import Path
-from string import Formatter
 from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_datetime, get_timezone_name
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import escape
 
 from evac.i18n import DIGITS, Language, language
 from evac.notify.models import Channel
@@ -164,7 +164,7 @@ def _pieces(template: Template, values: dict, lang: Language) -> dict[str, str]:
         pieces |= {
             "gate": values["gate"],
             "code": values["short_code"],
-            "count": lang.number(values["travellers"]),
+            "count": _count(lang.code, values["travellers"]),
         }
     return pieces
 
@@ -182,6 +182,11 @@ def _window_pieces(start_iso: str, end_iso: str, time_zone: str, code: str) -> d
         "end": digits(lang, format_datetime(end, end_pattern, locale=locale)),
         "zone": get_timezone_name(zone, locale=locale),
     }
+
+
+@lru_cache(maxsize=64)  # parties are of a few sizes
+def _count(code: str, number: int) -> str:
+    return language(code).number(number)
 
 
 def digits(lang: Language, text: str) -> str:
@@ -219,42 +224,58 @@ def _paragraphs(template: Template, lang: Language, pieces: dict[str, str]) -> l
 
 
 def _email(template: Template, values: dict, lang: Language, pieces: dict[str, str]) -> Rendered:
-    paragraphs = _paragraphs(template, lang, pieces)
+    page = _email_skeleton(template, lang.code, tuple(pieces))
+    return Rendered(
+        subject=page.subject,
+        text=_filled(page.text, _isolated(lang, pieces)),
+        html=_filled(page.html, {name: str(escape(value)) for name, value in pieces.items()}),
+        attachments=_pass_image(values),
+    )
+
+
+@dataclass(frozen=True)
+class Skeleton:
+    """An e-mail with a marker where each of its pieces goes."""
+
+    subject: str
+    text: str
+    html: str
+
+
+@lru_cache(maxsize=64)
+def _email_skeleton(template: Template, code: str, names: tuple[str, ...]) -> Skeleton:
+    """The e-mail of a template in a language, written once with markers for the pieces and
+    filled in for each message: a send's thousands of messages share a few of these, and
+    writing each one whole was most of a worker's time."""
+    lang = language(code)
+    markers = {name: _marker(name) for name in names}
+    paragraphs = _paragraphs(template, lang, markers)
     calls = template in (Template.call_forward, Template.change)
     bring = [lang.gettext(item) for item in BRING] if calls else []
-    text_pieces = _isolated(lang, pieces)
-    text_lines = [p.format(**text_pieces) for p in paragraphs]
+    text_lines = [p.format(**markers) for p in paragraphs]
     if bring:
         text_lines.append(lang.gettext(BRING_HEADING) + "\n" + "\n".join(f"- {b}" for b in bring))
     subject = lang.gettext(SUBJECTS[template])
     html = _email_page().render(
         lang=lang,
         subject=subject,
-        paragraphs=[_with_ltr(lang, p, pieces) for p in paragraphs],
+        paragraphs=[lang.with_ltr(p, **markers) if "{" in p else p for p in paragraphs],
         bring_heading=lang.gettext(BRING_HEADING),
         bring=bring,
-        code=pieces.get("code"),
+        code=markers.get("code"),
     )
-    return Rendered(
-        subject=subject,
-        text="\n\n".join(text_lines) + "\n",
-        html=html,
-        attachments=_pass_image(values),
-    )
+    return Skeleton(subject=subject, text="\n\n".join(text_lines) + "\n", html=html)
 
 
-def _with_ltr(lang: Language, paragraph: str, pieces: dict[str, str]) -> str:
-    """The paragraph for HTML with its own pieces isolated: isolating all of a message's
-    pieces for each paragraph was most of the time of writing an e-mail."""
-    names = _placeholders(paragraph)
-    return (
-        lang.with_ltr(paragraph, **{name: pieces[name] for name in names}) if names else paragraph
-    )
+def _marker(name: str) -> str:
+    # NUL never reaches a piece: forms refuse it, and PostgreSQL cannot store it
+    return f"\0{name}\0"
 
 
-@cache
-def _placeholders(sentence: str) -> tuple[str, ...]:
-    return tuple({name for _, name, _, _ in Formatter().parse(sentence) if name})
+def _filled(skeleton: str, pieces: dict[str, str]) -> str:
+    for name, value in pieces.items():
+        skeleton = skeleton.replace(_marker(name), value)
+    return skeleton
 
 
 def _pass_image(values: dict) -> tuple[Attachment, ...]:
