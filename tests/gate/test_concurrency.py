@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from evac.gate.models import CheckIn, Conflict, Evacuee
 from evac.gate.service import Status, check_in
+from evac.vault.audit import verify_chain
 
 from .conftest import AGENT, arrival
 
@@ -52,6 +53,7 @@ def test_one_party_at_two_stations_at_once_is_one_check_in_and_one_conflict(
     )  # fmt: skip
     assert statuses == [Status.accepted, Status.conflict]
     assert counts(session) == (1, 3, 1)
+    assert verify_chain(session) == []  # both appended to the audit log, each chain intact
 
 
 def test_one_check_in_sent_twice_at_once_is_one(
@@ -63,3 +65,16 @@ def test_one_check_in_sent_twice_at_once_is_one(
     )
     assert statuses == [Status.accepted, Status.duplicate]
     assert counts(session) == (1, 3, 0)
+    assert verify_chain(session) == []
+
+
+def test_two_parties_at_once_are_both_checked_in(
+    session, session_factory, provider, operation, world
+):
+    statuses = at_once(
+        session_factory, provider, operation,
+        [arrival("lane-1", world.passes[PARTY]), arrival("lane-2", world.passes["P-3XHTW"])],
+    )  # fmt: skip
+    assert statuses == [Status.accepted, Status.accepted]
+    assert counts(session) == (2, 4, 0)
+    assert verify_chain(session) == []

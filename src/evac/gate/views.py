@@ -12,7 +12,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 from evac.auth.deps import requires
 from evac.auth.permissions import Actor, Permission
 from evac.deps import NO_NUL, RowId, SessionDep, app_cache, chosen_operation, key_cache
-from evac.gate.models import ConflictKind, Decision, Outcome, Step
+from evac.gate.models import Decision, Outcome, Step
 from evac.gate.service import (
     KEY_LENGTH,
     SUPERVISE,
@@ -91,23 +91,6 @@ class CheckInOut(BaseModel):
     members: list[AdmittedOut]
     reasons: list[str]
     conflict_id: int | None
-
-
-class ConflictOut(BaseModel):
-    id: int
-    kind: ConflictKind
-    party_reference: str
-    reason: str
-    first_gate: str
-    first_station: str
-    first_at: datetime
-    second_gate: str
-    second_station: str
-    second_at: datetime
-    sent_by: str
-    decision: Decision | None
-    decided_by: str | None
-    decision_reason: str | None
 
 
 class ResolutionIn(BaseModel):
@@ -231,7 +214,7 @@ def step_route(body: StepIn, request: Request, session: SessionDep, actor: GateA
 
 @router.get(
     "/conflicts",
-    response_model=list[ConflictOut],
+    response_model=list[ConflictView],
     operation_id="listGateConflicts",
     summary="The supervisor's list of conflicts",
 )
@@ -240,18 +223,17 @@ def conflicts_route(
     session: SessionDep,
     actor: Supervisor,
     open_only: Annotated[bool, Query(description="Only those not settled yet")] = True,
-) -> list[ConflictOut]:
+) -> list[ConflictView]:
     """Check-ins not taken because they collided (one key with two contents, one party at
     two gates), oldest first. For supervisors (officers), not gate agents."""
-    found = list_conflicts(
+    return list_conflicts(
         session, actor=actor, operation=chosen_operation(request, session), open_only=open_only
     )
-    return [_conflict(view) for view in found]
 
 
 @router.post(
     "/conflicts/{conflict_id}/resolve",
-    response_model=ConflictOut,
+    response_model=ConflictView,
     operation_id="resolveGateConflict",
     summary="Settle a conflict, with a reason",
 )
@@ -261,11 +243,11 @@ def resolve_route(
     request: Request,
     session: SessionDep,
     actor: Supervisor,
-) -> ConflictOut:
+) -> ConflictView:
     """Keep the first check-in, or take the second (the check-in moves to its gate, station
     and time). The reason is kept with the decision and in the audit log."""
     try:
-        view = resolve_conflict(
+        return resolve_conflict(
             session,
             actor=actor,
             operation=chosen_operation(request, session),
@@ -279,11 +261,6 @@ def resolve_route(
         raise HTTPException(409, str(error)) from None
     except ValueError as error:
         raise HTTPException(422, str(error)) from None
-    return _conflict(view)
-
-
-def _conflict(view: ConflictView) -> ConflictOut:
-    return ConflictOut.model_validate(view, from_attributes=True)
 
 
 @router.get(

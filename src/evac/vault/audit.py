@@ -17,9 +17,11 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 
-from sqlalchemy import Row, SmallInteger, String, select
+from sqlalchemy import Row, SmallInteger, String, insert, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm.attributes import set_committed_value
 
 from evac.auth.permissions import Actor, Permission
 from evac.db import Base, BigId, JSONData, UTCDateTime, utcnow
@@ -56,7 +58,7 @@ class AuditHead(Base):
     last_hash: Mapped[str] = mapped_column(String(64), default=GENESIS)
 
 
-def entry_digest(entry: AuditEntry | Row, previous_hash: str) -> str:
+def entry_digest(entry: AuditEntry | Row | SimpleNamespace, previous_hash: str) -> str:
     """The hash of an entry (or of a row with its columns) chained after `previous_hash`."""
     content = {
         "at": entry.at.isoformat(),
@@ -99,37 +101,50 @@ def record_accesses(session: Session, *, actor: Actor, accesses: Sequence[Access
     """Append entries in order, chained one after another in one lane: one lane lock, one
     insert and one head update, however many (a check-in audits each member it moves)."""
     head = _lock_a_lane(session)
-    entries = []
+    rows, previous = [], head.last_hash
     for access in accesses:
-        entry = AuditEntry(
-            at=utcnow(),
-            username=actor.username,
-            role=actor.role.value,
-            action=access.action,
-            purpose=access.purpose,
-            subject=access.subject,
-            details=access.details or {},
-            previous_hash=entries[-1].entry_hash if entries else head.last_hash,
-            lane=head.id,
-        )
-        entry.entry_hash = entry_digest(entry, entry.previous_hash)
-        entries.append(entry)
-    session.add_all(entries)
-    session.flush()
-    head.last_entry_id, head.last_hash = entries[-1].id, entries[-1].entry_hash
-    session.flush()
+        row = {
+            "at": utcnow(),
+            "username": actor.username,
+            "role": actor.role.value,
+            "action": access.action,
+            "purpose": access.purpose,
+            "subject": access.subject,
+            "details": access.details or {},
+            "previous_hash": previous,
+            "lane": head.id,
+        }
+        row["entry_hash"] = previous = entry_digest(SimpleNamespace(**row), previous)
+        rows.append(row)
+    ids = session.scalars(
+        insert(AuditEntry).returning(AuditEntry.id, sort_by_parameter_order=True), rows
+    ).all()
+    session.execute(
+        update(AuditHead)
+        .where(AuditHead.id == head.id)
+        .values(last_entry_id=ids[-1], last_hash=previous)
+        .execution_options(synchronize_session=False)
+    )
+    set_committed_value(head, "last_entry_id", ids[-1])
+    set_committed_value(head, "last_hash", previous)
 
 
 def _lock_a_lane(session: Session) -> AuditHead:
     """The first lane no other transaction holds; if all are held, wait for lane 1. (SQLite
     has one writer at a time and no row locks: there it is always lane 1.)"""
-    first = select(AuditHead).order_by(AuditHead.id).limit(1)
+    first = (
+        select(AuditHead)
+        .order_by(AuditHead.id)
+        .limit(1)
+        .execution_options(populate_existing=True)  # as the lock found it, not as first read
+    )
     head = session.scalar(first.with_for_update(skip_locked=True)) or session.scalar(
         first.with_for_update()
     )
     if head is None:  # every head row was deleted: the check reports it, the log goes on
         head = AuditHead(id=1, last_hash=GENESIS)
         session.add(head)
+        session.flush()
     return head
 
 
