@@ -17,13 +17,13 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import Insert, Table, and_, bindparam, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from evac.auth.permissions import Actor, Permission
-from evac.db import Base, utcnow
+from evac.db import utcnow
 from evac.eligibility.models import Party, PartyMember
 from evac.eligibility.register import GONE
 from evac.eligibility.service import party_of
@@ -57,6 +57,43 @@ from evac.vault.signing import SigningKey, verifying_keys
 SUPERVISE = Permission.gate_supervise
 KEY_LENGTH = 80  # the events' keys add the person's id to it, within their 128 characters
 NOT_CALLED = "not called forward: no call-forward for this party in the current plan"
+
+# The statements of every scan, built once: building one, and its cache key, cost more than
+# its round trip to the database.
+_TRUSTED_KEY_IDS = (
+    select(SigningKey.key_id)
+    .where(SigningKey.operation_id == bindparam("operation_id"), SigningKey.withdrawn_at.is_(None))
+    .order_by(SigningKey.id)
+)
+_REVOKED = select(TravelPass.pass_id).where(
+    TravelPass.pass_id == bindparam("pass_id"),
+    TravelPass.operation_id == bindparam("operation_id"),
+    TravelPass.revoked_at.is_not(None),
+)
+_PARTY_LOCKED = (
+    select(Person, Party.principal_id)
+    .join(PartyMember, PartyMember.person_id == Person.id)
+    .join(Party, Party.id == PartyMember.party_id)
+    .where(
+        Party.operation_id == bindparam("operation_id"), Party.reference == bindparam("reference")
+    )
+    .order_by(Person.id)
+    .with_for_update(of=Person)
+    .execution_options(populate_existing=True)  # as the lock found them, not as first read
+)
+_CHECKINS_OF = (  # a reference of None matches no party (NULL equals nothing)
+    select(CheckIn)
+    .where(
+        or_(
+            CheckIn.idempotency_key == bindparam("key"),
+            and_(
+                CheckIn.operation_id == bindparam("operation_id"),
+                CheckIn.party_reference == bindparam("reference"),
+            ),
+        )
+    )
+    .order_by(CheckIn.id)
+)
 
 
 class Status(StrEnum):
@@ -299,12 +336,7 @@ def station_keys(session: Session, *, cipher: OperationCipher, operation: Operat
 
 def trusted_key_ids(session: Session, *, operation_id: int) -> tuple[str, ...]:
     """The ids of the signing keys stations may trust, without unsealing any."""
-    rows = session.scalars(
-        select(SigningKey.key_id)
-        .where(SigningKey.operation_id == operation_id, SigningKey.withdrawn_at.is_(None))
-        .order_by(SigningKey.id)
-    )
-    return tuple(rows)
+    return tuple(session.scalars(_TRUSTED_KEY_IDS, {"operation_id": operation_id}))
 
 
 def revoked_passes(session: Session, *, operation: Operation, pass_text: str) -> frozenset[bytes]:
@@ -315,13 +347,7 @@ def revoked_passes(session: Session, *, operation: Operation, pass_text: str) ->
         pass_id = pass_claims(open_envelope(pass_text, prefix=PASS_PREFIX)).pass_id
     except MalformedPass:
         return frozenset()  # verify_pass refuses it as tampered
-    revoked = session.scalar(
-        select(TravelPass.pass_id).where(
-            TravelPass.pass_id == pass_id.hex(),
-            TravelPass.operation_id == operation.id,
-            TravelPass.revoked_at.is_not(None),
-        )
-    )
+    revoked = session.scalar(_REVOKED, {"pass_id": pass_id.hex(), "operation_id": operation.id})
     return frozenset({pass_id}) if revoked else frozenset()
 
 
@@ -363,13 +389,7 @@ def _travelling_members(session: Session, operation: Operation, reference: str) 
     """The party's members who travel (as `travelling_members` has them), principal first,
     locked until the check-in commits and read afresh under the lock."""
     rows = session.execute(
-        select(Person, Party.principal_id)
-        .join(PartyMember, PartyMember.person_id == Person.id)
-        .join(Party, Party.id == PartyMember.party_id)
-        .where(Party.operation_id == operation.id, Party.reference == reference)
-        .order_by(Person.id)
-        .with_for_update(of=Person)
-        .execution_options(populate_existing=True)
+        _PARTY_LOCKED, {"operation_id": operation.id, "reference": reference}
     ).all()
     travelling = [
         person
@@ -415,7 +435,10 @@ def _accept(
     their events, and number their wristbands: a statement each, whatever the party's size.
     None if another request holds the idempotency key (found without an error, so without
     a savepoint: the caller answers as for that one)."""
-    checkin_id = session.scalar(_unless_taken(session, CheckIn).values(row).returning(CheckIn.id))
+    checkins = CheckIn.__table__  # Core, not the ORM: its bookkeeping was a third of a check-in
+    checkin_id = session.scalar(
+        _unless_taken(session, checkins).values(row).returning(checkins.c.id)
+    )
     if checkin_id is None:
         return None
     # The members are locked and were read called_forward: this move is the lifecycle's.
@@ -445,11 +468,9 @@ def _accept(
         )
         for person in members
     ]
-    event_ids = session.scalars(
-        insert(Event).returning(Event.id, sort_by_parameter_order=True), events
-    )
+    event_ids = session.scalars(_inserted_ids(Event.__table__), events)
     numbers = session.scalars(
-        insert(Evacuee).returning(Evacuee.id, sort_by_parameter_order=True),
+        _inserted_ids(Evacuee.__table__),
         [
             {"operation_id": row["operation_id"], "checkin_id": checkin_id, "person_id": person.id}
             for person in members
@@ -471,11 +492,16 @@ def _accept(
     )  # fmt: skip
 
 
-def _unless_taken(session: Session, model: type[Base]):
+def _unless_taken(session: Session, table: Table) -> Insert:
     """An INSERT that does nothing where a unique key is taken (PostgreSQL's and SQLite's
     ON CONFLICT DO NOTHING)."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(model).on_conflict_do_nothing()
+    return dialect.insert(table).on_conflict_do_nothing()
+
+
+def _inserted_ids(table: Table) -> Insert:
+    """An INSERT of many rows giving back their ids in the rows' order."""
+    return insert(table).returning(table.c.id, sort_by_parameter_order=True)
 
 
 def _admitted(
@@ -599,13 +625,10 @@ def _checkins_of(
     session: Session, operation: Operation, key: str, reference: str | None
 ) -> list[CheckIn]:
     """The check-in of this idempotency key and that of this party, if any, first first."""
-    taken = CheckIn.idempotency_key == key
-    if reference is not None:
-        taken = or_(
-            taken,
-            and_(CheckIn.operation_id == operation.id, CheckIn.party_reference == reference),
-        )
-    return list(session.scalars(select(CheckIn).where(taken).order_by(CheckIn.id)))
+    found = session.scalars(
+        _CHECKINS_OF, {"key": key, "operation_id": operation.id, "reference": reference}
+    )
+    return list(found)
 
 
 def _conflict_by_content(session: Session, key: str, digest: str) -> Conflict | None:

@@ -116,8 +116,9 @@ def record_accesses(session: Session, *, actor: Actor, accesses: Sequence[Access
         }
         row["entry_hash"] = previous = entry_digest(SimpleNamespace(**row), previous)
         rows.append(row)
+    entries = AuditEntry.__table__  # Core, not the ORM's bulk insert: a gate's hot path
     ids = session.scalars(
-        insert(AuditEntry).returning(AuditEntry.id, sort_by_parameter_order=True), rows
+        insert(entries).returning(entries.c.id, sort_by_parameter_order=True), rows
     ).all()
     session.execute(
         update(AuditHead)
