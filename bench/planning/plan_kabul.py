@@ -17,7 +17,6 @@ import secrets
 import tempfile
 from collections import Counter
 from pathlib import Path
-from time import perf_counter
 
 from evac.db import make_engine, make_sessionmaker, migrate, session_scope
 from evac.eligibility.service import PlannableParty
@@ -26,17 +25,25 @@ from evac.planning.inputs import operation_problem
 from evac.planning.model import build, layout
 from evac.planning.problem import Plan, Problem
 from evac.planning.solve import greedy, solve
+from evac.planning.tiers import most_people, people, tiers
 from evac.scenario.operations import kabul_2021_operation
 from evac.vault.keys import LocalKeyProvider
 
-# Kabul-like parties: priority -> (share of people, party sizes and their weights). US citizens
-# and green-card holders often travel alone or as couples; SIV and at-risk Afghans as families
-# (the SIV backlog: 18,000 principals, 71,000 people, about 4 a case; larger with parents).
+# Kabul-like parties over the eligibility policy's 7 priorities (US citizens; green-card
+# holders; SIV visa issued or COM approved; SIV applied and local staff; refugee referrals;
+# third-country nationals; other at-risk Afghans): priority -> (share of people, party sizes
+# and their weights). US citizens and green-card holders often travel alone or as couples; SIV
+# and at-risk Afghans as families (the SIV backlog: 18,000 principals, 71,000 people, about 4
+# a case; larger with parents). The shares are assumptions.
+FAMILIES = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12), (8, 8, 10, 14, 16, 14, 10, 8, 5, 4, 3)
 MIX = {
     1: (0.05, (1, 2, 3, 4), (50, 25, 15, 10)),
     2: (0.08, (1, 2, 3, 4, 5), (30, 25, 20, 15, 10)),
-    3: (0.55, (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12), (8, 8, 10, 14, 16, 14, 10, 8, 5, 4, 3)),
-    4: (0.32, (1, 2, 3, 4, 5, 6, 7, 8, 10, 14), (10, 10, 10, 12, 14, 14, 10, 8, 7, 5)),
+    3: (0.12, *FAMILIES),
+    4: (0.25, *FAMILIES),
+    5: (0.10, *FAMILIES),
+    6: (0.05, (1, 2, 3, 4), (50, 25, 15, 10)),
+    7: (0.35, (1, 2, 3, 4, 5, 6, 7, 8, 10, 14), (10, 10, 10, 12, 14, 14, 10, 8, 7, 5)),
 }
 
 
@@ -77,32 +84,41 @@ def flown(problem: Problem, plan: Plan) -> Counter:
     return counts
 
 
-def report(name: str, problem: Problem, plan: Plan, bound: float) -> None:
+def relaxed_people(problem: Problem) -> Counter:
+    """The people of each priority the linear relaxation flies (its most people, heaviest
+    priorities first: see planning/tiers.py)."""
+    model = build(problem, layout(problem), exact=False)
+    ranked = tiers(problem.priority_weights)
+    total = model.program.maximise_each([people(model, ranked, len(ranked) - 1)])[0]
+    most = most_people(problem, ranked, total.objective)
+    lighter = [0, *most[:-1]]
+    return Counter(
+        {min(t.priorities): m - before for t, m, before in zip(ranked, most, lighter, strict=True)}
+    )
+
+
+def report(name: str, problem: Problem, plan: Plan, bound: float, relaxed: Counter) -> None:
     breaches = check(problem, plan)
-    people = flown(problem, plan)
-    wanted = Counter()
-    for group in problem.groups:
-        wanted[group.priority] += group.size
-    per_priority = ", ".join(f"p{p} {people[p]:,}/{wanted[p]:,}" for p in sorted(wanted))
+    flying = flown(problem, plan)
+    per_priority = ", ".join(f"p{p} {flying[p]:,}/{relaxed[p]:,.0f}" for p in sorted(relaxed))
+    lightest = min(problem.priority_weights.values())
+    short = (bound - plan.objective) / lightest
     print(
-        f"{name:<26} {plan.objective:>20,.0f}  {plan.objective / bound:8.4%} of the bound  "
-        f"{plan.seconds:6.1f} s  {sum(people.values()):,} people ({per_priority}); "
-        f"{len(breaches)} breaches of the rules"
+        f"{name:<26} {plan.objective:>24,.0f}  {plan.objective / bound:.9%} of the bound "
+        f"(short by the worth of {short:,.0f} people of the last priority)  "
+        f"{plan.seconds:6.1f} s  {sum(flying.values()):,} people (of the relaxation's: "
+        f"{per_priority}); {len(breaches)} breaches of the rules"
     )
 
 
 def exact_attempt(problem: Problem, seconds: float) -> str:
-    started = perf_counter()
-    plan_layout = layout(problem)
-    model = build(problem, plan_layout, exact=True)
-    built = perf_counter() - started
-    solution = model.program.solve(relax=False, time_limit=seconds)
-    total = perf_counter() - started
-    size = f"{model.program.columns:,} columns, built in {built:.1f} s"
-    if solution.outcome == "optimal":
-        return f"solved to optimality in {total:.1f} s ({size})"
-    found = f"best found {solution.objective:,.0f}" if solution.values.size else "no plan found"
-    return f"gave up after {total:.0f} s ({size}; {found})"
+    """The exact integer model given `seconds` (each of its solves stops there)."""
+    columns = build(problem, layout(problem), exact=True).program.columns
+    plan = solve(problem, method="exact", time_limit=seconds)
+    size = f"{columns:,} columns; {plan.objective / plan.bound:.6%} of the bound"
+    if plan.method == "exact":
+        return f"solved to optimality in {plan.seconds:.1f} s ({size})"
+    return f"gave up after {plan.seconds:.0f} s ({size}, {plan.method})"
 
 
 def main() -> None:
@@ -120,10 +136,13 @@ def main() -> None:
         f"{len(problem.gates)} gates, {len(problem.hubs)} hubs, {len(problem.windows()):,} "
         f"open windows"
     )
+    weights = ", ".join(f"{p}: {w:,}" for p, w in sorted(problem.priority_weights.items()))
+    print(f"default priority weights {{{weights}}}")
     plan = solve(problem, method="aggregate")
-    report("evac plan (aggregate)", problem, plan, plan.bound)
-    report("first come, first served", problem, greedy(problem), plan.bound)
-    print(f"bound (linear relaxation)  {plan.bound:>20,.0f}")
+    relaxed = relaxed_people(problem)
+    report("evac plan (aggregate)", problem, plan, plan.bound, relaxed)
+    report("first come, first served", problem, greedy(problem), plan.bound, relaxed)
+    print(f"bound (linear relaxation)  {plan.bound:>24,.0f}")
     print(f"exact integer model: {exact_attempt(problem, arguments.exact_seconds)}")
 
 

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from time import perf_counter
 
 import highspy
 import numpy as np
@@ -21,7 +22,6 @@ class Solution:
     outcome: Outcome
     objective: float
     values: np.ndarray
-    seconds: float
     upper: float  # no solution is worth more: the objective, or a MIP's dual bound
 
 
@@ -65,22 +65,23 @@ class LinearModel:
 
     def solve(self, *, relax: bool, time_limit: float | None = None) -> Solution:
         """Solve as a MIP, or with `relax` as its linear relaxation."""
-        return self.maximise_each([self.cost], relax=relax, time_limit=time_limit)[0]
+        until = None if time_limit is None else perf_counter() + time_limit
+        return self.maximise_each([self.cost], relax=relax, until=until)[0]
 
     def maximise_each(
-        self, objectives: list, *, relax: bool = True, time_limit: float | None = None
+        self, objectives: list, *, relax: bool = True, until: float | None = None
     ) -> list[Solution]:
-        """Solve for each objective (a cost per column) in turn on the same rows, each solve
-        starting from the last one's basis."""
+        """Solve for each objective (a cost per column) in turn on the same rows, all by
+        `until` (a perf_counter moment; each solve gets at least a tenth of a second)."""
         highs = highspy.Highs()
         highs.setOptionValue("output_flag", False)
         highs.setOptionValue("mip_rel_gap", 0.0)
-        if time_limit is not None:
-            highs.setOptionValue("time_limit", float(time_limit))
         highs.passModel(self._lp(relax))
         every = np.arange(self.columns, dtype=np.int32)
         solutions = []
         for cost in objectives:
+            if until is not None:
+                highs.setOptionValue("time_limit", max(0.1, until - perf_counter()))
             highs.changeColsCost(self.columns, every, np.asarray(cost, dtype=float))
             highs.run()
             solutions.append(_solution(highs, whole=not relax and any(self.integer)))
@@ -131,4 +132,4 @@ def _solution(highs: highspy.Highs, *, whole: bool) -> Solution:
     values = np.array(highs.getSolution().col_value) if has_solution else np.zeros(0)
     objective = info.objective_function_value if has_solution else 0.0
     upper = info.mip_dual_bound if whole else objective
-    return Solution(outcome, objective, values, highs.getRunTime(), upper)
+    return Solution(outcome, objective, values, upper)

@@ -72,11 +72,6 @@ def solve(problem: Problem, *, method: str = "auto", time_limit: float | None = 
     )
 
 
-def seconds_left(until: float | None) -> float | None:
-    """Time left for one solve: at least a second, so that each finds some plan."""
-    return None if until is None else max(1.0, until - perf_counter())
-
-
 def best_relaxation(
     problem: Problem, model: PlanModel, ranked: list[Tier]
 ) -> tuple[list[float], np.ndarray]:
@@ -109,7 +104,7 @@ def best_whole_plan(
     each better plan found narrows them again (see `tiers.py`). Then the soonest of the
     plans worth as much. The rounded relaxation's plan if the solver finds none better."""
     costs = [people(model, ranked, tier) for tier in range(len(ranked))]
-    maxima = model.program.maximise_each(costs, relax=False, time_limit=seconds_left(until))
+    maxima = model.program.maximise_each(costs, relax=False, until=until)
     most = [min(s.upper, m) for s, m in zip(maxima, relaxed_most, strict=True)]
     best, used, tier_pins = rounded, "aggregate", None
     while True:
@@ -136,15 +131,14 @@ def _best_within(
     """The best whole plan within the pins, the soonest of those worth as much."""
     pinned = _pinned(model, ranked, tier_pins)
     value = free_objective(model, ranked, tier_pins)
-    pinned.program.cost = list(value)
-    best = pinned.program.solve(relax=False, time_limit=seconds_left(until))
+    best = pinned.program.maximise_each([value], relax=False, until=until)[0]
     if best.outcome not in (Outcome.optimal, Outcome.time_limit):
         return None
     held = [(column, cost) for column, cost in enumerate(value) if cost]
     if held:
         pinned.program.row(held, lower=best.objective - BEST_TOLERANCE * max(1, best.objective))
-    pinned.program.cost = list(soonest_cost(problem, model))
-    soonest = pinned.program.solve(relax=False, time_limit=seconds_left(until))
+    soonest_of = [soonest_cost(problem, model)]
+    soonest = pinned.program.maximise_each(soonest_of, relax=False, until=until)[0]
     chosen = soonest if soonest.values.size else best
     counts = _counts(model, chosen.values, windows=True)
     return from_counts(problem, model.layout, *counts), best.outcome
