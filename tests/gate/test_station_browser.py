@@ -12,10 +12,13 @@ from evac.auth.permissions import Role, cli_actor
 from evac.eligibility.models import Party, PartyMember
 from evac.gate.models import CheckIn, Conflict, Evacuee
 from evac.passes.flows import party_pass
+from evac.passes.format import short_code
+from evac.passes.models import TravelPass
 from evac.people.models import State
 from evac.people.service import PersonNames, create_person
 from evac.planning.models import PlannedParty, SavedPlan
 from tests.gate.conftest import END, GATE, START
+from tests.gate.test_views import ZONE
 
 pytestmark = [
     pytest.mark.browser,
@@ -178,3 +181,35 @@ def test_one_party_at_two_stations_offline_reaches_the_supervisor(
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(CheckIn)) == 1
     assert session.scalar(select(func.count()).select_from(Conflict)) == 1
+
+
+def test_the_station_checks_passes_codes_and_passports_by_itself(
+    logged_in_page, live_server, world, session
+):
+    """Offline: a damaged pass is refused as tampered; a short code read over the phone and a
+    passport's machine-readable zone find their party on the roster."""
+    page = logged_in_page(Role.gate_agent)
+    start_shift(page, live_server, "lane 3")
+    page.context.set_offline(True)
+    pass_text = world.passes["P-7KQ2M"]
+    middle = len(pass_text) // 2
+    damaged = (
+        pass_text[:middle] + ("A" if pass_text[middle] != "A" else "B") + pass_text[middle + 1 :]
+    )
+    page.fill("#scan-input", damaged)
+    page.press("#scan-input", "Enter")
+    expect(page.locator("#scan-notice")).to_contain_text("tampered")
+
+    pass_id = session.scalar(
+        select(TravelPass.pass_id).where(TravelPass.party_reference == "P-7KQ2M")
+    )
+    page.fill("#scan-input", short_code(bytes.fromhex(pass_id)).lower())
+    page.press("#scan-input", "Enter")
+    expect(page.locator("#party-ref")).to_have_text("P-7KQ2M")
+    expect(page.locator("#members button")).to_have_count(3)
+    page.keyboard.press("Escape")
+
+    page.fill("#scan-input", ZONE)
+    page.press("#scan-input", "Enter")
+    expect(page.locator("#party-ref")).to_have_text("P-3XHTW")
+    expect(page.locator("#verdict")).to_have_class("verdict admit")
