@@ -126,12 +126,14 @@ def _row(message: NewMessage, *, cipher: OperationCipher, domain: str, now) -> d
     }
 
 
-def read_recipient(message: OutboxMessage, *, cipher: OperationCipher) -> str:
-    return cipher.decrypt(message.recipient, field=RECIPIENT_FIELD)
+def read_recipient(sealed: bytes, *, cipher: OperationCipher) -> str:
+    """A message's recipient, from its row's `recipient`."""
+    return cipher.decrypt(sealed, field=RECIPIENT_FIELD)
 
 
-def read_values(message: OutboxMessage, *, cipher: OperationCipher) -> dict:
-    return json.loads(cipher.decrypt(message.values, field=VALUES_FIELD))
+def read_values(sealed: bytes, *, cipher: OperationCipher) -> dict:
+    """A message's template values, from its row's `values`."""
+    return json.loads(cipher.decrypt(sealed, field=VALUES_FIELD))
 
 
 def outbox_counts(
