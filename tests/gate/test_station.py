@@ -32,6 +32,16 @@ def bundle_of(session, provider, operation, gate=GATE, actor=AGENT):
     )
 
 
+def keys_of(bundle) -> StationKeys:
+    """The bundle's public keys, as the station's key file would give them."""
+    return StationKeys(
+        {
+            bytes.fromhex(kid): Ed25519PublicKey.from_public_bytes(base64.urlsafe_b64decode(raw))
+            for kid, raw in bundle.public_keys.items()
+        }
+    )
+
+
 def test_the_roster_holds_its_gates_parties_with_names_and_the_read_is_audited(
     session, provider, operation, world
 ):
@@ -59,12 +69,7 @@ def test_the_bundles_keys_verify_its_passes_and_its_revocations(
     )  # fmt: skip
     bundle = bundle_of(session, provider, operation)
     assert [party.reference for party in bundle.parties] == ["P-7KQ2M"]  # revoked: left out
-    keys = StationKeys(
-        {
-            bytes.fromhex(kid): Ed25519PublicKey.from_public_bytes(base64.urlsafe_b64decode(raw))
-            for kid, raw in bundle.public_keys.items()
-        }
-    )
+    keys = keys_of(bundle)
     assert verify_pass(bundle.parties[0].pass_text, keys=keys, at=NOW, gate=GATE).admitted
     _, revoked_ids = load_revocations(bundle.revocations, keys=keys)
     assert revoked_ids == {bytes.fromhex(revoked.pass_id)}
@@ -150,3 +155,12 @@ def test_the_roster_covers_the_shift_ahead_only(session, provider, operation, wo
         now=NOW - SHIFT - timedelta(hours=1),
     )  # fmt: skip
     assert later.parties == ()  # the window opens after that shift's end
+
+
+def test_an_operation_that_never_issued_gets_a_bundle_its_keys_can_check(
+    session, provider, operation
+):
+    bundle = bundle_of(session, provider, operation)
+    assert bundle.parties == ()
+    keys = keys_of(bundle)
+    assert load_revocations(bundle.revocations, keys=keys)[1] == frozenset()

@@ -84,9 +84,16 @@ def station_bundle(
     actor.require(Permission.gate_checkin)
     now = now or utcnow()
     cipher = cipher_for(session, provider=provider, operation_id=operation.id)
+    # first: an operation that never issued a pass gets its signing key here
+    revocations = revocation_list(session, provider=provider, operation=operation)
     keys = {key.key_id.hex(): key for key in verifying_keys(session, cipher=cipher)}
     passes = _shift_passes(session, operation, gate, now)
-    members = {row.party_reference: _members(session, operation, row) for row in passes}
+    members = {
+        row.party_reference: travelling_members(
+            session, operation=operation, reference=row.party_reference
+        )
+        for row in passes
+    }
     flags = _flags(session, operation, members, now)
     parties = tuple(
         RosterParty(
@@ -121,7 +128,7 @@ def station_bundle(
         expires_at=now + SHIFT,
         public_keys={key_id: _b64(key.public_key) for key_id, key in keys.items()},
         document_keys={key_id: _b64(key.document_key) for key_id, key in keys.items()},
-        revocations=revocation_list(session, provider=provider, operation=operation),
+        revocations=revocations,
         parties=parties,
     )
 
@@ -137,10 +144,6 @@ def _shift_passes(
         TravelPass.window_start < now + SHIFT,
     )
     return list(session.scalars(query.order_by(TravelPass.window_start, TravelPass.pass_id)))
-
-
-def _members(session: Session, operation: Operation, row: TravelPass) -> list[Person]:
-    return travelling_members(session, operation=operation, reference=row.party_reference)
 
 
 def _member(person: Person, cipher: OperationCipher, flags: tuple[str, ...]) -> RosterMember:
