@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 
-.PHONY: demo serve test installed bench lint format chromium java clean
+.PHONY: demo serve test installed bench lint format chromium java clean screenshots
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ java:
 
 test: $(STAMP) chromium java installed  ## all tests, on SQLite and on a throwaway PostgreSQL
 	$(BIN)/pytest
+
+# The browser tests save their pictures in a temporary folder; this runs them again and keeps
+# the pictures in docs/screenshots, where docs/workspace.md and docs/gate.md show them.
+screenshots: $(STAMP) chromium  ## the browser tests, saving the pictures the docs show
+	EVAC_SCREENSHOTS=docs $(BIN)/pytest -m browser
 
 # evac as a user gets it: `pip install` with no extras into a fresh virtual environment outside
 # the tree, then a small demo (Kabul 2021, intake, linkage) and `evac link file`. A module

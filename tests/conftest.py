@@ -217,6 +217,16 @@ def logged_in_page(browser, live_server, make_user):
         page.context.close()
 
 
+@pytest.fixture
+def screenshots(tmp_path_factory) -> Path:
+    """Where a browser test saves its pictures: a temporary folder, so a test run leaves the
+    checkout as it was; docs/screenshots with EVAC_SCREENSHOTS=docs (`make screenshots`
+    refreshes the pictures the docs show)."""
+    if os.environ.get("EVAC_SCREENSHOTS") == "docs":
+        return Path(__file__).parents[1] / "docs" / "screenshots"
+    return tmp_path_factory.mktemp("screenshots")
+
+
 CHROMIUM = Path("/usr/bin/chromium")
 
 

@@ -1,17 +1,19 @@
 """An officer starts linkage from the imports page in Chromium and follows it to its end."""
 
-from pathlib import Path
-
 import pytest
 
 from evac.auth.permissions import Role
 from tests.linkage.test_runs import RUN_SECONDS, imported  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.browser
-SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
 
 
-def test_an_officer_links_an_upload_from_the_page(logged_in_page, live_server, imported):  # noqa: F811
+def test_an_officer_links_an_upload_from_the_page(
+    screenshots,
+    logged_in_page,
+    live_server,
+    imported,  # noqa: F811
+):
     page = logged_in_page(Role.officer)
     page.goto(f"{live_server}/imports?lang=en")
     assert page.locator("#waiting .count").inner_text() == "4"
@@ -22,4 +24,4 @@ def test_an_officer_links_an_upload_from_the_page(logged_in_page, live_server, i
     assert page.locator("#waiting .count").inner_text() == "0"
     assert page.locator("#start-linkage").count() == 1  # a new run may start again
     page.set_viewport_size({"width": 1000, "height": 700})
-    page.screenshot(path=str(SCREENSHOTS / "imports-en.png"), full_page=True)
+    page.screenshot(path=str(screenshots / "imports-en.png"), full_page=True)

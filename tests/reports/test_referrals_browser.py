@@ -1,17 +1,14 @@
 """A partner, signed in through the form in Chromium, follows its own referrals and sees
 nothing of another partner's."""
 
-from pathlib import Path
-
 import pytest
 
 from evac.auth.permissions import Role
 
 pytestmark = pytest.mark.browser
-SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
 
 
-def test_a_partner_sees_only_its_own_referrals(logged_in_page, live_server, place):
+def test_a_partner_sees_only_its_own_referrals(screenshots, logged_in_page, live_server, place):
     place("kwn", file="kwn-list.xlsx", given_name="Farida", family_name="Sakhi")
     place("kwn", file="kwn-list.xlsx", given_name="Nasir", family_name="Wahidi")
     place("vets", file="vets.csv", given_name="Mohammad", family_name="Zaman")
@@ -23,4 +20,4 @@ def test_a_partner_sees_only_its_own_referrals(logged_in_page, live_server, plac
     assert page.locator("#source").inner_text() == "kwn"
     assert page.locator("tr[data-stage=registered] td.number").inner_text() == "2"
     assert "Zaman" not in page.content() and "vets.csv" not in page.content()
-    page.screenshot(path=str(SCREENSHOTS / "referrals-partner-phone.png"), full_page=True)
+    page.screenshot(path=str(screenshots / "referrals-partner-phone.png"), full_page=True)

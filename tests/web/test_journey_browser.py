@@ -2,8 +2,6 @@
 variant spelling, opens the person, follows a review pair, decides it and lands on the next;
 then the same on a phone-sized screen in Dari (Chromium)."""
 
-from pathlib import Path
-
 import pytest
 
 from evac.auth.permissions import Role
@@ -12,7 +10,6 @@ from evac.people.service import iter_registration_records
 from tests.linkage.test_review_web import person_of, review_queue
 
 pytestmark = pytest.mark.browser
-SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 
 
@@ -59,7 +56,7 @@ def test_an_officer_finds_decides_and_lands_on_the_next_pair(
     )
 
 
-def test_the_same_in_dari_on_a_phone(logged_in_page, live_server, queue, session):
+def test_the_same_in_dari_on_a_phone(screenshots, logged_in_page, live_server, queue, session):
     sisters, namesakes, cousins = queue
     page = logged_in_page(Role.officer)
     page.set_viewport_size(PHONE)
@@ -69,7 +66,7 @@ def test_the_same_in_dari_on_a_phone(logged_in_page, live_server, queue, session
     assert page.url.split("?")[0].rsplit("/", 1)[-1] in {str(sisters.id), str(cousins.id)}
     assert "تصمیم ثبت شد" in page.locator("#recorded").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    page.screenshot(path=str(SCREENSHOTS / "journey-fa-phone.png"), full_page=True)
+    page.screenshot(path=str(screenshots / "journey-fa-phone.png"), full_page=True)
     page.goto(f"{live_server}/linkage/review?lang=fa-AF")
     assert page.locator("#open-total").inner_text() == "۲"  # two left, in Dari's digits
     assert person_of(session, namesakes.registration_a_id) == person_of(

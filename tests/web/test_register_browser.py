@@ -1,12 +1,9 @@
 """The public registration form on a phone-sized screen, in Dari and Pashto: a refused phone
 number's message reads as one Dari sentence with its examples left to right and whole."""
 
-from pathlib import Path
-
 import pytest
 
 pytestmark = pytest.mark.browser
-SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 
 # The x of each character of an element's text, as laid out.
@@ -22,7 +19,7 @@ LINES = "element => element.getClientRects().length"
 
 
 def test_a_refused_phone_in_dari_shows_its_examples_left_to_right(
-    live_server, browser, operation, session
+    screenshots, live_server, browser, operation, session
 ):
     session.rollback()  # release SQLite's lock taken by the fixtures: the server writes
     page = browser.new_page(viewport=PHONE)
@@ -49,8 +46,7 @@ def test_a_refused_phone_in_dari_shows_its_examples_left_to_right(
 
     error.scroll_into_view_if_needed()
     page.evaluate("window.scrollBy(0, 120)")  # the field's label and hint above, in view too
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "register-fa-phone.png")
+    page.screenshot(path=screenshots / "register-fa-phone.png")
     page.close()
 
 

@@ -1,15 +1,12 @@
 """An officer reviews doubtful pairs in Chromium: on a desktop in English with the keyboard,
 and on a phone in Dari; then reads the person a decision made. Screenshots go to docs/."""
 
-from pathlib import Path
-
 import pytest
 
 from evac.auth.permissions import Role
 from tests.linkage.test_review_web import person_of, review_queue
 
 pytestmark = pytest.mark.browser
-SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 
 
@@ -23,7 +20,7 @@ def background(locator) -> str:
 
 
 def test_officer_decides_with_the_keyboard_and_lands_on_the_next_pair(
-    logged_in_page, live_server, queue, session
+    screenshots, logged_in_page, live_server, queue, session
 ):
     sisters, namesakes, cousins = queue
     page = logged_in_page(Role.officer)
@@ -38,7 +35,7 @@ def test_officer_decides_with_the_keyboard_and_lands_on_the_next_pair(
     assert "differs" in given.get_attribute("class") and "Fariba" in given.inner_text()
     assert "same" in phone.get_attribute("class")
     assert background(given) != background(phone)  # the difference stands out
-    page.screenshot(path=SCREENSHOTS / "review-en.png", full_page=True)
+    page.screenshot(path=screenshots / "review-en.png", full_page=True)
 
     page.keyboard.press("j")  # the sisters are left for later: on to the next pair
     page.wait_for_url(f"**/linkage/review/{namesakes.id}?**")
@@ -56,7 +53,7 @@ def test_officer_decides_with_the_keyboard_and_lands_on_the_next_pair(
     page.wait_for_url(f"**/linkage/review/{sisters.id}?**")
 
 
-def test_officer_on_a_phone_in_dari(logged_in_page, live_server, queue, session):
+def test_officer_on_a_phone_in_dari(screenshots, logged_in_page, live_server, queue, session):
     sisters, namesakes, _ = queue
     page = logged_in_page(Role.officer)
     page.set_viewport_size(PHONE)
@@ -71,7 +68,7 @@ def test_officer_on_a_phone_in_dari(logged_in_page, live_server, queue, session)
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (record, box)
     assert page.locator("#record-2").bounding_box()["y"] > first.bounding_box()["y"]  # stacked
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    page.screenshot(path=SCREENSHOTS / "review-fa-phone.png", full_page=True)
+    page.screenshot(path=screenshots / "review-fa-phone.png", full_page=True)
 
     page.keyboard.press("n")
     page.keyboard.type("دو خواهر: تاریخ تولد متفاوت")
@@ -83,7 +80,7 @@ def test_officer_on_a_phone_in_dari(logged_in_page, live_server, queue, session)
     )
 
 
-def test_person_page_after_a_merge(logged_in_page, live_server, queue, session):
+def test_person_page_after_a_merge(screenshots, logged_in_page, live_server, queue, session):
     _, namesakes, _ = queue
     page = logged_in_page(Role.officer)
     page.goto(f"{live_server}/linkage/review/{namesakes.id}?lang=en")
@@ -99,4 +96,4 @@ def test_person_page_after_a_merge(logged_in_page, live_server, queue, session):
     assert "merged" in page.locator("#timeline").inner_text()
     assert "Mohammad is a common first part" in page.locator("#history").inner_text()
     assert page.locator(f"#pair-{namesakes.id}").is_visible()
-    page.screenshot(path=SCREENSHOTS / "person-en.png", full_page=True)
+    page.screenshot(path=screenshots / "person-en.png", full_page=True)

@@ -1,18 +1,16 @@
 """An officer signs in, lands on search, types a variant spelling, sees the person first and
 opens the person's page (Chromium)."""
 
-from pathlib import Path
-
 import pytest
 
 from evac.auth.permissions import Role
 from tests.reports.conftest import place  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.browser
-SCREENSHOT = Path(__file__).parents[2] / "docs" / "screenshots" / "search-en.png"
 
 
 def test_an_officer_finds_the_interpreter_by_a_variant_spelling(
+    screenshots,
     logged_in_page,
     live_server,
     place,  # noqa: F811
@@ -33,8 +31,7 @@ def test_an_officer_finds_the_interpreter_by_a_variant_spelling(
     assert "محمد اسحاق شریفی" in first.inner_text()
     assert "SQ-2021-887766" in first.inner_text()
     page.set_viewport_size({"width": 1000, "height": 700})
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT), full_page=True)
+    page.screenshot(path=str(screenshots / "search-en.png"), full_page=True)
     with page.expect_navigation():
         first.locator("a").first.click()
     assert page.url.startswith(f"{live_server}/linkage/persons/{interpreter}")
