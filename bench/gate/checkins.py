@@ -262,6 +262,8 @@ def report(url: str, folder: Path, seconds: int, anchor_rate: float) -> None:
     print(f"sustained rate:          {rate:,.0f} check-ins/s (target >= 500)")
     print(f"latency p50/p95/p99:     {p[49]:.1f} / {p[94]:.1f} / {p[98]:.1f} ms (target p99 < 50)")
     print(f"anchor (GET, same run):  {anchor_rate:,.0f} requests/s; ratio {rate / anchor_rate:.2f}")
+    # the machine is shared: a figure means little without how busy it was
+    print("load average (1/5/15 min): {:.2f} / {:.2f} / {:.2f}".format(*os.getloadavg()))
 
 
 if __name__ == "__main__":

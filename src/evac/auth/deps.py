@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from evac.auth.csrf import SESSION_COOKIE
 from evac.auth.permissions import Actor, Permission
@@ -21,16 +22,20 @@ BEARER = HTTPBearer(
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]
 
 
-def current_actor(request: Request, session: SessionDep, bearer: BearerDep) -> Actor:
-    """The user behind a bearer API token or a login-session cookie; 401 without either."""
+async def current_actor(request: Request, session: SessionDep, bearer: BearerDep) -> Actor:
+    """The user behind a bearer API token or a login-session cookie; 401 without either.
+    Async, so that a token this server checked a moment ago costs no hop to a thread; the
+    database is read in the thread pool."""
     try:
         if bearer is not None:
             tokens = app_cache(request, "token_cache", TokenCache)
-            return tokens.actor(session, token=bearer.credentials)
+            return tokens.kept(bearer.credentials) or await run_in_threadpool(
+                tokens.actor, session, token=bearer.credentials
+            )
         cookie = request.cookies.get(SESSION_COOKIE)
         if cookie:
             # kept for the page: its header shows the sections this actor may use
-            request.state.actor = actor_for_session(session, token=cookie)
+            request.state.actor = await run_in_threadpool(actor_for_session, session, token=cookie)
             return request.state.actor
     except AuthenticationFailed as error:
         raise _unauthorised(str(error)) from error

@@ -21,12 +21,13 @@ from types import SimpleNamespace
 
 from sqlalchemy import Row, SmallInteger, String, insert, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
-from sqlalchemy.orm.attributes import set_committed_value
 
 from evac.auth.permissions import Actor, Permission
 from evac.db import Base, BigId, JSONData, UTCDateTime, utcnow
 
 GENESIS = "0" * 64
+# Heads are moved with Core statements, past the session's copies: read them afresh.
+FRESH = {"populate_existing": True}
 LANES = 16  # head rows (the migration makes them): at most this many writers append at once
 
 
@@ -100,8 +101,8 @@ def record_access(
 def record_accesses(session: Session, *, actor: Actor, accesses: Sequence[Access]) -> None:
     """Append entries in order, chained one after another in one lane: one lane lock, one
     insert and one head update, however many (a check-in audits each member it moves)."""
-    head = _lock_a_lane(session)
-    rows, previous = [], head.last_hash
+    lane, previous = _lock_a_lane(session)
+    rows = []
     for access in accesses:
         row = {
             "at": utcnow(),
@@ -112,41 +113,33 @@ def record_accesses(session: Session, *, actor: Actor, accesses: Sequence[Access
             "subject": access.subject,
             "details": access.details or {},
             "previous_hash": previous,
-            "lane": head.id,
+            "lane": lane,
         }
         row["entry_hash"] = previous = entry_digest(SimpleNamespace(**row), previous)
         rows.append(row)
-    entries = AuditEntry.__table__  # Core, not the ORM's bulk insert: a gate's hot path
+    entries = AuditEntry.__table__  # Core, not the ORM: a gate's hot path
     ids = session.scalars(
         insert(entries).returning(entries.c.id, sort_by_parameter_order=True), rows
     ).all()
+    heads = AuditHead.__table__
     session.execute(
-        update(AuditHead)
-        .where(AuditHead.id == head.id)
-        .values(last_entry_id=ids[-1], last_hash=previous)
-        .execution_options(synchronize_session=False)
+        update(heads).where(heads.c.id == lane).values(last_entry_id=ids[-1], last_hash=previous)
     )
-    set_committed_value(head, "last_entry_id", ids[-1])
-    set_committed_value(head, "last_hash", previous)
 
 
-def _lock_a_lane(session: Session) -> AuditHead:
-    """The first lane no other transaction holds; if all are held, wait for lane 1. (SQLite
-    has one writer at a time and no row locks: there it is always lane 1.)"""
-    first = (
-        select(AuditHead)
-        .order_by(AuditHead.id)
-        .limit(1)
-        .execution_options(populate_existing=True)  # as the lock found it, not as first read
-    )
-    head = session.scalar(first.with_for_update(skip_locked=True)) or session.scalar(
-        first.with_for_update()
+def _lock_a_lane(session: Session) -> tuple[int, str]:
+    """The first lane no other transaction holds, and its newest hash; if all are held, wait
+    for lane 1. (SQLite has one writer at a time and no row locks: there it is always lane 1.)"""
+    heads = AuditHead.__table__
+    first = select(heads.c.id, heads.c.last_hash).order_by(heads.c.id).limit(1)
+    head = (
+        session.execute(first.with_for_update(skip_locked=True)).first()
+        or session.execute(first.with_for_update()).first()
     )
     if head is None:  # every head row was deleted: the check reports it, the log goes on
-        head = AuditHead(id=1, last_hash=GENESIS)
-        session.add(head)
-        session.flush()
-    return head
+        session.execute(insert(heads).values(id=1, last_hash=GENESIS))
+        return 1, GENESIS
+    return head.id, head.last_hash
 
 
 def combined_head(heads: dict[int, str]) -> str:
@@ -179,7 +172,9 @@ def verify_chain(session: Session) -> list[ChainBreak]:
         if entry_digest(entry, entry.previous_hash) != entry.entry_hash:
             breaks.append(ChainBreak(entry.id, "its content was edited after it was written"))
         newest[entry.lane] = (entry.entry_hash, entry.id)
-    for head in session.scalars(select(AuditHead).order_by(AuditHead.id)):
+    for head in session.scalars(
+        select(AuditHead).order_by(AuditHead.id).execution_options(**FRESH)
+    ):
         if head.last_hash != newest.get(head.id, (GENESIS, None))[0]:
             breaks.append(
                 ChainBreak(head.last_entry_id, "the newest entries were removed (the log was cut)")
@@ -287,7 +282,7 @@ class ChainHead:
 def chain_head(session: Session, *, actor: Actor) -> ChainHead:
     """The newest entry and the lanes' combined hash: what `evac audit anchor` signs."""
     actor.require(Permission.audit_read)
-    heads = session.scalars(select(AuditHead)).all()
+    heads = session.scalars(select(AuditHead).execution_options(**FRESH)).all()
     return ChainHead(
         max((h.last_entry_id for h in heads if h.last_entry_id is not None), default=None),
         combined_head({head.id: head.last_hash for head in heads}),
