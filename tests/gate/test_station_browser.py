@@ -213,3 +213,26 @@ def test_the_station_checks_passes_codes_and_passports_by_itself(
     page.press("#scan-input", "Enter")
     expect(page.locator("#party-ref")).to_have_text("P-3XHTW")
     expect(page.locator("#verdict")).to_have_class("verdict admit")
+
+
+def test_the_station_in_dari_on_a_phone_reads_right_to_left(
+    screenshots, logged_in_page, live_server, roster
+):
+    """A gate agent at night with a phone, the page in Dari: the party card reads right to
+    left, the pass's reference stays left to right inside it."""
+    page = logged_in_page(Role.gate_agent)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server}/gate/station?lang=fa-AF")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    page.fill("#gate", GATE)
+    page.fill("#lane", "lane 1")
+    page.fill("#pin", PIN)
+    page.click("#start button[type=submit]")
+    expect(page.locator("#desk")).to_be_visible(timeout=20_000)
+    page.context.set_offline(True)
+    page.fill("#scan-input", roster.passes["P-6RHJ3"])
+    page.press("#scan-input", "Enter")
+    expect(page.locator("#party-ref")).to_have_text("P-6RHJ3")
+    expect(page.locator("#members button")).to_have_count(3)
+    assert page.locator("#party").evaluate("node => getComputedStyle(node).direction") == "rtl"
+    page.screenshot(path=screenshots / "gate-station-fa-phone.png", full_page=True)
