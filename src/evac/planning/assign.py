@@ -135,25 +135,29 @@ def _repeat(counts: dict, party_class: int, length: int) -> list[int]:
 
 
 def from_fractions(problem: Problem, plan_layout: Layout, on_sortie: dict, fixed_on: dict) -> Loads:
-    """A linear relaxation's fractions as parties: the whole parties of each class on each
-    sortie first (sorties in departure order), then every party left, highest value per
-    person first, on the earliest sortie that still takes it whole."""
+    """A linear relaxation's fractions as parties, heaviest weight first: the whole parties of
+    its classes on each sortie (sorties in departure order), then its parties left on the
+    earliest sortie that still takes them whole; then the next weight. A lighter party never
+    takes the seat a heavier family left over by the rounding could have had."""
     loads = Loads(problem, plan_layout)
     for position, (_, group, allowed) in enumerate(plan_layout.fixed):
         preferred = sorted(allowed, key=lambda s: -fixed_on[(position, s)])[:1]
         loads.place_fixed(group, allowed, preferred)
-    queues = [deque(c.members) for c in plan_layout.classes]
-    left = []
-    for sortie in range(len(plan_layout.sorties)):
-        for number, queue in enumerate(queues):
-            for _ in range(int(on_sortie[(number, sortie)] + 1e-6)):
-                if not queue:
-                    break
-                group = queue.popleft()
-                if not loads.place(group, sortie):
-                    left.append(group)
-    left.extend(group for queue in queues for group in queue)
-    fill(loads, sorted(left, key=lambda g: -problem.priority_weights[g.priority]))
+    weight = problem.priority_weights
+    classes = plan_layout.classes
+    for level in sorted({weight[c.priority] for c in classes}, reverse=True):
+        numbers = [n for n, c in enumerate(classes) if weight[c.priority] == level]
+        queues = {number: deque(classes[number].members) for number in numbers}
+        left = []
+        for sortie in range(len(plan_layout.sorties)):
+            for number, queue in queues.items():
+                for _ in range(int(on_sortie[(number, sortie)] + 1e-6)):
+                    if not queue:
+                        break
+                    group = queue.popleft()
+                    if not loads.place(group, sortie):
+                        left.append(group)
+        fill(loads, left + [group for queue in queues.values() for group in queue])
     return loads
 
 

@@ -119,6 +119,8 @@ def best_whole_plan(
         if loads.objective() >= best.objective():
             best = loads
             used = "exact" if outcome == Outcome.optimal else "exact, stopped at time limit"
+        if outcome != Outcome.optimal:
+            return best, used  # out of time: narrowing again would need more
 
 
 def _best_within(
