@@ -251,3 +251,22 @@ def test_outcomes_recorded_together_keep_each_message_its_own(session, cipher):
     assert [rows[i].sent_at for i in ids] == [at, None, at, None]
     assert (rows[ids[1]].last_error, rows[ids[3]].last_error) == ("550 no", "451")
     assert rows[ids[3]].next_attempt_at == later
+
+
+def test_a_claim_takes_dead_workers_messages_first_then_the_longest_due(session, cipher):
+    queue_messages(session, cipher=cipher, messages=warden_notices(4))
+    ids = sorted(session.scalars(select(OutboxMessage.id)))
+    now = utcnow()
+    due_at = {ids[0]: now - timedelta(minutes=1), ids[1]: now - timedelta(minutes=10)}
+    due_at[ids[2]] = now + timedelta(minutes=5)  # a retry not yet due
+    for message_id, when in due_at.items():
+        session.get(OutboxMessage, message_id).next_attempt_at = when
+    dead = session.get(OutboxMessage, ids[3])
+    dead.status, dead.lease_until = Status.in_flight, now - timedelta(seconds=1)
+    session.commit()
+
+    first = claim(session, channel=Channel.email, limit=2, lease=timedelta(minutes=2))
+    second = claim(session, channel=Channel.email, limit=2, lease=timedelta(minutes=2))
+
+    assert [c.id for c in first] == [ids[1], ids[3]]  # listed by id
+    assert [c.id for c in second] == [ids[0]]

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from evac.db import session_scope, utcnow
@@ -70,17 +70,27 @@ class Claimed:
 
 
 def claim(session: Session, *, channel: Channel, limit: int, lease: timedelta) -> list[Claimed]:
-    """Mark up to `limit` sendable messages of the channel in flight, and return them: those
-    queued and due, and those whose worker's lease ran out (it died while sending)."""
+    """Mark up to `limit` sendable messages of the channel in flight, and return them: first
+    those whose worker's lease ran out (it died while sending), then those queued and due,
+    the longest due first."""
     now = utcnow()
-    due = or_(
-        and_(OutboxMessage.status == Status.queued, OutboxMessage.next_attempt_at <= now),
-        and_(OutboxMessage.status == Status.in_flight, OutboxMessage.lease_until < now),
-    )
+    expired = and_(OutboxMessage.status == Status.in_flight, OutboxMessage.lease_until < now)
+    claimed = _claim_where(session, channel, expired, OutboxMessage.id, limit, lease, now)
+    if len(claimed) < limit:
+        # Ordered by the claim index (status, channel, next_attempt_at), the scan starts at the
+        # first message due: ordered by id it walked past every message already sent, the
+        # whole outbox of the operation, on each claim.
+        due = and_(OutboxMessage.status == Status.queued, OutboxMessage.next_attempt_at <= now)
+        first_due = OutboxMessage.next_attempt_at
+        claimed += _claim_where(session, channel, due, first_due, limit - len(claimed), lease, now)
+    return sorted(claimed, key=lambda c: c.id)
+
+
+def _claim_where(session, channel, sendable, order, limit, lease, now) -> list[Claimed]:
     ids = (
         select(OutboxMessage.id)
-        .where(OutboxMessage.channel == channel, due)
-        .order_by(OutboxMessage.id)
+        .where(OutboxMessage.channel == channel, sendable)
+        .order_by(order)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
@@ -105,7 +115,7 @@ def claim(session: Session, *, channel: Channel, limit: int, lease: timedelta) -
         )
         .execution_options(synchronize_session=False)
     ).all()
-    return sorted((Claimed(*row) for row in rows), key=lambda c: c.id)
+    return [Claimed(*row) for row in rows]
 
 
 def backoff(attempts: int, settings: WorkerSettings) -> timedelta:
