@@ -140,3 +140,21 @@ def test_sms_segments_count_as_phones_do():
     assert sms_segments("€" * 80) == 1 and sms_segments("€" * 81) == 2  # two septets each
     assert sms_segments("ب" * 70) == 1 and sms_segments("ب" * 71) == 2
     assert sms_segments("ب" * 134) == 2 and sms_segments("ب" * 135) == 3
+
+
+@pytest.mark.parametrize("code", ["en", "fa-AF", "ps"])
+def test_each_message_gets_its_own_pieces_escaped_in_an_email_written_once(code):
+    """E-mails are written once per template and language and filled in for each message:
+    each gets its own gate and code, escaped in HTML, and no marker is left over."""
+    gates = {
+        'Abbey <Gate> & "East"': "Abbey &lt;Gate&gt; &amp; &#34;East&#34;",
+        "North Gate": "North Gate",
+    }
+    for gate, escaped in gates.items():
+        values = VALUES | {"gate": gate, "short_code": f"K7QX-{len(gate):04d}"}
+        rendered = render(Template.call_forward, values, language_code=code, channel=Channel.email)
+        assert escaped in rendered.html and gate in rendered.text
+        assert values["short_code"] in rendered.html and values["short_code"] in rendered.text
+        assert "\0" not in rendered.html + rendered.text
+        other = "North Gate" if gate != "North Gate" else "Abbey"
+        assert other not in rendered.html
