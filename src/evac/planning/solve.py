@@ -119,7 +119,7 @@ def best_whole_plan(
         if loads.objective() >= best.objective():
             best = loads
             used = "exact" if outcome == Outcome.optimal else "exact, stopped at time limit"
-        if outcome != Outcome.optimal:
+        if outcome != Outcome.optimal or (until is not None and perf_counter() >= until):
             return best, used  # out of time: narrowing again would need more
 
 
