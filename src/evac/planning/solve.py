@@ -99,10 +99,10 @@ def best_whole_plan(
     until: float | None,
 ) -> tuple[Loads, str]:
     """The best whole plan: the most whole people of each tier or heavier (at most the
-    relaxation's `relaxed_most`) bound every plan;
-    the pins they and the best plan so far allow leave the solver the tiers still in play;
-    each better plan found narrows them again (see `tiers.py`). Then the soonest of the
-    plans worth as much. The rounded relaxation's plan if the solver finds none better."""
+    relaxation's `relaxed_most`) bound every plan; the pins they and the best plan so far
+    allow leave the solver the tiers still in play; each better plan found narrows them
+    again (see `tiers.py`). Then the soonest of the plans worth as much. The rounded
+    relaxation's plan if the solver finds none better."""
     costs = [people(model, ranked, tier) for tier in range(len(ranked))]
     maxima = model.program.maximise_each(costs, relax=False, until=until)
     most = [min(s.upper, m) for s, m in zip(maxima, relaxed_most, strict=True)]
