@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
+from sqlalchemy.sql import ColumnElement
 
 from evac.db import session_scope, utcnow
 from evac.notify.channels import Delivery, Outgoing, RateLimit, Refused, Transport
@@ -86,7 +87,15 @@ def claim(session: Session, *, channel: Channel, limit: int, lease: timedelta) -
     return sorted(claimed, key=lambda c: c.id)
 
 
-def _claim_where(session, channel, sendable, order, limit, lease, now) -> list[Claimed]:
+def _claim_where(
+    session: Session,
+    channel: Channel,
+    sendable: ColumnElement[bool],
+    order: InstrumentedAttribute,
+    limit: int,
+    lease: timedelta,
+    now: datetime,
+) -> list[Claimed]:
     ids = (
         select(OutboxMessage.id)
         .where(OutboxMessage.channel == channel, sendable)
@@ -183,17 +192,14 @@ class Worker:
             waiting = [c.id for c in claimed[start + step :]]
             # Renewed once half the lease is gone, as a DHCP client does: a batch sent in a
             # fraction of its lease costs no UPDATE for it.
-            renewing = waiting and time.monotonic() - leased_at > self._lease_seconds / 2
+            half_gone = time.monotonic() - leased_at > self.settings.lease.total_seconds() / 2
+            renewing = bool(waiting) and half_gone
             with session_scope(self.factory) as session:
                 record(session, outcomes=outcomes, at=utcnow())
                 if renewing:
                     leased_at = time.monotonic()
                     renew(session, ids=waiting, lease=self.settings.lease)
         return len(claimed)
-
-    @property
-    def _lease_seconds(self) -> float:
-        return self.settings.lease.total_seconds()
 
     def _send_all(self, channel: Channel, messages: list[Claimed]) -> list[dict]:
         """Send a run of the channel's messages together (SMTP pipelines them); the rows' new
