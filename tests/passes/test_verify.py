@@ -1,5 +1,6 @@
 """A pass checked offline: every flag a gate can raise, from keys made here (no database)."""
 
+import hmac
 import secrets
 import zlib
 from datetime import UTC, datetime, timedelta
@@ -20,8 +21,10 @@ from evac.passes.format import (
     _sig_structure,
     b45decode,
     document_digest,
+    document_mac,
     encode_pass,
     encode_revocations,
+    keyed_document_digest,
     open_envelope,
     pass_id_from_short_code,
     short_code,
@@ -321,3 +324,13 @@ def test_a_long_revocation_list_is_read_whole(issuer, keys):
         pass_ids, issued_at=DURING, key_id=issuer.key_id, signing_key=issuer.signing_key
     )
     assert load_revocations(text, keys=keys) == (DURING, frozenset(pass_ids))
+
+
+def test_a_documents_digest_is_hmac_sha256_of_the_pass_id_and_the_normalised_number():
+    """What issued passes hold: the station's prepared HMAC gives the same eight bytes."""
+    document_key, pass_id = secrets.token_bytes(32), secrets.token_bytes(10)
+    expected = hmac.digest(document_key, pass_id + b"P01234567", "sha256")[:8]
+    assert document_digest(document_key, pass_id, "p 0123-4567") == expected
+    mac = document_mac(document_key)
+    assert keyed_document_digest(mac, pass_id, "P01234567") == expected
+    assert keyed_document_digest(mac, pass_id, "P01234568") != expected
