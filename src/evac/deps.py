@@ -31,7 +31,10 @@ def get_settings(request: Request) -> Settings:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """A session for one request: committed if the route returns, rolled back if it raises."""
+    """A session for one request: committed if the route returns, rolled back if it raises.
+    Taken with scope="function" (SessionDep), so the commit happens before the answer is sent:
+    by default FastAPI closes a dependency after sending, and a server killed in between had
+    told a gate "checked in" about a check-in it never stored."""
     with session_scope(request.app.state.sessionmaker) as session:
         yield session
 
@@ -98,7 +101,7 @@ def render(request: Request, name: str, lang: Language, **context) -> object:
     return response
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 LanguageDep = Annotated[Language, Depends(get_language)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 

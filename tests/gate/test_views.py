@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select
 
 from evac.app import create_app
 from evac.auth.permissions import Role
@@ -135,3 +135,33 @@ def test_a_nul_in_any_text_is_refused_not_stored(client, auth_headers, world, se
         answer = client.post("/api/v1/gate/checkins", json=body, headers=agent)
         assert answer.status_code == 422, answer.text
     assert session.scalar(select(func.count()).select_from(CheckIn)) == 0
+
+
+def test_a_check_in_is_stored_before_its_answer_leaves(settings, auth_headers, world):
+    """A server killed while answering must not have said "checked in" about a check-in it
+    never stored: the request's session commits before the first byte of the answer."""
+    stored_when_answering = []
+    engine = create_engine(settings.database_url)
+
+    def count() -> int:
+        with engine.connect() as connection:
+            return connection.scalar(select(func.count()).select_from(CheckIn))
+
+    app = create_app(settings)
+
+    async def watched(scope, receive, send):
+        async def answer(message):
+            if message["type"] == "http.response.start":
+                stored_when_answering.append(count())
+            await send(message)
+
+        await app(scope, receive, answer)
+
+    with TestClient(watched) as client:
+        body = sent(str(uuid.uuid4()), **{"pass": world.passes[PARTY]})
+        taken = client.post(
+            "/api/v1/gate/checkins", json=body, headers=auth_headers(Role.gate_agent)
+        )
+    engine.dispose()
+    assert taken.status_code == 201, taken.text
+    assert stored_when_answering == [1]

@@ -8,7 +8,6 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel, Field
-from sqlalchemy.orm import Session
 
 from evac.auth.deps import requires
 from evac.auth.permissions import Actor, Permission
@@ -167,16 +166,8 @@ def check_in_route(
         )
     except (CheckInError, InvalidMRZ) as error:
         raise HTTPException(422, str(error)) from None
-    _commit_before_answering(session)
     # A JSON answer, not an exception: a conflict or a refusal is recorded and committed.
     return JSONResponse(_answer(result).model_dump(mode="json"), STATUS_CODES[result.status])
-
-
-def _commit_before_answering(session: Session) -> None:
-    """Commit now, not when the session's dependency closes: FastAPI closes it after the
-    answer is sent, so a server killed in between had told a station "taken" about a
-    check-in it never stored (bench/gate lost 3 of 22,487 that way across a SIGKILL)."""
-    session.commit()
 
 
 def _answer(result: CheckInResult) -> CheckInOut:
@@ -218,7 +209,6 @@ def step_route(body: StepIn, request: Request, session: SessionDep, actor: GateA
         raise HTTPException(422, str(error)) from None
     except IdempotencyConflict as error:
         raise HTTPException(409, str(error)) from None
-    _commit_before_answering(session)
     return StepOut.model_validate(event, from_attributes=True)
 
 
