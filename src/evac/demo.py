@@ -3,8 +3,8 @@
 It builds the Kabul 2021 operation from the figures that ship with evac, writes a 20,000-person
 scenario as the partners' files, imports them through intake, links them into persons, scores
 that against the scenario's truth, decides everyone's eligibility, plans the eligible parties'
-call-forward windows and sorties, calls the first window forward by e-mail into a local mail
-folder, checks one of its passes as a gate would (offline, in a process of its own),
+call-forward windows and sorties, calls the first window forward by e-mail and text message
+into local folders, checks one of its passes as a gate would (offline, in a process of its own),
 checks the window's parties in at their gates and through the stations, and simulates the
 plan against the same plan with ten more sorties.
 """
@@ -157,7 +157,7 @@ def _decide_plan_and_call(
     with step_spinner() as bar:
         bar.add_task("call-forward: the first window's messages, each with its pass")
         called = notify_demo_step(factory, provider=provider, operation_id=operation_id,
-                                  actor=actor, folder=files / "mail")  # fmt: skip
+                                  actor=actor, folder=files)  # fmt: skip
     _print_call_forward(console, called)
     with step_spinner() as bar, session_scope(factory) as session:
         task = bar.add_task("gate: checking one pass offline")
@@ -181,10 +181,12 @@ def _print_call_forward(console: Console, called: DemoCounts) -> None:
         console.print("\n[bold]Call-forward[/]: the plan calls nobody forward.")
         return
     languages = ", ".join(f"{language} {n:,}" for language, n in sorted(called.by_language.items()))
+    channels = ", ".join(f"{channel} {n:,}" for channel, n in sorted(called.by_channel.items()))
     console.print(
         f"\n[bold]Call-forward[/] of the window starting {called.window_start:%Y-%m-%d %H:%M} "
         f"UTC: {called.parties:,} parties ({called.people:,} people), {called.messages:,} "
-        f"e-mails with their passes written to {called.folder}/ ({languages})."
+        f"messages ({channels}; {languages}): e-mails with their passes in "
+        f"{called.folder}/mail/, texts with the pass's short code in {called.folder}/texts/."
     )
 
 

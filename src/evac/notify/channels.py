@@ -349,6 +349,28 @@ class MaildirTransport(OneByOne):
         """Nothing held open: each message is its own file."""
 
 
+class TextFolderTransport(OneByOne):
+    """SMS or WhatsApp written into a local folder, one text file a message, as the phone
+    would show it (the demo's, or a desk with no gateway whose staff read the texts out or
+    type them into a phone). Written whole and renamed into place, so a crash leaves no half
+    message; a message sent again replaces its own file (named by its Message-ID)."""
+
+    def __init__(self, folder: Path, *, channel: Channel) -> None:
+        self.folder, self.channel = Path(folder), channel
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def deliver(self, message: Outgoing) -> Delivery:
+        name = f"{self.channel.value}-{re.sub(r'[^A-Za-z0-9.-]', '_', message.message_id)}.txt"
+        heading = f"To: {message.recipient}\nLanguage: {message.language}\n"
+        partial = self.folder / f".{name}.partial"
+        partial.write_text(f"{heading}Message-ID: {message.message_id}\n\n{message.content.text}\n")
+        partial.replace(self.folder / name)
+        return Delivery(status="sent", provider_id=name)
+
+    def close(self) -> None:
+        """Nothing held open: each message is its own file."""
+
+
 # Twilio's error codes for a number that can never receive (invalid, unreachable, opted out):
 # retrying those only spends money and the gateway's patience.
 PERMANENT_ERRORS = {21211, 21214, 21408, 21610, 21612, 21614, 63003}

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from evac.auth.permissions import Actor, Permission
 from evac.db import session_scope, utcnow
 from evac.notify.audience import Audience, Recipient, resolve
-from evac.notify.channels import MaildirTransport
+from evac.notify.channels import MaildirTransport, TextFolderTransport
 from evac.notify.models import Channel, Send, SendRecipient, SendState
 from evac.notify.outbox import NewMessage, queue_messages
 from evac.notify.templates import Template, call_values, window_values
@@ -393,9 +393,10 @@ class DemoCounts:
     window_start: datetime | None
     parties: int
     people: int
-    messages: int  # written into the mail folder
+    messages: int  # written into the mail and text folders
     by_language: dict[str, int]
-    folder: Path
+    by_channel: dict[str, int]
+    folder: Path  # e-mail in folder/mail (Maildir), SMS and WhatsApp in folder/texts
 
 
 def demo_step(
@@ -406,15 +407,16 @@ def demo_step(
     actor: Actor,
     folder: Path,
 ) -> DemoCounts:
-    """Call the plan's first window forward by e-mail into a local Maildir folder (as a mail
-    client would read it; `evac-demo-files/mail/`), and say how many went."""
+    """Call the plan's first window forward into local folders, as the recipients would
+    read it: e-mail into a Maildir (`folder/mail`), SMS and WhatsApp as text files
+    (`folder/texts`); say how many went."""
     with session_scope(factory) as session:
         operation = session.get(Operation, operation_id)
         cipher = cipher_for(session, provider=provider, operation_id=operation_id)
         window = first_window(session, operation=operation)
         if window is None:
-            return DemoCounts(None, 0, 0, 0, {}, folder)
-        audience = Audience(window_start=window, channels=(Channel.email,))
+            return DemoCounts(None, 0, 0, 0, {}, {}, folder)
+        audience = Audience(window_start=window, channels=tuple(Channel))
         shown = preview_send(
             session,
             actor=actor,
@@ -431,10 +433,16 @@ def demo_step(
             operation=operation,
             send_id=shown.send_id,
         )
-    mail = MaildirTransport(folder, sender="evac@demo.invalid")
-    worker = Worker(factory, provider=provider, transports={Channel.email: mail})
-    sent = worker.run().sent
-    by_language = Counter()
-    for (_, language), count in shown.counts.items():
+    transports = {
+        Channel.email: MaildirTransport(folder / "mail", sender="evac@demo.invalid"),
+        Channel.sms: TextFolderTransport(folder / "texts", channel=Channel.sms),
+        Channel.whatsapp: TextFolderTransport(folder / "texts", channel=Channel.whatsapp),
+    }
+    sent = Worker(factory, provider=provider, transports=transports).run().sent
+    by_language, by_channel = Counter(), Counter()
+    for (channel, language), count in shown.counts.items():
         by_language[language] += count
-    return DemoCounts(window, shown.parties, shown.people, sent, dict(by_language), folder)
+        by_channel[channel] += count
+    return DemoCounts(
+        window, shown.parties, shown.people, sent, dict(by_language), dict(by_channel), folder
+    )
