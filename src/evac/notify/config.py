@@ -11,6 +11,7 @@ from evac.notify.channels import (
     MaildirTransport,
     RateLimit,
     SmtpTransport,
+    TextFolderTransport,
     Transport,
     TwilioTransport,
 )
@@ -22,6 +23,9 @@ class NotifySettings(BaseSettings):
 
     # Write e-mail into this Maildir folder instead of sending it over SMTP (demo, no network).
     mail_folder: Path | None = None
+    # Write SMS and WhatsApp as text files into this folder instead of a gateway (no gateway
+    # yet: staff read them out or type them into a phone).
+    text_folder: Path | None = None
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None
     twilio_base_url: str = "https://api.twilio.com"
@@ -51,7 +55,10 @@ def transports(settings: Settings, notify: NotifySettings) -> dict[Channel, Tran
             username=settings.smtp_username,
             password=password,
         )
-    if notify.twilio_account_sid and notify.twilio_auth_token:
+    if notify.text_folder is not None:
+        for channel in (Channel.sms, Channel.whatsapp):
+            found[channel] = TextFolderTransport(notify.text_folder, channel=channel)
+    elif notify.twilio_account_sid and notify.twilio_auth_token:
         for channel, sender in (
             (Channel.sms, notify.sms_sender),
             (Channel.whatsapp, notify.whatsapp_sender),
