@@ -79,7 +79,8 @@ def test_demo_imports_the_partner_files_links_them_and_scores_against_the_truth(
     # after linkage: decided, planned, the first window called forward, one pass checked
     assert "Eligibility" in output and "Plan version 1" in output
     mails = list((files / "mail" / "new").iterdir())
-    assert f"{len(mails):,} e-mails with their passes" in output
+    texts = list((files / "texts").glob("*.txt"))  # SMS and WhatsApp, the pass's short code
+    assert f"{len(mails) + len(texts):,} messages (email {len(mails):,}" in output
     assert re.search(r"A gate checks one pass .* exit 0\)", output), output
     assert "Gate and stations" in output
     assert "Simulation" in output and "more sorties" in output
