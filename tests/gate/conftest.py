@@ -37,8 +37,15 @@ def arrival(key: str, pass_text: str | None = None, **changes) -> Arrival:
     return Arrival(**(fields | changes))
 
 
-@pytest.fixture
-def world(session, provider, operation, cipher) -> World:
+def called_world(
+    session,
+    provider,
+    operation,
+    cipher,
+    parties: dict[str, list[tuple[str, str | None]]],
+    family: str = "Safi",
+) -> World:
+    """A plan calling each party to North Gate in a window open now, with each party's pass."""
     plan = SavedPlan(
         operation_id=operation.id, version=1, created_by="test", starts_at=START,
         method="test", objective=0.0, bound=0.0, seconds=0.0,
@@ -46,10 +53,10 @@ def world(session, provider, operation, cipher) -> World:
     session.add(plan)
     session.flush()
     members: dict[str, list[int]] = {}
-    for reference, people in PARTIES.items():
+    for reference, people in parties.items():
         persons = []
         for given, passport in people:
-            person = create_person(session, cipher=cipher, names=PersonNames(given, None, "Safi"))
+            person = create_person(session, cipher=cipher, names=PersonNames(given, None, family))
             person.state = State.called_forward
             if passport:
                 add_document(
@@ -75,7 +82,12 @@ def world(session, provider, operation, cipher) -> World:
             session, actor=cli_actor(), provider=provider, operation=operation,
             party_reference=reference, gate=GATE, window_start=START, window_end=END,
         ).text
-        for reference in PARTIES
+        for reference in parties
     }  # fmt: skip
     session.commit()
     return World(passes, members)
+
+
+@pytest.fixture
+def world(session, provider, operation, cipher) -> World:
+    return called_world(session, provider, operation, cipher, PARTIES)

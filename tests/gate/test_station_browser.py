@@ -2,22 +2,15 @@
 sends them once each when the network returns; two stations checking in one party offline
 leave the second on the supervisor's page."""
 
-from dataclasses import dataclass
-
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
-from evac.auth.permissions import Role, cli_actor
-from evac.eligibility.models import Party, PartyMember
+from evac.auth.permissions import Role
 from evac.gate.models import CheckIn, Conflict, Evacuee
-from evac.passes.flows import party_pass
 from evac.passes.format import short_code
 from evac.passes.models import TravelPass
-from evac.people.models import State
-from evac.people.service import PersonNames, create_person
-from evac.planning.models import PlannedParty, SavedPlan
-from tests.gate.conftest import END, GATE, START
+from tests.gate.conftest import GATE, World, called_world
 from tests.gate.test_views import ZONE
 
 pytestmark = [
@@ -33,50 +26,13 @@ PARTIES = {
 }
 
 
-@dataclass(frozen=True)
-class Roster:
-    passes: dict[str, str]
-    members: dict[str, list[int]]
-
-
 @pytest.fixture
-def roster(session, provider, operation, cipher) -> Roster:
+def roster(session, provider, operation, cipher) -> World:
     """Three called-forward parties with their passes for North Gate, in a window open now."""
-    plan = SavedPlan(
-        operation_id=operation.id, version=1, created_by="test", starts_at=START,
-        method="test", objective=0.0, bound=0.0, seconds=0.0,
-    )  # fmt: skip
-    session.add(plan)
-    session.flush()
-    members = {}
-    for reference, names in PARTIES.items():
-        persons = []
-        for given in names:
-            person = create_person(session, cipher=cipher, names=PersonNames(given, None, "Amiri"))
-            person.state = State.called_forward
-            persons.append(person)
-        party = Party(operation_id=operation.id, reference=reference, principal_id=persons[0].id)
-        session.add(party)
-        session.flush()
-        session.add_all(PartyMember(person_id=p.id, party_id=party.id) for p in persons)
-        session.add(
-            PlannedParty(
-                plan_id=plan.id, party_reference=reference, size=len(persons), priority=1,
-                category="siv", gate=GATE, window_start=START, window_end=END,
-                sortie="RCH871", hub="Al Udeid", called_at=START,
-            )
-        )  # fmt: skip
-        members[reference] = [p.id for p in persons]
-    session.flush()
-    passes = {
-        reference: party_pass(
-            session, actor=cli_actor(), provider=provider, operation=operation,
-            party_reference=reference, gate=GATE, window_start=START, window_end=END,
-        ).text
-        for reference in PARTIES
-    }  # fmt: skip
-    session.commit()
-    return Roster(passes, members)
+    parties = {
+        reference: [(given, None) for given in names] for reference, names in PARTIES.items()
+    }
+    return called_world(session, provider, operation, cipher, parties, family="Amiri")
 
 
 def start_shift(page: Page, live_server: str, lane: str) -> None:
