@@ -67,9 +67,10 @@ SHREDDED = (
 )
 
 
-def refuse_nul(request: Request) -> None:
+async def refuse_nul(request: Request) -> None:
     """A NUL byte in a query or path parameter is a 422: no real name or number holds one, and
-    PostgreSQL refuses it in a query (each such parameter was a 500 there)."""
+    PostgreSQL refuses it in a query (each such parameter was a 500 there). Async: a check in
+    memory, not worth a hop to a thread on every request."""
     values = [*request.query_params.values(), *map(str, request.path_params.values())]
     if any("\x00" in value for value in values):
         raise HTTPException(422, "a parameter holds a NUL byte")
@@ -192,6 +193,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def home() -> RedirectResponse:
         return RedirectResponse("/status")
 
+    # FastAPI tries each router's routes in turn: a gate's check-in, the busiest call by far,
+    # was matched after some hundred others (0.2 ms of CPU a request)
+    app.include_router(gate_router)
     app.include_router(auth_router)
     app.include_router(people_router)
     app.include_router(audit_router)
@@ -203,7 +207,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(eligibility_router)
     app.include_router(planning_router)
     app.include_router(notify_router)
-    app.include_router(gate_router)
     app.include_router(gate_pages_router)
     return app
 

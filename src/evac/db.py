@@ -50,6 +50,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# Connections kept open for a server's requests. Its sync routes run on anyio's 40 threads: with
+# SQLAlchemy's default 5 kept, every request beyond the fifth at once opened and closed its own
+# connection, and PostgreSQL forked a backend for each (more CPU than the gate's whole check-in).
+POOL = {"pool_size": 20, "max_overflow": 20}
+
+
 def make_engine(url: str, **kwargs) -> Engine:
     """An engine for `url`; SQLite gets foreign keys, WAL and a busy timeout."""
     if url.startswith("sqlite"):
@@ -57,6 +63,8 @@ def make_engine(url: str, **kwargs) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
+    if "poolclass" not in kwargs:
+        kwargs = POOL | kwargs
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 

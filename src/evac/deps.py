@@ -1,6 +1,6 @@
 """What every HTTP route needs: the settings, a database session, the language, templates."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -9,14 +9,12 @@ from fastapi import Path as PathParam
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from evac.auth.csrf import form_token, keep_token_cookie
 from evac.config import Settings
-from evac.db import session_scope
 from evac.i18n import LANGUAGES, Language, language, negotiate
-from evac.intake.service import IntakeFailed, current_operation
 from evac.operation.models import Operation
-from evac.operation.service import OperationNotFound
 from evac.vault.service import KeyCache
 from evac.web.navigation import sections_for
 
@@ -30,13 +28,29 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """A session for one request: committed if the route returns, rolled back if it raises.
     Taken with scope="function" (SessionDep), so the commit happens before the answer is sent:
     by default FastAPI closes a dependency after sending, and a server killed in between had
-    told a gate "checked in" about a check-in it never stored."""
-    with session_scope(request.app.state.sessionmaker) as session:
+    told a gate "checked in" about a check-in it never stored. Async, so that opening it (no
+    I/O) costs no hop to a thread; the commit, which waits for the database, takes one."""
+    session = request.app.state.sessionmaker()
+    try:
         yield session
+    except Exception:
+        await run_in_threadpool(_roll_back, session)
+        raise
+    await run_in_threadpool(_commit, session)
+
+
+def _commit(session: Session) -> None:
+    with session:
+        session.commit()
+
+
+def _roll_back(session: Session) -> None:
+    with session:
+        session.rollback()
 
 
 def app_cache(request: Request, name: str, make: Callable[[], T]) -> T:
@@ -61,17 +75,25 @@ def get_language(request: Request) -> Language:
 def chosen_operation(request: Request, session: Session) -> Operation:
     """The operation a page or call is about: `?operation=NAME`, else the one chosen before
     (a cookie), else the only one there is. A task force runs rehearsals beside the real
-    operation, and a page must never show one while staff think it is the other."""
+    operation, and a page must never show one while staff think it is the other. One read of
+    the few operations there are: it serves the choice and the page header's list both, on
+    every request of the gate's busiest path."""
     name = request.query_params.get("operation") or request.cookies.get(OPERATION_COOKIE)
-    try:
-        operation = current_operation(session, name=name)
-    except OperationNotFound:
-        raise HTTPException(404, f"there is no operation named {name!r}") from None
-    except IntakeFailed as error:  # none yet, or several and none chosen
-        raise HTTPException(409, f"{error} (on a page: add ?operation=NAME)") from None
-    request.state.operation = operation.name  # the header names it, and offers the others
-    request.state.operations = list(session.scalars(select(Operation.name).order_by(Operation.id)))
-    return operation
+    operations = list(session.scalars(select(Operation).order_by(Operation.id)))
+    names = [operation.name for operation in operations]
+    if name and name not in names:
+        known = ", ".join(names) or "none yet"
+        raise HTTPException(404, f"there is no operation named {name!r} (known: {known})")
+    chosen = [o for o in operations if o.name == name] if name else operations
+    if not chosen:
+        raise HTTPException(409, "no operation yet: create one (or run `evac demo`) first")
+    if len(chosen) > 1:
+        raise HTTPException(
+            409, f"several operations ({', '.join(names)}): choose one with ?operation=NAME"
+        )
+    request.state.operation = chosen[0].name  # the header names it, and offers the others
+    request.state.operations = names
+    return chosen[0]
 
 
 def get_templates(request: Request) -> Jinja2Templates:
