@@ -6,6 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import MetaData, Table, func, select, text
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.pool import NullPool
 
 import evac.models  # noqa: F401  (every table on Base.metadata)
 from evac.db import (
@@ -139,3 +140,32 @@ def test_an_autocommit_read_does_not_wait_for_a_writer(tmp_path):
         writer.commit()
     with engine.connect() as reader:
         assert reader.exec_driver_sql("SELECT x FROM t").scalar() == 1  # the writer's work landed
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_connection_idle_a_while_is_tested_and_replaced_if_the_database_dropped_it(
+    engine, monkeypatch
+):
+    """The server restarted (here: its backend terminated) while the pool kept a connection:
+    the next request gets a new one, not an error."""
+    with engine.connect() as connection:
+        backend = connection.scalar(text("SELECT pg_backend_pid()"))
+    other = make_engine(engine.url.render_as_string(hide_password=False), poolclass=NullPool)
+    with other.begin() as connection:
+        connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+    monkeypatch.setattr("evac.db.PING_AFTER_IDLE_SECONDS", 0.0)
+    with engine.connect() as connection:
+        assert connection.scalar(text("SELECT pg_backend_pid()")) != backend
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_connection_in_steady_use_is_not_tested_at_every_checkout(engine, monkeypatch):
+    pings = []
+    monkeypatch.setattr(engine.dialect, "do_ping", pings.append)
+    for _ in range(3):
+        with engine.connect() as connection:
+            connection.scalar(text("SELECT 1"))
+    monkeypatch.setattr("evac.db.PING_AFTER_IDLE_SECONDS", 0.0)
+    with engine.connect() as connection:
+        connection.scalar(text("SELECT 1"))
+    assert len(pings) == 1

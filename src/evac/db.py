@@ -1,13 +1,25 @@
 """Engine, sessions and migrations: the same code on SQLite and PostgreSQL."""
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import JSON, BigInteger, DateTime, Engine, Integer, MetaData, create_engine, event
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    create_engine,
+    event,
+    exc,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -54,6 +66,7 @@ def utcnow() -> datetime:
 # SQLAlchemy's default 5 kept, every request beyond the fifth at once opened and closed its own
 # connection, and PostgreSQL forked a backend for each (more CPU than the gate's whole check-in).
 POOL = {"pool_size": 20, "max_overflow": 20}
+PING_AFTER_IDLE_SECONDS = 10.0
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -65,7 +78,27 @@ def make_engine(url: str, **kwargs) -> Engine:
         return engine
     if "poolclass" not in kwargs:
         kwargs = POOL | kwargs
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, **kwargs)
+    event.listen(engine, "checkin", _note_idle)
+    event.listen(engine, "checkout", partial(_ping_if_idle, engine.dialect))
+    return engine
+
+
+def _note_idle(_dbapi_connection, record) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(dialect, dbapi_connection, record, _proxy) -> None:
+    """Test a pooled connection left idle a while (the database restarted, a firewall dropped
+    the quiet socket); the pool then opens a new one. One in steady use is not tested: a test
+    at every checkout was one more round trip on every request."""
+    idle_since = record.info.get("idle_since")
+    if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+        return
+    try:
+        dialect.do_ping(dbapi_connection)
+    except dialect.loaded_dbapi.Error as error:
+        raise exc.DisconnectionError(str(error)) from error
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -17,7 +17,18 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import Insert, Table, and_, bindparam, insert, or_, select, update
+from sqlalchemy import (
+    Insert,
+    Table,
+    and_,
+    bindparam,
+    insert,
+    literal_column,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -60,16 +71,23 @@ NOT_CALLED = "not called forward: no call-forward for this party in the current 
 
 # The statements of every scan, built once: building one, and its cache key, cost more than
 # its round trip to the database.
-_TRUSTED_KEY_IDS = (
-    select(SigningKey.key_id)
-    .where(SigningKey.operation_id == bindparam("operation_id"), SigningKey.withdrawn_at.is_(None))
-    .order_by(SigningKey.id)
-)
-_REVOKED = select(TravelPass.pass_id).where(
-    TravelPass.pass_id == bindparam("pass_id"),
-    TravelPass.operation_id == bindparam("operation_id"),
-    TravelPass.revoked_at.is_not(None),
-)
+# One read for what a scan checks afresh: the signing keys stations may trust (their ids, in
+# order, without unsealing any) and whether this pass is revoked. A key withdrawn or a pass
+# revoked a moment ago is refused at the next scan, with one round trip to the database.
+_KEYS_AND_REVOCATION = union_all(
+    select(
+        literal_column("'key'").label("kind"),
+        SigningKey.key_id.label("value"),
+        SigningKey.id.label("position"),
+    ).where(
+        SigningKey.operation_id == bindparam("operation_id"), SigningKey.withdrawn_at.is_(None)
+    ),
+    select(literal_column("'revoked'"), TravelPass.pass_id, literal_column("0")).where(
+        TravelPass.pass_id == bindparam("pass_id"),
+        TravelPass.operation_id == bindparam("operation_id"),
+        TravelPass.revoked_at.is_not(None),
+    ),
+).order_by(literal_column("position"))
 _PARTY_LOCKED = (
     select(Person, Party.principal_id)
     .join(PartyMember, PartyMember.person_id == Person.id)
@@ -143,9 +161,9 @@ class GateCache:
     """What a server's check-ins reuse for the life of its process (kept in app.state): the
     unwrapped operation keys and each operation's station keys (the pass-verifying keys).
 
-    Unsealing the signing keys on every scan made the gate slow under load. Each use reads
+    Unsealing the signing keys on every scan made the gate slow under load. Each scan reads
     the operation's key stamps (small indexed queries), so a shred, a rotation or a withdrawn
-    signing key takes effect at once; revocations are read per pass (`revoked_passes`).
+    signing key takes effect at once; the pass's revocation is read with them (`scan_checks`).
     """
 
     def __init__(self, keys: KeyCache | None = None) -> None:
@@ -158,10 +176,16 @@ class GateCache:
         return self.keys.cipher(session, provider=provider, operation_id=operation.id)
 
     def station_keys(
-        self, session: Session, *, cipher: OperationCipher, operation: Operation
+        self,
+        session: Session,
+        *,
+        cipher: OperationCipher,
+        operation: Operation,
+        trusted: tuple[str, ...],
     ) -> StationKeys:
-        """`station_keys`, read again only when the operation's trusted signing keys changed."""
-        stamp = (operation.time_zone, trusted_key_ids(session, operation_id=operation.id))
+        """`station_keys`, read again only when the ids of the operation's `trusted` signing
+        keys (as `scan_checks` read them) changed."""
+        stamp = (operation.time_zone, trusted)
         cached = self._station_keys.get(operation.id)
         if cached is not None and cached[0] == stamp:
             return cached[1]
@@ -304,13 +328,14 @@ def _identify(
 ) -> tuple[str | None, PassClaims | None, list[str]]:
     """The party's reference, the pass's claims, and why not to let them in (none: let in)."""
     if arrival.pass_text is not None:
+        trusted, revoked = scan_checks(session, operation=operation, pass_text=arrival.pass_text)
         verdict = verify_pass(
             arrival.pass_text,
-            keys=cache.station_keys(session, cipher=cipher, operation=operation),
+            keys=cache.station_keys(session, cipher=cipher, operation=operation, trusted=trusted),
             at=arrival.at,
             gate=arrival.gate,
             documents=arrival.documents,
-            revoked=revoked_passes(session, operation=operation, pass_text=arrival.pass_text),
+            revoked=revoked,
         )
         if verdict.claims is None:
             return None, None, [flag.value for flag in verdict.flags]
@@ -334,21 +359,23 @@ def station_keys(session: Session, *, cipher: OperationCipher, operation: Operat
     )
 
 
-def trusted_key_ids(session: Session, *, operation_id: int) -> tuple[str, ...]:
-    """The ids of the signing keys stations may trust, without unsealing any."""
-    return tuple(session.scalars(_TRUSTED_KEY_IDS, {"operation_id": operation_id}))
-
-
-def revoked_passes(session: Session, *, operation: Operation, pass_text: str) -> frozenset[bytes]:
-    """The revocation list as far as this pass goes: its id if its row is revoked. One read
-    by primary key per scan, so a pass revoked a moment ago is refused at the next scan,
-    where the whole list would be a scan of every pass the operation issued."""
+def scan_checks(
+    session: Session, *, operation: Operation, pass_text: str
+) -> tuple[tuple[str, ...], frozenset[bytes]]:
+    """The ids of the signing keys stations may trust, and the revocation list as far as this
+    pass goes: its id if its row is revoked. The pass's row is read by primary key, where
+    the whole list would be a scan of every pass the operation issued."""
     try:
         pass_id = pass_claims(open_envelope(pass_text, prefix=PASS_PREFIX)).pass_id
     except MalformedPass:
-        return frozenset()  # verify_pass refuses it as tampered
-    revoked = session.scalar(_REVOKED, {"pass_id": pass_id.hex(), "operation_id": operation.id})
-    return frozenset({pass_id}) if revoked else frozenset()
+        pass_id = None  # verify_pass refuses it as tampered
+    rows = session.execute(
+        _KEYS_AND_REVOCATION,
+        {"operation_id": operation.id, "pass_id": pass_id.hex() if pass_id else None},
+    ).all()
+    trusted = tuple(value for kind, value, _ in rows if kind == "key")
+    revoked = any(kind == "revoked" for kind, _, _ in rows)
+    return trusted, frozenset({pass_id}) if revoked else frozenset()
 
 
 def _person_by_document(session: Session, cipher: OperationCipher, number: str) -> Person | None:
