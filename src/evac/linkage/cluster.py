@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # the CLI reads the thresholds without loading pandas and Spl
 
     from evac.linkage.model import ScoredPairs
 
-MERGE_THRESHOLD = 0.95
+MERGE_THRESHOLD = 0.80
 REVIEW_THRESHOLD = 0.50
 
 # Comparison vector values of the levels the gate reads (Splink numbers levels from the last).
@@ -70,6 +70,17 @@ _OWN_NAME = (
     f"({_GIVEN_AGREES} OR (gamma_given_key = -1 AND {_NATIVE_AGREES})"
     f" OR {_UNNAMED_BUT_NEAR_DOCUMENT} OR {_NEAR_DOCUMENT_NOT_ISSUED_IN_A_ROW})"
 )
+# The same family name (or its near spelling) and the same day of birth, with another given
+# name or none on one side: in a list that names relatives together, that is twins; in a list
+# of individuals, one person whose given name was written another way, shortened or left out
+# (`model.families_listed` tells the two kinds of list apart).
+_FAMILY_AND_DAY = "(gamma_birth = 8 AND gamma_family_key IN (1, 3))"
+
+
+def _gate(*, families_listed: bool) -> str:
+    """SQL: whether a pair's own evidence may merge it (see the module's docstring)."""
+    own = _OWN_NAME if families_listed else f"({_OWN_NAME} OR {_FAMILY_AND_DAY})"
+    return f"({own} OR {_DOCUMENT_SAME})"
 
 
 @dataclass(frozen=True)
@@ -91,12 +102,11 @@ class Clustering:
 
 
 def _edges(
-    connection: "duckdb.DuckDBPyConnection", table: str, *, low: float
+    connection: "duckdb.DuckDBPyConnection", table: str, *, low: float, gate: str
 ) -> Iterator[tuple[int, int, float, bool]]:
-    """(left, right, probability, passes the gate) for every non-conflicting pair above `low`."""
+    """(left, right, probability, passes the `gate`) for every non-conflicting pair above `low`."""
     query = f"""
-        SELECT unique_id_l, unique_id_r, match_probability,
-               ({_OWN_NAME} OR {_DOCUMENT_SAME}) AS gate
+        SELECT unique_id_l, unique_id_r, match_probability, {gate} AS gate
         FROM {table}
         WHERE match_probability >= ? AND NOT {_CONFLICT}
         ORDER BY match_probability DESC, unique_id_l, unique_id_r
@@ -278,14 +288,16 @@ def cluster(
         root_a, root_b = groups.find(a), groups.find(b)
         if root_a != root_b:
             groups.union(root_a, root_b)
-    joining.join(_edges(scored.connection, scored.table, low=review_threshold))
+    gate = _gate(families_listed=scored.families_listed)
+    joining.join(_edges(scored.connection, scored.table, low=review_threshold, gate=gate))
     households = frame["household"].tolist() if "household" in frame else [None] * len(frame)
     family = family_keys(households, [groups.find(i) for i in range(len(frame))])
     if any(family):
         from evac.linkage.model import score_within_families  # Splink: loaded only here
 
         table = score_within_families(scored, frame, family)
-        joining.join(_edges(scored.connection, table, low=review_threshold), households)
+        edges = _edges(scored.connection, table, low=review_threshold, gate=gate)
+        joining.join(edges, households)
     cluster_of = [groups.find(i) for i in range(len(frame))]
     review = [c for c in joining.review if cluster_of[c.left] != cluster_of[c.right]]
     return Clustering(

@@ -22,6 +22,7 @@ from splink import comparison_library as cl
 from splink.blocking_rule_library import CustomRule
 
 from evac.linkage import names
+from evac.linkage.cluster import YEARS_APART
 from evac.linkage.dates import BirthDate, parse_birth_date
 from evac.linkage.names import (
     SHARED_LIMITS,
@@ -743,6 +744,7 @@ class ScoredPairs:
     linker: Linker
     candidates: int
     family_table: str | None = None  # pairs scored within linked families, once scored
+    families_listed: bool = True  # the list names relatives together (`families_listed`)
 
 
 def build_linker(
@@ -769,12 +771,10 @@ def rules_touching_new(rules: list[str]) -> list[str]:
 MIN_RECORDS_TO_ESTIMATE_U = 1000
 
 
-def train(linker: Linker, *, records: int, seed: int = 7) -> None:
-    """Unsupervised training: u from random pairs, the share of matches from documents.
-
-    The m values stay at their priors: on household-structured data EM learns "same household"
-    rather than "same person" (measured; see docs/linkage.md).
-    """
+def train(linker: Linker, frame: pd.DataFrame, *, seed: int = 7) -> None:
+    """Unsupervised training: u from random pairs, the share of matches from documents, and
+    m by expectation maximisation where the list allows it (`estimate_m`)."""
+    records = len(frame)
     if records >= MIN_RECORDS_TO_ESTIMATE_U:  # fewer pairs than this say nothing reliable
         linker.training.estimate_u_using_random_sampling(
             max_pairs=min(2e6, max(1e5, records * 4)), seed=seed
@@ -785,11 +785,75 @@ def train(linker: Linker, *, records: int, seed: int = 7) -> None:
     if not 0 < model._probability_two_random_records_match < 1:
         # Without any sure pair, assume one duplicate per record: a conservative prior.
         model._probability_two_random_records_match = 1 / max(2, records)
+    if records >= MIN_RECORDS_TO_ESTIMATE_U:
+        estimate_m(linker, frame)
 
 
-# As many confirmed pairs as this weigh as much as the prior m values. Reviewed pairs are the
-# doubtful ones, a biased sample of matches, so they move the priors rather than replace them.
+# As many confirmed pairs as this weigh as much as the prior m values: reviewed pairs are the
+# doubtful ones, a biased sample of matches, and EM's are an estimate, so both move the priors
+# rather than replace them.
 PRIOR_PAIRS = 50
+
+
+# Keys on which expectation maximisation learns m: pairs that one person nearly always shares
+# and that are not a household's, so that EM learns "same person", not "same family" (blocked
+# on a phone or a family name, it learns the family). Brothers and sisters are born on
+# different days, and parents do not give two children one given name; a father and his
+# namesake son differ in the father's name.
+EM_KEYS = (
+    ("dob_exact",),
+    ("given_key", "father_key"),
+    ("given_key", "family_key"),
+)
+# EM on a sample of this many pairs of a key (a million records give tens of millions on the
+# day of birth); fewer than MIN_EM_PAIRS say nothing.
+EM_MAX_PAIRS = 300_000
+MIN_EM_PAIRS = 200
+
+
+def estimate_m(linker: Linker, frame: pd.DataFrame) -> None:
+    """m values from EM on each of EM_KEYS, weighed against the priors as PRIOR_PAIRS
+    matches: a level the list's matches never reach keeps some of its prior's weight (the
+    scenario never gives one person two phones; real lists do), and a list with few matches
+    stays near the priors."""
+    model = linker._settings_obj
+    learned: dict[tuple[str, int], list[tuple[float, float]]] = {}
+    for columns in EM_KEYS:
+        pairs = _pairs_sharing(frame, columns)
+        if pairs < MIN_EM_PAIRS:
+            continue
+        rule = " AND ".join(f"l.{column} = r.{column}" for column in columns)
+        session = linker.training.estimate_parameters_using_expectation_maximisation(
+            rule,
+            fix_u_probabilities=True,
+            estimate_without_term_frequencies=True,
+            max_pairs=EM_MAX_PAIRS,
+        )
+        trained = session.core_model_settings
+        matches = min(pairs, EM_MAX_PAIRS) * trained.probability_two_random_records_match
+        for comparison in trained.comparisons:
+            for level in comparison._comparison_levels_excluding_null:
+                if isinstance(level._m_probability, float):  # not observed: a text
+                    key = (comparison.output_column_name, level.comparison_vector_value)
+                    learned.setdefault(key, []).append((level.m_probability, matches))
+    for comparison in model.comparisons:
+        levels = [level for level in comparison.comparison_levels if not level.is_null_level]
+        for level in levels:
+            seen = learned.get((comparison.output_column_name, level.comparison_vector_value))
+            if seen:
+                counted = sum(matches for _, matches in seen)
+                level.m_probability = (
+                    PRIOR_PAIRS * level.m_probability + sum(m * n for m, n in seen)
+                ) / (PRIOR_PAIRS + counted)
+        total = sum(level.m_probability for level in levels)
+        for level in levels:
+            level.m_probability /= total
+
+
+def _pairs_sharing(frame: pd.DataFrame, columns: tuple[str, ...]) -> int:
+    """How many pairs of records have equal, non-empty values in all `columns`."""
+    sizes = frame.groupby(list(columns), dropna=True).size()
+    return int((sizes * (sizes - 1) // 2).sum())
 
 
 def learn_from_reviews(linker: Linker, confirmed: Iterable[dict]) -> int:
@@ -835,14 +899,45 @@ def score(
     else:
         linker = build_linker(frame, connection=connection, blocking_rules=blocking_rules)
     if len(frame) > 1:
-        train(linker, records=len(frame), seed=seed)
+        train(linker, frame, seed=seed)
         learn_from_reviews(linker, confirmed)
     predictions = _in_duckdb(connection, linker.inference.predict(threshold_match_probability=0.01))
-    connection.execute(
-        f"CREATE OR REPLACE TABLE scored_pairs AS {_household_capped(linker, predictions)}"
-    )
+    families = families_listed(frame)
+    scored = _household_capped(linker, predictions) if families else predictions
+    connection.execute(f"CREATE OR REPLACE TABLE scored_pairs AS SELECT * FROM {scored}")
     candidates = connection.execute("SELECT count(*) FROM scored_pairs").fetchone()[0]
-    return ScoredPairs(connection, "scored_pairs", linker, candidates)
+    return ScoredPairs(connection, "scored_pairs", linker, candidates, families_listed=families)
+
+
+# What marks two records as one household's, besides its names: today's phone, an SIV case,
+# a page of the paper tazkira register, an e-mail address, the source's own household reference.
+HOUSEHOLD_MARKERS = ("phone", "siv_case", "tazkira_page", "email", "household")
+
+
+def families_listed(frame: pd.DataFrame) -> bool:
+    """Whether the list names relatives together: two records that share a household marker
+    and are plainly two people (their sexes differ, or their birth years lie more than
+    YEARS_APART apart, as the clustering holds).
+
+    Afghan lists name whole families: brothers, sisters and twins share the family name, the
+    phone and the province, so what a family shares is capped (`_household_capped`) and the
+    merge gate keeps twins apart. A list of individuals (a staff roster, FEBRL) shows no such
+    pair: there a family name and a day of birth are the person's own evidence."""
+    people = frame[["sex", "year_low", "year_high"]]
+    for marker in HOUSEHOLD_MARKERS:
+        if marker not in frame:
+            continue
+        shared = people[frame[marker].notna()].groupby(frame[marker].dropna())
+        seen = shared.agg(
+            records=("sex", "size"),
+            sexes=("sex", "nunique"),
+            latest=("year_low", "max"),
+            earliest=("year_high", "min"),
+        )
+        seen = seen[seen["records"] > 1]
+        if ((seen["sexes"] > 1) | (seen["latest"] - seen["earliest"] > YEARS_APART)).any():
+            return True
+    return False
 
 
 def _in_duckdb(connection: duckdb.DuckDBPyConnection, predictions: "SplinkDataFrame") -> str:
@@ -873,9 +968,9 @@ def _household_capped(linker: Linker, predictions: str) -> str:
     match = linker._settings_obj._probability_two_random_records_match
     cap = -math.log2(match / (1 - match)) - math.log2(HOUSEHOLD_MEMBERS - 1)
     if cap <= 0:  # a few records: a prior at a family's odds is a guess, not a population
-        return f"SELECT *, 0.0 AS household_excess FROM {predictions}"
+        return f"(SELECT *, 0.0 AS household_excess FROM {predictions})"
     shared = _weight_sum(linker, HOUSEHOLD_COMPARISONS)
-    return f"""
+    return f"""(
         WITH weighed AS (
             SELECT *, greatest({shared} - {cap}, 0) AS household_excess FROM {predictions}
         )
@@ -883,7 +978,7 @@ def _household_capped(linker: Linker, predictions: str) -> str:
             match_weight - household_excess AS match_weight,
             1 / (1 + pow(2, household_excess - match_weight)) AS match_probability
         )
-        FROM weighed"""
+        FROM weighed)"""
 
 
 # The candidate pairs of the family pass: records that share a key of two linked households
