@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # the CLI reads the thresholds without loading pandas and Spl
 
     from evac.linkage.model import ScoredPairs
 
-MERGE_THRESHOLD = 0.80
+MERGE_THRESHOLD = 0.95
 REVIEW_THRESHOLD = 0.50
 
 # Comparison vector values of the levels the gate reads (Splink numbers levels from the last).
@@ -30,7 +30,7 @@ REVIEW_THRESHOLD = 0.50
 # common, 1 near spelling; father 4 = only a
 # common first part, 3..1 as for given, 5 found in the other's family or given field. "Mohammad
 # son of Abdul" agreeing says nothing specific about the person, so a bare Mohammad needs a
-# specific father's name. Birth: 8 = same day. Passport: 2 same, 1 a typing error apart; tazkira:
+# specific father's name. Birth: 9 = same day. Passport: 2 same, 1 a typing error apart; tazkira:
 # 4 same, 3 another entry of the same register page, 2 a typing error apart.
 _GIVEN_AGREES = (
     "(gamma_given_key BETWEEN 1 AND 6 OR gamma_given_key = 8"
@@ -38,11 +38,12 @@ _GIVEN_AGREES = (
 )
 _NATIVE_AGREES = "gamma_native_key >= 1"
 _DOCUMENT_SAME = "(gamma_passport = 2 OR gamma_tazkira = 4)"
+_BORN_SAME_DAY = "gamma_birth = 9"
 _CONFLICT = "gamma_sex = 0"
 # Without a given name on one side, nothing personal disagrees: a document one typing error
 # apart with the same day of birth is the person's own evidence then.
 _UNNAMED_BUT_NEAR_DOCUMENT = (
-    "(gamma_given_key = -1 AND (gamma_passport = 1 OR gamma_tazkira = 2) AND gamma_birth = 8)"
+    f"(gamma_given_key = -1 AND (gamma_passport = 1 OR gamma_tazkira = 2) AND {_BORN_SAME_DAY})"
 )
 
 
@@ -62,7 +63,7 @@ def _one_slip_far_apart(column: str) -> str:
 # twins: their documents are issued one after the other, numbers a few apart (paper tazkiras
 # of one register page are a level of their own), while a slip falls on any digit.
 _NEAR_DOCUMENT_NOT_ISSUED_IN_A_ROW = (
-    "(gamma_birth = 8 AND gamma_family_key = 3"
+    f"({_BORN_SAME_DAY} AND gamma_family_key = 3"
     f" AND ((gamma_passport = 1 AND {_one_slip_far_apart('passport')})"
     f" OR (gamma_tazkira = 2 AND {_one_slip_far_apart('tazkira')})))"
 )
@@ -74,7 +75,7 @@ _OWN_NAME = (
 # name or none on one side: in a list that names relatives together, that is twins; in a list
 # of individuals, one person whose given name was written another way, shortened or left out
 # (`model.families_listed` tells the two kinds of list apart).
-_FAMILY_AND_DAY = "(gamma_birth = 8 AND gamma_family_key IN (1, 3))"
+_FAMILY_AND_DAY = f"({_BORN_SAME_DAY} AND gamma_family_key IN (1, 3))"
 
 
 def _gate(*, families_listed: bool) -> str:

@@ -551,6 +551,15 @@ def _birth_comparison() -> cl.CustomComparison:
                 0.03,
                 2.5e-4,
             ),
+            # 1908-04-03 for 1908-04-13, 1986-07-21 for 1986-07-12: one digit of the day or
+            # month miscopied or two swapped, as a clerk copying a form by hand does (a digit
+            # of the year is the level above, or another person)
+            _level(
+                f"damerau_levenshtein(dob_exact_l, dob_exact_r) <= 1 AND {overlap}",
+                "one digit of the date miscopied",
+                0.03,
+                5e-4,
+            ),
             _level(
                 f"dob_exact_l IS NOT NULL AND dob_exact_r IS NOT NULL AND {overlap}",
                 "same year, another day",
@@ -663,6 +672,10 @@ BLOCKING_RULES = [
     # applied) with the name by sound: otherwise such a pair shares nothing a rule joins on.
     *_name_and_year("name_sound", "sound_common", years=("year_next", "year_low")),
     *_name_and_year("name_sound", "sound_common", years=("year_low", "year_next")),
+    # The day and month kept and the year wrong by more than one (an age guessed years ago, a
+    # year mistyped by a digit), or day and month swapped on one side: the name by sound and the
+    # day of the year.
+    *_name_and_year("name_sound", "sound_common", years=("dob_day_month", "dob_day_month")),
     # A list without dates (an optional form field, a constituent list): the given and the
     # father's name are all the name rules have. One side only, so the database filters
     # before it joins.
@@ -909,21 +922,24 @@ def score(
     return ScoredPairs(connection, "scored_pairs", linker, candidates, families_listed=families)
 
 
-# What marks two records as one household's, besides its names: today's phone, an SIV case,
-# a page of the paper tazkira register, an e-mail address, the source's own household reference.
-HOUSEHOLD_MARKERS = ("phone", "siv_case", "tazkira_page", "email", "household")
+# What marks two records as one household's: the father's name (brothers and sisters share it,
+# and Afghan lists name a person by it), today's phone, an SIV case, a page of the paper
+# tazkira register, an e-mail address, the source's own household reference. Not the family
+# name: strangers share it in lists whose people have one (Ahmadzai, Smith).
+HOUSEHOLD_MARKERS = ("father_key", "phone", "siv_case", "tazkira_page", "email", "household")
 
 
 def families_listed(frame: pd.DataFrame) -> bool:
     """Whether the list names relatives together: two records that share a household marker
-    and are plainly two people (their sexes differ, or their birth years lie more than
-    YEARS_APART apart, as the clustering holds).
+    and are plainly two people (their sexes or given names differ, or their birth years lie
+    more than YEARS_APART apart, as the clustering holds). One person under two given names
+    counts too: a list of individuals is only assumed where nothing hints at a family.
 
     Afghan lists name whole families: brothers, sisters and twins share the family name, the
     phone and the province, so what a family shares is capped (`_household_capped`) and the
     merge gate keeps twins apart. A list of individuals (a staff roster, FEBRL) shows no such
     pair: there a family name and a day of birth are the person's own evidence."""
-    people = frame[["sex", "year_low", "year_high"]]
+    people = frame[["sex", "given_block", "year_low", "year_high"]]
     for marker in HOUSEHOLD_MARKERS:
         if marker not in frame:
             continue
@@ -931,11 +947,13 @@ def families_listed(frame: pd.DataFrame) -> bool:
         seen = shared.agg(
             records=("sex", "size"),
             sexes=("sex", "nunique"),
+            given_names=("given_block", "nunique"),
             latest=("year_low", "max"),
             earliest=("year_high", "min"),
         )
         seen = seen[seen["records"] > 1]
-        if ((seen["sexes"] > 1) | (seen["latest"] - seen["earliest"] > YEARS_APART)).any():
+        apart = seen["latest"] - seen["earliest"] > YEARS_APART
+        if ((seen["sexes"] > 1) | (seen["given_names"] > 1) | apart).any():
             return True
     return False
 
