@@ -17,7 +17,10 @@ What runs, on a throwaway PostgreSQL cluster:
   crash     after a third of the run the server's processes are SIGKILLed and a new server
             started on the same port; stations retry on connection errors with the same key
 The rate is check-ins acknowledged (201, or 200 for a retry whose first answer was lost)
-over the run; p50/p95/p99 are of the answered requests. At the end: check-ins in the
+over the run; p50/p95/p99 are of the answered requests. CPU a request is read from /proc
+for each side (evac's processes, PostgreSQL's, locust's), so that the floor on this machine
+shows: what the rate would be if the cores did nothing else. Start-ups (locust's, the
+restarted server's) are counted in: negligible over minutes, not over a few seconds. At the end: check-ins in the
 database against keys acknowledged (lost), check-ins per key and per party and checked_in
 events per person (doubled). Synthetic people; keys made for the run.
 """
@@ -32,11 +35,12 @@ import sys
 import time
 import urllib.request
 from collections import Counter
+from dataclasses import astuple, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from statistics import quantiles
 
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, make_url, select, text
 
 import evac.models  # noqa: F401  (every table)
 from evac.auth.permissions import Role
@@ -190,6 +194,53 @@ def kill(server: subprocess.Popen) -> None:
     server.wait()
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user and system) of these processes and of the children they waited for."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:  # ended in between
+            continue
+        total += sum(int(field) for field in fields[11:15])  # utime stime cutime cstime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def processes(*, group: int | None = None, parent: int | None = None) -> list[int]:
+    """The processes of a process group, or a process and its children."""
+    found = [] if parent is None else [parent]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except FileNotFoundError:
+                continue
+            if int(fields[2 if group is not None else 1]) == (group or parent):
+                found.append(int(entry.name))
+    return found
+
+
+def postmaster(url: str) -> int:
+    """The PostgreSQL server's main process: its backends are its children."""
+    port = f"-p {make_url(url).port} "
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+            if command.split(" ", 1)[0].endswith("postgres") and port in command:
+                return int(entry.name)
+    raise RuntimeError("the PostgreSQL server's process was not found")
+
+
+def finish(process: subprocess.Popen) -> float:
+    """Wait for a process (locust: one process) and give its CPU seconds."""
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return usage.ru_utime + usage.ru_stime
+
+
 def locust(args, host: str, folder: Path, token: str, task: str, seconds: int) -> subprocess.Popen:
     results = folder / f"{task}.txt"
     environment = os.environ | {
@@ -215,26 +266,62 @@ def answered(folder: Path, task: str) -> list[tuple[str, int, float, float]]:
 def run(args, url: str, master_key: str, folder: Path, agent: str, officer: str) -> None:
     port = free_port()
     host = f"http://127.0.0.1:{port}"
+    database = postmaster(url)
     server = start_server(url, master_key, port, args.server_workers)
     try:
-        locust(args, host, folder, officer, "anchor", args.anchor_seconds).wait()
+        before = (cpu_seconds(processes(group=server.pid)), _database_cpu(database))
+        anchor_cpu = [finish(locust(args, host, folder, officer, "anchor", args.anchor_seconds))]
+        anchor_cpu += [
+            cpu_seconds(processes(group=server.pid)) - before[0],
+            _database_cpu(database) - before[1],
+        ]
         anchor = answered(folder, "anchor")
         anchor_rate = sum(1 for row in anchor if row[1] == 200) / args.anchor_seconds
+        before = (cpu_seconds(processes(group=server.pid)), _database_cpu(database))
         load = locust(args, host, folder, agent, "checkin", args.seconds)
         started = time.time()
         time.sleep(args.seconds / 3)
+        server_cpu = cpu_seconds(processes(group=server.pid)) - before[0]
         kill(server)
         killed_at = time.time() - started
         server = start_server(url, master_key, port, args.server_workers)
         print(f"server SIGKILLed at {killed_at:.1f} s, answering again after "
               f"{time.time() - started - killed_at:.1f} s")  # fmt: skip
-        load.wait()
+        load_cpu = [finish(load)]
+        # the new server's start-up is counted too: a fair share of a crash's cost
+        load_cpu += [
+            server_cpu + cpu_seconds(processes(group=server.pid)),
+            _database_cpu(database) - before[1],
+        ]
     finally:
         kill(server)
-    report(url, folder, args.seconds, anchor_rate)
+    report(url, folder, args.seconds, anchor_rate, CPU(*anchor_cpu), CPU(*load_cpu))
 
 
-def report(url: str, folder: Path, seconds: int, anchor_rate: float) -> None:
+def _database_cpu(postmaster_pid: int) -> float:
+    return cpu_seconds(processes(parent=postmaster_pid))
+
+
+@dataclass(frozen=True)
+class CPU:
+    """CPU seconds each side spent in one phase."""
+
+    locust: float
+    evac: float
+    postgres: float
+
+    def per_request(self, requests: int) -> str:
+        ms = [1000 * seconds / max(requests, 1) for seconds in astuple(self)]
+        floor = 2000 / sum(ms) if sum(ms) else 0
+        return (
+            f"locust {ms[0]:.1f} / evac {ms[1]:.1f} / PostgreSQL {ms[2]:.1f} ms a request "
+            f"(all three: {sum(ms):.1f} ms, at most {floor:,.0f} a second on 2 idle cores)"
+        )
+
+
+def report(
+    url: str, folder: Path, seconds: int, anchor_rate: float, anchor_cpu: CPU, load_cpu: CPU
+) -> None:
     rows = answered(folder, "checkin")
     statuses = Counter(status for _, status, _, _ in rows)
     acknowledged = {key for key, status, _, _ in rows if status in (200, 201)}
@@ -262,6 +349,8 @@ def report(url: str, folder: Path, seconds: int, anchor_rate: float) -> None:
     print(f"sustained rate:          {rate:,.0f} check-ins/s (target >= 500)")
     print(f"latency p50/p95/p99:     {p[49]:.1f} / {p[94]:.1f} / {p[98]:.1f} ms (target p99 < 50)")
     print(f"anchor (GET, same run):  {anchor_rate:,.0f} requests/s; ratio {rate / anchor_rate:.2f}")
+    print(f"CPU a check-in:          {load_cpu.per_request(len(rows))}")
+    print(f"CPU an anchor GET:       {anchor_cpu.per_request(len(answered(folder, 'anchor')))}")
     # the machine is shared: a figure means little without how busy it was
     print("load average (1/5/15 min): {:.2f} / {:.2f} / {:.2f}".format(*os.getloadavg()))
 
