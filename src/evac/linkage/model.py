@@ -836,12 +836,15 @@ def estimate_m(linker: Linker, frame: pd.DataFrame) -> None:
         if pairs < MIN_EM_PAIRS:
             continue
         rule = " AND ".join(f"l.{column} = r.{column}" for column in columns)
-        session = linker.training.estimate_parameters_using_expectation_maximisation(
-            rule,
-            fix_u_probabilities=True,
-            estimate_without_term_frequencies=True,
-            max_pairs=EM_MAX_PAIRS,
-        )
+        try:
+            session = linker.training.estimate_parameters_using_expectation_maximisation(
+                rule,
+                fix_u_probabilities=True,
+                estimate_without_term_frequencies=True,
+                max_pairs=EM_MAX_PAIRS,
+            )
+        except ValueError:  # Splink refuses an m of exactly 0 (a level no match reached)
+            continue
         trained = session.core_model_settings
         matches = min(pairs, EM_MAX_PAIRS) * trained.probability_two_random_records_match
         for comparison in trained.comparisons:
