@@ -17,12 +17,13 @@ What runs, on a throwaway PostgreSQL cluster:
   crash     after a third of the run the server's processes are SIGKILLed and a new server
             started on the same port; stations retry on connection errors with the same key
 The rate is check-ins acknowledged (201, or 200 for a retry whose first answer was lost)
-over the run; p50/p95/p99 are of the answered requests. CPU a request is read from /proc
-for each side (evac's processes, PostgreSQL's, locust's), so that the floor on this machine
-shows: what the rate would be if the cores did nothing else. Start-ups (locust's, the
-restarted server's) are counted in: negligible over minutes, not over a few seconds. At the end: check-ins in the
+over the run; p50/p95/p99 are of the answered requests. At the end: check-ins in the
 database against keys acknowledged (lost), check-ins per key and per party and checked_in
-events per person (doubled). Synthetic people; keys made for the run.
+events per person (doubled). CPU a request is read from /proc for each side (evac's
+processes, PostgreSQL's, locust's), so that the floor on this machine shows: what the rate
+would be if the cores did nothing else. Start-ups (locust's, the restarted server's) are
+counted in: negligible over minutes, not over a few seconds. Synthetic people; keys made for
+the run.
 """
 
 import argparse
