@@ -809,15 +809,14 @@ PRIOR_PAIRS = 50
 
 
 # Keys on which expectation maximisation learns m: pairs that one person nearly always shares
-# and that are not a household's, so that EM learns "same person", not "same family" (blocked
-# on a phone or a family name, it learns the family). Brothers and sisters are born on
-# different days, and parents do not give two children one given name; a father and his
-# namesake son differ in the father's name.
-EM_KEYS = (
-    ("dob_exact",),
-    ("given_key", "father_key"),
-    ("given_key", "family_key"),
-)
+# and a household does not, so that EM learns "same person", not "same family" (blocked on a
+# phone or a family name, it learns the family). Brothers and sisters are born on different
+# days (twins are a few births in a hundred). The given name with the father's or the family name
+# also fits, and gave the same figures on the scenario and FEBRL, but a list whose fathers'
+# or family names are common (Mohammad, Ahmadzai) fills those blocks with strangers whose
+# birth years EM must then tell apart: the day of birth alone is the cleaner key, and the
+# birth comparison keeps its priors.
+EM_KEYS = (("dob_exact",),)
 # EM on a sample of this many pairs of a key (a million records give tens of millions on the
 # day of birth); fewer than MIN_EM_PAIRS say nothing.
 EM_MAX_PAIRS = 300_000
@@ -830,6 +829,13 @@ def estimate_m(linker: Linker, frame: pd.DataFrame) -> None:
     scenario never gives one person two phones; real lists do), and a list with few matches
     stays near the priors."""
     model = linker._settings_obj
+    # Splink writes each session's m values into the model: the priors are read before.
+    priors = {
+        (comparison.output_column_name, level.comparison_vector_value): level.m_probability
+        for comparison in model.comparisons
+        for level in comparison.comparison_levels
+        if not level.is_null_level
+    }
     learned: dict[tuple[str, int], list[tuple[float, float]]] = {}
     for columns in EM_KEYS:
         pairs = _pairs_sharing(frame, columns)
@@ -855,12 +861,12 @@ def estimate_m(linker: Linker, frame: pd.DataFrame) -> None:
     for comparison in model.comparisons:
         levels = [level for level in comparison.comparison_levels if not level.is_null_level]
         for level in levels:
-            seen = learned.get((comparison.output_column_name, level.comparison_vector_value))
-            if seen:
-                counted = sum(matches for _, matches in seen)
-                level.m_probability = (
-                    PRIOR_PAIRS * level.m_probability + sum(m * n for m, n in seen)
-                ) / (PRIOR_PAIRS + counted)
+            key = (comparison.output_column_name, level.comparison_vector_value)
+            seen = learned.get(key, [])
+            counted = sum(matches for _, matches in seen)
+            level.m_probability = (PRIOR_PAIRS * priors[key] + sum(m * n for m, n in seen)) / (
+                PRIOR_PAIRS + counted
+            )
         total = sum(level.m_probability for level in levels)
         for level in levels:
             level.m_probability /= total
