@@ -10,7 +10,7 @@ from evac.operation.models import Sortie
 from evac.planning.flows import run_plan
 from evac.planning.models import PlannedParty
 from evac.scenario.operations import generic_operation
-from evac.simulation.flows import demo_step
+from evac.simulation.flows import _why_left, demo_step
 from evac.simulation.live import operation_scenario
 from evac.simulation.model import simulate
 from tests.intake.test_cli import environment
@@ -125,3 +125,13 @@ def test_a_live_plan_is_read_simulated_and_left_as_it_was(session, provider, set
     assert len(rows(tmp_path / "daily.csv")) == 3 and counts() == before
     text = demo_step(session, operation=operation, replications=2)
     assert "10 more sorties" in text and "evacuated" in text
+
+
+def test_the_demo_says_why_people_are_left_behind_largest_reason_first():
+    reasons = {
+        "outside a gate": 0.2,
+        "called forward, never came": 1812.0,
+        "in ECC processing": 40.4,
+    }
+    assert _why_left(reasons) == " (called forward, never came: 1,812, in ECC processing: 40)"
+    assert _why_left({"outside a gate": 0.0}) == ""

@@ -27,6 +27,18 @@ def demo_step(
         f"Simulated {replications} times to the deadline: {before.total_mean:,.0f} evacuated "
         f"on the current plan, {after.total_mean:,.0f} with {DEMO_EXTRA_SORTIES} more sorties "
         f"({after.total_mean - before.total_mean:+,.0f}); left behind {left:,.0f} -> "
-        f"{left_after:,.0f}; peak crowd at the gates {before.peak_crowd:,.0f} -> "
-        f"{after.peak_crowd:,.0f}."
+        f"{left_after:,.0f}{_why_left(before.left_behind)}; peak crowd at the gates "
+        f"{before.peak_crowd:,.0f} -> {after.peak_crowd:,.0f}."
     )
+
+
+def _why_left(left_behind: dict[str, float]) -> str:
+    """Why the current plan leaves people behind, largest reason first: a planner seeing no
+    gain from more sorties needs to know that seats were not what was missing."""
+    reasons = sorted(
+        ((people, reason) for reason, people in left_behind.items() if people >= 0.5),
+        reverse=True,
+    )
+    if not reasons:
+        return ""
+    return " (" + ", ".join(f"{reason}: {people:,.0f}" for people, reason in reasons) + ")"
