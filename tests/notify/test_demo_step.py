@@ -10,6 +10,7 @@ import zxingcpp
 from PIL import Image
 
 from evac.notify.flows import demo_step
+from evac.passes.format import CHECK_SYMBOLS, CROCKFORD
 from evac.people.models import ContactKind
 from evac.people.service import add_contact
 from tests.notify.world import FIRST, OFFICER, build_world
@@ -74,5 +75,7 @@ def test_a_party_with_a_phone_gets_its_call_forward_as_a_text_file(
     [text] = (tmp_path / "texts").glob("sms-*.txt")
     written = text.read_text()
     assert written.startswith("To: +93700111222\nLanguage: en\nMessage-ID: <")
-    assert re.search(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]", written)
+    symbol, check = f"[{CROCKFORD}]", f"[{re.escape(CHECK_SYMBOLS)}]"
+    # the check symbol is one of 37, so it is not always a letter or a digit
+    assert re.search(rf"{symbol}{{4}}(-{symbol}{{4}}){{3}}-{check}", written)
     assert not list((tmp_path / "texts").glob(".*"))  # no half-written file left
