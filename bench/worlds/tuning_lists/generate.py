@@ -115,6 +115,27 @@ MALE = {
     "lal": ("لعل", "Lal Laal"),
     "hakim": ("حکیم", "Hakim Hakeem"),
     "rasul": ("رسول", "Rasul Rasool Rasoul"),
+    "farhad": ("فرهاد", "Farhad Farhaad"),
+    "nazir": ("نذیر", "Nazir Nazeer"),
+    "bashir": ("بشیر", "Bashir Basheer"),
+    "sadiq": ("صادق", "Sadiq Sadeq Sadiq"),
+    "haroon": ("هارون", "Haroon Harun Haron"),
+    "kabir": ("کبیر", "Kabir Kabeer"),
+    "munir": ("منیر", "Munir Muneer Monir"),
+    "sabir": ("صابر", "Sabir Saber"),
+    "wasim": ("وسیم", "Wasim Waseem"),
+    "zubair": ("زبیر", "Zubair Zobair Zubayr"),
+    "fazal": ("فضل", "Fazal Fazl Fazel"),
+    "akbar": ("اکبر", "Akbar Akber"),
+    "asghar": ("اصغر", "Asghar Asgher"),
+    "anwar": ("انور", "Anwar Anwer Anvar"),
+    "sultan": ("سلطان", "Sultan Soltan"),
+    "shams": ("شمس", "Shams Shamss"),
+    "mujib": ("مجیب", "Mujib Mujeeb"),
+    "nazar": ("نظر", "Nazar Nazer"),
+    "gulab": ("گلاب", "Gulab Golab"),
+    "faiz": ("فیض", "Faiz Faez Fayz"),
+    "qais": ("قیس", "Qais Qays Kais"),
 }
 
 # -ullah names: Pashto standard writes one word (Rahmatullah); lists also write Ullah apart.
@@ -215,6 +236,21 @@ FEMALE = {
     "mina": ("مینا", "Mina Meena"),
     "lida": ("لیدا", "Lida Leeda"),
     "zulaikha": ("زلیخا", "Zulaikha Zulikha Zolaikha"),
+    "shirin": ("شیرین", "Shirin Shireen"),
+    "gulnaz": ("گلناز", "Gulnaz Golnaz"),
+    "pari": ("پری", "Pari Paree"),
+    "shazia": ("شازیه", "Shazia Shaziya"),
+    "latifa": ("لطیفه", "Latifa Lateefa"),
+    "najiba": ("نجیبه", "Najiba Najeeba"),
+    "rabia": ("رابعه", "Rabia Rabiya Rabiah"),
+    "samira": ("سمیره", "Samira Sameera"),
+    "frozan": ("فروزان", "Frozan Forozan"),
+    "madina": ("مدینه", "Madina Medina"),
+    "hila": ("هیله", "Hila Heela"),
+    "mahnaz": ("مهناز", "Mahnaz Mahnoz"),
+    "spozhmai": ("سپوږمۍ", "Spozhmai Spojmai Spozhmay"),
+    "nadia": ("نادیه", "Nadia Nadiya"),
+    "arezo": ("آرزو", "Arezo Arezoo Arzu"),
 }
 
 FAMILY = {
@@ -266,6 +302,22 @@ FAMILY = {
 }
 
 # Titles men carry in a name field (afghan-names.md).
+NICKNAMES = [
+    "Mike",
+    "John",
+    "Johnny",
+    "Sam",
+    "Max",
+    "Alex",
+    "Tony",
+    "Jack",
+    "Ben",
+    "Joe",
+    "Rocky",
+    "Steve",
+    "Danny",
+    "Eddie",
+]
 MALE_TITLES = [
     "Haji",
     "Hajji",
@@ -280,7 +332,6 @@ MALE_TITLES = [
     "Sayed",
     "Alhaj",
 ]
-FEMALE_TITLES = ["Bibi", "Mrs.", "Mrs", "Dr.", "Khanum"]
 
 # Province: native, Latin spellings, capital, other towns lists name instead.
 PROVINCES = {
@@ -405,6 +456,8 @@ MONTH_NAMES = [
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December",
 ]  # fmt: skip
+# How English-typing clerks shorten the subordinate part (Mohammad Zaman -> M. Zaman).
+ABBREVIATIONS = {"mohammad": "M.", "ghulam": "Gh.", "sayed": "S.", "noor": "N."}
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 # Arabic-keyboard code points for the Persian letters (ی/ي, ک/ك, ه/ة at a word's end).
@@ -504,6 +557,8 @@ class Person:
     tazkira_sh_year: int | None = None
     us_citizen: bool = False
     title: str | None = None
+    passport_surname: str = ""  # what the passport's surname line says; empty is FNU
+    nickname: str | None = None  # the name a US unit called an interpreter by
 
 
 @dataclass
@@ -533,7 +588,7 @@ def male_given(rng: random.Random) -> list[tuple[str, str]]:
             ["mohammad", "ghulam", "noor", "sayed", "gul", "mir", "shah", "ahmad"],
             [30, 12, 8, 6, 5, 3, 3, 6],
         )[0]
-        proper = zipf_choice(rng, list(MALE))
+        proper = zipf_choice(rng, list(MALE), 0.75)
         if proper == prefix:
             proper = "zaman"
         return [("prefix", prefix), ("male", proper)]
@@ -544,7 +599,7 @@ def male_given(rng: random.Random) -> list[tuple[str, str]]:
     if shape < 0.74:
         first = zipf_choice(rng, ["din", "khan", "gul", "noor", "shah"])
         return [("prefix", first), ("prefix", "mohammad")]
-    return [("male", zipf_choice(rng, list(MALE)))]
+    return [("male", zipf_choice(rng, list(MALE), 0.75))]
 
 
 def female_given(rng: random.Random) -> list[tuple[str, str]]:
@@ -631,11 +686,16 @@ class World:
         origin = rng.choices(list(PROVINCE_WEIGHTS), list(PROVINCE_WEIGHTS.values()))[0]
         brothers = rng.choices([1, 2, 3], [70, 22, 8])[0]
         birth = rng.randint(1955, 1996)
+        first = None
         for _ in range(brothers):
             head_birth = min(1998, max(1950, birth + rng.randint(-6, 6)))
-            self.add_household(grandfather, family, origin, head_birth)
+            hh = self.add_household(grandfather, family, origin, head_birth)
+            if first is None:
+                first = hh
+            elif rng.random() < 0.25:
+                hh.phone = first.phone  # brothers' families reached through one phone
 
-    def add_household(self, grandfather, family, origin, head_birth) -> None:
+    def add_household(self, grandfather, family, origin, head_birth) -> Household:
         rng = self.rng
         kind = rng.choices(["siv", "ngo_staff", "us_tie", "at_risk"], [18, 12, 10, 60])[0]
         hh = Household(
@@ -685,6 +745,7 @@ class World:
             )
             mother.dob_known = "age"
         self.assign_documents(hh)
+        return hh
 
     def add_children(self, hh: Household, head: Person, count: int, family: str | None) -> None:
         rng = self.rng
@@ -799,8 +860,22 @@ class World:
                 person.title = rng.choice(MALE_TITLES)
             elif person.sex == "M" and age >= 22 and rng.random() < 0.04:
                 person.title = rng.choice(["Eng.", "Engineer", "Dr."])
+            person.passport_surname = self.passport_surname(person)
+            if person.role == "head" and hh.kind == "siv" and rng.random() < 0.15:
+                person.nickname = rng.choice(NICKNAMES)
         if hh.email is None:
             hh.email = next((m.email for m in hh.members if m.email), None)
+
+    def passport_surname(self, person: Person) -> str:
+        """A family name if there is one; else the father's name, the given name again, or none."""
+        if person.family:
+            return person.spelling[("family", person.family)]
+        roll = self.rng.random()
+        if roll < 0.45:
+            return " ".join(person.spelling[p] for p in person.father)
+        if roll < 0.55:
+            return " ".join(person.spelling[p] for p in person.given)
+        return ""
 
     def email_for(self, person: Person) -> str:
         rng = self.rng
@@ -840,6 +915,15 @@ class Clerk:
     def __init__(self, rng: random.Random, habits: dict):
         self.rng = rng
         self.h = habits
+        self.previous: dict[str, str] = {}
+
+    def copied(self, column: str, value: str) -> str:
+        """A value dragged down from the row above, as spreadsheets make easy."""
+        previous = self.previous.get(column)
+        self.previous[column] = value
+        if previous is not None and self.chance("copied_from_above"):
+            return previous
+        return value
 
     def chance(self, name: str) -> bool:
         return self.rng.random() < self.h.get(name, 0.0)
@@ -864,7 +948,13 @@ class Clerk:
             and self.chance("drop_subordinate")
         ):
             parts = parts[1:]  # "Mohammad Zaman" known at work as Zaman
+        if len(parts) == 2 and self.chance("swap_parts"):
+            parts = parts[::-1]  # Zaman Mohammad
         name = self.spell_name(person, parts)
+        if len(parts) == 2 and parts[0][0] == "prefix" and self.chance("abbreviate_prefix"):
+            name = ABBREVIATIONS.get(parts[0][1], name[0]) + " " + name.split(" ", 1)[-1]
+        if self.chance("affection_suffix"):
+            name += " Jan" if person.sex == "F" or self.rng.random() < 0.5 else " Khan"
         if person.title and self.chance("title"):
             name = f"{person.title} {name}"
         return self.typo(name)
@@ -872,9 +962,20 @@ class Clerk:
     def father(self, person: Person) -> str:
         if person.husband is not None and self.chance("husband_as_father"):
             return self.typo(self.spell_name(person, person.husband.given))
-        return self.typo(self.spell_name(person, person.father))
+        name = self.spell_name(person, person.father)
+        if self.chance("father_title"):
+            name = (
+                f"{self.rng.choice(['Haji', 'Haji', 'Mullah', 'Mawlawi', 'Sufi', 'Ustad'])} {name}"
+            )
+        elif self.chance("late_father"):
+            name = self.rng.choice(
+                [f"{name} (late)", f"Marhoom {name}", f"Late {name}", f"{name} مرحوم"]
+            )
+        return self.typo(name)
 
     def family(self, person: Person) -> str:
+        if person.passports and self.chance("surname_from_passport"):
+            return person.passport_surname or self.rng.choice(["FNU", "LNU", ""])
         family = person.family
         if (
             family is None
@@ -947,9 +1048,23 @@ class Clerk:
         father = self.spell_name(person, person.father)
         family = self.spell(person, ("family", person.family)) if person.family else ""
         if style == "airline":
-            surname = (family or (father if rng.random() < 0.5 else "FNU")).upper().replace(" ", "")
-            honorific = self.airline_title(person)
-            return f"{surname}/{own.upper()} {honorific}".strip()
+            surname = (person.passport_surname or "FNU").upper().replace(" ", "")
+            if self.unnamed_wife(person):
+                own = ""  # a woman whose name the man at the desk did not give
+            return f"{surname}/{own.upper()} {self.airline_title(person)}".replace("  ", " ")
+        if self.unnamed_wife(person):
+            return rng.choice(["Wife of ", "W/O ", "Mrs. ", "Mrs "]) + self.spell_name(
+                person, person.husband.given
+            )
+        if person.nickname and self.chance("nickname"):
+            return rng.choice(
+                [
+                    f'{own} "{person.nickname}"',
+                    f"{person.nickname} ({own})",
+                    f"{own} aka {person.nickname}",
+                    f"{person.nickname} {own.split()[-1]}",
+                ]
+            )
         roll = rng.random()
         if roll < 0.3:
             if person.sex == "M":
@@ -973,6 +1088,9 @@ class Clerk:
         if rng.random() < 0.15:
             text = text.upper()
         return text
+
+    def unnamed_wife(self, person: Person) -> bool:
+        return person.husband is not None and self.chance("unnamed_wife")
 
     def airline_title(self, person: Person) -> str:
         age = (LIST_DAY - person.dob).days // 365
@@ -1005,6 +1123,12 @@ class Clerk:
             return self.placeholder() if rng.random() < 0.3 else ""
         if source == "document" and person.passports:
             return self.write_date(person.doc_dob, full=True)
+        if self.chance("dob_default_today"):
+            # The form's date picker opens on today and was sent untouched.
+            return self.write_date(LIST_DAY - dt.timedelta(days=rng.randrange(6)), full=True)
+        if person.dob_known != "full" and self.chance("sh_year_converted"):
+            # The tazkira's Solar Hijri year turned into a Gregorian one by adding 621 (or 622).
+            return self.write_year(person.tazkira_sh_year + rng.choice([621, 621, 622]))
         if source == "tazkira" or self.chance("sh_date"):
             return self.write_sh(person)
         if person.dob_known == "full":
@@ -1389,6 +1513,11 @@ LISTS = {
         "family_in_given": 0.04,
         "father_in_given": 0.03,
         "swap_given_family": 0.02,
+        "copied_from_above": 0.01,
+        "father_title": 0.06,
+        "late_father": 0.02,
+        "sh_year_converted": 0.1,
+        "abbreviate_prefix": 0.03,
     },
     # SIV applicants as a case tracker holds them: surname/given from the passport, US date order.
     "siv_applicants": {
@@ -1416,6 +1545,7 @@ LISTS = {
         "siv_missing": 0.05,
         "passport_placeholder": 0.3,
         "tazkira_in_passport": 0.05,
+        "surname_from_passport": 0.8,
     },
     # A congressional office's casework export: constituents' relatives, the sponsor's US contacts.
     "congressional": {
@@ -1436,6 +1566,9 @@ LISTS = {
         "siv_missing": 0.5,
         "household_phone": 0.7,
         "name_typo": 0.05,
+        "unnamed_wife": 0.04,
+        "nickname": 0.1,
+        "abbreviate_prefix": 0.02,
     },
     # A KoboToolbox self-registration form in Dari/Pashto/English: everything, typed on phones.
     "kobo_form": {
@@ -1471,6 +1604,11 @@ LISTS = {
         "father_in_given": 0.04,
         "name_typo": 0.05,
         "dob_missing": 0.05,
+        "dob_default_today": 0.015,
+        "swap_parts": 0.02,
+        "affection_suffix": 0.03,
+        "father_title": 0.08,
+        "late_father": 0.03,
     },
     # A relocation flight manifest: airline-style SURNAME/GIVEN MR, passport dates, no contacts.
     "flight_manifest": {
@@ -1482,6 +1620,7 @@ LISTS = {
         "name_style": "airline",
         "dob_missing": 0.05,
         "passport_placeholder": 0.15,
+        "unnamed_wife": 0.03,
     },
     # A UN agency's protection referral list: three name fields, native name, ages as years.
     "un_referral": {
@@ -1504,6 +1643,11 @@ LISTS = {
         "current_residence": 0.3,
         "native_missing": 0.1,
         "fnu_surname": 0.02,
+        "sh_year_converted": 0.15,
+        "copied_from_above": 0.01,
+        "father_title": 0.05,
+        "late_father": 0.02,
+        "unnamed_wife": 0.02,
     },
     # A veterans' volunteer sheet: one name cell with s/o, WhatsApp numbers, SIV case in any form.
     "veterans_sheet": {
@@ -1524,6 +1668,11 @@ LISTS = {
         "phone_native_digits": 0.02,
         "name_typo": 0.05,
         "number_typo": 0.05,
+        "nickname": 0.5,
+        "affection_suffix": 0.02,
+        "swap_parts": 0.01,
+        "unnamed_wife": 0.04,
+        "abbreviate_prefix": 0.03,
     },
 }
 
@@ -1579,11 +1728,11 @@ def write_record(clerk: Clerk, person: Person, spec: dict) -> dict[str, str]:
         row["date_of_birth"] = clerk.date_of_birth(person, spec["dob_source"])
     household_first = spec.get("household_phone", 0.5)
     if "phone" in fields:
-        row["phone"] = clerk.phone(person, household_first)
+        row["phone"] = clerk.copied("phone", clerk.phone(person, household_first))
     if "passport_number" in fields:
         row["passport_number"] = clerk.passport(person)
     if "tazkira_number" in fields:
-        row["tazkira_number"] = clerk.tazkira(person)
+        row["tazkira_number"] = clerk.copied("tazkira", clerk.tazkira(person))
     if "province" in fields:
         row["province"] = clerk.province(person)
     if "email" in fields:
@@ -1597,6 +1746,8 @@ def three_name_fields(clerk: Clerk, person: Person, spec: dict) -> dict[str, str
     """Given, father and family columns, with the columns' real confusions."""
     fields = spec["fields"]
     given = clerk.given(person)
+    if clerk.unnamed_wife(person):
+        given = "W/O " + clerk.spell_name(person, person.husband.given)
     father = clerk.father(person) if "father_name" in fields else ""
     family = clerk.family(person)
     if "father_name" not in fields and not person.family and clerk.chance("fnu_given"):
