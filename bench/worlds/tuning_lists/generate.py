@@ -603,7 +603,7 @@ def male_given(rng: random.Random) -> list[tuple[str, str]]:
 
 
 def female_given(rng: random.Random) -> list[tuple[str, str]]:
-    return [("female", zipf_choice(rng, list(FEMALE), 0.8))]
+    return [("female", zipf_choice(rng, list(FEMALE), 0.5))]
 
 
 def random_date(rng: random.Random, year: int) -> dt.date:
@@ -1155,7 +1155,7 @@ class Clerk:
                 "dmy": f"00/00/{year}",
                 "mdy": f"00/00/{year}",
                 "iso": f"{year}-00-00",
-                "mon": f"00-XXX-{year}",
+                "mon": f"XX-XXX-{year}",
             }[style]
         if roll < 0.7:
             return f"~{year}" if rng.random() < 0.5 else f"{year}?"
