@@ -871,10 +871,15 @@ class World:
         if person.family:
             return person.spelling[("family", person.family)]
         roll = self.rng.random()
-        if roll < 0.45:
-            return " ".join(person.spelling[p] for p in person.father)
-        if roll < 0.55:
+        father = " ".join(person.spelling[p] for p in person.father)
+        if roll < 0.4:
+            return father
+        if roll < 0.5:
             return " ".join(person.spelling[p] for p in person.given)
+        if roll < 0.6:
+            # A surname made for the passport from the father's name: Zaman -> Zamani, Zamanzada.
+            stem = father.split()[-1]
+            return stem + ("i" if self.rng.random() < 0.6 else "zada")
         return ""
 
     def email_for(self, person: Person) -> str:
@@ -963,6 +968,8 @@ class Clerk:
         if person.husband is not None and self.chance("husband_as_father"):
             return self.typo(self.spell_name(person, person.husband.given))
         name = self.spell_name(person, person.father)
+        if person.family and self.chance("father_with_family"):
+            name += " " + self.spell(person, ("family", person.family))
         if self.chance("father_title"):
             name = (
                 f"{self.rng.choice(['Haji', 'Haji', 'Mullah', 'Mawlawi', 'Sufi', 'Ustad'])} {name}"
@@ -1518,6 +1525,7 @@ LISTS = {
         "late_father": 0.02,
         "sh_year_converted": 0.1,
         "abbreviate_prefix": 0.03,
+        "father_with_family": 0.05,
     },
     # SIV applicants as a case tracker holds them: surname/given from the passport, US date order.
     "siv_applicants": {
@@ -1609,6 +1617,7 @@ LISTS = {
         "affection_suffix": 0.03,
         "father_title": 0.08,
         "late_father": 0.03,
+        "father_with_family": 0.05,
     },
     # A relocation flight manifest: airline-style SURNAME/GIVEN MR, passport dates, no contacts.
     "flight_manifest": {
@@ -1648,6 +1657,7 @@ LISTS = {
         "father_title": 0.05,
         "late_father": 0.02,
         "unnamed_wife": 0.02,
+        "father_with_family": 0.05,
     },
     # A veterans' volunteer sheet: one name cell with s/o, WhatsApp numbers, SIV case in any form.
     "veterans_sheet": {
