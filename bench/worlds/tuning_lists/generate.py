@@ -533,7 +533,7 @@ TABLES = {"prefix": PREFIXES, "male": MALE, "female": FEMALE, "family": FAMILY}
 # ---------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(eq=False)
 class Person:
     person_id: str
     sex: str
@@ -561,7 +561,7 @@ class Person:
     nickname: str | None = None  # the name a US unit called an interpreter by
 
 
-@dataclass
+@dataclass(eq=False)
 class Household:
     number: int
     kind: str  # siv, ngo_staff, us_tie, at_risk
@@ -1792,16 +1792,19 @@ def write_lists(
         chosen = [name for name, p in LIST_REACH[hh.kind].items() if rng.random() < p]
         if not chosen:
             chosen = [rng.choice(list(LIST_REACH[hh.kind]))]
-        for name in chosen:
-            members = [m for m in hh.members if rng.random() < MEMBER_REACH[m.role]] or hh.members[
-                :1
-            ]
+        listed: dict[str, list[Person]] = {
+            name: [m for m in hh.members if rng.random() < MEMBER_REACH[m.role]] for name in chosen
+        }
+        for person in hh.members:
+            # Everyone generated is on some list: a person no list names is not in the world.
+            if not any(person in members for members in listed.values()):
+                listed[rng.choice(chosen)].append(person)
+        for name, members in listed.items():
             for person in members:
                 times = 2 if rng.random() < RESUBMITTED.get(name, 0.0) else 1
                 for _ in range(times):
-                    rows_by_list[name].append(
-                        (write_record(clerks[name], person, LISTS[name]), person.person_id)
-                    )
+                    row = write_record(clerks[name], person, LISTS[name])
+                    rows_by_list[name].append((row, person.person_id))
     records, truth = [], []
     for name, rows in rows_by_list.items():
         rng.shuffle(rows)
