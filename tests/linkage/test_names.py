@@ -183,3 +183,29 @@ def test_a_surname_first_name_with_a_comma_is_family_then_given(written):
 )
 def test_other_commas_are_not_the_surname_first_form(written):
     assert not prepare_name(full_name=written).family
+
+
+@pytest.mark.parametrize(
+    ("written", "given", "family"),
+    [
+        ("HAKIMI/ZABIHULLAH MSTR", "Zabihullah", "Hakimi"),
+        ("SADEQ / FARZANA MRS", "Farzana", "Sadiq"),
+        ("FNU/NOOR QASIM MR", "Noor Qasim", None),
+        ("NOOR NAWID/NASREEN MRS", "Nasreen", "Noor Nawid"),
+    ],
+)
+def test_a_manifest_name_is_family_slash_given_without_its_form_of_address(written, given, family):
+    name = prepare_name(full_name=written)
+    assert name.given == prepare_name(given_name=given).given
+    assert name.family == prepare_name(family_name=family).family
+
+
+def test_a_manifest_line_without_a_name_gives_no_name_not_mrs():
+    name = prepare_name(full_name="FNU/ MRS")
+    assert not (name.given or name.family)
+
+
+@pytest.mark.parametrize("written", ["Kabir S/O Abdul Ghafoor", "Farida d/o Jamil Wardak"])
+def test_the_slash_of_a_fathers_marker_is_not_a_manifest_name(written):
+    name = prepare_name(full_name=written)
+    assert name.father and not name.family

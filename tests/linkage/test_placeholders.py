@@ -10,7 +10,14 @@ from evac.auth.permissions import cli_actor
 from evac.linkage.dates import parse_birth_date
 from evac.linkage.files import link_inputs
 from evac.linkage.model import LinkInput, prepare_frame
-from evac.linkage.names import SHARED_LIMITS, document_number, email_address, phone_number
+from evac.linkage.names import (
+    SHARED_LIMITS,
+    document_number,
+    email_address,
+    passport_number,
+    phone_number,
+    tazkira_number,
+)
 from evac.linkage.service import run_linkage
 from evac.people.models import Contact, Document, Registration
 from evac.people.records import RegistrationRecord
@@ -129,7 +136,7 @@ def test_a_number_on_implausibly_many_records_is_no_ones():
     crowd = strangers(many, seed=3, passport_number="AF88123")
     frame = prepare_frame([*crowd, *INTERPRETER])
     assert frame["passport"].iloc[:many].isna().all()
-    assert set(frame["passport"].iloc[many:]) == {"P04412345"}
+    assert set(frame["passport"].iloc[many:]) == {"04412345"}  # compared without its letter
     found = clusters([*crowd, *INTERPRETER])
     assert len({found[item.record_id] for item in crowd}) == many
     assert found["i1"] == found["i2"]
@@ -138,7 +145,7 @@ def test_a_number_on_implausibly_many_records_is_no_ones():
 def test_a_few_records_with_one_number_keep_it():
     """One person in as many lists as the limit still shares his passport number."""
     few = strangers(SHARED_LIMITS["passport"], seed=5, passport_number="P07770777")
-    assert set(prepare_frame(few)["passport"]) == {"P07770777"}
+    assert set(prepare_frame(few)["passport"]) == {"07770777"}
 
 
 def test_placeholders_become_neither_documents_nor_contacts(session, cipher):
@@ -160,3 +167,17 @@ def test_placeholders_become_neither_documents_nor_contacts(session, cipher):
         select(Contact))]  # fmt: skip
     assert numbers == ["P01234568"]
     assert contacts == ["+93700123456"]
+
+
+@pytest.mark.parametrize("written", ["P85922732", "85922732", "O 85922732", "p85922732"])
+def test_a_passport_without_its_series_letter_is_the_same_passport(written):
+    assert passport_number(written) == passport_number("P85922732") == "85922732"
+
+
+def test_a_short_number_keeps_its_letters():
+    assert passport_number("AB1234") == "AB1234"
+
+
+@pytest.mark.parametrize("written", ["1.400236E+12", "1,39908E+12", "1.4e12"])
+def test_a_number_excel_wrote_in_scientific_notation_is_no_tazkira(written):
+    assert tazkira_number(written) is None

@@ -32,6 +32,7 @@ from evac.linkage.names import (
     email_address,
     glued,
     key_text,
+    passport_number,
     phone_number,
     prepare_name,
     register_page,
@@ -106,7 +107,7 @@ def prepare_frame(inputs: Iterable[LinkInput]) -> pd.DataFrame:
                 birth.month_text if birth else None,
                 *_day_and_month(birth),
                 phone_number(item.phone),  # E.164: +93 70..., 93 70..., 070..., 70... agree
-                document_number(item.passport_number),  # placeholders (N/A, 000000) empty
+                passport_number(item.passport_number),  # N/A, 000000 empty; P1234567 = 1234567
                 tazkira_number(item.tazkira_number),  # Jild 74 Safha 146 No 2401 = 74/146/2401
                 province_key(item.province),  # Mazar-e-Sharif = Balkh
                 email_address(item.email),
@@ -641,6 +642,7 @@ BLOCKING_RULES = [
     "l.tazkira = r.tazkira",
     "l.tazkira_register = r.tazkira_register AND l.given_block = r.given_block",
     "l.phone = r.phone",
+    "l.email = r.email",  # a family's one address, like its phone
     "l.siv_case = r.siv_case",  # blocks of one family
     "l.given_block = r.given_block AND l.father_block = r.father_block AND l.year_low = r.year_low",
     "l.given_block = r.given_block AND l.father_block = r.father_block"
@@ -676,13 +678,14 @@ BLOCKING_RULES = [
     # year mistyped by a digit), or day and month swapped on one side: the name by sound and the
     # day of the year.
     *_name_and_year("name_sound", "sound_common", years=("dob_day_month", "dob_day_month")),
-    # A list without dates (an optional form field, a constituent list): the given and the
-    # father's name are all the name rules have. One side only, so the database filters
-    # before it joins.
+    # A list without dates (an optional form field, a constituent list, a flight manifest):
+    # the given name and a second name are all the name rules have, the second one the father's
+    # or the family name, or one in the other's place (a manifest's "SADIQ/FARZANA" names her
+    # by her father where another list has a father's field).
     *(
-        f"l.given_block = r.given_block AND l.father_block = r.father_block"
-        f" AND {side}.year_low IS NULL"
-        for side in ("l", "r")
+        f"l.given_block = r.given_block AND l.{left} = r.{right}"
+        " AND (l.year_low IS NULL OR r.year_low IS NULL)"
+        for left, right in (("father_block", "father_block"), ("family_block", "family_block"))
     ),
 ]
 

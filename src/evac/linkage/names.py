@@ -76,9 +76,13 @@ TITLES = _word_set(
     "haji hajji hadji alhaj alhajj mullah mulla molla mullo mawlawi mawlavi maulvi molvi moulavi "
     "mowlawi mawlana maulana molana mowlana qari qaari hafiz hafez hafeez akhund akhond akhoond "
     "amir ameer sayed sayyid syed seyed sayyed sayyad sayid sayd engineer eng engr dr doctor "
-    "daktar mr mrs ms miss prof sahib saheb sahab",
+    "daktar prof sahib saheb sahab",
     "حاجی حاجي ملا مولوی مولانا قاری حافظ آخند اخند امیر سید انجنیر داکتر دکتر",
 )
+# English forms of address, as airline manifests and US lists add them after the name ("MR",
+# "MSTR" for a boy, "CHD", "INF"): never a name, so dropped even when nothing else is left
+# ("FNU/ MRS": a woman whose names the list did not have).
+FORMS_OF_ADDRESS = _word_set("mr mrs ms miss mstr master chd inf")
 # Words that introduce the father's name in a name written in one field: "Ahmad s/o Karim",
 # "Fatima d/o Karim", "Ahmad walad-e Karim", "Ahmad bin Karim", "Fatima bint Karim", "son of",
 # "daughter of"; Dari ولد (son of), بنت/دختر (daughter), فرزند (child), پسر (son), Pashto زوی
@@ -289,6 +293,7 @@ def split_at_father_marker(words: list[str]) -> tuple[list[str], list[str]]:
 
 def strip_titles(words: list[str]) -> list[str]:
     """Drop honorifics unless that would leave no name at all (Amir may be the name)."""
+    words = [w for w in words if w.rstrip(".") not in FORMS_OF_ADDRESS]
     kept = [w for w in words if w.rstrip(".") not in TITLES]
     return kept or words
 
@@ -380,16 +385,35 @@ def prepare_name(
 
 
 def surname_first(full_name: str) -> tuple[str | None, str]:
-    """(family name, the rest) of a name written "FAMILY, Given" in one field, the order of
-    passports' and US government lists ("SHARIFI, Tahmina"); (None, the name) otherwise. A
-    comma after a father's marker ("Tahmina d/o Karim, Kabul") is not this form."""
-    family, comma, rest = full_name.partition(",")
-    if not comma or "," in rest or not rest.strip() or not family.strip():
+    """(family name, the rest) of a name written family name first in one field; (None, the
+    name) otherwise. Two forms: "FAMILY, Given", the order of passports and US government lists
+    ("SHARIFI, Tahmina"), and "FAMILY/GIVEN MR", the order of airline manifests and booking
+    records ("HAKIMI/ZABIHULLAH MSTR", "FNU/NOOR QASIM MR"). A comma after a father's marker
+    ("Tahmina d/o Karim, Kabul") is not the first form, nor s/o or d/o the second."""
+    family, rest = _split_family_first(full_name)
+    if family is None:
         return None, full_name
     family_words, rest_words = latin_words(family), latin_words(rest)
     if split_at_father_marker(family_words)[1] or len(family_words) > 3:
         return None, full_name
     if not split_at_father_marker(rest_words)[0]:  # "Zia, s/o Karim": no given name after it
+        return None, full_name
+    return family, rest
+
+
+# A manifest's slash: a family part of two letters or more ("FNU/" too), then the given names;
+# not the slash of s/o, d/o, w/o, whose family side would end in one letter.
+_MANIFEST_NAME = re.compile(
+    r"^\s*(?P<family>(?:[^\W\d_]+[\s.'-]+)*[^\W\d_]{2,})\s*/(?P<rest>[^/]*)$"
+)
+
+
+def _split_family_first(full_name: str) -> tuple[str | None, str]:
+    manifest = _MANIFEST_NAME.match(full_name)
+    if manifest:
+        return manifest["family"], manifest["rest"]
+    family, comma, rest = full_name.partition(",")
+    if not comma or "," in rest or not rest.strip() or not family.strip():
         return None, full_name
     return family, rest
 
@@ -454,13 +478,31 @@ def document_number(value: str | None) -> str | None:
     return None if is_placeholder_number(digits) else cleaned
 
 
+# A passport's series letters before its digits (P for ordinary, D diplomatic, O official):
+# clerks and airline manifests drop them, and forms read the letter O as a zero.
+_SERIES_LETTERS = re.compile(r"^[A-Z]{1,2}(?=\d{6,}$)")
+
+
+@lru_cache(maxsize=200_000)
+def passport_number(value: str | None) -> str | None:
+    """A passport number as compared: `document_number` without its series letters, so that
+    P85922732, 85922732 and O 85922732 are one passport."""
+    cleaned = document_number(value)
+    return _SERIES_LETTERS.sub("", cleaned) if cleaned else None
+
+
+# Excel shows a long number in scientific notation and a CSV export keeps it: 1400235702480
+# becomes 1.400236E+12, its last digits lost. Such a value is no number to compare.
+_SCIENTIFIC = re.compile(r"^\s*\d(?:[.,]\d+)?\s*E\+?\d+\s*$", re.IGNORECASE)
+
+
 @lru_cache(maxsize=200_000)
 def tazkira_number(value: str | None) -> str | None:
     """A tazkira in its one canonical form, whichever way a list wrote it: a paper tazkira's
     volume, page and number (`Jild 74 Safha 146 No 2401`, `ج ۷۴ ص ۱۴۶ ث ۲۴۰۱`, `74/146/2401`)
     as "74/146/2401", an e-tazkira as "1400-0101-12345"; an unfamiliar number is kept as
     `document_number` reads it. None for a placeholder."""
-    if not value or says_no_number(str(value)):
+    if not value or says_no_number(str(value)) or _SCIENTIFIC.match(str(value)):
         return None
     canonical = canonical_tazkira(str(value))
     if canonical is None:
@@ -563,5 +605,5 @@ def forget_prepared() -> None:
     """Empty the caches of prepared names and numbers: they hold decrypted personal data and
     live for one run (`evac.linkage.model.forget_prepared`)."""
     for cached in (fold_spelling, canonical_token, _latin_field, _written_first, _native_field,
-                   document_number, tazkira_number, phone_number):  # fmt: skip
+                   document_number, passport_number, tazkira_number, phone_number):  # fmt: skip
         cached.cache_clear()
