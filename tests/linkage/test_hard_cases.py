@@ -125,16 +125,40 @@ def test_father_and_son_with_the_same_given_name_stay_apart():
     assert found["father"] != found["son"]
 
 
-def test_a_different_sex_is_never_merged():
+def test_a_different_sex_is_not_merged_on_a_name_a_day_and_a_phone():
     found = clusters(
         [
-            LinkInput("m", given_name="Rahmatullah", sex="M", passport_number="P1234567",
+            LinkInput("m", given_name="Rahmatullah", sex="M", phone="+93701234567",
                       birth=parse_birth_date("1990-05-05")),
-            LinkInput("f", given_name="Rahmatullah", sex="F", passport_number="P1234567",
+            LinkInput("f", given_name="Rahmatullah", sex="F", phone="+93701234567",
                       birth=parse_birth_date("1990-05-05")),
         ]
     )  # fmt: skip
     assert found["m"] != found["f"]
+
+
+def test_the_same_passport_outweighs_a_wrong_sex_ticked_on_one_list():
+    found = clusters(
+        [
+            LinkInput("m", given_name="Laila", family_name="Ansari", sex="M",
+                      passport_number="P7925558", birth=parse_birth_date("1969-09-20")),
+            LinkInput("f", full_name="ANSARI/LAILA MRS", sex="F", passport_number="P7925558",
+                      birth=parse_birth_date("1969-09-20")),
+        ]
+    )  # fmt: skip
+    assert found["m"] == found["f"]
+
+
+def test_a_bare_mohammad_born_the_same_day_with_the_same_phone_is_one_man():
+    found = clusters(
+        [
+            LinkInput("a", given_name="Gul Khan", family_name="Rasuli", sex="M",
+                      phone="+93749090933", birth=parse_birth_date("1994-06-06")),
+            LinkInput("b", given_name="GUL KHAN", father_name="Sanaullah", sex="M",
+                      phone="0749 090 933", birth=parse_birth_date("1994-06-06")),
+        ]
+    )  # fmt: skip
+    assert found["a"] == found["b"]
 
 
 def test_file_mode_through_the_cli(tmp_path):

@@ -30,16 +30,21 @@ REVIEW_THRESHOLD = 0.50
 # common, 1 near spelling; father 4 = only a
 # common first part, 3..1 as for given, 5 found in the other's family or given field. "Mohammad
 # son of Abdul" agreeing says nothing specific about the person, so a bare Mohammad needs a
-# specific father's name. Birth: 9 = same day. Passport: 2 same, 1 a typing error apart; tazkira:
+# specific father's name or the same day of birth (brothers, all "Mohammad" on a list that
+# shortens Mohammad Zaman and Mohammad Nabi, are not born on one day; twins get two names).
+# Birth: 9 = same day. Passport: 2 same, 1 a typing error apart; tazkira:
 # 4 same, 3 another entry of the same register page, 2 a typing error apart.
 _GIVEN_AGREES = (
     "(gamma_given_key BETWEEN 1 AND 6 OR gamma_given_key = 8"
-    " OR (gamma_given_key = 7 AND (gamma_father_key BETWEEN 1 AND 3 OR gamma_father_key = 5)))"
+    " OR (gamma_given_key = 7 AND (gamma_father_key BETWEEN 1 AND 3 OR gamma_father_key = 5"
+    " OR gamma_birth = 9)))"
 )
 _NATIVE_AGREES = "gamma_native_key >= 1"
 _DOCUMENT_SAME = "(gamma_passport = 2 OR gamma_tazkira = 4)"
 _BORN_SAME_DAY = "gamma_birth = 9"
-_CONFLICT = "gamma_sex = 0"
+# Two sexes are two people, unless the same passport or tazkira number says one: a clerk ticks
+# the wrong box, a form's sex field defaults to its first option, and a number is the person's.
+_CONFLICT = "(gamma_sex = 0 AND NOT (gamma_passport = 2 OR gamma_tazkira = 4))"
 # Without a given name on one side, nothing personal disagrees: a document one typing error
 # apart with the same day of birth is the person's own evidence then.
 _UNNAMED_BUT_NEAR_DOCUMENT = (
@@ -169,17 +174,15 @@ class _Groups:
         members of one listed family, or plainly two people in one person?
 
         The same passport or tazkira number in both groups outweighs any other difference: a
-        birth year mistyped or guessed on one list. Otherwise birth years far apart are two
-        people (a father and his namesake son), and so are two documents that no pair within
-        a typing error joins, unless the joining pair itself shows them beside the same day of
-        birth: then the model weighed that difference as strong but not final evidence (a
-        person holds an old paper tazkira and a new e-tazkira, a passport is renewed). The
-        check stops a chain from joining people whom no pair directly compared.
+        birth year mistyped or guessed on one list, a wrong sex ticked. Otherwise birth years
+        far apart are two people (a father and his namesake son), and so are two documents that
+        no pair within a typing error joins, unless the joining pair itself shows them beside
+        the same day of birth: then the model weighed that difference as strong but not final
+        evidence (a person holds an old paper tazkira and a new e-tazkira, a passport is
+        renewed). The check stops a chain from joining people whom no pair directly compared.
         """
-        if len(self.sexes[a] | self.sexes[b]) > 1 or self.households[a] & self.households[b]:
+        if self.households[a] & self.households[b]:
             return True
-        if self.size[a] == 1 and self.size[b] == 1:  # the pair's own evidence, weighed
-            return False
         documents_a, documents_b = self.documents[a], self.documents[b]
         if any(
             _same_number(x, y)
@@ -187,6 +190,10 @@ class _Groups:
             for x in documents_a[kind]
             for y in documents_b[kind]
         ):
+            return False
+        if len(self.sexes[a] | self.sexes[b]) > 1:
+            return True
+        if self.size[a] == 1 and self.size[b] == 1:  # the pair's own evidence, weighed
             return False
         if _years_apart(self.years[a], self.years[b]):
             return True
