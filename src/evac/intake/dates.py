@@ -9,7 +9,15 @@ in Dari and Pashto, Latin or native script (12 Hamal 1365, ۱۲ حمل ۱۳۶۵,
 Dari/Pashto digits are read too.
 
 Clerks write zeros for what they do not know: 00/00/1985 and 1985-00-00 are the year 1985,
-00/06/1985 June 1985: a partial date, never an error.
+00/06/1985 June 1985: a partial date, never an error. So are the letters forms ask for
+(XX-XXX-1968, ??/??/1968, UNK/UNK/1968). A year marked as a guess (~1990, 1990?, ca. 1990,
+حدود ۱۳۶۵) or as a year (سال ۱۳۹۳, کال ۱۳۶۵, "year 1990") is that year.
+
+Airline manifests write DDMMMYY (18SEP16, ICAO's form) and clerks and spreadsheets shorten the
+year (28/11/07, 01.01.52): a birth date's two-digit year is in the latest century that does not
+put the year after today's (16 is 2016, 52 is 1952: nobody registers a child before birth, and
+people past a hundred are few). Other dates (an expiry, an approval) need
+their four digits.
 
 Day and month order is a property of a column, not of a cell: 03/04/1990 is 3 April in an
 Afghan list and 4 March in a US one. The caller passes the column's `order` (DAY_FIRST or
@@ -119,6 +127,21 @@ SOLAR_HIJRI_MARK = re.compile(
 )
 TIME_OF_DAY = re.compile(r"[T ]\d{1,2}:\d{2}(:\d{2})?(\.\d+)?$")  # "1986-05-12 00:00:00"
 YEAR_LAST = re.compile(r"(\d{1,2})[\s/.\-]+(\d{1,2})[\s/.\-]+(\d{4})")
+# A day and month, numbers with one separator or a month's name, then two digits of the year.
+SHORT_YEAR = re.compile(
+    r"(?P<head>\d{1,2}([/.\-])\d{1,2}\2|\d{1,2}[\s\-]?[^\W\d_]{3,9}[\s\-]?)(?P<year>\d{2})"
+)
+# A manifest's 18SEP2016: the month's name between the day and the year, nothing around it.
+GLUED_MONTH = re.compile(r"(\d{1,2})([^\W\d_]{3,9})(\d{4})")
+# What forms ask a clerk to write for an unknown day or month: read as a zero.
+UNKNOWN_PART = re.compile(r"(?<![^\s/.\-])(?:x+|\?+|unk|nk)(?![^\s/.\-])", re.I)
+# A year marked as a guess or as a year: ~1990, 1990?, ca. 1990, approx. 1990, about 1990,
+# Dari حدود (about), تقریبا (roughly), سال (year), Pashto کال (year), "year", "born".
+ROUGHLY = re.compile(
+    r"^(?:~|c\.|ca\.?|circa|approx\.?|approximately|about|abt\.?|around|year|yr\.?|born"
+    r"|حدود|تقریبا[ًً]?|سال|کال|متولد)\s*(?=\d)|(?<=\d)\s*(?:\?+|\(?approx\.?\)?)$",
+    re.I,
+)
 DAY_FIRST = "dmy"
 MONTH_FIRST = "mdy"
 EITHER = "either"  # order_evidence of a date that reads both ways: 05/07/1986
@@ -151,8 +174,23 @@ def parse_birth_date(
     """The birth date a cell holds, or None when it is empty; raises InvalidDate.
 
     `order` is the column's DAY_FIRST or MONTH_FIRST, None when unknown (see the module)."""
+    today = today or date.today()
+    if isinstance(value, str):
+        value = with_full_year(value, today)
     birth = read_date(value, order=order)
-    return None if birth is None else _checked(birth, today or date.today())
+    return None if birth is None else _checked(birth, today)
+
+
+def with_full_year(text: str, today: date) -> str:
+    """A birth date written with a two-digit year (28/11/07, 18SEP16, 1 Jan 94) with the
+    year in full: the latest century that does not put the year after `today`'s."""
+    short = SHORT_YEAR.fullmatch(_plain(text))
+    if short is None:
+        return text
+    year = today.year // 100 * 100 + int(short["year"])
+    if year > today.year:
+        year -= 100
+    return f"{short['head']}{year}"
 
 
 def read_date(value: object, *, order: str | None = None) -> BirthDate | None:
@@ -169,7 +207,8 @@ def read_date(value: object, *, order: str | None = None) -> BirthDate | None:
     text = _plain(str(value))
     if is_placeholder(text):
         return None
-    marked, text = _strip_solar_hijri_mark(text)
+    marked, text = _strip_solar_hijri_mark(ROUGHLY.sub("", text))
+    text = GLUED_MONTH.sub(r"\1 \2 \3", UNKNOWN_PART.sub("0", text))
     return _from_text(text, solar_hijri=marked, order=order)
 
 
@@ -186,7 +225,7 @@ def order_evidence(value: str) -> str | None:
     """DAY_FIRST or MONTH_FIRST when a written Gregorian date can be read only that way
     (25/03/1990, 03/25/1990), EITHER when it reads both ways (05/07/1990), None when it needs
     no order (1990-03-25: ISO is year first; 05/05/1990, 00/06/1990, a Solar Hijri date)."""
-    numbers = YEAR_LAST.fullmatch(_plain(value))
+    numbers = YEAR_LAST.fullmatch(_plain(with_full_year(value, date.today())))
     if numbers is None or int(numbers[3]) in SOLAR_HIJRI_YEARS:
         return None
     first, second = int(numbers[1]), int(numbers[2])
