@@ -8,6 +8,7 @@ from evac.linkage.names import (
     glued,
     key_text,
     prepare_name,
+    siv_case_number,
 )
 
 VARIANTS = [
@@ -150,6 +151,21 @@ def test_native_abd_compound_and_father_marker():
     assert name.native == prepare_name(name_native="عبدالرحمن").native
 
 
+def test_native_ullah_written_apart_is_one_name():
+    assert prepare_name(name_native="عبید الله سلطانی").native == {"عبیدالله", "سلطانی"}
+    assert (
+        prepare_name(name_native="شمس الدین").native == prepare_name(name_native="شمس‌الدین").native
+    )
+    assert prepare_name(name_native="الهام احمدی").native == {"الهام", "احمدی"}  # Elham
+
+
+def test_pashto_father_between_of_and_daughter_or_son():
+    daughter = prepare_name(name_native="لطيفه د گل ضيا لور")
+    assert (daughter.native, daughter.native_father) == ({"لطیفه"}, {"گل", "ضیا"})
+    son = prepare_name(name_native="احمد د کریم زوی")
+    assert (son.native, son.native_father) == ({"احمد"}, {"کریم"})
+
+
 def test_document_numbers_ignore_spacing_and_native_digits():
     assert digits_and_letters("p 123-456") == "P123456"
     assert digits_and_letters("۱۲۳۴") == "1234"
@@ -209,3 +225,14 @@ def test_a_manifest_line_without_a_name_gives_no_name_not_mrs():
 def test_the_slash_of_a_fathers_marker_is_not_a_manifest_name(written):
     name = prepare_name(full_name=written)
     assert name.father and not name.family
+
+
+@pytest.mark.parametrize(
+    "written", ["KBL2016451731", "2016451731", "KBL-2016-451731", "Case# KBL 2016451731"]
+)
+def test_siv_case_number_with_or_without_the_embassy_prefix_is_one_case(written):
+    assert siv_case_number(written) == "2016451731"
+
+
+def test_siv_case_placeholder_is_no_case():
+    assert siv_case_number("pending") is None

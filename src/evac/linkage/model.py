@@ -28,7 +28,6 @@ from evac.linkage.names import (
     SHARED_LIMITS,
     SUBORDINATE,
     blank_shared,
-    document_number,
     email_address,
     glued,
     key_text,
@@ -37,6 +36,7 @@ from evac.linkage.names import (
     prepare_name,
     register_page,
     registration_number,
+    siv_case_number,
     tazkira_form,
     tazkira_number,
 )
@@ -116,7 +116,7 @@ def prepare_frame(inputs: Iterable[LinkInput]) -> pd.DataFrame:
         )
     # A number on implausibly many records (an office's phone, a filler) is no one's.
     frame = pd.DataFrame.from_records(rows, columns=PREPARED_COLUMNS).assign(
-        siv_case=[document_number(item.siv_case) for item in inputs]
+        siv_case=[siv_case_number(item.siv_case) for item in inputs]
     )
     frame = frame.assign(
         tazkira_form=frame["tazkira"].map(tazkira_form),

@@ -96,6 +96,10 @@ FATHER_MARKERS = _word_set(
 SPOUSE_MARKERS = _word_set("w/o wife widow", "همسر زوجه میرمن")
 # "son of", "walad-e": the second word belongs to the marker.
 _MARKER_TAIL = frozenset({"of", "e", "i"})
+# Pashto puts the father between د (of) and the kinship word: "لطیفه د گل ضیا لور" is Latifa,
+# Gul Zia's daughter; "احمد د کریم زوی", Ahmad, Karim's son.
+_PASHTO_OF = "د"
+_PASHTO_KIN = _word_set("زوی زوې لور")
 # Common first parts of two-part male names: little evidence on their own (MITRE 2009).
 _SUBORDINATE_NAMES = ("muhammad", "ghulam", "abdul", "khan", "jan", "gul", "mir", "shah", "din")
 _ARTICLES = frozenset({"al", "el", "ul", "ol", "ud", "ad", "ur", "ar", "us", "as", "un", "ed"})
@@ -128,6 +132,14 @@ _NATIVE_UNIFY = str.maketrans(
 )
 _NATIVE_DROP = re.compile("[\u064b-\u065f\u0670\u0640\u200c\u200d\u06d6-\u06ed]")
 _NATIVE_TOKEN = re.compile("[\u0600-\u06ff]+")
+# The second parts of compound names (-ullah, -uddin, -ulhaq, -urrahman), written apart or
+# joined by a zero-width non-joiner that typing drops: one name either way. A list, not every
+# word in ال: الهام (Elham) and الیاس (Ilyas) are names of their own.
+_NATIVE_SECOND_PARTS = _word_set(
+    "الله اله الدین الرحمن الرحیم الحق الکریم الغفور الستار الجبار الواحد الباری القادر الوهاب",
+    "الهادی الحمید المجید العزیز الرزاق اللطیف الحکیم الخالق السلام الامین الملک الاحد الصمد",
+    "المنان النبی الرسول القدیر العلی الحی الباقی الرووف الرشید الشکور الصبور",
+)
 _NATIVE_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 
 _GENERIC_RULES: tuple[tuple[re.Pattern, str], ...] = tuple(
@@ -278,6 +290,9 @@ def split_at_father_marker(words: list[str]) -> tuple[list[str], list[str]]:
     """Words before s/o, walad, bin, zoy... and the father's name after it (a field that starts
     with the marker is all father's name: lists put "walad Karim" in the family column). A
     husband's name after w/o or "wife of" is dropped."""
+    if len(words) >= 4 and words[-1] in _PASHTO_KIN and _PASHTO_OF in words[1:-2]:
+        of = words.index(_PASHTO_OF, 1)
+        return words[:of], words[of + 1 : -1]
     for i, word in enumerate(words):
         if word in SPOUSE_MARKERS and i > 0:
             own, father = split_at_father_marker(words[:i])
@@ -323,8 +338,8 @@ def native_words(text: str | None) -> list[str]:
     text = _NATIVE_DROP.sub("", unicodedata.normalize("NFC", text).translate(_NATIVE_UNIFY))
     words = _NATIVE_TOKEN.findall(text)
     joined: list[str] = []
-    for word in words:  # عبد الرحمن and عبدالرحمن are one name
-        if joined and joined[-1] == "عبد":
+    for word in words:  # عبد الرحمن and عبدالرحمن, عبید الله and عبیدالله are one name
+        if joined and (joined[-1] == "عبد" or word in _NATIVE_SECOND_PARTS):
             joined[-1] += word
         else:
             joined.append(word)
@@ -476,6 +491,19 @@ def document_number(value: str | None) -> str | None:
         return None
     digits = re.sub(r"\D", "", cleaned)
     return None if is_placeholder_number(digits) else cleaned
+
+
+def siv_case_number(value: str | None) -> str | None:
+    """An SIV or Chief-of-Mission case number as compared: its digits. Lists write the
+    embassy's prefix or not, and with a label, spaces or hyphens (KBL2016451731,
+    2016451731, KBL-2016-451731, Case# KBL 2016451731): one case."""
+    number = document_number(value)
+    digits = re.sub(r"\D", "", number or "")
+    return digits if len(digits) >= MIN_CASE_DIGITS else number
+
+
+# A case number is the year and a sequence: shorter runs of digits are no case number alone.
+MIN_CASE_DIGITS = 6
 
 
 # A passport's series letters before its digits (P for ordinary, D diplomatic, O official):
