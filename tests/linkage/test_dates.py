@@ -109,6 +109,29 @@ def test_the_file_infers_the_column_order_from_its_dates(tmp_path):
     assert "1 dates can only be day/month/year (the first at row 4)" in problems[0].reason
 
 
+def test_lists_merged_into_one_file_keep_their_own_orders(tmp_path):
+    merged = tmp_path / "merged.csv"
+    merged.write_text(
+        "record_id,date_of_birth\n"
+        "siv-list-1,06/09/1997\nsiv-list-2,12/31/1980\n"  # a US case list: month first
+        "ngo-list-1,06/09/1997\nngo-list-2,31/12/1980\n"  # an Afghan list: day first
+    )
+    inputs, problems = read_inputs(merged)
+    assert [i.birth.exact for i in inputs[::2]] == [date(1997, 6, 9), date(1997, 9, 6)]
+    assert all(i.birth.swapped is None for i in inputs)
+    assert problems == []
+
+
+def test_a_source_column_names_each_record_s_list(tmp_path):
+    merged = tmp_path / "merged.csv"
+    merged.write_text(
+        "record_id,source,date_of_birth\n"
+        "a,siv,06/09/1997\nb,siv,12/31/1980\nc,ngo,06/09/1997\nd,ngo,31/12/1980\n"
+    )
+    inputs, _ = read_inputs(merged)
+    assert [i.birth.exact for i in inputs[::2]] == [date(1997, 6, 9), date(1997, 9, 6)]
+
+
 def birth_levels(pairs: list[tuple[LinkInput, LinkInput]]) -> list[str]:
     """The birth comparison's level for each pair, scored among other people."""
     inputs = [record for pair in pairs for record in pair] + crowd()

@@ -1,6 +1,7 @@
 """File mode: link any labelled CSV without a database (`evac link file`)."""
 
 import csv
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,7 @@ FILE_COLUMNS = (
     "date_of_birth", "phone", "passport_number", "tazkira_number", "province", "email",
 )  # fmt: skip
 # Not in the documented format, but read when present.
-OPTIONAL_COLUMNS = ("full_name", "household_id", "siv_case_number")
+OPTIONAL_COLUMNS = ("full_name", "household_id", "siv_case_number", "source")
 # What a record holds besides its id and date of birth, in the order `_input` reads it.
 OTHER_COLUMNS = ("given_name", "father_name", "family_name", "full_name", "full_name_native",
                  "sex", "phone", "passport_number", "tazkira_number", "province", "email",
@@ -60,6 +61,7 @@ def read_inputs(path: Path, *, strict: bool = False) -> tuple[list[LinkInput], l
     (`DateOrderEvidence`); in a column of unknown or mixed order 05/07/1986 counts both ways."""
     fields: list[tuple] = []  # LinkInput's fields but the birth, read first: see _read_births
     written: list[str | None] = []  # each record's date of birth as written
+    sources: list[str | None] = []  # the list each record came from, when the file says
     seen: set[str] = set()
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
@@ -81,9 +83,11 @@ def read_inputs(path: Path, *, strict: bool = False) -> tuple[list[LinkInput], l
                 )
             seen.add(record_id)
             written.append(_text(row, "date_of_birth"))
+            sources.append(_text(row, "source"))
             fields.append((record_id, *(_text(row, column) for column in OTHER_COLUMNS)))
     try:
-        births, problems = _read_births(path, written, strict=strict)
+        lists = list_of_each_record([values[0] for values in fields], sources)
+        births, problems = _read_births(path, written, lists, strict=strict)
     finally:
         forget_prepared()  # the dates read, cached per distinct value
     return [_input(values, birth) for values, birth in zip(fields, births, strict=True)], problems
@@ -111,31 +115,39 @@ def _input(values: tuple, birth: BirthDate | None) -> LinkInput:
     )
 
 
+# A record id that ends in its row's number after the list's name: ngo-amanat-3850,
+# flight_manifest-000001, SIV_2021_0042. Ids must be unique in a file, so whoever merges
+# lists into one prefixes each list's ids with its name.
+_NUMBERED_ID = re.compile(r"(?P<list>.*?)[\W_]*\d+")
+
+
+def list_of_each_record(record_ids: list[str], sources: list[str | None]) -> list[str]:
+    """The list each record came from: its `source` column, else its record id without the
+    number at its end, when every id has one (else the whole file is one list)."""
+    if any(sources):
+        return [source or "" for source in sources]
+    numbered = [_NUMBERED_ID.fullmatch(record_id) for record_id in record_ids]
+    if not all(numbered):
+        return [""] * len(record_ids)
+    return [match["list"] for match in numbered]  # type: ignore[index]
+
+
 def _read_births(
-    path: Path, written: list[str | None], *, strict: bool
+    path: Path, written: list[str | None], lists: list[str], *, strict: bool
 ) -> tuple[list[BirthDate | None], list[Problem]]:
-    """Each record's date of birth, read in the column's day/month order (which needs the
-    whole column first: hence LinkInputs are made after)."""
-    evidence = _order_evidence(written)
-    problems = []
+    """Each record's date of birth, read in its list's day/month order (which needs the whole
+    column first: hence LinkInputs are made after). Lists merged into one file keep their own
+    orders (a US case list writes 07/15/1986, an Afghan one 15/07/1986): each list's order is
+    what its unambiguous dates show; a list whose dates show none takes the file's, if one."""
+    evidence, whole = _order_evidence(written, lists)
+    problems = [
+        _contradiction(path, name, found) for name, found in evidence.items() if found.contradictory
+    ]
+    orders = {name: found.order or whole.order for name, found in evidence.items()}
     births: list[BirthDate | None] = []
-    if evidence.contradictory:  # reported at the first date of the rarer order
-        rarer = (
-            evidence.first_month_first
-            if evidence.month_first <= evidence.day_first
-            else evidence.first_day_first
-        )
-        problems.append(
-            Problem(str(path), int(str(rarer).removeprefix("row ")), "date_of_birth", (
-                f"{evidence.day_first:,} dates can only be day/month/year (the first at "
-                f"{evidence.first_day_first}), {evidence.month_first:,} only month/day/year "
-                f"(the first at {evidence.first_month_first}): dates that read both ways count "
-                "as either"
-            ))
-        )  # fmt: skip
-    for row_number, text in enumerate(written, start=2):
+    for row_number, (text, name) in enumerate(zip(written, lists, strict=True), start=2):
         try:
-            births.append(parse_birth_date(text, evidence.order))
+            births.append(parse_birth_date(text, orders[name]))
         except UnreadableDate as error:
             problem = Problem(str(path), row_number, "date_of_birth", str(error))
             if strict:
@@ -145,17 +157,38 @@ def _read_births(
     return births, problems
 
 
-def _order_evidence(written: list[str | None]) -> DateOrderEvidence:
-    """What the column's unambiguous dates say of its order (each distinct date read once)."""
-    evidence = DateOrderEvidence()
+def _contradiction(path: Path, name: str, evidence: DateOrderEvidence) -> Problem:
+    """A list whose dates read only one way in some rows and only the other in others,
+    reported at the first date of the rarer order."""
+    rarer = (
+        evidence.first_month_first
+        if evidence.month_first <= evidence.day_first
+        else evidence.first_day_first
+    )
+    return Problem(str(path), int(str(rarer).removeprefix("row ")), "date_of_birth", (
+        f"{f'list {name!r}: ' if name else ''}{evidence.day_first:,} dates can only be "
+        f"day/month/year (the first at {evidence.first_day_first}), {evidence.month_first:,} "
+        f"only month/day/year (the first at {evidence.first_month_first}): dates that read "
+        "both ways count as either"
+    ))  # fmt: skip
+
+
+def _order_evidence(
+    written: list[str | None], lists: list[str]
+) -> tuple[dict[str, DateOrderEvidence], DateOrderEvidence]:
+    """What each list's unambiguous dates say of its order, and all lists' together (each
+    distinct date read once)."""
+    evidence = {name: DateOrderEvidence() for name in lists}
+    whole = DateOrderEvidence()
     known: dict[str, str | None] = {}
-    for row_number, text in enumerate(written, start=2):
+    for row_number, (text, name) in enumerate(zip(written, lists, strict=True), start=2):
         if text is None:
             continue
         if text not in known:
             known[text] = order_evidence(text)
-        evidence.count(known[text], f"row {row_number}")
-    return evidence
+        evidence[name].count(known[text], f"row {row_number}")
+        whole.count(known[text], f"row {row_number}")
+    return evidence, whole
 
 
 def link_inputs(
