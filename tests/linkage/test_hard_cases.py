@@ -425,8 +425,9 @@ def test_file_mode_reads_the_siv_case_number_column(tmp_path):
         csv.writer(handle).writerows(rows)
     inputs, _ = read_inputs(source)
     assert [item.siv_case for item in inputs] == ["KBL2019123456", None]
+    # the case's digits: its embassy prefix dropped
     frame = prepare_frame(inputs)
-    assert frame["siv_case"].tolist() == ["KBL2019123456", None]
+    assert frame["siv_case"].tolist() == ["2019123456", None]
 
 
 def test_a_name_in_one_field_with_the_family_name_unmarked_is_the_same_person():

@@ -9,6 +9,7 @@ from pathlib import Path
 from evac.intake.dates import DateOrderEvidence, order_evidence
 from evac.linkage.cluster import MERGE_THRESHOLD, REVIEW_THRESHOLD, Clustering, cluster
 from evac.linkage.dates import BirthDate, UnreadableDate, parse_birth_date
+from evac.linkage.families import listed_families
 from evac.linkage.model import Engine, LinkInput, forget_prepared, prepare_frame, score
 from evac.safe_csv import SafeWriter
 
@@ -90,10 +91,14 @@ def read_inputs(path: Path, *, strict: bool = False) -> tuple[list[LinkInput], l
         births, problems = _read_births(path, written, lists, strict=strict)
     finally:
         forget_prepared()  # the dates read, cached per distinct value
-    return [_input(values, birth) for values, birth in zip(fields, births, strict=True)], problems
+    inputs = [
+        _input(values, birth, source)
+        for values, birth, source in zip(fields, births, lists, strict=True)
+    ]
+    return inputs, problems
 
 
-def _input(values: tuple, birth: BirthDate | None) -> LinkInput:
+def _input(values: tuple, birth: BirthDate | None, source: str) -> LinkInput:
     record_id, given, father, family, full, native, sex, phone, passport, tazkira, province, \
         email, household, siv_case = values  # fmt: skip
     return LinkInput(
@@ -112,6 +117,7 @@ def _input(values: tuple, birth: BirthDate | None) -> LinkInput:
         email=email,
         household=household,
         siv_case=siv_case,
+        source=source,
     )
 
 
@@ -203,6 +209,8 @@ def link_inputs(
     try:
         progress("preparing names")
         frame = prepare_frame(inputs)
+        if not frame["household"].notna().any() and all(i.source is not None for i in inputs):
+            frame["household"] = listed_families(frame, [i.source for i in inputs])
         progress("blocking, training and scoring")
         scored = score(frame, engine=engine)
         progress("clustering")

@@ -67,6 +67,7 @@ class LinkInput:
     email: str | None = None
     household: str | None = None  # the source's own family reference, unique across sources
     siv_case: str | None = None  # SIV / Chief-of-Mission case: the applicant's whole family
+    source: str | None = None  # the list it came from, records in the list's order (file mode)
 
     def __repr__(self) -> str:  # personal data stays out of logs
         return f"LinkInput(record_id={self.record_id!r}, <redacted>)"

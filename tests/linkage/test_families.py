@@ -1,0 +1,59 @@
+"""Families a list names together, read from its layout: rows near each other, one marker."""
+
+from evac.linkage.families import FAMILY_ROWS, listed_families
+from evac.linkage.files import link_inputs, read_inputs
+from evac.linkage.model import LinkInput, prepare_frame
+
+
+def family_of(records: list[LinkInput], lists: list[str]) -> list[str | None]:
+    return listed_families(prepare_frame(records), lists)
+
+
+def person(record_id: str, given: str, **fields) -> LinkInput:
+    return LinkInput(record_id=record_id, given_name=given, family_name="Ahmadzai", **fields)
+
+
+def test_relatives_in_rows_that_follow_each_other_with_one_phone_are_one_family():
+    rows = [
+        person("a-1", "Karim", phone="0700123456", sex="M"),
+        person("a-2", "Zarghuna", phone="0700123456", sex="F"),
+        person("a-3", "Nabi", phone="+93700123456", sex="M"),
+        person("a-4", "Hamid", phone="0799000111", sex="M"),  # another family's phone
+    ]
+    families = family_of(rows, ["a"] * 4)
+    assert families[0] == families[1] == families[2] is not None
+    assert families[3] is None
+
+
+def test_a_form_submitted_twice_is_no_family():
+    rows = [person("w-1", "Karim", phone="0700123456"), person("w-2", "Karim", phone="0700123456")]
+    assert family_of(rows, ["w", "w"]) == [None, None]
+
+
+def test_rows_far_apart_or_in_two_lists_are_no_family():
+    far = [person("a-0", "Karim", phone="0700123456")]
+    far += [person(f"a-{i}", f"Name{i}", phone=f"07991{i:05d}") for i in range(1, FAMILY_ROWS + 1)]
+    far += [person("a-99", "Nabi", phone="0700123456")]
+    assert family_of(far, ["a"] * len(far))[0] is None
+    two_lists = [
+        person("a-1", "Karim", father_name="Zaman"),
+        person("b-1", "Nabi", father_name="Zaman"),
+    ]
+    assert family_of(two_lists, ["a", "b"]) == [None, None]
+
+
+def test_a_file_without_households_gets_its_lists_families(tmp_path):
+    source = tmp_path / "lists.csv"
+    source.write_text(
+        "record_id,given_name,father_name,family_name,sex,date_of_birth,phone,passport_number\n"
+        "ngo-1,Zaman,Karim,Ahmadzai,M,12/03/1960,0700123456,P01234567\n"
+        "ngo-2,Nabi,Zaman,Ahmadzai,M,1990,0700123456,\n"
+        "siv-1,Zaman,Karim,Ahmadzai,M,03/12/1960,0799555111,P01234567\n"
+        "siv-2,Nabi,Zaman,Ahmadzai,M,,0799555111,\n"
+    )
+    inputs, _ = read_inputs(source)
+    assert [i.source for i in inputs] == ["ngo", "ngo", "siv", "siv"]
+    ids, clustering = link_inputs(inputs)
+    assert ids[0] == ids[2]  # the father, by his passport
+    assert clustering.family is not None  # his two families, compared member by member
+    assert ids[1] != ids[0]  # a son is never his father
