@@ -150,6 +150,9 @@ def test_a_paper_tazkira_in_every_written_form_is_one_value(written):
         ("1400-0101-12345", "1400-0101-12345"),  # e-tazkiras as printed
         ("1400 0101 12345", "1400-0101-12345"),
         ("1400010112345", "1400-0101-12345"),
+        ("2949/267/86", "86/267/2949"),  # written entry first: no register has volume 2949
+        ("86/267/2949", "86/267/2949"),
+        ("26/26/95260", "26/26/95260"),
     ],
 )
 def test_number_only_and_electronic_tazkiras(written, canonical):

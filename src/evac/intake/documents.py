@@ -137,8 +137,18 @@ def _label(text: str) -> str | bool | None:
     return TAZKIRA_LABELS.get(" ".join(words), False)
 
 
+# A register's volumes and pages run to hundreds, its entries to tens of thousands: three
+# unlabelled numbers, the first of four digits or more and the last of fewer, were written
+# entry first (2949/267/86 is entry 2949 on page 267 of volume 86).
+_LARGEST_VOLUME = 999
+
+
 def _volume_page_number(parts: list[tuple[str | None, str]]) -> str | None:
     # Unlabelled numbers take the parts not named, in the register's own order (71/263/6382).
+    if all(label is None for label, _ in parts):
+        first, last = int(parts[0][1]), int(parts[-1][1])
+        if first > _LARGEST_VOLUME >= last:
+            parts = parts[::-1]
     unnamed = iter(p for p in (VOLUME, PAGE, NUMBER) if p not in {label for label, _ in parts})
     labels = [label or next(unnamed, None) for label, _ in parts]
     if set(labels) != {VOLUME, PAGE, NUMBER}:
