@@ -24,10 +24,10 @@ MERGE_THRESHOLD = 0.95
 REVIEW_THRESHOLD = 0.50
 
 # Comparison vector values of the levels the gate reads (Splink numbers levels from the last).
-# Given: 8 = found in another field or glued, 7 = only a common first part such as Mohammad,
-# 6 same, 5 the same proper part with another first part, 4 the same with the rest of a
-# one-field name the other's father or family name, 3 swapped with the family name, 2 a word in
-# common, 1 near spelling; father 4 = only a
+# Given: 9 = the same in another script (Dari against Latin), 8 = found in another field or
+# glued, 7 = only a common first part such as Mohammad, 6 same, 5 the same proper part with
+# another first part, 4 the same with the rest of a one-field name the other's father or family
+# name, 3 swapped with the family name, 2 a word in common, 1 near spelling; father 4 = only a
 # common first part, 3..1 as for given, 5 found in the other's family or given field. "Mohammad
 # son of Abdul" agreeing says nothing specific about the person, so a bare Mohammad needs a
 # specific father's name or the same day of birth (brothers, all "Mohammad" on a list that
@@ -35,7 +35,7 @@ REVIEW_THRESHOLD = 0.50
 # Birth: 9 = same day. Passport: 2 same, 1 a typing error apart; tazkira:
 # 4 same, 3 another entry of the same register page, 2 a typing error apart.
 _GIVEN_AGREES = (
-    "(gamma_given_key BETWEEN 1 AND 6 OR gamma_given_key = 8"
+    "(gamma_given_key BETWEEN 1 AND 6 OR gamma_given_key IN (8, 9)"
     " OR (gamma_given_key = 7 AND (gamma_father_key BETWEEN 1 AND 3 OR gamma_father_key = 5"
     " OR gamma_birth = 9)))"
 )

@@ -41,6 +41,7 @@ from evac.linkage.names import (
     tazkira_number,
 )
 from evac.linkage.places import province_key
+from evac.linkage.scripts import SKELETON_COLUMNS, cross_script_keys
 
 if TYPE_CHECKING:
     from splink.internals.splink_dataframe import SplinkDataFrame
@@ -119,7 +120,12 @@ def prepare_frame(inputs: Iterable[LinkInput]) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(rows, columns=PREPARED_COLUMNS).assign(
         siv_case=[siv_case_number(item.siv_case) for item in inputs]
     )
-    frame = frame.assign(
+    skeletons = pd.DataFrame(
+        [cross_script_keys(i.given_name, i.full_name, i.name_native) for i in inputs],
+        columns=SKELETON_COLUMNS,
+        dtype=object,
+    )
+    frame = pd.concat([frame, skeletons], axis=1).assign(
         tazkira_form=frame["tazkira"].map(tazkira_form),
         tazkira_register=frame["tazkira"].map(registration_number),
         tazkira_page=frame["tazkira"].map(register_page),
@@ -390,6 +396,18 @@ _ELSEWHERE = _level(
     "given name found in another field or glued",
     0.03,
     0.002,
+)
+
+
+# A given name written only in Dari or Pashto script on one side and only in Latin letters on
+# the other (a form typed on a Dari keyboard, a manifest): the same consonant skeleton
+# (`scripts.py`). Rare among all matches, so its m is small; u is estimated.
+_OTHER_SCRIPT = _level(
+    "(latin_skeleton_l IN (script_skeleton_r, script_given_skeleton_r))"
+    " OR (latin_skeleton_r IN (script_skeleton_l, script_given_skeleton_l))",
+    "same given name in another script",
+    0.02,
+    1.5e-4,
 )
 
 
@@ -689,6 +707,13 @@ BLOCKING_RULES = [
     *_name_and_year(
         "name_sound", "sound_common", years=("dob_day_month", "dob_day_month"), rare_only=True
     ),
+    # A given name only in Dari or Pashto script against one only in Latin letters: their
+    # consonant skeletons and the birth year (`scripts.py`).
+    *(
+        f"l.{left} = r.{right} AND l.year_low = r.year_low"
+        for script in ("script_skeleton", "script_given_skeleton")
+        for left, right in (("latin_skeleton", script), (script, "latin_skeleton"))
+    ),
     # A list without dates (an optional form field, a constituent list, a flight manifest):
     # the given name and a second name are all the name rules have, the second one the father's
     # or the family name, or one in the other's place (a manifest's "SADIQ/FARZANA" names her
@@ -725,7 +750,7 @@ def settings(*, blocking_rules: list[str] | None = None) -> SettingsCreator:
                 sound="given_sound",
                 between=(_SAME_PROPER_PART, _REST_IS_FAMILY, _SWAPPED),
                 weak="given_weak",
-                before_null=(_ELSEWHERE,),
+                before_null=(_OTHER_SCRIPT, _ELSEWHERE),
             ),
             _tokens_comparison(
                 "father_key",
