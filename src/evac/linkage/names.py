@@ -168,7 +168,13 @@ def fold_spelling(token: str) -> str:
     return token
 
 
+_NOT_ASCII_LETTER = re.compile("[^a-z]")
+
+
 def ascii_letters(text: str) -> str:
+    """The letters a-z of the text, accents dropped (é as e), lower case."""
+    if text.isascii():  # most names; NFKD leaves ASCII as it is
+        return _NOT_ASCII_LETTER.sub("", text.lower())
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in decomposed if "a" <= ch <= "z")
 
@@ -209,6 +215,10 @@ _MUHAMMAD_SPELLINGS = sorted(
 def _glued_muhammad(letters: str) -> str | None:
     """Mohammadnabi, Mdnabi, Mohdhameed, Dostmohammad: Muhammad glued to the proper part,
     keyed as Muhammad + the part's key (split before folding: "dh" of Mohd-hameed is no z)."""
+    # Every spelling begins with m (test_names pins it), and one that ends a word leaves three
+    # letters before it: most words are ruled out here, before the loop over spellings.
+    if not (letters.startswith("m") or "m" in letters[3:]):
+        return None
     for spelling in _MUHAMMAD_SPELLINGS:
         if len(spelling) < 2:  # the initial M glued to a name is the name's own M (Maryam)
             continue
@@ -418,20 +428,25 @@ def _split_family_first(full_name: str) -> tuple[str | None, str]:
     return family, rest
 
 
-@lru_cache(maxsize=500_000)
 def _written_first(text: str | None) -> str | None:
     """The first proper key of a Latin name field, in the order written (Mohammad, Ghulam and
     the other common first parts skipped unless they are all there is)."""
-    keys = latin_keys(split_at_father_marker(latin_words(text))[0])
+    keys = _latin_field_keys(text)[0]
     return next((key for key in keys if key not in SUBORDINATE), keys[0] if keys else None)
+
+
+def _latin_field(text: str | None) -> tuple[frozenset[str], frozenset[str]]:
+    """Keys of a Latin name field, and of a father's name after a marker in it."""
+    own, father = _latin_field_keys(text)
+    return frozenset(own), frozenset(father)
 
 
 # Lists repeat the same names endlessly: each distinct field text is prepared once.
 @lru_cache(maxsize=500_000)
-def _latin_field(text: str | None) -> tuple[frozenset[str], frozenset[str]]:
-    """Keys of a Latin name field, and of a father's name after a marker in it."""
+def _latin_field_keys(text: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Keys of a Latin name field in the order written, and of a father's name after a marker."""
     own, father = split_at_father_marker(latin_words(text))
-    return frozenset(latin_keys(own)), frozenset(latin_keys(father))
+    return tuple(latin_keys(own)), tuple(latin_keys(father))
 
 
 @lru_cache(maxsize=500_000)
@@ -604,6 +619,6 @@ def blank_shared(frame: "pd.DataFrame", limits: dict[str, int] = SHARED_LIMITS) 
 def forget_prepared() -> None:
     """Empty the caches of prepared names and numbers: they hold decrypted personal data and
     live for one run (`evac.linkage.model.forget_prepared`)."""
-    for cached in (fold_spelling, canonical_token, _latin_field, _written_first, _native_field,
+    for cached in (fold_spelling, canonical_token, _latin_field_keys, _native_field,
                    document_number, passport_number, tazkira_number, phone_number):  # fmt: skip
         cached.cache_clear()
