@@ -210,19 +210,21 @@ def _name_columns(
         given_name=given, father_name=father, family_name=family, full_name=full,
         name_native=native,
     )  # fmt: skip
-    core = sorted(name.given_core)
+    given_core = name.given_core
+    core = sorted(given_core)
     father_core = sorted(name.father - SUBORDINATE) or sorted(name.father)
+    given_key, father_key, family_key = map(key_text, (name.given, name.father, name.family))
     return (
-        key_text(name.given),
+        given_key,
         core or None,
-        name.first if name.first in name.given_core else (core[0] if core else None),
+        name.first if name.first in given_core else (core[0] if core else None),
         core[-1] if core else None,
         bool(name.given) and name.given <= SUBORDINATE,
-        key_text(name.father),
+        father_key,
         father_core or None,
         father_core[0] if father_core else None,
         bool(name.father) and name.father <= SUBORDINATE,
-        key_text(name.family),
+        family_key,
         sorted(name.family) or None,
         min(name.family) if name.family else None,
         sorted(glued(name.given | name.family)) or None,
@@ -230,7 +232,7 @@ def _name_columns(
         key_text(name.native),
         sorted(name.native) or None,
         key_text(name.native_father),
-        *(_consonants(key_text(part)) for part in (name.given, name.father, name.family)),
+        *map(_consonants, (given_key, father_key, family_key)),
     )
 
 

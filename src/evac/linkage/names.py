@@ -372,13 +372,13 @@ def prepare_name(
     name_native: str | None = None,
 ) -> PreparedName:
     """Split, clean and key a record's names, however the source laid them out."""
-    given, father_after_marker = _latin_field(given_name)
-    given_text, family_text = given_name, family_name
+    given, father_after_marker, first = _latin_field(given_name)
+    family_text = family_name
     if not given and full_name:
         surname, given_text = surname_first(full_name)
-        given, father_after_marker = _latin_field(given_text)
+        given, father_after_marker, first = _latin_field(given_text)
         family_text = family_name or surname
-    family, father_in_family = _latin_field(family_text)
+    family, father_in_family, _ = _latin_field(family_text)
     native, native_father = _native_field(name_native)
     # Lists also put Dari/Pashto script in the Latin columns: those words count as native.
     own_script = _native_field(given_name)[0] | _native_field(family_name)[0]
@@ -390,7 +390,7 @@ def prepare_name(
         family=family,
         native=native or own_script,
         native_father=native_father or _native_field(father_name)[0],
-        first=_written_first(given_text) if given else None,
+        first=first if given else None,
     )
 
 
@@ -428,25 +428,16 @@ def _split_family_first(full_name: str) -> tuple[str | None, str]:
     return family, rest
 
 
-def _written_first(text: str | None) -> str | None:
-    """The first proper key of a Latin name field, in the order written (Mohammad, Ghulam and
-    the other common first parts skipped unless they are all there is)."""
-    keys = _latin_field_keys(text)[0]
-    return next((key for key in keys if key not in SUBORDINATE), keys[0] if keys else None)
-
-
-def _latin_field(text: str | None) -> tuple[frozenset[str], frozenset[str]]:
-    """Keys of a Latin name field, and of a father's name after a marker in it."""
-    own, father = _latin_field_keys(text)
-    return frozenset(own), frozenset(father)
-
-
 # Lists repeat the same names endlessly: each distinct field text is prepared once.
 @lru_cache(maxsize=500_000)
-def _latin_field_keys(text: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Keys of a Latin name field in the order written, and of a father's name after a marker."""
+def _latin_field(text: str | None) -> tuple[frozenset[str], frozenset[str], str | None]:
+    """Keys of a Latin name field, of a father's name after a marker in it, and the field's
+    first proper key in the order written (Mohammad, Ghulam and the other common first parts
+    skipped unless they are all there is)."""
     own, father = split_at_father_marker(latin_words(text))
-    return tuple(latin_keys(own)), tuple(latin_keys(father))
+    keys = latin_keys(own)
+    first = next((key for key in keys if key not in SUBORDINATE), keys[0] if keys else None)
+    return frozenset(keys), frozenset(latin_keys(father)), first
 
 
 @lru_cache(maxsize=500_000)
@@ -619,6 +610,6 @@ def blank_shared(frame: "pd.DataFrame", limits: dict[str, int] = SHARED_LIMITS) 
 def forget_prepared() -> None:
     """Empty the caches of prepared names and numbers: they hold decrypted personal data and
     live for one run (`evac.linkage.model.forget_prepared`)."""
-    for cached in (fold_spelling, canonical_token, _latin_field_keys, _native_field,
+    for cached in (fold_spelling, canonical_token, _latin_field, _native_field,
                    document_number, passport_number, tazkira_number, phone_number):  # fmt: skip
         cached.cache_clear()
