@@ -203,12 +203,13 @@ def canonical_token(token: str) -> str:
 
 _MUHAMMAD = fold_spelling("muhammad")
 # As written and as folded (glued keys are made of folded parts); longest first, so that
-# "muhammad" is not read as "muhd" + "ammad".
+# "muhammad" is not read as "muhd" + "ammad", and spellings of one length in alphabetical
+# order: a word that begins with one and ends with another (Mohammodxmohammad) is read the
+# same way in every process, whatever order its hash seed gives the set.
 _MUHAMMAD_SPELLINGS = sorted(
     {ascii_letters(spelling) for spelling in VARIANT_GROUPS[0]}
     | {spelling for spelling, key in _VARIANTS.items() if key == _MUHAMMAD},
-    key=len,
-    reverse=True,
+    key=lambda spelling: (-len(spelling), spelling),
 )
 
 
