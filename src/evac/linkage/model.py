@@ -1065,7 +1065,8 @@ def score_within_families(scored: ScoredPairs, frame: pd.DataFrame, family: list
     other's, 1 in the larger household's size. Only personal evidence counts. The result is a
     table like the scored pairs, `match_probability` the probability within the family.
     """
-    records = frame.assign(family=family)
+    records = frame.copy(deep=False)  # the records' columns shared, not copied (a million rows)
+    records["family"] = family
     sizes = records.groupby("household").size().rename("size").reset_index()
     db_api = scored.linker._db_api
     table = db_api.register(records, table_name="family_records")
