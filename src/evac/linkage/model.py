@@ -87,7 +87,6 @@ def prepare_frame(inputs: Iterable[LinkInput]) -> pd.DataFrame:
     inputs = list(inputs)  # read twice; the database path passes a generator
     rows = []
     for unique_id, item in enumerate(inputs):
-        birth = item.birth
         rows.append(
             (
                 unique_id,
@@ -100,12 +99,7 @@ def prepare_frame(inputs: Iterable[LinkInput]) -> pd.DataFrame:
                     item.name_native,
                 ),
                 _sex(item.sex),
-                birth.year_low if birth else None,
-                birth.year_high if birth else None,
-                birth.exact.isoformat() if birth and birth.exact else None,
-                birth.swapped.isoformat() if birth and birth.swapped else None,
-                birth.month_text if birth else None,
-                *_day_and_month(birth),
+                *_birth_columns(item.birth),
                 phone_number(item.phone),  # E.164: +93 70..., 93 70..., 070..., 70... agree
                 passport_number(item.passport_number),  # N/A, 000000 empty; P1234567 = 1234567
                 tazkira_number(item.tazkira_number),  # Jild 74 Safha 146 No 2401 = 74/146/2401
@@ -124,6 +118,21 @@ def prepare_frame(inputs: Iterable[LinkInput]) -> pd.DataFrame:
         tazkira_page=frame["tazkira"].map(register_page),
     )
     return with_name_frequencies(blank_shared(frame, {**SHARED_LIMITS, "siv_case": SIV_CASE_LIMIT}))
+
+
+@lru_cache(maxsize=100_000)  # a list's dates of birth repeat (years, 1 January, twins)
+def _birth_columns(birth: BirthDate | None) -> tuple:
+    """The date of birth columns of PREPARED_COLUMNS, in order."""
+    if birth is None:
+        return None, None, None, None, None, None, None
+    return (
+        birth.year_low,
+        birth.year_high,
+        birth.exact.isoformat() if birth.exact else None,
+        birth.swapped.isoformat() if birth.swapped else None,
+        birth.month_text,
+        *_day_and_month(birth),
+    )
 
 
 def _day_and_month(birth: BirthDate | None) -> tuple[str | None, str | None]:
@@ -253,6 +262,7 @@ def forget_prepared() -> None:
     personal data, and live for one run, not for the life of the process (the web server).
     Every run's entry point calls this when it ends, however it ends."""
     _name_columns.cache_clear()
+    _birth_columns.cache_clear()
     names.forget_prepared()
     parse_birth_date.cache_clear()
 

@@ -447,6 +447,7 @@ def _native_field(text: str | None) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(own), frozenset(father)
 
 
+@lru_cache(maxsize=200_000)  # one set of given and family keys per family, and per list
 def glued(keys: frozenset[str]) -> frozenset[str]:
     """The keys, and each two of them written as one word in either order (Shir Khan, Shirkhan,
     Khanshir): lists glue and swap the parts of a two-part name freely."""
@@ -611,6 +612,6 @@ def blank_shared(frame: "pd.DataFrame", limits: dict[str, int] = SHARED_LIMITS) 
 def forget_prepared() -> None:
     """Empty the caches of prepared names and numbers: they hold decrypted personal data and
     live for one run (`evac.linkage.model.forget_prepared`)."""
-    for cached in (fold_spelling, canonical_token, _latin_field, _native_field,
+    for cached in (fold_spelling, canonical_token, _latin_field, _native_field, glued,
                    document_number, passport_number, tazkira_number, phone_number):  # fmt: skip
         cached.cache_clear()
