@@ -57,7 +57,9 @@ def test_says_no_number(written, says):
 
 @pytest.mark.parametrize(
     ("digits", "placeholder"),
-    [("000000", True), ("123456789", True), ("121212", True), ("12", True), ("4815162342", False)],
-)
+    [("000000", True), ("123456789", True), ("121212", True), ("12", True), ("4815162342", False),
+     ("0987654", True), ("7890123", True), ("2123456", False), ("1234565", False),
+     ("1357913", False), ("9012343", False)],
+)  # fmt: skip
 def test_placeholder_numbers(digits, placeholder):
     assert is_placeholder_number(digits) is placeholder

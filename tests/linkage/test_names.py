@@ -1,8 +1,14 @@
 """Name preparation: variants of one name share a key, different names do not."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 
+from evac.linkage import names
 from evac.linkage.names import (
+    ascii_letters,
     canonical_token,
     digits_and_letters,
     glued,
@@ -89,6 +95,36 @@ def test_different_names_keep_different_keys(one, other):
 )
 def test_muhammad_glued_to_a_name_is_the_two_parts_glued(glued_name, apart):
     assert canonical_token(glued_name) in glued(prepare_name(given_name=apart).given)
+
+
+def test_a_word_muhammad_begins_and_ends_has_one_key_whatever_the_hash_seed():
+    # the spellings are a set: its order changes with the process's hash seed
+    code = "from evac.linkage.names import canonical_token as key; print(key('Mohammodxmohammad'))"
+    keys = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3", "4")
+    }
+    assert len(keys) == 1
+
+
+def test_every_spelling_of_muhammad_begins_with_m():
+    # _glued_muhammad rules out words without an m where a spelling could begin, unread
+    assert all(spelling.startswith("m") for spelling in names._MUHAMMAD_SPELLINGS)
+
+
+@pytest.mark.parametrize(
+    ("written", "letters"),
+    [("Ahmad Khan-Zai", "ahmadkhanzai"), ("O'Neil 2nd", "oneilnd"), ("José María", "josemaria"),
+     ("ZAHIR_SHAH", "zahirshah"), ("Ḥusayn", "husayn"), ("ﬁroz", "firoz"), ("", "")],
+)  # fmt: skip
+def test_ascii_letters_are_the_letters_a_to_z_without_accents(written, letters):
+    assert ascii_letters(written) == letters
 
 
 @pytest.mark.parametrize(

@@ -167,7 +167,8 @@ def test_transposed_digits_are_one_typing_error():
 def test_no_decrypted_name_or_number_stays_cached_after_a_run():
     cached = [names.fold_spelling, names.canonical_token, names._latin_field,
               names._native_field, names.document_number, names.tazkira_number,
-              names.phone_number, model._name_columns, model.parse_birth_date]  # fmt: skip
+              names.phone_number, names.glued, model._name_columns, model._birth_columns,
+              model.parse_birth_date]  # fmt: skip
     records = crowd(50)
     link_inputs(records)
     assert [function.cache_info().currsize for function in cached] == [0] * len(cached)

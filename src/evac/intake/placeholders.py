@@ -124,6 +124,8 @@ def _is_run(digits: str) -> bool:
     """Digits that count up or down one at a time (9 then 0 allowed): 123456789, 0987654."""
     if len(digits) < MIN_RUN:
         return False
+    if (int(digits[1]) - int(digits[0])) % 10 not in (1, 9):  # most numbers: no run, seen here
+        return False
     steps = {(int(b) - int(a)) % 10 for a, b in pairwise(digits)}
     return steps in ({1}, {9})
 

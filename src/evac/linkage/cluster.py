@@ -138,12 +138,11 @@ class _Groups:
         self.size = [1] * size
         self.marked = [False] * size  # the group holds a record of a "not the same" decision
         self.sexes: list[set[str]] = [{s} if isinstance(s, str) else set() for s in frame["sex"]]
+        # Each record's own numbers (None: none); a group's sets grow as groups join.
+        self.numbers = {kind: frame[kind].tolist() for kind in DOCUMENT_KINDS}
         self.documents = [
-            {
-                kind: {v} if isinstance(v, str) else set()
-                for kind, v in zip(DOCUMENT_KINDS, pair, strict=True)
-            }
-            for pair in zip(frame["passport"], frame["tazkira"], strict=True)
+            {"passport": _as_set(passport), "tazkira": _as_set(tazkira)}
+            for passport, tazkira in zip(*self.numbers.values(), strict=True)
         ]
         self.years = [
             (int(low), int(high)) if low == low and low is not None else None
@@ -153,11 +152,6 @@ class _Groups:
             tuple(day for day in (exact, swapped) if isinstance(day, str))
             for exact, swapped in zip(frame["dob_exact"], frame["dob_swapped"], strict=True)
         ]  # the day of birth and its other reading when day and month may be swapped
-        self.own_years = list(self.years)  # each record's own, as the groups' grow
-        self.own_documents = [
-            {kind: frozenset(numbers) for kind, numbers in documents.items()}
-            for documents in self.documents
-        ]
         households = frame["household"] if "household" in frame else [None] * size
         self.households = [{h} if isinstance(h, str) else set() for h in households]
 
@@ -202,10 +196,14 @@ class _Groups:
             _differ(documents_a[kind], documents_b[kind])
             and not (
                 second_document
-                and _differ(self.own_documents[left][kind], self.own_documents[right][kind])
+                and _differ(self.own_number(left, kind), self.own_number(right, kind))
             )
             for kind in DOCUMENT_KINDS
         )
+
+    def own_number(self, record: int, kind: str) -> set[str]:
+        """The record's own number of this `kind`, as a set like a group's."""
+        return _as_set(self.numbers[kind][record])
 
     def born_same_day(self, left: int, right: int) -> bool:
         """Both records give one exact day of birth (in either reading of day and month)."""
@@ -225,6 +223,10 @@ class _Groups:
             self.years[low] = (min(low_a, low_b), max(high_a, high_b))
         for kind in DOCUMENT_KINDS:
             self.documents[low][kind] |= self.documents[high][kind]
+
+
+def _as_set(number: str | None) -> set[str]:
+    return {number} if isinstance(number, str) else set()
 
 
 def _years_apart(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:

@@ -89,7 +89,6 @@ def prepare_frame(inputs: Iterable[LinkInput]) -> pd.DataFrame:
     inputs = list(inputs)  # read twice; the database path passes a generator
     rows = []
     for unique_id, item in enumerate(inputs):
-        birth = item.birth
         rows.append(
             (
                 unique_id,
@@ -102,12 +101,7 @@ def prepare_frame(inputs: Iterable[LinkInput]) -> pd.DataFrame:
                     item.name_native,
                 ),
                 _sex(item.sex),
-                birth.year_low if birth else None,
-                birth.year_high if birth else None,
-                birth.exact.isoformat() if birth and birth.exact else None,
-                birth.swapped.isoformat() if birth and birth.swapped else None,
-                birth.month_text if birth else None,
-                *_day_and_month(birth),
+                *_birth_columns(item.birth),
                 phone_number(item.phone),  # E.164: +93 70..., 93 70..., 070..., 70... agree
                 passport_number(item.passport_number),  # N/A, 000000 empty; P1234567 = 1234567
                 tazkira_number(item.tazkira_number),  # Jild 74 Safha 146 No 2401 = 74/146/2401
@@ -131,6 +125,21 @@ def prepare_frame(inputs: Iterable[LinkInput]) -> pd.DataFrame:
         tazkira_page=frame["tazkira"].map(register_page),
     )
     return with_name_frequencies(blank_shared(frame, {**SHARED_LIMITS, "siv_case": SIV_CASE_LIMIT}))
+
+
+@lru_cache(maxsize=100_000)  # a list's dates of birth repeat (years, 1 January, twins)
+def _birth_columns(birth: BirthDate | None) -> tuple:
+    """The date of birth columns of PREPARED_COLUMNS, in order."""
+    if birth is None:
+        return None, None, None, None, None, None, None
+    return (
+        birth.year_low,
+        birth.year_high,
+        birth.exact.isoformat() if birth.exact else None,
+        birth.swapped.isoformat() if birth.swapped else None,
+        birth.month_text,
+        *_day_and_month(birth),
+    )
 
 
 def _day_and_month(birth: BirthDate | None) -> tuple[str | None, str | None]:
@@ -217,19 +226,21 @@ def _name_columns(
         given_name=given, father_name=father, family_name=family, full_name=full,
         name_native=native,
     )  # fmt: skip
-    core = sorted(name.given_core)
+    given_core = name.given_core
+    core = sorted(given_core)
     father_core = sorted(name.father - SUBORDINATE) or sorted(name.father)
+    given_key, father_key, family_key = map(key_text, (name.given, name.father, name.family))
     return (
-        key_text(name.given),
+        given_key,
         core or None,
-        name.first if name.first in name.given_core else (core[0] if core else None),
+        name.first if name.first in given_core else (core[0] if core else None),
         core[-1] if core else None,
         bool(name.given) and name.given <= SUBORDINATE,
-        key_text(name.father),
+        father_key,
         father_core or None,
         father_core[0] if father_core else None,
         bool(name.father) and name.father <= SUBORDINATE,
-        key_text(name.family),
+        family_key,
         sorted(name.family) or None,
         min(name.family) if name.family else None,
         sorted(glued(name.given | name.family)) or None,
@@ -237,7 +248,7 @@ def _name_columns(
         key_text(name.native),
         sorted(name.native) or None,
         key_text(name.native_father),
-        *(_consonants(key_text(part)) for part in (name.given, name.father, name.family)),
+        *map(_consonants, (given_key, father_key, family_key)),
     )
 
 
@@ -258,6 +269,7 @@ def forget_prepared() -> None:
     personal data, and live for one run, not for the life of the process (the web server).
     Every run's entry point calls this when it ends, however it ends."""
     _name_columns.cache_clear()
+    _birth_columns.cache_clear()
     names.forget_prepared()
     parse_birth_date.cache_clear()
 
@@ -815,6 +827,30 @@ def build_linker(
     return Linker(records, settings(blocking_rules=blocking_rules), log_level=None)
 
 
+def register_candidate_pairs(
+    linker: Linker, connection: duckdb.DuckDBPyConnection, rules: list[str]
+) -> "SplinkDataFrame":
+    """The pairs `rules` put up for comparison, as Splink's `predict` scores them next: each
+    pair once, under the number of the first rule that finds it (Splink's `match_key`).
+
+    The same pairs and keys as Splink's own blocking, found faster: Splink joins the records
+    once per rule and tests each pair against every rule before it, so that it is found once;
+    here each rule is a join of its own and the pairs found twice are merged after (a million
+    registrations, 46 rules: 117 s -> 13 s)."""
+    found = " UNION ALL ".join(
+        f"SELECT {number} AS match_key, l.unique_id AS join_key_l, r.unique_id AS join_key_r"
+        f" FROM link_records l JOIN link_records r ON ({rule}) AND l.unique_id < r.unique_id"
+        for number, rule in enumerate(rules)
+    )
+    connection.execute(
+        f"""CREATE OR REPLACE TABLE candidate_pairs AS
+            SELECT CAST(min(match_key) AS VARCHAR) AS match_key, join_key_l, join_key_r
+            FROM ({found}) GROUP BY join_key_l, join_key_r"""
+    )
+    pairs = linker._db_api.register("candidate_pairs")
+    return linker.table_management.register_blocked_pairs_for_predict(pairs)
+
+
 def rules_touching_new(rules: list[str]) -> list[str]:
     """Blocking rules that only pair a new record with any other (incremental runs)."""
     return [f"({rule}) AND (l.is_new OR r.is_new)" for rule in rules]
@@ -962,7 +998,11 @@ def score(
     if len(frame) > 1:
         train(linker, frame, seed=seed)
         learn_from_reviews(linker, confirmed)
+    rules = blocking_rules or BLOCKING_RULES
+    candidates = register_candidate_pairs(linker, connection, rules) if engine == "duckdb" else None
     predictions = _in_duckdb(connection, linker.inference.predict(threshold_match_probability=0.01))
+    if candidates is not None:
+        candidates.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
     families = families_listed(frame)
     scored = _household_capped(linker, predictions) if families else predictions
     connection.execute(f"CREATE OR REPLACE TABLE scored_pairs AS SELECT * FROM {scored}")
@@ -1061,7 +1101,8 @@ def score_within_families(scored: ScoredPairs, frame: pd.DataFrame, family: list
     other's, 1 in the larger household's size. Only personal evidence counts. The result is a
     table like the scored pairs, `match_probability` the probability within the family.
     """
-    records = frame.assign(family=family)
+    records = frame.copy(deep=False)  # the records' columns shared, not copied (a million rows)
+    records["family"] = family
     sizes = records.groupby("household").size().rename("size").reset_index()
     db_api = scored.linker._db_api
     table = db_api.register(records, table_name="family_records")
