@@ -125,13 +125,27 @@ def test_father_and_son_with_the_same_given_name_stay_apart():
     assert found["father"] != found["son"]
 
 
-def test_a_different_sex_is_not_merged_on_a_name_a_day_and_a_phone():
+def test_a_wrong_sex_ticked_beside_the_same_given_name_day_and_phone_is_one_person():
+    # Rahmatullah is a man's name: the F is a box ticked wrong, not a second person.
     found = clusters(
         [
             LinkInput("m", given_name="Rahmatullah", sex="M", phone="+93701234567",
                       birth=parse_birth_date("1990-05-05")),
             LinkInput("f", given_name="Rahmatullah", sex="F", phone="+93701234567",
                       birth=parse_birth_date("1990-05-05")),
+        ]
+    )  # fmt: skip
+    assert found["m"] == found["f"]
+
+
+def test_twins_brother_and_sister_of_near_names_are_two_people():
+    # Jamil and Jamila: a near spelling with another sex is a brother and a sister.
+    found = clusters(
+        [
+            LinkInput("m", given_name="Jamil", father_name="Sanaullah", sex="M",
+                      phone="+93701234567", birth=parse_birth_date("2004-03-01")),
+            LinkInput("f", given_name="Jamila", father_name="Sanaullah", sex="F",
+                      phone="+93701234567", birth=parse_birth_date("2004-03-01")),
         ]
     )  # fmt: skip
     assert found["m"] != found["f"]

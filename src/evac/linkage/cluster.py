@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import TYPE_CHECKING
 
+from evac.linkage.names import tazkira_form
+
 if TYPE_CHECKING:  # the CLI reads the thresholds without loading pandas and Splink
     import duckdb
     import pandas as pd
@@ -42,9 +44,14 @@ _GIVEN_AGREES = (
 _NATIVE_AGREES = "gamma_native_key >= 1"
 _DOCUMENT_SAME = "(gamma_passport = 2 OR gamma_tazkira = 4)"
 _BORN_SAME_DAY = "gamma_birth = 9"
-# Two sexes are two people, unless the same passport or tazkira number says one: a clerk ticks
-# the wrong box, a form's sex field defaults to its first option, and a number is the person's.
-_CONFLICT = "(gamma_sex = 0 AND NOT (gamma_passport = 2 OR gamma_tazkira = 4))"
+# Two sexes are two people, unless the same passport or tazkira number, or the same given name
+# word for word, says one: a clerk ticks the wrong box, a form's sex field defaults to its first
+# option, and Afghan given names are a man's or a woman's (a brother and sister are Jamil and
+# Jamila: a near spelling, not the same name; boy and girl twins get two names).
+_SAME_GIVEN_NAME = "gamma_given_key = 6"
+_CONFLICT = (
+    f"(gamma_sex = 0 AND NOT (gamma_passport = 2 OR gamma_tazkira = 4 OR {_SAME_GIVEN_NAME}))"
+)
 # Without a given name on one side, nothing personal disagrees: a document one typing error
 # apart with the same day of birth is the person's own evidence then.
 _UNNAMED_BUT_NEAR_DOCUMENT = (
@@ -152,6 +159,7 @@ class _Groups:
             tuple(day for day in (exact, swapped) if isinstance(day, str))
             for exact, swapped in zip(frame["dob_exact"], frame["dob_swapped"], strict=True)
         ]  # the day of birth and its other reading when day and month may be swapped
+        self.given, self.weak = frame["given_key"].tolist(), frame["given_weak"].tolist()
         households = frame["household"] if "household" in frame else [None] * size
         self.households = [{h} if isinstance(h, str) else set() for h in households]
 
@@ -185,7 +193,7 @@ class _Groups:
             for y in documents_b[kind]
         ):
             return False
-        if len(self.sexes[a] | self.sexes[b]) > 1:
+        if len(self.sexes[a] | self.sexes[b]) > 1 and not self.same_given_name(left, right):
             return True
         if self.size[a] == 1 and self.size[b] == 1:  # the pair's own evidence, weighed
             return False
@@ -200,6 +208,12 @@ class _Groups:
             )
             for kind in DOCUMENT_KINDS
         )
+
+    def same_given_name(self, left: int, right: int) -> bool:
+        """The two records give one given name, word for word, and not only a common first
+        part such as Mohammad (`_SAME_GIVEN_NAME`)."""
+        given = self.given[left]
+        return isinstance(given, str) and given == self.given[right] and not self.weak[left]
 
     def own_number(self, record: int, kind: str) -> set[str]:
         """The record's own number of this `kind`, as a set like a group's."""
@@ -243,10 +257,20 @@ def _same_number(a: str, b: str) -> bool:
 
 def _differ(left: set[str] | frozenset[str], right: set[str] | frozenset[str]) -> bool:
     """Both sides hold numbers of one kind and no two of them are one document, or within a
-    typing error of each other."""
-    return bool(left and right) and not any(
-        _same_number(x, y) or within_typing_error(x, y) for x in left for y in right
+    typing error of each other. A paper tazkira and an e-tazkira are two documents that one
+    person may hold together (the e-tazkira was issued from 2018, the paper one stays in use):
+    they are compared only with their own kind."""
+    return any(
+        bool(mine and theirs)
+        and not any(_same_number(x, y) or within_typing_error(x, y) for x in mine for y in theirs)
+        for mine, theirs in zip(_by_kind(left), _by_kind(right), strict=True)
     )
+
+
+def _by_kind(numbers: set[str] | frozenset[str]) -> tuple[set[str], set[str]]:
+    """The numbers that are not e-tazkiras (passports, paper tazkiras), and the e-tazkiras."""
+    electronic = {number for number in numbers if tazkira_form(number) == "electronic"}
+    return set(numbers) - electronic, electronic
 
 
 # A number copied by hand: a wrong, missing, extra or two swapped digits, at most twice (the
