@@ -129,6 +129,7 @@ G_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Aug
 # ---------------------------------------------------------------------------------------------
 # Names. Each name element: (native script, phonemic spelling). Phonemic spelling: lower-case
 # letters are themselves; e = short i (kasra), o = short u (zamma), I = long i, U = long u,
+# O = majhul o (Pashto),
 # A = long a, Q = qaf, W = waw as consonant, Y = diphthong ay, H = silent final he, ' = ayn.
 # Romanisation styles: "fa" (Dari standard: e/o), "ps" (Pashto standard: i/u), "en" (popular
 # English: ee/oo). Elements with an explicit list of spellings use it instead.
@@ -230,7 +231,7 @@ FEMALE_SIMPLE = [
     ("خدیجه", "khadIjaH"), ("عایشه", "'AyeshaH"), ("نیلوفر", "nIlUfar"), ("فریبا", "farIbA"),
     ("رویا", "royA"), ("صدف", "sadaf"), ("مینا", "mInA"), ("ثریا", "sorayA"), ("گلالی", "golAlY"),
     ("شریفه", "sharIfaH"), ("لطیفه", "latIfaH"), ("حبیبه", "habIbaH"), ("نجیبه", "najIbaH"),
-    ("نسرین", "nasrIn"), ("مدینه", "madInaH"), ("شکریه", "shokrIyaH"), ("ستوری", "storY"),
+    ("نسرین", "nasrIn"), ("مدینه", "madInaH"), ("شکریه", "shokrIyaH"), ("ستوری", "stOrY"),
     ("مسعوده", "mas'UdaH"), ("وحیده", "wahIdaH"), ("تهمینه", "tahmInaH"), ("زکیه", "zakIyaH"),
     ("نوریه", "nUrIyaH"), ("صابره", "sAberaH"), ("خاطره", "khAteraH"), ("سحر", "sahar"),
     ("مسکا", "moskA"), ("پلوشه", "palWashaH"), ("ستاره", "setAraH"), ("فوزیه", "fawzIyaH"),
@@ -241,11 +242,11 @@ FEMALE_COMPOUND_A = [("بی بی", "bIbI")]
 FEMALE_COMPOUND_B = [("گل", "gol"), ("حوا", "hawA"), ("جان", "jAn"), ("پری", "parI")]
 
 PASHTUN_TRIBES = [
-    ("احمدزی", "ahmadzY"), ("پوپلزی", "popalzY"), ("بارکزی", "bArakzY"), ("الکوزی", "alokozY"),
+    ("احمدزی", "ahmadzY"), ("پوپلزی", "pOpalzY"), ("بارکزی", "bArakzY"), ("الکوزی", "alOkozY"),
     ("نورزی", "nUrzY"), ("اچکزی", "achakzY"), ("ستانکزی", "stAnekzY"), ("یوسفزی", "yUsofzY"),
     ("منگل", "mangal"), ("زدران", "zadrAn"), ("کاکر", "kAkar"), ("وردک", "wardak"), ("صافی", "sAfI"),
-    ("شینواری", "shInWArI"), ("مومند", "mohmand"), ("نیازی", "nyAzI"), ("پوپل", "popal"),
-    ("هوتک", "hotak"), ("ترکی", "tarakY"), ("لودین", "lUdIn"), ("ساهک", "sAhak"),
+    ("شینواری", "shInWArI"), ("مومند", "mOhmand"), ("نیازی", "nyAzI"), ("پوپل", "pOpal"),
+    ("هوتک", "hOtak"), ("ترکی", "tarakY"), ("لودین", "lUdIn"), ("ساهک", "sAhak"),
     ("خروتی", "kharotI"), ("جبارخیل", "jabbArkhIl"), ("سلیمانخیل", "solYmAnkhIl"),
 ]
 FAMILY_NAMES = [
@@ -259,7 +260,7 @@ FAMILY_NAMES = [
 ]
 PLACE_NAMES = [("پنجشیری", "panjshIrI"), ("کابلی", "kAbolI"), ("هروی", "heraWI"),
                ("بدخشی", "badakhshI"), ("لوگری", "lowgarI"), ("اندرابی", "andarAbI"),
-               ("پروانی", "parWAnI"), ("کوهستانی", "kohestAnI"), ("غزنوی", "ghaznaWI"),
+               ("پروانی", "parWAnI"), ("کوهستانی", "kOhestAnI"), ("غزنوی", "ghaznaWI"),
                ("بلخی", "balkhI"), ("ننگرهاری", "nangarhArI"), ("پکتیاوال", "paktyAwAl")]
 SAYED_FAMILY = [("سادات", "sAdAt"), ("هاشمی", "hAshemI"), ("حسینی", "hosaynI")]
 
@@ -294,6 +295,8 @@ def render_phon(phon, style, rng):
                 out.append(wc(rng, [("u", 85), ("oo", 15)]))
             else:
                 out.append(wc(rng, [("oo", 45), ("u", 40), ("ou", 15)]))
+        elif c == "O":                                   # majhul o (Pashto), written o by nearly all
+            out.append(wc(rng, [("o", 90), ("u", 5), ("oo", 5)]))
         elif c == "A":
             out.append("aa" if rng.random() < 0.03 else "a")
         elif c == "Q":
@@ -1063,6 +1066,8 @@ def fmt_dob(p, h, rng):
     # only a year is known: the Solar Hijri year turned into a Gregorian one by adding 621
     # (a quarter of an SH year falls in the next Gregorian year) -- or 622 by some writers
     y = sh_y + (621 if rng.random() < 0.8 else 622)
+    if y > REF_DATE.year:
+        y = REF_DATE.year
     yo = wc(rng, h.get("year_only", [("jan1", 50), ("year", 30), ("zeros", 20)]))
     if yo == "year":
         return str(y)
