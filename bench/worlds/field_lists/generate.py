@@ -464,13 +464,14 @@ NGO_PREFIX = [("RHY", 40), ("AWN", 30), ("KHF", 20), ("SDO", 10)]
 
 class Clan:
     __slots__ = ("ethnic", "sayed", "grandfather", "family", "tribe", "prov", "jild", "page",
-                 "fam_used")
+                 "households")
 
 
 class Household:
     __slots__ = ("hid", "clan", "prov_origin", "prov_now", "members", "head", "siv", "interp",
                  "ngo", "vulnerable", "us_rel", "kobo", "evac", "has_pp", "ngo_no", "siv_case",
-                 "siv_principal", "sponsor_phone", "sponsor_email", "us_citizen", "staff")
+                 "siv_principal", "sponsor_phone", "sponsor_email", "us_citizen", "staff",
+                 "nickname", "submitter")
 
 
 class Person:
@@ -619,6 +620,7 @@ class World:
                     clan.family = zipf_pick(rng, FAMILY_NAMES, 0.6)
                 if rng.random() < 0.25:
                     clan.tribe = rng.choice(PLACE_NAMES)
+            clan.households = []
             clan.jild = rng.randint(1, 420)
             clan.page = rng.randint(1, 280)
             n_brothers = wc(rng, [(1, 55), (2, 25), (3, 13), (4, 7)])
@@ -636,6 +638,8 @@ class World:
             p.hh.members.remove(p)
         self.households = [h for h in self.households if h.members]
         for h in self.households:
+            h.clan.households = [o for o in h.clan.households if o.members]
+        for h in self.households:
             if h.head not in h.members:
                 h.head = h.members[0]
         self.assign_documents()
@@ -645,6 +649,7 @@ class World:
         hh = Household()
         hh.hid = len(self.households) + 1
         hh.clan = clan
+        clan.households.append(hh)
         hh.members = []
         hh.prov_origin = clan.prov
         hh.prov_now = 0 if rng.random() < 0.55 else (clan.prov if rng.random() < 0.85 else
@@ -740,6 +745,8 @@ class World:
         hh.staff = None
         hh.sponsor_phone = ""
         hh.sponsor_email = ""
+        hh.nickname = ""
+        hh.submitter = None
         return hh
 
     # -- documents, phones, cases ----------------------------------------------------------
@@ -840,6 +847,11 @@ class World:
                             p.siv_case = hh.siv_case
                 else:
                     princ.siv_case = hh.siv_case
+            if hh.interp and rng.random() < 0.3:
+                # interpreters often went by a "terp name" given on the base (assumed rate)
+                hh.nickname = rng.choice(["Mike", "John", "Tom", "Sam", "Jimmy", "Max", "Jack", "Steve",
+                                          "Rocky", "Leo", "Tony", "Danny", "Alex", "Eddie", "Frank",
+                                          "Joe", "Chris", "Bobby", "Nick", "Ben"])
             if hh.ngo:
                 adults = [p for p in hh.members if p is not head and p.role in ("son", "daughter")
                           and p.age >= 20]
@@ -847,7 +859,11 @@ class World:
                 pre = wc(rng, NGO_PREFIX)
                 self.ngo_serial[pre] = self.ngo_serial.get(pre, 0) + rng.randint(1, 3)
                 hh.ngo_no = "%s-%05d" % (pre, self.ngo_serial[pre])
-            if hh.interp or hh.us_rel:
+            sib = [o for o in clan.households if o is not hh and o.sponsor_phone]
+            if (hh.interp or hh.us_rel) and sib and rng.random() < 0.5:
+                # the same US relative or veteran speaks for his brothers' families too
+                hh.sponsor_phone, hh.sponsor_email = sib[0].sponsor_phone, sib[0].sponsor_email
+            elif hh.interp or hh.us_rel:
                 hh.sponsor_phone = (rng.choice(US_AREA), "%d%02d" % (rng.randint(2, 9), rng.randint(0, 99)),
                                     "%04d" % rng.randint(0, 9999))
                 first = rng.choice(["john", "mike", "chris", "matt", "dave", "james", "sarah", "jen",
@@ -1525,12 +1541,17 @@ def write_kobo(p, h, rng, rec):
     write_names(p, h, rng, rec)
     rec["sex"] = fmt_sex(p, h, rng)
     rec["date_of_birth"] = fmt_dob(p, h, rng)
-    fill(rec, "phone", phone_for(p, h, rng, 0.6), h, rng)
+    sub = hh.submitter
+    if sub is not None and sub is not p and sub.phones and rng.random() < 0.55:
+        s = fmt_af_phone(sub.phones[0], wc(rng, h["phone"]), rng)
+        rec["phone"] = to_persian_digits(s) if rng.random() < h["persian_digits"] * 0.7 else s
+    else:
+        fill(rec, "phone", phone_for(p, h, rng, 0.6), h, rng)
     fill(rec, "tazkira_number", fmt_tazkira(p, h, rng), h, rng)
     fill(rec, "passport_number", pick_passport(p, h, rng) if rng.random() < 0.6 else "", h, rng, 0.3)
     rec["province"] = fmt_province(p, h, rng, 0.4)
     if rng.random() < 0.15:
-        rec["email"] = p.email or hh.head.email
+        rec["email"] = p.email or (sub.email if sub is not None else "") or hh.head.email
     if hh.siv and rng.random() < 0.4:
         rec["siv_case_number"] = siv_fmt(hh.siv_case, h, rng)
 
@@ -1539,6 +1560,15 @@ def select_kobo(w, rng):
     for hh in w.households:
         if not hh.kobo:
             continue
+        others = [o.head for o in hh.clan.households if o is not hh and o.head.phones]
+        sons = [p for p in hh.members if p.role == "son" and p.age >= 18 and p.phones]
+        r = rng.random()
+        if others and r < 0.2:
+            hh.submitter = rng.choice(others)        # a brother or cousin fills the form for them
+        elif sons and r < 0.35:
+            hh.submitter = sons[0]
+        else:
+            hh.submitter = hh.head
         whole = rng.random() < 0.55
         for p in hh.members:
             if p is hh.head or (whole and rng.random() < 0.92) or \
@@ -1584,7 +1614,10 @@ def write_manifest(p, h, rng, rec):
         giv = ascii_fold(g.replace("-", " ").replace("'", ""))
         sur = ascii_fold(sur.replace("-", " ").replace("'", ""))
         r = rng.random()
-        if r < 0.15 and p.paper:
+        parent = p.hh.head if p.hh.head.passports else None
+        if p.age < 16 and parent and rng.random() < 0.3:
+            rec["passport_number"] = parent.passports[-1]     # a child entered on a parent's passport
+        elif r < 0.15 and p.paper:
             rec["passport_number"] = str(p.paper[2]) if rng.random() < 0.5 else p.etaz or str(p.paper[2])
         elif r < 0.55:
             rec["passport_number"] = wc(rng, [("NIL", 30), ("NONE", 20), ("TBA", 15), ("NO PASSPORT", 10),
@@ -1675,6 +1708,14 @@ def habits_vet(rng):
 def write_vet(p, h, rng, rec):
     hh = p.hh
     write_names(p, h, rng, rec)
+    main = hh.siv_principal or hh.head
+    if hh.nickname and p is main and rng.random() < 0.5:
+        nk = hh.nickname
+        key = "full_name" if rec["full_name"] else "given_name"
+        nm = rec[key]
+        rec[key] = wc(rng, [('%s "%s"' % (nm, nk), 30), ("%s (%s)" % (nm, nk), 25),
+                            ("%s (%s)" % (nk, nm), 15), ('"%s" %s' % (nk, nm), 10),
+                            (nk + " " + " ".join(nm.split()[1:]) if key == "full_name" else nk, 20)])
     rec["sex"] = fmt_sex(p, h, rng)
     rec["date_of_birth"] = fmt_dob(p, h, rng)
     if hh.sponsor_phone and rng.random() < 0.2:
