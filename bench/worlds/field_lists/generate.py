@@ -194,6 +194,15 @@ MALE_SIMPLE = [
     ("اسد", "asad"), ("رضا", "rezA"), ("جعفر", "ja'far"), ("مهدی", "mahdI"), ("سخی", "sakhI"),
     ("سردار", "sardAr"), ("قربان", "QorbAn"), ("سرور", "sarwar"), ("انور", "anwar"),
     ("ظاهر", "zAher"), ("حامد", "hAmed"), ("نصیر", "nasIr"), ("سهراب", "sohrAb"),
+    ("شاکر", "shAker"), ("صابر", "sAber"), ("منصور", "mansUr"), ("مسعود", "mas'Ud"), ("مجیب", "mojIb"),
+    ("منیر", "monIr"), ("نعیم", "na'Im"), ("سلیم", "salIm"), ("ظریف", "zarIf"), ("لعل", "la'l"),
+    ("خلیل", "khalIl"), ("جلیل", "jalIl"), ("عارف", "'Aref"), ("آصف", "Asef"), ("واصل", "wAsel"),
+    ("فاضل", "fAzel"), ("عادل", "'Adel"), ("کامل", "kAmel"), ("جمیل", "jamIl"), ("یونس", "yUnos"),
+    ("ایوب", "ayyUb"), ("الیاس", "elyAs"), ("زکریا", "zakaryA"), ("یحیی", "yahyA"), ("هارون", "hArUn"),
+    ("شعیب", "sho'Yb"), ("سیار", "sayyAr"), ("مقصود", "maQsUd"), ("ثاقب", "sAQeb"), ("طاهر", "tAher"),
+    ("میرویس", "mIrWYs"), ("صدیق", "sedIQ"), ("فیروز", "fIrUz"), ("بهادر", "bahAdor"),
+    ("شیرزاد", "shIrzAd"), ("جهانگیر", "jahAngIr"), ("همایون", "homAyUn"), ("ملک", "malek"),
+    ("اسلم", "aslam"), ("افضل", "afzal"), ("اشرف", "ashraf"), ("نثار", "nesAr"), ("مطیع", "motI'"),
 ]
 SUBORDINATE_PREFIX = [("محمد", "mohammad"), ("غلام", "gholAm"), ("احمد", "ahmad"), ("نور", "nUr"),
                       ("میر", "mIr"), ("فضل", "fazl"), ("گل", "gol")]
@@ -237,6 +246,15 @@ FEMALE_SIMPLE = [
     ("مسکا", "moskA"), ("پلوشه", "palWashaH"), ("ستاره", "setAraH"), ("فوزیه", "fawzIyaH"),
     ("رابعه", "rAbe'aH"), ("خالده", "khAledaH"), ("زرمینه", "zarmInaH"), ("حسینه", "hasInaH"),
     ("یلدا", "yaldA"), ("نگینه", "negInaH"), ("حمیرا", "homayrA"), ("سلیمه", "salImaH"),
+    ("شیما", "shImA"), ("شگوفه", "shegUfaH"), ("شهلا", "shahlA"), ("فرخنده", "farkhondaH"),
+    ("فرحناز", "farahnAz"), ("گلنار", "golnAr"), ("کلثوم", "kolsUm"), ("سمیرا", "samIrA"),
+    ("سمیه", "somayyaH"), ("صغری", "soghrA"), ("کبری", "kobrA"), ("معصومه", "ma'sUmaH"),
+    ("منیژه", "manIzhaH"), ("مژگان", "mozhgAn"), ("نادیه", "nAdIyaH"), ("ناهید", "nAhId"),
+    ("نسیمه", "nasImaH"), ("نفیسه", "nafIsaH"), ("هما", "homA"), ("وژمه", "wazhmaH"),
+    ("پریسا", "parIsA"), ("بهاره", "bahAraH"), ("آمنه", "AmenaH"), ("آرزو", "ArezU"),
+    ("بصیره", "basIraH"), ("جمیله", "jamIlaH"), ("حلیمه", "halImaH"), ("رقیه", "roQayyaH"),
+    ("سلما", "salmA"), ("سهیلا", "sohaylA"), ("شازیه", "shAzIyaH"), ("طاهره", "tAheraH"),
+    ("عزیزه", "'azIzaH"), ("کریمه", "karImaH"), ("مهری", "mehrI"), ("هیلا", "hIlA"),
 ]
 FEMALE_COMPOUND_A = [("بی بی", "bIbI")]
 FEMALE_COMPOUND_B = [("گل", "gol"), ("حوا", "hawA"), ("جان", "jAn"), ("پری", "parI")]
@@ -484,7 +502,7 @@ class Person:
 def male_given(rng, ethnic, sayed):
     r = rng.random()
     if sayed and rng.random() < 0.5:
-        return [("simple", "سید", "sayyed"), ("simple",) + zipf_pick(rng, MALE_SIMPLE)]
+        return [("simple", "سید", "sayyed"), ("simple",) + zipf_pick(rng, MALE_SIMPLE, 0.8)]
     if ethnic == "hazara" and rng.random() < 0.3:
         return [("simple",) + zipf_pick(rng, [("علی", "'alI"), ("حسین", "hosayn"), ("حسن", "hasan"),
                                               ("رضا", "rezA"), ("جعفر", "ja'far"), ("مهدی", "mahdI"),
@@ -492,7 +510,7 @@ def male_given(rng, ethnic, sayed):
             ([("simple", "علی", "'alI")] if rng.random() < 0.2 else [])
     if r < 0.24:
         pre = zipf_pick(rng, SUBORDINATE_PREFIX, 1.3)
-        return [("simple",) + pre, ("simple",) + zipf_pick(rng, MALE_SIMPLE)]
+        return [("simple",) + pre, ("simple",) + zipf_pick(rng, MALE_SIMPLE, 0.8)]
     if r < 0.36:
         return [("simple",) + zipf_pick(rng, BEFORE_MOHAMMAD), ("simple", "محمد", "mohammad")]
     if r < 0.52:
@@ -502,8 +520,8 @@ def male_given(rng, ethnic, sayed):
     if r < 0.73:
         return [("uddin",) + zipf_pick(rng, UDDIN_ROOTS)]
     if r < 0.78:
-        return [("simple",) + zipf_pick(rng, MALE_SIMPLE), ("simple",) + zipf_pick(rng, SUFFIX_PART)]
-    return [("simple",) + zipf_pick(rng, MALE_SIMPLE)]
+        return [("simple",) + zipf_pick(rng, MALE_SIMPLE, 0.8), ("simple",) + zipf_pick(rng, SUFFIX_PART)]
+    return [("simple",) + zipf_pick(rng, MALE_SIMPLE, 0.8)]
 
 
 def female_given(rng):
@@ -512,7 +530,7 @@ def female_given(rng):
             return [("simple",) + FEMALE_COMPOUND_A[0], ("simple",) + rng.choice(FEMALE_COMPOUND_B)]
         return [("simple", "گل", "gol"), ("simple",) + rng.choice([("بی بی", "bIbI"), ("پری", "parI"),
                                                                   ("الی", "alY")])]
-    return [("simple",) + zipf_pick(rng, FEMALE_SIMPLE, 0.8)]
+    return [("simple",) + zipf_pick(rng, FEMALE_SIMPLE, 0.7)]
 
 
 def romanise(parts, style, rng):
