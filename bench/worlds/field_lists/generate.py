@@ -1305,6 +1305,8 @@ def write_names(p, h, rng, rec):
             gcol, famcol = given + " " + famcol, ""
         elif r < 0.9 and rng.random() < h.get("col_swap", 0.01) and famcol:
             gcol, famcol = famcol, gcol
+        elif r < 0.9 and rng.random() < h.get("father_swap", 0.005) and fcol:
+            gcol, fcol = fcol, gcol
         rec["given_name"] = apply_case(gcol, case)
         rec["father_name"] = apply_case(fcol, case)
         rec["family_name"] = apply_case(famcol, case)
@@ -1332,6 +1334,8 @@ def write_names(p, h, rng, rec):
         rec["full_name"] = apply_case(" ".join(s.split()), case)
     if rng.random() < h.get("native", 0):
         rec["full_name_native"] = native_full(p, h, rng)
+        if rng.random() < h.get("native_only", 0):
+            rec["given_name"] = rec["father_name"] = rec["family_name"] = rec["full_name"] = ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1352,6 +1356,8 @@ def phone_for(p, h, rng, family_phone_p):
     """The phone a list gives for p: own, or the household's (the head's), written its way."""
     head = p.hh.head
     own = p.phones
+    if not own and p is not head and rng.random() < h.get("phone_head_only", 0.25):
+        return ""                       # only the contact's row carries a number
     if own and rng.random() >= family_phone_p:
         num = own[0] if len(own) == 1 or rng.random() < 0.7 else own[1]
     elif head.phones:
@@ -1550,6 +1556,7 @@ def habits_kobo(rng):
             "taz": TAZ_DARI if dari else [("sabt", 30), ("slash", 25), ("jild", 15), ("fa_short", 15), ("vol", 15)],
             "etaz_dash": 0.4, "taz_skip": 0.1, "ph_rate": 0.25, "ph_fa": 0.5 if dari else 0.1,
             "native": 0.9 if dari else 0.35, "native_var": 0.25, "native_father": 0.6,
+            "native_only": 0.1 if dari else 0.0, "father_swap": 0.015,
             "prov_dari": 0.45 if dari else 0.0, "prov_case": "lower" if rng.random() < 0.5 else "title",
             "num_typo": 0.02, "old_pp": 0.3}
 
