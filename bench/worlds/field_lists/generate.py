@@ -1218,7 +1218,7 @@ def placeholder(rng, h):
 # ---------------------------------------------------------------------------------------------
 # Names as a list writes them
 
-SUBORD_KEYS = ("mohammad", "gholAm", "ahmad", "nUr", "mIr", "sayyed", "fazl", "gol")
+SUBORD_KEYS = ("mohammad", "gholAm", "ahmad", "nUr", "mIr", "sayyed", "fazl", "gol", "bIbI")
 MARKERS_M = [("s/o", 55), ("S/O", 15), ("son of", 12), ("walad", 6), ("wald", 2), ("bin", 4), ("zoy", 2),
              ("s/o.", 4)]
 MARKERS_F = [("d/o", 60), ("D/O", 15), ("daughter of", 15), ("bint", 5), ("binti", 1), ("d/o.", 4)]
@@ -1231,7 +1231,8 @@ def name_parts(p, given, self_parts, h, rng, is_father=False):
         parts = list(self_parts)
     else:
         parts = romanise(given, wc(rng, h["style"]), rng)
-    if len(parts) >= 2 and given[0][2] in SUBORD_KEYS and rng.random() < h.get("drop", 0.05):
+    if len(parts) >= 2 and given[0][2] in SUBORD_KEYS and given[1][2] != "mohammad" and \
+            rng.random() < h.get("drop", 0.05):
         parts = parts[1:]
     elif len(parts) == 2 and rng.random() < h.get("swap", 0.012):
         parts = [parts[1], parts[0]]
@@ -1455,7 +1456,8 @@ def habits_siv(rng):
             "p_self": 0.85, "style": [("en", 50), ("fa", 30), ("ps", 20)],
             "case": wc(rng, [([("title", 1)], 55), ([("upper", 1)], 45)]),
             "drop": 0.03, "title": 0.05, "fam_use": 0.95, "tribe_as_fam": 0.5, "father_as_fam": 0.45,
-            "greg": wc(rng, [("mdy/", 45), ("iso", 30), ("dmy/", 15), ("us_long", 10)]),
+            "greg": [(wc(rng, [("mdy/", 50), ("iso", 30), ("dmy/", 15), ("us_long", 5)]), 85),
+                     ("mdy/", 10), ("iso", 5)],
             "year_only": [("jan1", 90), ("year", 10)], "sh": 0.0,
             "sex": wc(rng, [("word", 60), ("MF", 40)]),
             "phone": [(wc(rng, PHONE_STYLES_INTL), 80), ("intl", 20)],
@@ -1606,7 +1608,7 @@ def habits_manifest(rng):
     return {"layout": "full", "p_self": 0.5, "style": [("en", 60), ("fa", 30), ("ps", 10)],
             "case": [("upper", 1)], "full_forms": [("gf", 1)], "typo": 0.02, "drop": 0.03,
             "greg": wc(rng, [("manifest", 75), ("mil", 15), ("dmy/", 10)]),
-            "year_only": [("jan1", 92), ("zeros", 8)], "sex": "MF", "old_pp": 0.05,
+            "year_only": [("jan1", 1)], "sex": "MF", "old_pp": 0.05,
             "num_typo": 0.008, "ph_rate": 0.0, "fam_use": 0.9, "tribe_as_fam": 0.2}
 
 
