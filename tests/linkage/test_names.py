@@ -141,10 +141,29 @@ def test_a_title_alone_is_kept_as_the_name():
 
 def test_first_name_unknown_is_no_name():
     """US forms write FNU for a missing first name: it must not tie strangers together."""
-    assert not prepare_name(given_name="FNU", family_name="Rahimi").given
+    assert not prepare_name(given_name="FNU").given
     assert not prepare_name(given_name="Unknown").given
     from_full_name = prepare_name(given_name="FNU", full_name="Zarghuna Rahimi").given
     assert prepare_name(given_name="Zarghuna").given <= from_full_name  # the full name is used
+
+
+def test_a_name_in_the_surname_field_alone_is_the_given_name():
+    """A person of one name is written in the surname field, the first name FNU or empty (US
+    forms, passports, manifests): most Afghans have no family name."""
+    malalai = prepare_name(given_name="Malalai").given
+    assert prepare_name(given_name="FNU", family_name="Malalai").given == malalai
+    assert prepare_name(full_name="MALALAI/FNU MS").given == malalai
+    assert not prepare_name(full_name="MALALAI/FNU MS").family
+    whole = prepare_name(given_name="FNU", family_name="Abdul Wahab Shafiq Faruqi")
+    assert prepare_name(given_name="Abdul Wahab").given <= whole.given
+
+
+def test_a_common_first_part_in_the_surname_field_is_part_of_the_given_name():
+    """A form that demands a surname splits "Din Mohammad" into DIN and MOHAMMAD."""
+    split = prepare_name(full_name="MOHAMMAD/DIN MR")
+    assert split.given == prepare_name(given_name="Din Mohammad").given
+    assert not split.family
+    assert prepare_name(given_name="Din", family_name="Ahmadzai").family  # a real family name
 
 
 def test_word_order_does_not_matter():
@@ -226,7 +245,7 @@ def test_a_surname_first_name_with_a_comma_is_family_then_given(written):
     name = prepare_name(full_name=written)
     assert (name.given, name.family) == (
         prepare_name(given_name="Tahmina").given,
-        prepare_name(family_name="Sharifi").family,
+        prepare_name(given_name="Tahmina", family_name="Sharifi").family,
     )
 
 
@@ -249,7 +268,7 @@ def test_other_commas_are_not_the_surname_first_form(written):
 def test_a_manifest_name_is_family_slash_given_without_its_form_of_address(written, given, family):
     name = prepare_name(full_name=written)
     assert name.given == prepare_name(given_name=given).given
-    assert name.family == prepare_name(family_name=family).family
+    assert name.family == prepare_name(given_name=given, family_name=family).family
 
 
 def test_a_manifest_line_without_a_name_gives_no_name_not_mrs():

@@ -394,7 +394,17 @@ def prepare_name(
         surname, given_text = surname_first(full_name)
         given, father_after_marker, first = _latin_field(given_text)
         family_text = family_name or surname
-    family, father_in_family, _ = _latin_field(family_text)
+    family, father_in_family, family_first = _latin_field(family_text)
+    if not given and family:
+        # A person of one name is written in the surname field, the given name left empty or
+        # "FNU" (first name unknown), as US forms, passports and airline manifests do: most
+        # Afghans have no family name, so that name is the given name (and the rest of the
+        # field, if any, the father's or family name, as in a name written in one field).
+        given, first, family = family, family_first, frozenset()
+    elif family and family <= SUBORDINATE:
+        # "MOHAMMAD/DIN", "GHULAM/HAZRAT": a document or form that demands a surname splits a
+        # two-part given name over its two fields. Mohammad, Ghulam or Gul is no family name.
+        given, family = given | family, frozenset()
     native, native_father = _native_field(name_native)
     # Lists also put Dari/Pashto script in the Latin columns: those words count as native.
     own_script = _native_field(given_name)[0] | _native_field(family_name)[0]
