@@ -1,4 +1,4 @@
-"""Families a list names together, read from its layout: rows near each other, one marker."""
+"""Families a list names together, read from its layout and its contacts."""
 
 from evac.linkage.families import FAMILY_ROWS, listed_families
 from evac.linkage.files import link_inputs, read_inputs
@@ -31,15 +31,49 @@ def test_a_form_submitted_twice_is_no_family():
 
 
 def test_rows_far_apart_or_in_two_lists_are_no_family():
-    far = [person("a-0", "Karim", phone="0700123456")]
+    far = [person("a-0", "Karim", father_name="Zaman", phone="0700123456")]
     far += [person(f"a-{i}", f"Name{i}", phone=f"07991{i:05d}") for i in range(1, FAMILY_ROWS + 1)]
-    far += [person("a-99", "Nabi", phone="0700123456")]
+    far += [person("a-99", "Nabi", father_name="Zaman")]
     assert family_of(far, ["a"] * len(far))[0] is None
     two_lists = [
         person("a-1", "Karim", father_name="Zaman"),
         person("b-1", "Nabi", father_name="Zaman"),
     ]
     assert family_of(two_lists, ["a", "b"]) == [None, None]
+
+
+def test_a_list_in_family_order_gives_families_by_the_fathers_name():
+    rows = [
+        person("a-1", "Karim", father_name="Zaman", sex="M"),
+        person("a-2", "Nabi", father_name="Zaman", sex="M"),
+        person("a-3", "Hamid", father_name="Rahim", sex="M"),
+        person("a-4", "Sima", father_name="Rahim", sex="F"),
+    ]
+    families = family_of(rows, ["a"] * 4)
+    assert families[0] == families[1] is not None
+    assert families[2] == families[3] is not None
+    assert families[0] != families[2]
+
+
+def test_neighbours_sharing_a_fathers_name_in_a_shuffled_list_are_no_family():
+    # Sorted by name or shuffled, a list's neighbours share a father's name as strangers do.
+    rows = [person(f"a-{i}", f"Name{i}", father_name=f"Father{i}") for i in range(40)]
+    rows[20] = person("a-20", "Karim", father_name="Mohammad")
+    rows[21] = person("a-21", "Nabi", father_name="Mohammad")
+    assert family_of(rows, ["a"] * 40)[20:22] == [None, None]
+
+
+def test_one_phone_anywhere_in_a_list_is_one_familys():
+    rows = [person(f"a-{i}", f"Name{i}", phone=f"07991{i:05d}") for i in range(30)]
+    rows[3] = person("a-3", "Karim", phone="0700123456", sex="M")
+    rows[25] = person("a-25", "Zarghuna", phone="+93700123456", sex="F")
+    families = family_of(rows, ["a"] * 30)
+    assert families[3] == families[25] is not None
+
+
+def test_a_phone_on_more_records_than_a_family_is_an_offices():
+    rows = [person(f"a-{i}", f"Name{i}", phone="0700123456") for i in range(13)]
+    assert set(family_of(rows, ["a"] * 13)) == {None}
 
 
 def test_a_file_without_households_gets_its_lists_families(tmp_path):
