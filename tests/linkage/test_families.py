@@ -30,6 +30,15 @@ def test_a_form_submitted_twice_is_no_family():
     assert family_of(rows, ["w", "w"]) == [None, None]
 
 
+def test_a_form_filled_in_twice_with_the_name_typed_another_way_is_no_family():
+    # One passport and one birth year: one woman whose name the second form spelt otherwise.
+    rows = [
+        person("k-1", "Gulali", phone="0780856084", passport_number="P02823999", sex="F"),
+        person("k-2", "Ali Gul", phone="0780856084", passport_number="P02823999", sex="F"),
+    ]
+    assert family_of(rows, ["k", "k"]) == [None, None]
+
+
 def test_rows_far_apart_or_in_two_lists_are_no_family():
     far = [person("a-0", "Karim", father_name="Zaman", phone="0700123456")]
     far += [person(f"a-{i}", f"Name{i}", phone=f"07991{i:05d}") for i in range(1, FAMILY_ROWS + 1)]

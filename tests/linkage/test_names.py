@@ -13,6 +13,8 @@ from evac.linkage.names import (
     digits_and_letters,
     glued,
     key_text,
+    phone_country,
+    phone_number,
     prepare_name,
     siv_case_number,
 )
@@ -291,3 +293,11 @@ def test_siv_case_number_with_or_without_the_embassy_prefix_is_one_case(written)
 
 def test_siv_case_placeholder_is_no_case():
     assert siv_case_number("pending") is None
+
+
+@pytest.mark.parametrize(
+    ("written", "country"),
+    [("0700 123 456", "93"), ("(703) 555-0146", "1"), ("+44 20 7946 0958", "44"), (None, None)],
+)
+def test_a_phones_country_is_its_calling_code(written, country):
+    assert phone_country(phone_number(written)) == country

@@ -49,7 +49,9 @@ def listed_families(frame: pd.DataFrame, lists: Sequence[str]) -> list[str | Non
     listed = np.asarray(lists, dtype=object)[order]
     people = [
         _Person(*values)
-        for values in records[["given_block", "name_sound", "sex", "year_low", "year_high"]]
+        for values in records[
+            ["given_block", "name_sound", "sex", "year_low", "year_high", "passport", "tazkira"]
+        ]
         .astype(object)
         .itertuples(index=False)
     ]
@@ -115,19 +117,27 @@ class _Person(NamedTuple):
     sex: str | None
     year_low: float | None
     year_high: float | None
+    passport: str | None
+    tazkira: str | None
 
     def plainly_not(self, other: "_Person") -> bool:
         """Another given name, not a spelling of the same one (Zabihullah and Zabiullah are
-        one man), or another sex, or birth years further apart than one person's."""
-        return (
-            (_differ(self.given, other.given) and _differ(self.sound, other.sound))
-            or _differ(self.sex, other.sex)
-            or _years_apart(self, other)
-        )
+        one man), or another sex, or birth years further apart than one person's; but never
+        two records of one passport or tazkira number born in the same years: a form filled
+        in twice, the name typed another way the second time."""
+        if _years_apart(self, other) or _differ(self.sex, other.sex):
+            return True
+        if _same(self.passport, other.passport) or _same(self.tazkira, other.tazkira):
+            return False
+        return _differ(self.given, other.given) and _differ(self.sound, other.sound)
 
 
 def _differ(a: object, b: object) -> bool:
     return isinstance(a, str) and isinstance(b, str) and a != b
+
+
+def _same(a: object, b: object) -> bool:
+    return isinstance(a, str) and a == b
 
 
 def _years_apart(a: _Person, b: _Person) -> bool:

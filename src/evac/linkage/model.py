@@ -32,6 +32,7 @@ from evac.linkage.names import (
     glued,
     key_text,
     passport_number,
+    phone_country,
     phone_number,
     prepare_name,
     register_page,
@@ -123,6 +124,7 @@ def prepare_frame(inputs: Iterable[LinkInput]) -> pd.DataFrame:
         tazkira_form=frame["tazkira"].map(tazkira_form),
         tazkira_register=frame["tazkira"].map(registration_number),
         tazkira_page=frame["tazkira"].map(register_page),
+        phone_country=frame["phone"].map(phone_country),
     )
     return with_name_frequencies(blank_shared(frame, {**SHARED_LIMITS, "siv_case": SIV_CASE_LIMIT}))
 
@@ -553,6 +555,22 @@ def _exact_comparison(
     )
 
 
+def _phone_comparison() -> cl.CustomComparison:
+    """Today's phone: the person's own or the family's. Two numbers of two countries are often
+    one person's all the same: a US list gives the sponsor's number in Virginia, an Afghan list
+    the evacuee's own mobile in Kabul; so that difference is a level of its own, weighed by
+    what the lists show (m by EM, u from random pairs)."""
+    return cl.CustomComparison(
+        output_column_name="phone",
+        comparison_levels=[
+            _null("phone"),
+            _level("phone_l = phone_r", "same", 0.75, 1e-5, tf="phone"),
+            _level("phone_country_l <> phone_country_r", "numbers of two countries", 0.1, 0.1),
+            _level(_ELSE, "different", 0.15, 0.95),
+        ],
+    )
+
+
 def _birth_comparison() -> cl.CustomComparison:
     """Exact days are strong; a year (or a Solar Hijri year, or 1 January) is weak evidence.
     A day written with its month swapped, or the right day with a wrong year, is still most of
@@ -788,7 +806,7 @@ def settings(*, blocking_rules: list[str] | None = None) -> SettingsCreator:
             _exact_comparison("sex", 0.98, 0.5),
             _document_comparison("passport"),
             _tazkira_comparison(),
-            _exact_comparison("phone", 0.75, 1e-5, tf=True),
+            _phone_comparison(),
             _siv_case_comparison(),
             _exact_comparison("email", 0.80, 1e-6),
             _exact_comparison("province", 0.85, 0.1),

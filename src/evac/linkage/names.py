@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
+
 from evac.intake.documents import canonical_tazkira
 from evac.intake.placeholders import is_placeholder, is_placeholder_number, says_no_number
 from evac.intake.validate import PHONE_SEPARATORS, canonical_phone
@@ -583,6 +585,21 @@ def register_page(canonical: str | None) -> str | None:
     if tazkira_form(canonical) != "register":
         return None
     return canonical.rsplit("/", 1)[0]
+
+
+def phone_country(number: str | None) -> str | None:
+    """The country calling code of an E.164 number (93 of +93 70..., 1 of +1 617...); None for
+    a number kept as its digits. Calling codes are prefix-free, so the first that exists is it."""
+    if not number or not number.startswith("+"):
+        return None
+    return next(
+        (
+            number[1 : 1 + n]
+            for n in (1, 2, 3)
+            if int(number[1 : 1 + n]) in COUNTRY_CODE_TO_REGION_CODE
+        ),
+        None,
+    )
 
 
 MIN_PHONE_DIGITS = 7
