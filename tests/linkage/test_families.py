@@ -1,5 +1,6 @@
 """Families a list names together, read from its layout and its contacts."""
 
+from evac.linkage.dates import parse_birth_date
 from evac.linkage.families import FAMILY_ROWS, listed_families
 from evac.linkage.files import link_inputs, read_inputs
 from evac.linkage.model import LinkInput, prepare_frame
@@ -35,6 +36,15 @@ def test_a_form_filled_in_twice_with_the_name_typed_another_way_is_no_family():
     rows = [
         person("k-1", "Gulali", phone="0780856084", passport_number="P02823999", sex="F"),
         person("k-2", "Ali Gul", phone="0780856084", passport_number="P02823999", sex="F"),
+    ]
+    assert family_of(rows, ["k", "k"]) == [None, None]
+
+
+def test_one_day_of_birth_and_a_name_one_typing_error_apart_is_one_person_twice():
+    day = parse_birth_date("1992-06-10")
+    rows = [
+        person("k-1", "Shabnam", phone="0780462427", sex="F", birth=day),
+        person("k-2", "Shabam", phone="0780462427", sex="F", birth=day),
     ]
     assert family_of(rows, ["k", "k"]) == [None, None]
 

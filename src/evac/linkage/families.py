@@ -21,7 +21,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from evac.linkage.cluster import YEARS_APART
+from evac.linkage.cluster import YEARS_APART, within_typing_error
 
 # An Afghan household averages seven to eight people (ALCS 2016-17: 7.4 members); a family is
 # chained row by row, so a larger one is still found whole.
@@ -38,6 +38,11 @@ FAMILY_CONTACT_RECORDS = 12
 # scenario's lists, against under 1% of rows half the list apart; in shuffled lists both are
 # under 2%.
 FAMILY_ORDER_RATIO = 4
+# What tells two records of one family apart, prepared columns in `_Person`'s order.
+PERSON_COLUMNS = (
+    *("given_block", "name_sound", "sex", "year_low", "year_high"),
+    *("passport", "tazkira", "dob_exact"),
+)
 MIN_NEIGHBOURS_SHARING = 0.05
 
 
@@ -49,11 +54,7 @@ def listed_families(frame: pd.DataFrame, lists: Sequence[str]) -> list[str | Non
     listed = np.asarray(lists, dtype=object)[order]
     people = [
         _Person(*values)
-        for values in records[
-            ["given_block", "name_sound", "sex", "year_low", "year_high", "passport", "tazkira"]
-        ]
-        .astype(object)
-        .itertuples(index=False)
+        for values in records[list(PERSON_COLUMNS)].astype(object).itertuples(index=False)
     ]
     families = _Families(people)
     in_family_order = _in_family_order(records, listed)
@@ -119,15 +120,21 @@ class _Person(NamedTuple):
     year_high: float | None
     passport: str | None
     tazkira: str | None
+    born: str | None
 
     def plainly_not(self, other: "_Person") -> bool:
         """Another given name, not a spelling of the same one (Zabihullah and Zabiullah are
         one man), or another sex, or birth years further apart than one person's; but never
-        two records of one passport or tazkira number born in the same years: a form filled
-        in twice, the name typed another way the second time."""
+        two records of one passport or tazkira number born in the same years, nor two born on
+        one day whose given names are one typing error apart (Shabnam, Shabam): a form filled
+        in twice, the name typed another way the second time. (Twins get two names.)"""
         if _years_apart(self, other) or _differ(self.sex, other.sex):
             return True
         if _same(self.passport, other.passport) or _same(self.tazkira, other.tazkira):
+            return False
+        if _same(self.born, other.born) and within_typing_error(
+            str(self.given), str(other.given), limit=1
+        ):
             return False
         return _differ(self.given, other.given) and _differ(self.sound, other.sound)
 
