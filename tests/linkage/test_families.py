@@ -1,7 +1,7 @@
 """Families a list names together, read from its layout and its contacts."""
 
 from evac.linkage.dates import parse_birth_date
-from evac.linkage.families import FAMILY_ROWS, listed_families
+from evac.linkage.families import FAMILY_ROWS, listed_families, with_listed_families
 from evac.linkage.files import link_inputs, read_inputs
 from evac.linkage.model import LinkInput, prepare_frame
 
@@ -110,3 +110,18 @@ def test_a_file_without_households_gets_its_lists_families(tmp_path):
     assert ids[0] == ids[2]  # the father, by his passport
     assert clustering.family is not None  # his two families, compared member by member
     assert ids[1] != ids[0]  # a son is never his father
+
+
+def test_only_lists_without_households_of_their_own_are_read_for_families():
+    rows = [
+        person("kobo-1", "Karim", phone="0700123456", sex="M", household="kobo:7"),
+        person("kobo-2", "Zarghuna", phone="0700123456", sex="F"),  # kobo gives households
+        person("ngo-1", "Nabi", phone="0799555111", sex="M"),
+        person("ngo-2", "Sima", phone="0799555111", sex="F"),
+        person("x", "Hamid", phone="0799555111", sex="M"),  # of no known list
+    ]
+    frame = with_listed_families(prepare_frame(rows), ["kobo", "kobo", "ngo", "ngo", None])
+    households = frame["household"].tolist()
+    assert households[:2] == ["kobo:7", None]
+    assert households[2] == households[3] is not None
+    assert households[4] is None

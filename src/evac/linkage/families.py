@@ -46,6 +46,21 @@ PERSON_COLUMNS = (
 MIN_NEIGHBOURS_SHARING = 0.05
 
 
+def with_listed_families(frame: pd.DataFrame, lists: Sequence[str | None]) -> pd.DataFrame:
+    """`frame` with the records of each list that gives no household of its own placed in the
+    families that list names (`listed_families`): a source's own household numbers are kept, and
+    records of no known list stay as they are."""
+    given = frame["household"].notna().to_numpy()
+    with_households = {name for name, has in zip(lists, given, strict=True) if has}
+    read = np.array([name is not None and name not in with_households for name in lists])
+    if not read.any():
+        return frame
+    found = listed_families(frame[read], [name for name, r in zip(lists, read, strict=True) if r])
+    households = frame["household"].to_numpy(dtype=object).copy()
+    households[read] = found
+    return frame.assign(household=households)
+
+
 def listed_families(frame: pd.DataFrame, lists: Sequence[str]) -> list[str | None]:
     """Per record of the prepared `frame` (in file order), a reference to the family its list
     names it in, None when none: `lists` names each record's list."""

@@ -9,7 +9,7 @@ from pathlib import Path
 from evac.intake.dates import DateOrderEvidence, order_evidence
 from evac.linkage.cluster import MERGE_THRESHOLD, REVIEW_THRESHOLD, Clustering, cluster
 from evac.linkage.dates import BirthDate, UnreadableDate, parse_birth_date
-from evac.linkage.families import listed_families
+from evac.linkage.families import with_listed_families
 from evac.linkage.model import Engine, LinkInput, forget_prepared, prepare_frame, score
 from evac.safe_csv import SafeWriter
 
@@ -208,9 +208,7 @@ def link_inputs(
     """A cluster id for each input (in input order) and the clustering behind it."""
     try:
         progress("preparing names")
-        frame = prepare_frame(inputs)
-        if not frame["household"].notna().any() and all(i.source is not None for i in inputs):
-            frame["household"] = listed_families(frame, [i.source for i in inputs])
+        frame = with_listed_families(prepare_frame(inputs), [i.source for i in inputs])
         progress("blocking, training and scoring")
         scored = score(frame, engine=engine)
         progress("clustering")

@@ -19,6 +19,7 @@ from evac.db import utcnow
 from evac.intake.documents import canonical_tazkira
 from evac.linkage.cluster import MERGE_THRESHOLD, REVIEW_THRESHOLD, cluster
 from evac.linkage.dates import BirthDate, record_birth
+from evac.linkage.families import with_listed_families
 from evac.linkage.model import (
     BLOCKING_RULES,
     Engine,
@@ -202,6 +203,8 @@ def _resolve(
         return summary
     progress("preparing names")
     frame = prepare_frame(record_input(i, record, source=source_of[i]) for i, record in loaded)
+    # A source without household numbers still names families by its contacts and rows.
+    frame = with_listed_families(frame, [source_of[i] for i in ids])
     frame["is_new"] = new
     progress("blocking, training and scoring")
     scored = score(
